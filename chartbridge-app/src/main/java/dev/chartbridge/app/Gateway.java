@@ -1,0 +1,191 @@
+package dev.chartbridge.app;
+
+import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.app.http.HttpApi;
+import dev.chartbridge.core.ChartBridgeException;
+import dev.chartbridge.core.adapter.EhrAdapter;
+import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.audit.AuditSealer;
+import dev.chartbridge.core.delivery.DeliveryEngine;
+import dev.chartbridge.core.delivery.DeliveryPolicy;
+import dev.chartbridge.core.intake.Intake;
+import dev.chartbridge.core.status.EventQueries;
+import dev.chartbridge.core.store.Database;
+import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.ApiKeys;
+import dev.chartbridge.ehr.fhir.FhirConnection;
+import dev.chartbridge.ehr.fhir.FhirR4Adapter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running gateway node: database, intake, delivery engine, audit sealer and HTTP API, wired from a
+ * {@link GatewayConfig}. Thread-safe; {@link #close()} shuts down gracefully (in-flight writes finish or are
+ * given back to the queue).
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final Database database;
+    private final Jdbc jdbc;
+    private final DeliveryEngine engine;
+    private final ScheduledExecutorService sealer;
+    private final HttpApi api;
+    private final PrometheusMeterRegistry registry;
+
+    private Gateway(GatewayConfig config) {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        this.database = openDatabase(config.database());
+        this.jdbc = new Jdbc(database.dataSource());
+        ApiKeys keys = new ApiKeys(jdbc);
+        Targets targets = new Targets(targets(config));
+        registerTenants(config, keys);
+        Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry);
+        String node = config.node() != null ? config.node() : defaultNodeName();
+        this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, Duration.ofSeconds(10));
+        AuditSealer auditSealer = new AuditSealer(jdbc, 1000);
+        this.sealer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "audit-sealer");
+            t.setDaemon(true);
+            return t;
+        });
+        sealer.scheduleWithFixedDelay(() -> {
+            try {
+                auditSealer.sealAll();
+            } catch (RuntimeException e) {
+                LOG.error("sealing the audit chain failed ({}); will retry", e.getClass().getSimpleName());
+            }
+        }, 500, 500, TimeUnit.MILLISECONDS);
+        GatewayConfig.HttpConfig http = Optional.ofNullable(config.http())
+                .orElse(new GatewayConfig.HttpConfig(null, null, null));
+        this.api = new HttpApi(intake, new EventQueries(jdbc), keys, registry, jdbc,
+                http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes());
+        api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
+        engine.start();
+        LOG.info("gateway node {} listening on port {}", node, api.port());
+    }
+
+    /** Starts a node: database (migrated), tenants and keys, delivery workers, audit sealer and HTTP API. */
+    public static Gateway start(GatewayConfig config) {
+        return new Gateway(config);
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public Jdbc jdbc() {
+        return jdbc;
+    }
+
+    public String jdbcUrl() {
+        return database.jdbcUrl();
+    }
+
+    private static Database openDatabase(GatewayConfig.DatabaseConfig db) {
+        int pool = db != null && db.poolSize() != null ? db.poolSize() : 24;
+        if (db != null && db.url() != null) {
+            String password = db.passwordEnv() == null ? null : System.getenv(db.passwordEnv());
+            return Database.connect(db.url(), db.user(), password, pool);
+        }
+        Path dir = Path.of(db != null && db.dataDir() != null ? db.dataDir() : "data/postgres");
+        return Database.embedded(dir, db != null && db.port() != null ? db.port() : 0, pool);
+    }
+
+    private static List<Target> targets(GatewayConfig config) {
+        List<Target> targets = new ArrayList<>();
+        for (GatewayConfig.TenantConfig t : config.tenants()) {
+            for (GatewayConfig.ConnectionConfig c : Optional.ofNullable(t.connections()).orElse(List.of())) {
+                int concurrency = c.maxConcurrency() == null ? 8 : c.maxConcurrency();
+                targets.add(new Target(t.id(), c.name(), adapter(c, concurrency), concurrency));
+            }
+        }
+        return targets;
+    }
+
+    private static EhrAdapter adapter(GatewayConfig.ConnectionConfig c, int concurrency) {
+        if (FhirR4Adapter.VENDOR.equals(c.vendor())) {
+            FhirConnection conn = FhirConnection.of(c.baseUrl()).withMaxConnections(concurrency);
+            if (c.readTimeoutMs() != null) {
+                conn = conn.withReadTimeout(Duration.ofMillis(c.readTimeoutMs()));
+            }
+            return new FhirR4Adapter(conn);
+        }
+        throw new ChartBridgeException("connection " + c.name() + ": vendor '" + c.vendor()
+                + "' is not supported (supported: " + FhirR4Adapter.VENDOR + ")");
+    }
+
+    private static void registerTenants(GatewayConfig config, ApiKeys keys) {
+        for (GatewayConfig.TenantConfig t : config.tenants()) {
+            keys.ensureTenant(t.id(), t.name() == null ? t.id() : t.name());
+            for (GatewayConfig.ApiKeyConfig k : Optional.ofNullable(t.apiKeys()).orElse(List.of())) {
+                String secret = secret(k);
+                if (secret == null) {
+                    throw new ChartBridgeException("tenant " + t.id() + ": API key '" + k.label()
+                            + "' has no secret (set " + (k.secretEnv() != null ? "environment variable "
+                            + k.secretEnv() : "file " + k.secretFile()) + ")");
+                }
+                keys.register(t.id(), k.label(), secret);
+            }
+        }
+    }
+
+    private static String secret(GatewayConfig.ApiKeyConfig k) {
+        try {
+            if (k.secretEnv() != null) {
+                return System.getenv(k.secretEnv());
+            }
+            return k.secretFile() == null ? null : Files.readString(Path.of(k.secretFile())).trim();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static DeliveryPolicy policy(GatewayConfig.DeliveryConfig d) {
+        DeliveryPolicy p = DeliveryPolicy.defaults();
+        if (d == null) {
+            return p;
+        }
+        p = new DeliveryPolicy(d.maxSends() != null ? d.maxSends() : p.maxSends(),
+                d.baseDelayMs() != null ? Duration.ofMillis(d.baseDelayMs()) : p.baseDelay(),
+                d.maxDelayMs() != null ? Duration.ofMillis(d.maxDelayMs()) : p.maxDelay(), p.maxChecks(),
+                d.reconcileDelayMs() != null ? Duration.ofMillis(d.reconcileDelayMs()) : p.reconcileDelay(),
+                d.leaseMs() != null ? Duration.ofMillis(d.leaseMs()) : p.lease(), p.pollInterval(), p.batchSize(),
+                d.verify() != null ? d.verify() : p.verify(), p.pendingDeadline());
+        return p;
+    }
+
+    private static String defaultNodeName() {
+        return ProcessHandle.current().pid() + "@" + Optional.ofNullable(System.getenv("HOSTNAME")).orElse("local");
+    }
+
+    @Override
+    public void close() {
+        api.stop();
+        engine.close();
+        sealer.shutdown();
+        try {
+            sealer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
+        registry.close();
+    }
+}

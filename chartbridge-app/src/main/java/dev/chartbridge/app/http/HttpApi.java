@@ -1,0 +1,238 @@
+package dev.chartbridge.app.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.intake.Intake;
+import dev.chartbridge.core.intake.IntakeResult;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.status.EventQueries;
+import dev.chartbridge.core.status.EventView;
+import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.ApiKeys;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The gateway's HTTP API (see {@code chartbridge-app/src/main/resources/openapi.yaml}): intake, event status,
+ * metrics, health, the OpenAPI document and the event JSON Schema. Every error is problem+json. Thread-safe.
+ */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final String PROBLEM_JSON = "application/problem+json";
+    private static final long AUTH_CACHE_MS = 30_000;
+
+    private final Intake intake;
+    private final EventQueries events;
+    private final ApiKeys keys;
+    private final PrometheusMeterRegistry registry;
+    private final Jdbc jdbc;
+    private final long maxBodyBytes;
+    private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
+    private Javalin app;
+
+    public HttpApi(Intake intake, EventQueries events, ApiKeys keys, PrometheusMeterRegistry registry, Jdbc jdbc,
+                   long maxBodyBytes) {
+        this.intake = intake;
+        this.events = events;
+        this.keys = keys;
+        this.registry = registry;
+        this.jdbc = jdbc;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    private record CachedCaller(ApiKeys.Caller caller, long until) {
+    }
+
+    public void start(String host, int port) {
+        app = Javalin.create(cfg -> {
+            cfg.http.maxRequestSize = maxBodyBytes + 1;
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.post("/v1/events", this::submit);
+            cfg.routes.get("/v1/events/{id}", this::status);
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
+            cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
+            cfg.routes.get("/health/ready", this::ready);
+            cfg.routes.get("/openapi.yaml", ctx -> resource(ctx, "/openapi.yaml", "application/yaml"));
+            cfg.routes.get("/v1/schemas/clinical-event.json",
+                    ctx -> resource(ctx, "/schemas/v1/clinical-event.schema.json", "application/schema+json"));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("request {} {} failed: {}", ctx.method(), ctx.path(), e.getClass().getName());
+                problem(ctx, Problem.of(500, "internal", "Internal error",
+                        "the request could not be completed; nothing was half-written"));
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null) {
+                    problem(ctx, Problem.of(404, "not-found", "Not found", "no such resource"));
+                }
+            });
+            cfg.routes.error(405, ctx -> problem(ctx, Problem.of(405, "method-not-allowed", "Method not allowed",
+                    ctx.method() + " is not allowed here")));
+        });
+        app.start(host, port);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    private void submit(Context ctx) {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase().matches("application/json\\s*(;.*)?")) {
+            problem(ctx, Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                    "send the event as application/json"));
+            return;
+        }
+        String key = ctx.header("Idempotency-Key");
+        if (key != null && (key.isBlank() || key.length() > 200 || !key.matches("[\\x21-\\x7e]+"))) {
+            problem(ctx, Problem.invalid(400, "invalid-header", "Invalid header",
+                    List.of(new FieldError("header:Idempotency-Key", "must be 1 to 200 visible ASCII characters"))));
+            return;
+        }
+        byte[] body = readBody(ctx);
+        if (body == null) {
+            problem(ctx, Problem.of(413, "too-large", "Request too large",
+                    "the body must be at most " + maxBodyBytes + " bytes"));
+            return;
+        }
+        IntakeResult result = intake.submit(caller.get().tenantId(), caller.get().actor(), key, body);
+        if (result instanceof IntakeResult.Accepted a) {
+            ctx.header("Location", "/v1/events/" + a.eventId());
+            json(ctx, a.replay() ? 200 : 202, Map.of("id", a.eventId(), "replay", a.replay(),
+                    "operations", a.operations(), "links", Map.of("status", "/v1/events/" + a.eventId())));
+        } else if (result instanceof IntakeResult.Invalid i) {
+            problem(ctx, Problem.invalid(400, "invalid-event", "Invalid event", i.errors()));
+        } else if (result instanceof IntakeResult.Unsupported u) {
+            problem(ctx, Problem.invalid(422, "unsupported-by-target", "A target cannot take this event",
+                    u.errors()));
+        } else if (result instanceof IntakeResult.KeyReused k) {
+            problem(ctx, Problem.of(409, "idempotency-key-reused", "Idempotency key reused",
+                    "this Idempotency-Key was used for a different body").withExisting(k.existingEventId().toString()));
+        } else if (result instanceof IntakeResult.DuplicateContent d) {
+            problem(ctx, Problem.of(409, "duplicate-content", "Duplicate clinical content",
+                    "an event with the same patient, encounter, time and content was already accepted for this"
+                            + " target").withExisting(d.existingEventId().toString()));
+        } else if (result instanceof IntakeResult.WrongTenant) {
+            problem(ctx, Problem.invalid(403, "wrong-tenant", "Wrong tenant",
+                    List.of(new FieldError("/tenant", "is not the tenant of the API key used"))));
+        }
+    }
+
+    private void status(Context ctx) {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        UUID id;
+        try {
+            id = UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            problem(ctx, Problem.of(404, "not-found", "Not found", "no event with that id"));
+            return;
+        }
+        Optional<EventView> view = events.find(caller.get().tenantId(), id);
+        if (view.isEmpty()) {
+            problem(ctx, Problem.of(404, "not-found", "Not found", "no event with that id"));
+            return;
+        }
+        json(ctx, 200, view.get());
+    }
+
+    private void ready(Context ctx) {
+        try {
+            jdbc.read(c -> c.isValid(2));
+            json(ctx, 200, Map.of("status", "ready"));
+        } catch (RuntimeException e) {
+            json(ctx, 503, Map.of("status", "database unavailable"));
+        }
+    }
+
+    private Optional<ApiKeys.Caller> authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"chartbridge\"");
+            problem(ctx, Problem.of(401, "unauthenticated", "Unauthenticated",
+                    "send the tenant's API key as Authorization: Bearer <key>"));
+            return Optional.empty();
+        }
+        String secret = header.substring(7).trim();
+        String cacheKey = Json.sha256(secret);
+        CachedCaller cached = callers.get(cacheKey);
+        long now = System.currentTimeMillis();
+        if (cached != null && cached.until() > now) {
+            return Optional.of(cached.caller());
+        }
+        Optional<ApiKeys.Caller> caller = keys.authenticate(secret);
+        if (caller.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"chartbridge\", error=\"invalid_token\"");
+            problem(ctx, Problem.of(401, "unauthenticated", "Unauthenticated", "the API key is not valid"));
+            return Optional.empty();
+        }
+        callers.put(cacheKey, new CachedCaller(caller.get(), now + AUTH_CACHE_MS));
+        return caller;
+    }
+
+    /** The body, or null when it is larger than the limit (checked before and while reading). */
+    private byte[] readBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            return null;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) maxBodyBytes + 1);
+            return bytes.length > maxBodyBytes ? null : bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void resource(Context ctx, String path, String type) throws IOException {
+        try (InputStream in = HttpApi.class.getResourceAsStream(path)) {
+            if (in == null) {
+                problem(ctx, Problem.of(404, "not-found", "Not found", "no such document"));
+                return;
+            }
+            ctx.contentType(type).result(in.readAllBytes());
+        }
+    }
+
+    private static void problem(Context ctx, Problem p) {
+        write(ctx, p.status(), PROBLEM_JSON, p);
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        write(ctx, status, "application/json", body);
+    }
+
+    private static void write(Context ctx, int status, String type, Object body) {
+        try {
+            ctx.status(status).contentType(type).result(Json.MAPPER.writeValueAsString(body)
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response bodies always serialize", e);
+        }
+    }
+
+}

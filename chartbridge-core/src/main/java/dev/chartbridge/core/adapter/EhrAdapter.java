@@ -1,0 +1,27 @@
+package dev.chartbridge.core.adapter;
+
+import dev.chartbridge.core.event.ClinicalEvent;
+
+/**
+ * One EHR connection's way of taking writes: it owns auth, mapping into what the vendor accepts, error
+ * normalization and the means of finding an earlier write. Every expected EHR answer comes back as an outcome;
+ * an adapter throws only for bugs. Implementations must be thread-safe: the delivery engine calls them from many
+ * threads at once.
+ */
+public interface EhrAdapter {
+
+    /** The vendor name, e.g. {@code fhir-r4}, {@code epic}. */
+    String vendor();
+
+    /** Decides at intake whether and how this target takes the event. Pure: no I/O. */
+    WritePlan plan(ClinicalEvent event);
+
+    /** Sends the write once. Never retries a create by itself. */
+    SendOutcome send(WriteContext write);
+
+    /** Looks for what an earlier send of this write left in the EHR, by the strongest means the vendor offers. */
+    FindOutcome find(WriteContext write);
+
+    /** Reads back {@code write.remote()} and compares its critical fields with the event. */
+    VerifyOutcome verify(WriteContext write);
+}

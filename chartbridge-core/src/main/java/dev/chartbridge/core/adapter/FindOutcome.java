@@ -1,0 +1,24 @@
+package dev.chartbridge.core.adapter;
+
+import java.util.List;
+
+/** What an adapter found when it looked for the result of an earlier send whose outcome was unknown. */
+public sealed interface FindOutcome {
+    Exchange exchange();
+
+    /** Exactly one record carries this write's identity: the earlier send was taken. */
+    record Found(RemoteRef ref, Exchange exchange) implements FindOutcome {
+    }
+
+    /** The EHR clearly holds nothing of this write: sending it is safe. */
+    record Absent(Exchange exchange) implements FindOutcome {
+    }
+
+    /** Several candidates match: a human must decide. */
+    record Ambiguous(List<RemoteRef> candidates, Exchange exchange) implements FindOutcome {
+    }
+
+    /** The search itself failed or the vendor offers no means to tell. */
+    record Undetermined(VendorError error, Exchange exchange) implements FindOutcome {
+    }
+}

@@ -1,0 +1,28 @@
+package dev.chartbridge.core.adapter;
+
+import java.time.Duration;
+
+/** What happened when an adapter sent a write. Adapters return one of these for every expected EHR answer. */
+public sealed interface SendOutcome {
+    Exchange exchange();
+
+    /** The EHR took the write (201, or 200 when a conditional create matched what was already there). */
+    record Created(RemoteRef ref, Exchange exchange) implements SendOutcome {
+    }
+
+    /** Not taken, and safe to send again later: nothing was created (429, 503 before processing, auth refresh). */
+    record Retryable(Duration retryAfter, VendorError error, Exchange exchange) implements SendOutcome {
+    }
+
+    /** The EHR's copy changed or already exists in a way that needs a human (409, 412). */
+    record Conflict(VendorError error, Exchange exchange) implements SendOutcome {
+    }
+
+    /** The EHR refused the content or the request; sending it again would fail the same way. */
+    record Rejected(VendorError error, Exchange exchange) implements SendOutcome {
+    }
+
+    /** The request may have reached the EHR but no answer says what it did (timeout, reset, 5xx after sending). */
+    record Unknown(String reason, Exchange exchange) implements SendOutcome {
+    }
+}

@@ -1,0 +1,102 @@
+package dev.chartbridge.core.audit;
+
+import dev.chartbridge.core.store.Jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Links pending audit entries into their tenant's hash chain. Any number of nodes may run it: a transaction-level
+ * advisory lock lets one seal at a time, so each chain grows by one writer in a stable order (entry id within a
+ * batch; an entry whose transaction committed late is simply sealed in a later batch). Thread-safe.
+ */
+public final class AuditSealer {
+    private static final long LOCK_KEY = 0x43_42_41_55_44_49_54L; // "CBAUDIT"
+
+    private final Jdbc jdbc;
+    private final int batchSize;
+
+    public AuditSealer(Jdbc jdbc, int batchSize) {
+        this.jdbc = jdbc;
+        this.batchSize = batchSize;
+    }
+
+    /** Seals one batch; returns how many entries it linked (0 when nothing was pending or another node holds the lock). */
+    public int sealBatch() {
+        return jdbc.inTransaction(c -> {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                lock.setLong(1, LOCK_KEY);
+                try (ResultSet rs = lock.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return 0;
+                    }
+                }
+            }
+            List<AuditEntry> entries = pending(c);
+            Map<String, ChainHead> heads = new HashMap<>();
+            try (PreparedStatement seal = c.prepareStatement(
+                    "INSERT INTO audit_seal (tenant_id, seq, entry_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?)")) {
+                for (AuditEntry e : entries) {
+                    ChainHead head = heads.computeIfAbsent(e.tenantId(), t -> headOf(c, t));
+                    String hash = ChainHash.of(head.hash, e);
+                    seal.setString(1, e.tenantId());
+                    seal.setLong(2, head.seq + 1);
+                    seal.setLong(3, e.id());
+                    seal.setString(4, head.hash);
+                    seal.setString(5, hash);
+                    seal.addBatch();
+                    heads.put(e.tenantId(), new ChainHead(head.seq + 1, hash));
+                }
+                seal.executeBatch();
+            }
+            try (PreparedStatement done = c.prepareStatement("DELETE FROM audit_pending WHERE entry_id = ANY (?)")) {
+                done.setArray(1, c.createArrayOf("bigint", entries.stream().map(AuditEntry::id).toArray()));
+                done.executeUpdate();
+            }
+            return entries.size();
+        });
+    }
+
+    /** Seals until nothing is pending. */
+    public void sealAll() {
+        while (sealBatch() > 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private List<AuditEntry> pending(Connection c) throws SQLException {
+        List<AuditEntry> entries = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + AuditEntry.COLUMNS
+                + " FROM audit_pending p JOIN audit_entry e ON e.id = p.entry_id ORDER BY p.entry_id LIMIT ?")) {
+            ps.setInt(1, batchSize);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(AuditEntry.from(rs));
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static ChainHead headOf(Connection c, String tenantId) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, hash FROM audit_seal WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1")) {
+            ps.setString(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new ChainHead(rs.getLong(1), rs.getString(2)) : new ChainHead(0, ChainHash.GENESIS);
+            }
+        } catch (SQLException e) {
+            throw new dev.chartbridge.core.store.StoreException(e);
+        }
+    }
+
+    private record ChainHead(long seq, String hash) {
+    }
+}

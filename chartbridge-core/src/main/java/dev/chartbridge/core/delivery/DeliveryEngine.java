@@ -1,0 +1,151 @@
+package dev.chartbridge.core.delivery;
+
+import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.store.Jdbc;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The workers of one gateway node. A poller claims due operations per target queue (never more than the
+ * target's free concurrency on this node) with {@code FOR UPDATE SKIP LOCKED} and a lease, and hands each to a
+ * worker thread. Any number of nodes may share one database; an operation whose lease expires (its node died)
+ * becomes due again and is taken over, its in-flight send treated as an unknown outcome.
+ *
+ * <p>Thread-safe. {@link #close()} stops claiming, lets in-flight work finish for up to the grace period, then
+ * gives back what it still holds.
+ */
+public final class DeliveryEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
+
+    private final OperationStore store;
+    private final OperationRunner runner;
+    private final Targets targets;
+    private final DeliveryPolicy policy;
+    private final Map<String, Semaphore> permits;
+    private final Set<Claim> held = ConcurrentHashMap.newKeySet();
+    private final ExecutorService workers;
+    private final Thread poller;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Duration grace;
+
+    public DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
+                          Duration grace) {
+        this.store = new OperationStore(jdbc, node);
+        this.targets = targets;
+        this.policy = policy;
+        this.grace = grace;
+        this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(registry), Clock.systemUTC());
+        this.permits = targets.all().stream()
+                .collect(Collectors.toUnmodifiableMap(Target::queue, t -> new Semaphore(t.maxConcurrency())));
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "delivery-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.poller = new Thread(this::pollLoop, "delivery-poller");
+        this.poller.setDaemon(true);
+        Gauge.builder("chartbridge.outbox.lag", store, OperationStore::oldestDueAgeSeconds)
+                .description("Seconds since the oldest due write became due").baseUnit("seconds").register(registry);
+    }
+
+    public void start() {
+        if (running.compareAndSet(false, true)) {
+            poller.start();
+        }
+    }
+
+    private void pollLoop() {
+        while (running.get()) {
+            try {
+                if (pollOnce() == 0) {
+                    Thread.sleep(policy.pollInterval().toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("claiming due writes failed ({}); retrying", e.getClass().getSimpleName());
+                sleepQuietly(policy.pollInterval().multipliedBy(10));
+            }
+        }
+    }
+
+    /** Claims and dispatches what is due now; returns how many operations it claimed. */
+    int pollOnce() {
+        int claimed = 0;
+        for (Target target : targets.all()) {
+            Semaphore free = permits.get(target.queue());
+            int room = Math.min(free.availablePermits(), policy.batchSize());
+            if (room == 0 || !running.get()) {
+                continue;
+            }
+            List<Claim> claims = store.claim(target.queue(), room, policy.lease());
+            claimed += claims.size();
+            for (Claim claim : claims) {
+                free.acquireUninterruptibly();
+                held.add(claim);
+                workers.execute(() -> {
+                    try {
+                        runner.run(claim);
+                    } catch (RuntimeException e) {
+                        LOG.error("operation {} failed in the engine ({}); its lease will expire and it will be"
+                                + " reconciled", claim.operationId(), e.getClass().getSimpleName());
+                    } finally {
+                        held.remove(claim);
+                        free.release();
+                    }
+                });
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public void close() {
+        if (!running.compareAndSet(true, false)) {
+            workers.shutdownNow();
+            return;
+        }
+        poller.interrupt();
+        try {
+            poller.join(grace.toMillis());
+            workers.shutdown();
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} writes still in flight after the grace period; giving them back", held.size());
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // What is still held goes back to the queue; an operation left IN_FLIGHT is reconciled by its next owner.
+        held.forEach(store::release);
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

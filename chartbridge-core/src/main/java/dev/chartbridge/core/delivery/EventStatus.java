@@ -1,0 +1,26 @@
+package dev.chartbridge.core.delivery;
+
+import java.util.Collection;
+
+/** The status of a whole event, derived from the states of its write operations, never stored. */
+public enum EventStatus {
+    IN_PROGRESS, DELIVERED, PARTIALLY_DELIVERED, NEEDS_REVIEW, FAILED;
+
+    public static EventStatus of(Collection<OperationState> states) {
+        if (states.stream().anyMatch(OperationState::needsReview)) {
+            return NEEDS_REVIEW;
+        }
+        if (!states.stream().allMatch(OperationState::isTerminal)) {
+            return IN_PROGRESS;
+        }
+        long written = states.stream().filter(OperationState::isWritten).count();
+        if (written == states.size()) {
+            return DELIVERED;
+        }
+        return written == 0 ? FAILED : PARTIALLY_DELIVERED;
+    }
+
+    public String wireName() {
+        return name().toLowerCase().replace('_', '-');
+    }
+}

@@ -1,0 +1,276 @@
+package dev.chartbridge.core.delivery;
+
+import dev.chartbridge.core.adapter.EhrAdapter;
+import dev.chartbridge.core.adapter.ErrorClass;
+import dev.chartbridge.core.adapter.Exchange;
+import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.core.adapter.VerifyOutcome;
+import dev.chartbridge.core.adapter.WriteContext;
+import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.intake.EventParser;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.intake.ParseResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Moves one claimed operation through as many steps as it can take now: send, reconcile an unknown outcome,
+ * verify. Each step's result is recorded (state, attempt, queue, audit) before the next begins, so a crash at
+ * any point leaves a state that says what to do next. A create whose outcome is unknown is never resent before a
+ * search says it is absent. Thread-safe: holds no per-operation state between calls.
+ */
+final class OperationRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
+
+    private final OperationStore store;
+    private final Targets targets;
+    private final DeliveryPolicy policy;
+    private final DeliveryMetrics metrics;
+    private final EventParser parser;
+    private final Clock clock;
+
+    OperationRunner(OperationStore store, Targets targets, DeliveryPolicy policy, DeliveryMetrics metrics, Clock clock) {
+        this.store = store;
+        this.targets = targets;
+        this.policy = policy;
+        this.metrics = metrics;
+        // A stored event was valid when accepted; re-reading it must not fail on "occurredAt in the future".
+        this.parser = new EventParser(Clock.offset(clock, Duration.ofDays(36500)));
+        this.clock = clock;
+    }
+
+    void run(Claim claim) {
+        OperationRow op = store.load(claim.operationId());
+        if (op == null) {
+            return;
+        }
+        Target target = targets.find(op.tenantId(), op.target()).orElse(null);
+        ParseResult parsed = parser.parse(readTree(op.eventBody()));
+        if (target == null || !parsed.isValid()) {
+            String why = target == null ? "target " + op.target() + " is no longer configured"
+                    : "stored event no longer parses: " + parsed.errors().get(0).pointer();
+            record(claim, op, OperationState.NEEDS_REVIEW, Step.SEND, "unprocessable", null, null, why,
+                    Exchange.none(), clock.instant(), null, false, 0, 0);
+            return;
+        }
+        new Run(claim, target.adapter(), parsed.event()).from(op);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** The steps of one claim: each returns the operation as it stands afterwards, or null when this claim ends. */
+    private final class Run {
+        private final Claim claim;
+        private final EhrAdapter adapter;
+        private final ClinicalEvent event;
+
+        Run(Claim claim, EhrAdapter adapter, ClinicalEvent event) {
+            this.claim = claim;
+            this.adapter = adapter;
+            this.event = event;
+        }
+
+        void from(OperationRow op) {
+            OperationRow current = op;
+            while (current != null && !current.state().isTerminal()) {
+                current = switch (current.state()) {
+                    case DUE, RETRY_WAIT -> send(current);
+                    case IN_FLIGHT -> recover(current);
+                    case UNKNOWN -> reconcile(current);
+                    case CREATED, PENDING_REMOTE -> verify(current);
+                    default -> null;
+                };
+            }
+        }
+
+        private WriteContext context(OperationRow op) {
+            return new WriteContext(op.id(), op.operationKey(), op.tenantId(), op.target(), event, op.part(),
+                    op.resourceType(), op.remote());
+        }
+
+        /** A previous holder's lease ran out while a send was in flight: its outcome is unknown. */
+        private OperationRow recover(OperationRow op) {
+            return record(claim, op, OperationState.UNKNOWN, Step.RECOVER, "recovered", null, null,
+                    "lease expired while a send was in flight", Exchange.none(), clock.instant(), null, true, 0, 0);
+        }
+
+        private OperationRow send(OperationRow op) {
+            if (op.sends() >= policy.maxSends()) {
+                return record(claim, op, OperationState.DEAD, Step.SEND, "dead", null, null,
+                        "gave up after " + op.sends() + " sends", Exchange.none(), clock.instant(), null, false, 0, 0);
+            }
+            OperationRow inFlight = record(claim, op, OperationState.IN_FLIGHT, Step.SEND, null, null, null, null,
+                    null, clock.instant(), null, true, 1, 0);
+            if (inFlight == null) {
+                return null;
+            }
+            Instant started = clock.instant();
+            SendOutcome outcome = call(() -> adapter.send(context(inFlight)),
+                    e -> new SendOutcome.Unknown("adapter failed: " + e.getClass().getSimpleName(), Exchange.none()));
+            metrics.sent(op.tenantId() + "/" + op.target(), outcome.getClass().getSimpleName(), started, clock.instant());
+            if (outcome instanceof SendOutcome.Created c) {
+                metrics.written(op.tenantId() + "/" + op.target(), op.createdAt(), clock.instant());
+                return created(inFlight, Step.SEND, "created", c.ref(), c.exchange(), started);
+            }
+            if (outcome instanceof SendOutcome.Retryable r) {
+                boolean exhausted = inFlight.sends() >= policy.maxSends();
+                Instant due = clock.instant().plus(Backoff.delay(policy, inFlight.sends(), r.retryAfter()));
+                return record(claim, inFlight, exhausted ? OperationState.DEAD : OperationState.RETRY_WAIT, Step.SEND,
+                        exhausted ? "dead" : "retryable", null, r.error(), describe(r.error()), r.exchange(), started,
+                        exhausted ? null : due, false, 0, 0);
+            }
+            if (outcome instanceof SendOutcome.Conflict c) {
+                return record(claim, inFlight, OperationState.CONFLICT, Step.SEND, "conflict", null, c.error(),
+                        describe(c.error()), c.exchange(), started, null, false, 0, 0);
+            }
+            if (outcome instanceof SendOutcome.Rejected r) {
+                return record(claim, inFlight, OperationState.REJECTED, Step.SEND, "rejected", null, r.error(),
+                        describe(r.error()), r.exchange(), started, null, false, 0, 0);
+            }
+            SendOutcome.Unknown u = (SendOutcome.Unknown) outcome;
+            return record(claim, inFlight, OperationState.UNKNOWN, Step.SEND, "unknown", null,
+                    VendorError.of(ErrorClass.UNKNOWN, u.reason()), u.reason(), u.exchange(), started,
+                    clock.instant().plus(policy.reconcileDelay()), false, 0, 0);
+        }
+
+        private OperationRow reconcile(OperationRow op) {
+            Instant started = clock.instant();
+            FindOutcome outcome = call(() -> adapter.find(context(op)), e -> new FindOutcome.Undetermined(
+                    VendorError.of(ErrorClass.UNKNOWN, "adapter failed: " + e.getClass().getSimpleName()),
+                    Exchange.none()));
+            if (outcome instanceof FindOutcome.Found f) {
+                metrics.written(op.tenantId() + "/" + op.target(), op.createdAt(), clock.instant());
+                return created(op, Step.RECONCILE, "found", f.ref(), f.exchange(), started);
+            }
+            if (outcome instanceof FindOutcome.Absent a) {
+                return record(claim, op, OperationState.DUE, Step.RECONCILE, "absent", null, null,
+                        "the EHR holds no record of this write; sending again", a.exchange(), started, null, true, 0, 1);
+            }
+            if (outcome instanceof FindOutcome.Ambiguous a) {
+                String candidates = a.candidates().stream().map(r -> r.resourceType() + "/" + r.id())
+                        .collect(Collectors.joining(", "));
+                return record(claim, op, OperationState.NEEDS_REVIEW, Step.RECONCILE, "ambiguous", null,
+                        VendorError.of(ErrorClass.DUPLICATE, "several candidates"),
+                        "several records match this write: " + candidates, a.exchange(), started, null, false, 0, 1);
+            }
+            FindOutcome.Undetermined u = (FindOutcome.Undetermined) outcome;
+            return retryCheck(op, Step.RECONCILE, OperationState.UNKNOWN, u.error(), u.exchange(), started,
+                    "could not tell whether the write landed");
+        }
+
+        private OperationRow verify(OperationRow op) {
+            Instant started = clock.instant();
+            VerifyOutcome outcome = call(() -> adapter.verify(context(op)), e -> new VerifyOutcome.Undetermined(
+                    VendorError.of(ErrorClass.UNKNOWN, "adapter failed: " + e.getClass().getSimpleName()),
+                    Exchange.none()));
+            if (outcome instanceof VerifyOutcome.Verified v) {
+                return record(claim, op, OperationState.VERIFIED, Step.VERIFY, "verified", null, null, null,
+                        v.exchange(), started, null, false, 0, 1);
+            }
+            if (outcome instanceof VerifyOutcome.Modified m) {
+                return record(claim, op, OperationState.MODIFIED, Step.VERIFY, "modified", null,
+                        VendorError.of(ErrorClass.INVALID, "fields dropped or altered"),
+                        "the EHR dropped or altered: " + String.join(", ", m.fields()), m.exchange(), started, null,
+                        false, 0, 1);
+            }
+            if (outcome instanceof VerifyOutcome.NotYetReadable n) {
+                if (clock.instant().isAfter(op.createdAt().plus(policy.pendingDeadline()))) {
+                    return record(claim, op, OperationState.NEEDS_REVIEW, Step.VERIFY, "pending-expired", null, null,
+                            "the EHR still does not show the record", n.exchange(), started, null, false, 0, 1);
+                }
+                Instant due = clock.instant().plus(Backoff.delay(policy, op.checks() + 1, policy.baseDelay()));
+                return record(claim, op, OperationState.PENDING_REMOTE, Step.VERIFY, "pending", null, null,
+                        "the EHR holds the record but does not show it yet", n.exchange(), started, due, false, 0, 0);
+            }
+            VerifyOutcome.Undetermined u = (VerifyOutcome.Undetermined) outcome;
+            return retryCheck(op, Step.VERIFY, op.state(), u.error(), u.exchange(), started, "could not read back");
+        }
+
+        private OperationRow created(OperationRow op, Step step, String outcome, RemoteRef ref, Exchange exchange,
+                                     Instant started) {
+            OperationState next = policy.verify() ? OperationState.CREATED : OperationState.CREATED_UNVERIFIED;
+            return record(claim, op, next, step, outcome, ref, null, null, exchange, started, null, policy.verify(),
+                    0, step == Step.RECONCILE ? 1 : 0);
+        }
+
+        private OperationRow retryCheck(OperationRow op, Step step, OperationState stay, VendorError error,
+                                        Exchange exchange, Instant started, String what) {
+            int checks = op.checks() + 1;
+            if (checks >= policy.maxChecks()) {
+                return record(claim, op, OperationState.NEEDS_REVIEW, step, "undetermined", null, error,
+                        what + " after " + checks + " tries: " + describe(error), exchange, started, null, false, 0, 1);
+            }
+            Instant due = clock.instant().plus(Backoff.delay(policy, checks, null));
+            return record(claim, op, stay, step, "undetermined", null, error, describe(error), exchange, started, due,
+                    false, 0, 1);
+        }
+    }
+
+    private OperationRow record(Claim claim, OperationRow op, OperationState to, Step step, String outcome,
+                                RemoteRef remote, VendorError error, String detail, Exchange exchange,
+                                Instant started, Instant nextDue, boolean keepLease, int addSends, int addChecks) {
+        long millis = Duration.between(started, clock.instant()).toMillis();
+        Transition t = new Transition(to, remote, error, detail, step, outcome, exchange, started, millis, traceId(),
+                nextDue, keepLease, addSends, addChecks);
+        if (!store.record(claim, op, t, policy.lease())) {
+            LOG.warn("operation {} lease lost during {}; another node owns it now", op.id(), step);
+            return null;
+        }
+        if (outcome != null) {
+            metrics.transition(op.tenantId() + "/" + op.target(), to);
+            if (to == OperationState.DEAD || to == OperationState.NEEDS_REVIEW || to == OperationState.CONFLICT) {
+                LOG.warn("operation {} of event {} -> {} ({})", op.id(), op.eventId(), to,
+                        error == null ? outcome : error.errorClass());
+            } else {
+                LOG.debug("operation {} {} -> {}", op.id(), step, to);
+            }
+        }
+        return new OperationRow(op.id(), op.eventId(), op.tenantId(), op.target(), op.part(), op.resourceType(),
+                op.operationKey(), to, op.sends() + addSends, op.checks() + addChecks,
+                remote != null ? remote : op.remote(), op.createdAt(), op.eventBody());
+    }
+
+    private static String describe(VendorError e) {
+        if (e == null) {
+            return null;
+        }
+        String code = e.vendorCode() == null ? "" : " [" + e.vendorCode() + "]";
+        return e.errorClass() + code + (e.message() == null ? "" : ": " + e.message());
+    }
+
+    private static <T> T call(Supplier<T> adapterCall, java.util.function.Function<RuntimeException, T> onBug) {
+        try {
+            return adapterCall.get();
+        } catch (RuntimeException e) {
+            // The exception's message may quote the request: log the type only, never the text (no PHI in logs).
+            LOG.error("adapter threw {} at {}; treating the outcome as unknown", e.getClass().getName(),
+                    e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+            return onBug.apply(e);
+        }
+    }
+
+    private static String traceId() {
+        byte[] bytes = new byte[16];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.chartbridge.core.delivery;
+
+/**
+ * The life of one write operation. {@code DUE → IN_FLIGHT → CREATED → VERIFIED | MODIFIED | PENDING_REMOTE},
+ * with {@code RETRY_WAIT} after a retryable answer, {@code UNKNOWN} when a send may or may not have landed
+ * (reconciled before anything is resent), and the terminal {@code CONFLICT}, {@code REJECTED}, {@code DEAD},
+ * {@code NEEDS_REVIEW}. Terminal operations leave the work queue but are kept forever.
+ */
+public enum OperationState {
+    DUE(false),
+    IN_FLIGHT(false),
+    RETRY_WAIT(false),
+    UNKNOWN(false),
+    CREATED(false),
+    PENDING_REMOTE(false),
+    VERIFIED(true),
+    /** Written, and verification is turned off by the delivery policy: nothing was read back. */
+    CREATED_UNVERIFIED(true),
+    MODIFIED(true),
+    CONFLICT(true),
+    REJECTED(true),
+    DEAD(true),
+    NEEDS_REVIEW(true);
+
+    private final boolean terminal;
+
+    OperationState(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    public boolean isTerminal() {
+        return terminal;
+    }
+
+    /** The record is in the EHR (whatever verification later says about its fields). */
+    public boolean isWritten() {
+        return this == CREATED || this == PENDING_REMOTE || this == VERIFIED || this == MODIFIED
+                || this == CREATED_UNVERIFIED;
+    }
+
+    /** Ended without writing anything, and nobody needs to look at it before a replay. */
+    public boolean isFailed() {
+        return this == REJECTED || this == DEAD;
+    }
+
+    /** Ended in a state a human must look at. */
+    public boolean needsReview() {
+        return this == NEEDS_REVIEW || this == CONFLICT || this == MODIFIED;
+    }
+}

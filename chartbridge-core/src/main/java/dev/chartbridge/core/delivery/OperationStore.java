@@ -1,0 +1,221 @@
+package dev.chartbridge.core.delivery;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.store.Jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The delivery engine's SQL: claiming due work, loading it and recording transitions. Thread-safe. */
+final class OperationStore {
+    private final Jdbc jdbc;
+    private final String node;
+
+    OperationStore(Jdbc jdbc, String node) {
+        this.jdbc = jdbc;
+        this.node = node;
+    }
+
+    /** Claims up to {@code limit} due operations of one queue; skips rows other nodes are claiming right now. */
+    List<Claim> claim(String queue, int limit, Duration lease) {
+        return jdbc.inTransaction(c -> {
+            List<Claim> claims = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox o SET due_at = now() + ? * interval '1 ms',"
+                    + " lease_owner = ?, lease_token = gen_random_uuid()"
+                    + " FROM (SELECT operation_id FROM outbox WHERE queue = ? AND due_at <= now()"
+                    + "       ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due"
+                    + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token")) {
+                ps.setLong(1, lease.toMillis());
+                ps.setString(2, node);
+                ps.setString(3, queue);
+                ps.setInt(4, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        claims.add(new Claim(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)));
+                    }
+                }
+            }
+            return claims;
+        });
+    }
+
+    OperationRow load(UUID operationId) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.event_id, o.tenant_id, o.target, o.part,"
+                    + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
+                    + " o.created_at, e.body::text FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
+                    + " WHERE o.id = ?")) {
+                ps.setObject(1, operationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    String remoteId = rs.getString(11);
+                    return new OperationRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                            rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7),
+                            OperationState.valueOf(rs.getString(8)), rs.getInt(9), rs.getInt(10),
+                            remoteId == null ? null : new RemoteRef(rs.getString(6), remoteId, rs.getString(12)),
+                            rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14));
+                }
+            }
+        });
+    }
+
+    /**
+     * Records a transition if {@code claim} still holds the lease; returns false (and changes nothing) when the
+     * lease expired and another node took the operation over.
+     */
+    boolean record(Claim claim, OperationRow op, Transition t, Duration lease) {
+        return jdbc.inTransaction(c -> {
+            if (!holdsLease(c, claim)) {
+                return false;
+            }
+            updateOperation(c, op, t);
+            if (t.outcome() != null) {
+                insertAttempt(c, op, t);
+            }
+            updateQueue(c, claim, t, lease);
+            if (t.outcome() != null) {
+                AuditLog.append(c, op.tenantId(), "node:" + node, "operation." + t.outcome(), op.eventId(), op.id(),
+                        auditDetail(op, t));
+            }
+            return true;
+        });
+    }
+
+    /** Gives a claimed operation back to the queue, due now; used at shutdown for work not started or cut short. */
+    void release(Claim claim) {
+        jdbc.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET due_at = now(), lease_owner = NULL,"
+                    + " lease_token = NULL WHERE operation_id = ? AND lease_token = ?")) {
+                ps.setObject(1, claim.operationId());
+                ps.setObject(2, claim.leaseToken());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Seconds since the oldest due operation became due; 0 when nothing is waiting. */
+    double oldestDueAgeSeconds() {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(extract(epoch FROM now() - min(due_at)), 0)"
+                    + " FROM outbox WHERE due_at <= now()"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
+            }
+        });
+    }
+
+    private static boolean holdsLease(Connection c, Claim claim) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM outbox WHERE operation_id = ? AND lease_token = ? FOR UPDATE")) {
+            ps.setObject(1, claim.operationId());
+            ps.setObject(2, claim.leaseToken());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void updateOperation(Connection c, OperationRow op, Transition t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE write_operation SET state = ?,"
+                + " remote_id = coalesce(?, remote_id), remote_version = coalesce(?, remote_version),"
+                + " error_class = ?, error_detail = ?, sends = sends + ?, checks = checks + ?, updated_at = now()"
+                + " WHERE id = ?")) {
+            ps.setString(1, t.to().name());
+            ps.setString(2, t.remote() == null ? null : t.remote().id());
+            ps.setString(3, t.remote() == null ? null : t.remote().version());
+            ps.setString(4, t.error() == null ? null : t.error().errorClass().name());
+            ps.setString(5, t.errorDetail());
+            ps.setInt(6, t.addSends());
+            ps.setInt(7, t.addChecks());
+            ps.setObject(8, op.id());
+            ps.executeUpdate();
+        }
+    }
+
+    private void insertAttempt(Connection c, OperationRow op, Transition t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivery_attempt (operation_id, step, started_at,"
+                + " duration_ms, outcome, http_status, error_class, detail, request_digest, trace_id, node)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setObject(1, op.id());
+            ps.setString(2, t.step().name());
+            ps.setTimestamp(3, Timestamp.from(t.startedAt()));
+            ps.setInt(4, (int) Math.min(Integer.MAX_VALUE, t.durationMs()));
+            ps.setString(5, t.outcome());
+            if (t.exchange() != null && t.exchange().httpStatus() > 0) {
+                ps.setInt(6, t.exchange().httpStatus());
+            } else {
+                ps.setNull(6, Types.INTEGER);
+            }
+            ps.setString(7, t.error() == null ? null : t.error().errorClass().name());
+            ps.setString(8, t.errorDetail());
+            ps.setString(9, t.exchange() == null ? null : t.exchange().requestDigest());
+            ps.setString(10, t.traceId());
+            ps.setString(11, node);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void updateQueue(Connection c, Claim claim, Transition t, Duration lease) throws SQLException {
+        if (t.keepLease()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE outbox SET due_at = now() + ? * interval '1 ms' WHERE operation_id = ?")) {
+                ps.setLong(1, lease.toMillis());
+                ps.setObject(2, claim.operationId());
+                ps.executeUpdate();
+            }
+        } else if (t.nextDue() == null) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE operation_id = ?")) {
+                ps.setObject(1, claim.operationId());
+                ps.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET due_at = ?, lease_owner = NULL,"
+                    + " lease_token = NULL WHERE operation_id = ?")) {
+                ps.setTimestamp(1, Timestamp.from(t.nextDue()));
+                ps.setObject(2, claim.operationId());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static String auditDetail(OperationRow op, Transition t) {
+        ObjectNode d = Json.MAPPER.createObjectNode();
+        d.put("target", op.target());
+        d.put("step", t.step().name());
+        d.put("state", t.to().name());
+        if (t.exchange() != null && t.exchange().httpStatus() > 0) {
+            d.put("httpStatus", t.exchange().httpStatus());
+        }
+        if (t.remote() != null) {
+            d.put("remoteId", t.remote().id());
+            if (t.remote().version() != null) {
+                d.put("remoteVersion", t.remote().version());
+            }
+        }
+        if (t.error() != null) {
+            d.put("errorClass", t.error().errorClass().name());
+            if (t.error().vendorCode() != null) {
+                d.put("vendorCode", t.error().vendorCode());
+            }
+        }
+        if (t.errorDetail() != null) {
+            d.put("detail", t.errorDetail());
+        }
+        d.put("traceId", t.traceId());
+        return Json.canonical(d);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.chartbridge.core.delivery;
+
+import dev.chartbridge.core.adapter.Exchange;
+import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.VendorError;
+
+import java.time.Instant;
+
+/**
+ * One recorded move of an operation: its new state and what led to it, written with the attempt row, the queue
+ * change and the audit entry in one transaction.
+ *
+ * @param nextDue   when the operation is due again and its lease released; null with {@code keepLease} false
+ *                  means it leaves the queue (terminal)
+ * @param keepLease the same worker goes straight on with the next step, holding its lease
+ * @param outcome   the outcome's name for the attempt ledger and the audit action; null records no attempt
+ */
+record Transition(OperationState to, RemoteRef remote, VendorError error, String errorDetail, Step step,
+                  String outcome, Exchange exchange, Instant startedAt, long durationMs, String traceId,
+                  Instant nextDue, boolean keepLease, int addSends, int addChecks) {
+}

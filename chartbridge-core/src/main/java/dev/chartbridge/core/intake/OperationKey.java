@@ -1,0 +1,26 @@
+package dev.chartbridge.core.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.event.Identifier;
+
+/**
+ * The gateway's identity of one write: a hash of tenant, patient, encounter, event type, occurrence time and the
+ * canonical payload, plus target and part. Two submissions of the same clinical content map to the same key,
+ * whatever their idempotency keys, which is what lets the database refuse a duplicate write.
+ */
+final class OperationKey {
+    private OperationKey() {
+    }
+
+    static String contentBase(String tenantId, ClinicalEvent event, JsonNode tree) {
+        Identifier encounter = event.encounterIdentifier();
+        return String.join("\n", tenantId, event.type().wireName(), event.primaryPatientIdentifier().token(),
+                encounter == null ? "-" : encounter.token(), event.occurredAt().toString(),
+                Json.canonical(tree.get("payload")));
+    }
+
+    static String of(String contentBase, String target, int part) {
+        return Json.sha256(contentBase + "\n" + target + "\n" + part).substring(0, 40);
+    }
+}

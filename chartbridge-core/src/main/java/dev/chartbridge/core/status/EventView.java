@@ -1,0 +1,26 @@
+package dev.chartbridge.core.status;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** What the gateway knows about one event: its derived status, each write per target, and its timeline. */
+public record EventView(UUID id, String tenantId, String type, Instant acceptedAt, String status,
+                        List<OperationView> operations, List<TimelineEntry> timeline) {
+
+    /** One write of the event to one target, with every attempt made. */
+    public record OperationView(UUID id, String target, String vendor, int part, String resourceType, String state,
+                                String remoteId, String remoteVersion, int sends, String errorClass,
+                                String errorDetail, List<AttemptView> attempts) {
+    }
+
+    /** One call to the EHR (send, reconcile search, or verification read). */
+    public record AttemptView(String step, Instant startedAt, long durationMs, String outcome, Integer httpStatus,
+                              String errorClass, String detail, String traceId, String node) {
+    }
+
+    /** One audited decision about the event or one of its operations. */
+    public record TimelineEntry(long auditId, Instant at, String actor, String action, UUID operationId,
+                                String detail) {
+    }
+}
