@@ -46,14 +46,14 @@ final class ControlRoutes {
       return;
     }
     JsonNode seed = object.remove("seed");
-    FaultPlan patch;
+    FaultPlan plan;
     try {
-      patch = JSON.treeToValue(object, FaultPlan.class);
+      plan = JSON.treeToValue(object, FaultPlan.class);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       problem(ctx, 400, e.getMessage());
       return;
     }
-    faults.apply(patch);
+    faults.set(plan);
     if (seed != null) {
       faults.seed(seed.asLong());
     }

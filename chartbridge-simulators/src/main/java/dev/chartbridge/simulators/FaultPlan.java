@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * An immutable set of fault settings; {@code null} components mean "fault off". This record is also the
- * JSON body of {@code POST /_sim/faults} and the answer of {@code GET /_sim/faults}.
+ * JSON body of {@code POST /_sim/faults} (which replaces the whole plan) and the answer of {@code GET /_sim/faults}.
  *
  * @param latency delay before the request is handled
  * @param errorRate 500/503 answered without processing

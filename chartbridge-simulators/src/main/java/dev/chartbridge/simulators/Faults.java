@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 
@@ -31,6 +32,11 @@ public final class Faults {
   /** The current settings. */
   public FaultPlan plan() {
     return plan;
+  }
+
+  /** Replaces the whole plan (what {@code POST /_sim/faults} does); the random sequence goes on. */
+  public Faults set(FaultPlan plan) {
+    return update(current -> Objects.requireNonNull(plan, "plan"));
   }
 
   /** Replaces the components that {@code patch} sets (non-null) and keeps the rest. */

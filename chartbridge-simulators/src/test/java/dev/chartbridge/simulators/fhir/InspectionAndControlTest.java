@@ -109,6 +109,16 @@ class InspectionAndControlTest {
   }
 
   @Test
+  void posting_faults_replaces_the_whole_plan() throws Exception {
+    sim().faults().errorRate(1.0, 503, null, false);
+
+    post(sim().controlUrl() + "/faults", "{\"latency\": {\"minMs\": 5, \"maxMs\": 10}}", Map.of());
+
+    assertThat(sim().faults().plan().errorRate()).isNull();
+    assertThat(sim().faults().plan().latency()).isEqualTo(new FaultPlan.Latency(5, 10, false));
+  }
+
+  @Test
   void faults_endpoint_rejects_an_unknown_fault_name() throws Exception {
     HttpResponse<String> response = post(sim().controlUrl() + "/faults", "{\"errorRat\": {}}", Map.of());
 
