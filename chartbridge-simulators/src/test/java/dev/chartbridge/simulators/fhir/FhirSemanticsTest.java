@@ -11,7 +11,12 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
@@ -68,6 +73,27 @@ class FhirSemanticsTest {
   }
 
   @Test
+  void concurrent_conditional_creates_store_exactly_one() throws Exception {
+    String condition = "identifier=" + TEST_SYSTEM + "|race";
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> statuses = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        statuses.add(pool.submit(() -> post(sim().baseUrl() + "/Observation",
+            json(heartRate("pat-1001", "race")), Map.of("If-None-Exist", condition)).statusCode()));
+      }
+      List<Integer> codes = new ArrayList<>();
+      for (Future<Integer> status : statuses) {
+        codes.add(status.get());
+      }
+      assertThat(codes).containsOnlyOnce(201).containsOnly(200, 201);
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(sim().countWithIdentifier(TEST_SYSTEM, "race")).isEqualTo(1);
+  }
+
+  @Test
   void conditional_create_with_many_matches_fails_with_412() {
     client().create().resource(heartRate("pat-1001", "e4")).execute();
     client().create().resource(heartRate("pat-1001", "e4")).execute();
@@ -114,6 +140,8 @@ class FhirSemanticsTest {
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(response.headers().firstValue("ETag")).hasValue("W/\"1\"");
+    assertThat(response.headers().firstValue("Location"))
+        .hasValue(sim().baseUrl() + "/Observation/client-chosen-7/_history/1");
     assertThat(sim().read("Observation/client-chosen-7")).isPresent();
   }
 

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import dev.chartbridge.simulators.SimulatorStats;
 import java.util.List;
 import java.util.Optional;
@@ -79,6 +80,11 @@ public class WritableProvider extends ReadableProvider {
         stats.recordCreate();
       } else {
         stats.recordUpdate();
+      }
+      if (request instanceof ServletRequestDetails servlet) {
+        // HAPI sets Location only for create; FHIR clients also expect it after an update.
+        servlet.getServletResponse().setHeader("Location",
+            request.getFhirServerBase() + "/" + stored.getIdElement().getValue());
       }
       return outcome(stored, created, (created ? "Created " : "Updated ") + stored.getIdElement().getValue());
     });
