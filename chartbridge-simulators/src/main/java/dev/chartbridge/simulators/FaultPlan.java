@@ -43,30 +43,37 @@ public record FaultPlan(
         patch.dropFields.isEmpty() ? dropFields : patch.dropFields);
   }
 
+  /** This plan with {@code latency} replaced; {@code null} turns that fault off. */
   public FaultPlan withLatency(Latency v) {
     return new FaultPlan(v, errorRate, tooManyRequestsRate, commitThenTimeout, commitThenReset, resetBeforeCommit, dropFields);
   }
 
+  /** This plan with {@code errorRate} replaced; {@code null} turns that fault off. */
   public FaultPlan withErrorRate(Failure v) {
     return new FaultPlan(latency, v, tooManyRequestsRate, commitThenTimeout, commitThenReset, resetBeforeCommit, dropFields);
   }
 
+  /** This plan with {@code tooManyRequestsRate} replaced; {@code null} turns that fault off. */
   public FaultPlan withTooManyRequestsRate(Failure v) {
     return new FaultPlan(latency, errorRate, v, commitThenTimeout, commitThenReset, resetBeforeCommit, dropFields);
   }
 
+  /** This plan with {@code commitThenTimeout} replaced; {@code null} turns that fault off. */
   public FaultPlan withCommitThenTimeout(LostResponse v) {
     return new FaultPlan(latency, errorRate, tooManyRequestsRate, v, commitThenReset, resetBeforeCommit, dropFields);
   }
 
+  /** This plan with {@code commitThenReset} replaced; {@code null} turns that fault off. */
   public FaultPlan withCommitThenReset(LostResponse v) {
     return new FaultPlan(latency, errorRate, tooManyRequestsRate, commitThenTimeout, v, resetBeforeCommit, dropFields);
   }
 
+  /** This plan with {@code resetBeforeCommit} replaced; {@code null} turns that fault off. */
   public FaultPlan withResetBeforeCommit(Reset v) {
     return new FaultPlan(latency, errorRate, tooManyRequestsRate, commitThenTimeout, commitThenReset, v, dropFields);
   }
 
+  /** This plan with {@code dropFields} replaced; {@code null} turns that fault off. */
   public FaultPlan withDropFields(Map<String, List<String>> v) {
     return new FaultPlan(latency, errorRate, tooManyRequestsRate, commitThenTimeout, commitThenReset, resetBeforeCommit, v);
   }

@@ -13,7 +13,8 @@ import java.util.function.UnaryOperator;
  * one fault and keeps the others; {@link #clear()} turns all off. Random decisions come from a
  * {@link Random} that {@link #seed(long)} makes repeatable.
  *
- * <p>This class is thread-safe; a change applies to requests that start after it.
+ * <p>This class is thread-safe; a change applies to requests that start after it. Setters throw
+ * {@link IllegalArgumentException} for a probability outside 0..1 or a negative or inverted latency range.
  */
 public final class Faults {
 

@@ -45,26 +45,32 @@ public final class SimulatorStats {
     faults.computeIfAbsent(kind, k -> new LongAdder()).increment();
   }
 
+  /** API requests received, faulted ones included. */
   public long requests() {
     return requests.sum();
   }
 
+  /** API requests received with HTTP {@code method}. */
   public long requests(String method) {
     return sum(byMethod.get(method));
   }
 
+  /** API requests whose path starts with {@code resourceType}. */
   public long requestsForType(String resourceType) {
     return sum(byResourceType.get(resourceType));
   }
 
+  /** Resources stored by a create (or an update-as-create). */
   public long creates() {
     return creates.sum();
   }
 
+  /** New versions stored by an update. */
   public long updates() {
     return updates.sum();
   }
 
+  /** Faults of {@code kind} injected. */
   public long faults(FaultKind kind) {
     return sum(faults.get(kind));
   }
