@@ -1,0 +1,30 @@
+package dev.chartbridge.app.cli;
+
+import dev.chartbridge.app.Gateway;
+import dev.chartbridge.app.config.ConfigLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs one gateway node until the process is stopped; SIGTERM shuts it down gracefully. */
+@Command(name = "serve", description = "Run a gateway node (HTTP API, delivery workers, audit sealer).")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "YAML configuration file")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Gateway gateway = Gateway.start(ConfigLoader.load(config));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "shutdown"));
+        System.out.println("ChartBridge serving on port " + gateway.port());
+        stopped.await();
+        return 0;
+    }
+}
