@@ -1,0 +1,188 @@
+package dev.chartbridge.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.core.adapter.WriteContext;
+import dev.chartbridge.core.testing.PostgresExtension;
+import dev.chartbridge.simulators.fhir.FhirSimulator;
+import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
+import dev.chartbridge.simulators.fhir.SeedData;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Accept, deliver, verify, against the generic FHIR simulator over real HTTP, with its faults. */
+class DeliveryTest {
+    @RegisterExtension
+    static PostgresExtension pg = new PostgresExtension();
+    @RegisterExtension
+    static FhirSimulatorExtension ehr = new FhirSimulatorExtension();
+
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "delivery-node");
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private static FhirSimulator sim() {
+        return ehr.simulator();
+    }
+
+    private static String submit(ObjectNode event) {
+        TestGateway.Answer a = gateway.submit(event, null);
+        assertThat(a.status()).as("%s", a.body()).isEqualTo(202);
+        return a.body().get("id").asText();
+    }
+
+    private static String operationKey(JsonNode status, int index) {
+        return pg.jdbc().read(c -> {
+            try (var ps = c.prepareStatement("SELECT operation_key FROM write_operation WHERE id = ?::uuid")) {
+                ps.setString(1, status.at("/operations/" + index + "/id").asText());
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        });
+    }
+
+    @Test
+    void a_blood_pressure_reading_is_written_once_as_a_panel_and_verified() {
+        JsonNode status = gateway.awaitSettled(submit(Events.bloodPressure(100)));
+
+        assertThat(status.get("status").asText()).isEqualTo("delivered");
+        JsonNode op = status.at("/operations/0");
+        assertThat(op.get("state").asText()).isEqualTo("VERIFIED");
+        String key = operationKey(status, 0);
+        assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, key)).isEqualTo(1);
+
+        Observation written = (Observation) sim().read("Observation/" + op.get("remoteId").asText()).orElseThrow();
+        assertThat(written.getSubject().getReference()).isEqualTo("Patient/" + SeedData.PATIENT_MARIA);
+        assertThat(written.getEncounter().getReference()).isEqualTo("Encounter/" + SeedData.ENCOUNTER_MARIA_OPEN);
+        assertThat(written.getCode().getCodingFirstRep().getCode()).isEqualTo("85354-9");
+        assertThat(written.getComponent()).extracting(c -> c.getCode().getCodingFirstRep().getCode())
+                .containsExactly("8480-6", "8462-4");
+        assertThat(written.getComponentFirstRep().getValueQuantity().getValue()).isEqualByComparingTo("110");
+        assertThat(written.getComponentFirstRep().getValueQuantity().getCode()).isEqualTo("mm[Hg]");
+
+        assertThat(op.get("attempts").findValuesAsText("outcome")).containsExactly("created", "verified");
+        assertThat(status.get("timeline").findValuesAsText("action"))
+                .containsExactly("event.accepted", "operation.created", "operation.verified");
+    }
+
+    @Test
+    void every_event_type_reaches_the_ehr_and_verifies() {
+        for (String type : List.of("note", "condition", "allergy", "medication-change", "follow-up-task", "consent")) {
+            JsonNode status = gateway.awaitSettled(submit(Events.of(type)));
+            assertThat(status.get("status").asText()).as(type + ": " + status).isEqualTo("delivered");
+            String ref = status.at("/operations/0/resourceType").asText() + "/" + status.at("/operations/0/remoteId").asText();
+            Resource written = sim().read(ref).orElseThrow();
+            assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, operationKey(status, 0)))
+                    .as(type).isEqualTo(1);
+            assertThat(written.fhirType()).isEqualTo(status.at("/operations/0/resourceType").asText());
+        }
+    }
+
+    @Test
+    void resubmitting_the_same_event_creates_nothing_new() {
+        ObjectNode event = Events.bloodPressure(101);
+        String id = submit(event);
+        gateway.awaitSettled(id);
+        int stored = sim().resources("Observation").size();
+
+        TestGateway.Answer again = gateway.submit(event, null);
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().get("id").asText()).isEqualTo(id);
+        TestGateway.sleep(300);
+        assertThat(sim().resources("Observation")).hasSize(stored);
+        assertThat(pg.count("SELECT count(*) FROM write_operation WHERE event_id = '" + id + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void a_lost_answer_after_commit_is_reconciled_not_resent() {
+        sim().faults().commitThenTimeout(1.0, 3_000);
+        String id = submit(Events.bloodPressure(102));
+        gateway.await(id, s -> s.at("/operations/0/state").asText().equals("UNKNOWN"), java.time.Duration.ofSeconds(10));
+        sim().faults().clear();
+
+        JsonNode status = gateway.awaitSettled(id);
+
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, operationKey(status, 0))).isEqualTo(1);
+        assertThat(status.at("/operations/0/sends").asInt()).isEqualTo(1);
+        assertThat(status.at("/operations/0/attempts").findValuesAsText("outcome"))
+                .containsExactly("unknown", "found", "verified");
+    }
+
+    @Test
+    void a_503_with_retry_after_is_retried_and_lands_once() {
+        sim().faults().errorRate(1.0, 503, 0, true);
+        String id = submit(Events.bloodPressure(103));
+        gateway.await(id, s -> s.at("/operations/0/state").asText().equals("RETRY_WAIT"), java.time.Duration.ofSeconds(10));
+        sim().faults().clear();
+
+        JsonNode status = gateway.awaitSettled(id);
+
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        JsonNode first = status.at("/operations/0/attempts/0");
+        assertThat(first.get("outcome").asText()).isEqualTo("retryable");
+        assertThat(first.get("httpStatus").asInt()).isEqualTo(503);
+        assertThat(first.get("errorClass").asText()).isEqualTo("TRANSIENT");
+        assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, operationKey(status, 0))).isEqualTo(1);
+    }
+
+    @Test
+    void a_field_the_ehr_drops_silently_makes_the_write_modified_with_the_field_named() {
+        sim().faults().dropFields("Observation", "component");
+        JsonNode status = gateway.awaitSettled(submit(Events.bloodPressure(104)));
+        sim().faults().clear();
+
+        assertThat(status.get("status").asText()).isEqualTo("needs-review");
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("MODIFIED");
+        assertThat(status.at("/operations/0/errorDetail").asText()).isEqualTo("the EHR dropped or altered: component");
+    }
+
+    @Test
+    void an_ambiguous_patient_is_refused_never_guessed() {
+        ObjectNode event = Events.bloodPressure(105);
+        ((ObjectNode) event.at("/patient/identifiers/0")).put("value", SeedData.MRN_AMBIGUOUS);
+        event.remove("encounter");
+
+        JsonNode status = gateway.awaitSettled(submit(event));
+
+        assertThat(status.get("status").asText()).isEqualTo("failed");
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("REJECTED");
+        assertThat(status.at("/operations/0/errorDetail").asText())
+                .isEqualTo("INVALID [ambiguous]: 2 patients match the identifier; refusing to guess (system "
+                        + SeedData.MRN_SYSTEM + ")");
+        assertThat(sim().resourcesForPatient(SeedData.PATIENT_LEE_A)).isEmpty();
+        assertThat(sim().resourcesForPatient(SeedData.PATIENT_LEE_B)).isEmpty();
+    }
+
+    @Test
+    void a_refusal_by_the_ehr_keeps_its_reason_and_is_not_retried() {
+        sim().faults().errorRate(1.0, 500, null, true);
+        String id = submit(Events.bloodPressure(106));
+        // 500 after sending is an unknown outcome: the gateway searches before anything else.
+        JsonNode status = gateway.await(id, s -> s.at("/operations/0/attempts").size() >= 2,
+                java.time.Duration.ofSeconds(10));
+        sim().faults().clear();
+        assertThat(status.at("/operations/0/attempts/0/outcome").asText()).isEqualTo("unknown");
+        assertThat(status.at("/operations/0/attempts/1/step").asText()).isEqualTo("RECONCILE");
+        assertThat(gateway.awaitSettled(id).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+    }
+}
