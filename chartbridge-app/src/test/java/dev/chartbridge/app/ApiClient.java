@@ -1,0 +1,100 @@
+package dev.chartbridge.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.core.intake.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** A small client for a gateway's HTTP API on a loopback port, with the test tenant's key. */
+public class ApiClient {
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public ApiClient(int port) {
+        this.port = port;
+    }
+
+    /** An API answer: status, headers and the JSON body. */
+    public record Answer(int status, Map<String, List<String>> headers, JsonNode body, String text) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    public Answer submit(ObjectNode event, String idempotencyKey) {
+        return submit(TestGateway.bytes(event), "application/json", idempotencyKey, TestGateway.KEY);
+    }
+
+    public Answer submit(byte[] body, String contentType, String idempotencyKey, String apiKey) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/v1/events"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        if (apiKey != null) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        return send(b.build());
+    }
+
+    public Answer status(String eventId) {
+        return send(HttpRequest.newBuilder(uri("/v1/events/" + eventId)).header("Authorization", "Bearer " + TestGateway.KEY)
+                .GET().build());
+    }
+
+    public Answer get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    /** Polls the event until its status satisfies the condition; fails the test after the timeout. */
+    public JsonNode await(String eventId, Predicate<JsonNode> condition, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = status(eventId).body();
+            if (condition.test(last)) {
+                return last;
+            }
+            TestGateway.sleep(50);
+        }
+        throw new AssertionError("event " + eventId + " did not reach the expected state in " + timeout + ": " + last);
+    }
+
+    public JsonNode awaitSettled(String eventId) {
+        return await(eventId, s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
+    }
+
+    private Answer send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            boolean json = r.headers().firstValue("Content-Type").orElse("").contains("json");
+            JsonNode body = json && !r.body().isEmpty() ? Json.MAPPER.readTree(r.body()) : null;
+            return new Answer(r.statusCode(), r.headers().map(), body, r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+}
