@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code chartbridge} command: {@code serve}, {@code demo}, {@code audit verify}. */
 @Command(name = "chartbridge", mixinStandardHelpOptions = true, version = "ChartBridge 0.1.0",
         description = "Writes clinician-approved data from health apps into EHRs, exactly once, with proof.",
-        subcommands = {ServeCommand.class, DemoCommand.class, AuditCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, AuditCommand.class, SimulatorsCommand.class})
 public final class ChartBridgeCli implements Runnable {
 
     public static void main(String[] args) {
