@@ -185,4 +185,51 @@ class DeliveryTest {
         assertThat(status.at("/operations/0/attempts/1/step").asText()).isEqualTo("RECONCILE");
         assertThat(gateway.awaitSettled(id).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
     }
+
+    @Test
+    void a_write_that_keeps_getting_503_is_dead_after_the_capped_number_of_sends_and_kept() {
+        sim().faults().errorRate(1.0, 503, null, true);
+        JsonNode status = gateway.awaitSettled(submit(Events.bloodPressure(107)));
+        sim().faults().clear();
+
+        assertThat(status.get("status").asText()).isEqualTo("failed");
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("DEAD");
+        assertThat(status.at("/operations/0/sends").asInt()).isEqualTo(6);
+        assertThat(status.at("/operations/0/attempts").findValuesAsText("outcome"))
+                .containsExactly("retryable", "retryable", "retryable", "retryable", "retryable", "dead");
+        assertThat(sim().resources("Observation").stream()
+                .filter(r -> ((Observation) r).getComponentFirstRep().getValueQuantity().getValue().intValue() == 117))
+                .isEmpty();
+        assertThat(pg.count("SELECT count(*) FROM outbox o JOIN write_operation w ON w.id = o.operation_id"
+                + " WHERE w.state = 'DEAD'")).isZero();
+    }
+
+    @Test
+    void a_400_from_the_ehr_is_rejected_at_once_with_its_reason() {
+        sim().faults().errorRate(1.0, 400, null, true);
+        JsonNode status = gateway.awaitSettled(submit(Events.bloodPressure(108)));
+        sim().faults().clear();
+
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("REJECTED");
+        assertThat(status.at("/operations/0/sends").asInt()).isEqualTo(1);
+        assertThat(status.at("/operations/0/errorClass").asText()).isEqualTo("INVALID");
+        assertThat(status.at("/operations/0/attempts/0/httpStatus").asInt()).isEqualTo(400);
+    }
+
+    @Test
+    void under_lost_answers_and_resets_every_write_lands_exactly_once() {
+        sim().faults().commitThenTimeout(0.25, 2_500).commitThenReset(0.1).resetBeforeCommit(0.1, true);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            ids.add(submit(Events.bloodPressure(3000 + i)));
+        }
+        for (String id : ids) {
+            JsonNode status = gateway.awaitSettled(id);
+            assertThat(status.at("/operations/0/state").asText()).as("%s", status).isEqualTo("VERIFIED");
+            assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, operationKey(status, 0)))
+                    .isEqualTo(1);
+        }
+        sim().faults().clear();
+        assertThat(pg.count("SELECT count(*) FROM delivery_attempt WHERE outcome = 'unknown'")).isPositive();
+    }
 }
