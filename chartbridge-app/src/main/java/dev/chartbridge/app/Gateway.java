@@ -74,7 +74,7 @@ public final class Gateway implements AutoCloseable {
         }, 500, 500, TimeUnit.MILLISECONDS);
         GatewayConfig.HttpConfig http = Optional.ofNullable(config.http())
                 .orElse(new GatewayConfig.HttpConfig(null, null, null));
-        this.api = new HttpApi(intake, new EventQueries(jdbc), keys, registry, jdbc,
+        this.api = new HttpApi(intake, new EventQueries(jdbc), keys, registry, jdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes());
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
         engine.start();

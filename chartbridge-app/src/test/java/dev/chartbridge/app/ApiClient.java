@@ -79,7 +79,7 @@ public class ApiClient {
         return await(eventId, s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
     }
 
-    private Answer send(HttpRequest request) {
+    public Answer send(HttpRequest request) {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             boolean json = r.headers().firstValue("Content-Type").orElse("").contains("json");

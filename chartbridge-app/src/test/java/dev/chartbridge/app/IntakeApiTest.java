@@ -181,4 +181,15 @@ class IntakeApiTest {
         assertThat(openapi.status()).isEqualTo(200);
         assertThat(openapi.text()).contains("/v1/events/{id}:");
     }
+
+    @Test
+    void capabilities_list_each_connection_of_the_tenant_with_what_it_takes() {
+        TestGateway.Answer a = gateway.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + gateway.gateway().port() + "/v1/capabilities"))
+                .header("Authorization", "Bearer " + TestGateway.KEY).GET().build());
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.body().at("/connections/0/target").asText()).isEqualTo("ehr");
+        assertThat(a.body().at("/connections/0/vendor").asText()).isEqualTo("fhir-r4");
+        assertThat(a.body().at("/connections/0/eventTypes/vitals/call").asText()).isEqualTo("Observation.create");
+    }
 }

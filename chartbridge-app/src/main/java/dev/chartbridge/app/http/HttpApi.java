@@ -1,6 +1,9 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.intake.Intake;
 import dev.chartbridge.core.intake.IntakeResult;
@@ -9,6 +12,8 @@ import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.status.EventView;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
+import dev.chartbridge.ehr.profile.VendorProfile;
+import dev.chartbridge.ehr.profile.VendorProfiles;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -39,12 +44,14 @@ public final class HttpApi {
     private final ApiKeys keys;
     private final PrometheusMeterRegistry registry;
     private final Jdbc jdbc;
+    private final Targets targets;
     private final long maxBodyBytes;
     private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
     private Javalin app;
 
     public HttpApi(Intake intake, EventQueries events, ApiKeys keys, PrometheusMeterRegistry registry, Jdbc jdbc,
-                   long maxBodyBytes) {
+                   Targets targets, long maxBodyBytes) {
+        this.targets = targets;
         this.intake = intake;
         this.events = events;
         this.keys = keys;
@@ -62,6 +69,7 @@ public final class HttpApi {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.post("/v1/events", this::submit);
             cfg.routes.get("/v1/events/{id}", this::status);
+            cfg.routes.get("/v1/capabilities", this::capabilities);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
             cfg.routes.get("/health/ready", this::ready);
@@ -158,6 +166,29 @@ public final class HttpApi {
             return;
         }
         json(ctx, 200, view.get());
+    }
+
+    /** Per connection of the caller's tenant: which event types it takes, how, and why not. */
+    private void capabilities(Context ctx) {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> connections = new java.util.ArrayList<>();
+        targets.all().stream().filter(t -> t.tenantId().equals(caller.get().tenantId()))
+                .sorted(java.util.Comparator.comparing(Target::name)).forEach(t -> {
+                    VendorProfile profile = VendorProfiles.of(t.adapter().vendor());
+                    Map<String, Object> types = new java.util.LinkedHashMap<>();
+                    for (EventType type : EventType.values()) {
+                        VendorProfile.EventSupport s = profile.support(type.wireName());
+                        types.put(type.wireName(), s.supported()
+                                ? Map.of("supported", true, "api", s.api(), "call", s.call())
+                                : Map.of("supported", false, "reason", s.unsupported()));
+                    }
+                    connections.add(Map.of("target", t.name(), "vendor", profile.vendor(), "name", profile.name(),
+                            "eventTypes", types));
+                });
+        json(ctx, 200, Map.of("tenant", caller.get().tenantId(), "connections", connections));
     }
 
     private void ready(Context ctx) {

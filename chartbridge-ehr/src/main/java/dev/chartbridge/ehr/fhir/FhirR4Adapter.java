@@ -15,13 +15,14 @@ import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
-import dev.chartbridge.core.event.VitalsPayload;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.profile.ProfilePlanner;
+import dev.chartbridge.ehr.profile.VendorProfile;
+import dev.chartbridge.ehr.profile.VendorProfiles;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -32,6 +33,7 @@ import java.util.List;
  */
 public final class FhirR4Adapter implements EhrAdapter {
     public static final String VENDOR = "fhir-r4";
+    private static final VendorProfile PROFILE = VendorProfiles.of(VENDOR);
 
     private final FhirServer server;
     private final ContextResolver context;
@@ -48,8 +50,7 @@ public final class FhirR4Adapter implements EhrAdapter {
 
     @Override
     public WritePlan plan(ClinicalEvent event) {
-        int parts = event.payload() instanceof VitalsPayload v ? v.measurements().size() : 1;
-        return WritePlan.of(Collections.nCopies(parts, FhirR4Mapping.resourceType(event)));
+        return ProfilePlanner.plan(PROFILE, event, ProfilePlanner.tree(event), FhirR4Mapping.resourceType(event));
     }
 
     @Override

@@ -1,0 +1,72 @@
+package dev.chartbridge.ehr.profile;
+
+import dev.chartbridge.core.event.EventType;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Renders {@code docs/mapping-matrix.md} from the vendor profiles, so the document cannot drift from what the
+ * adapters do (a test fails when the committed file differs from this output). Stateless.
+ */
+public final class MappingMatrix {
+    private MappingMatrix() {
+    }
+
+    public static String markdown(List<VendorProfile> profiles) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Mapping matrix\n\n")
+                .append("Generated from `chartbridge-ehr/src/main/resources/profiles/*.yaml` by `MappingMatrix`; do not edit\n")
+                .append("by hand (`MappingMatrixTest` fails when this file differs from what the profiles generate).\n")
+                .append("A refused cell is refused at intake with 422, naming the vendor, the event type and the reason.\n\n")
+                .append("| event type |");
+        profiles.forEach(p -> md.append(' ').append(p.name()).append(" |"));
+        md.append("\n|---|");
+        profiles.forEach(p -> md.append("---|"));
+        md.append('\n');
+        for (EventType type : EventType.values()) {
+            md.append("| `").append(type.wireName()).append("` |");
+            for (VendorProfile p : profiles) {
+                md.append(' ').append(cell(p.support(type.wireName()))).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append("\n## Vendors\n");
+        for (VendorProfile p : profiles) {
+            md.append("\n### ").append(p.name()).append(" (`").append(p.vendor()).append("`)\n\n")
+                    .append("- auth: ").append(p.auth().method());
+            if (p.auth().tokenLifetimeSeconds() != null) {
+                md.append(", token lifetime ").append(p.auth().tokenLifetimeSeconds()).append(" s");
+            }
+            if (p.auth().tokenRequestsPerMinute() != null) {
+                md.append(", at most ").append(p.auth().tokenRequestsPerMinute()).append(" token requests/min");
+            }
+            md.append("\n- rate limit: ").append(p.rateLimit().callsPerMinute() == null ? "none documented"
+                            : p.rateLimit().callsPerMinute() + " calls/min")
+                    .append(p.rateLimit().countsTokenCalls() ? " (token calls count)" : "")
+                    .append(p.rateLimit().retryAfter() ? ", Retry-After sent" : ", no Retry-After")
+                    .append("\n- versioning: ").append(p.versioning())
+                    .append("\n- finding an earlier write: ").append(String.join(", ", p.dedupe()))
+                    .append("\n- source: ").append(p.source()).append('\n');
+            for (String quirk : p.quirks()) {
+                md.append("- quirk: ").append(quirk).append('\n');
+            }
+        }
+        return md.toString();
+    }
+
+    private static String cell(VendorProfile.EventSupport s) {
+        if (!s.supported()) {
+            return "refused: " + s.unsupported();
+        }
+        String notes = List.of(
+                        s.api() == null ? "" : s.api(),
+                        Boolean.TRUE.equals(s.requiresOpenEncounter()) ? "open encounter required"
+                                : Boolean.TRUE.equals(s.requiresEncounter()) ? "encounter required" : "",
+                        "holding-tank".equals(s.readBack()) ? "held until released (read back later)" : "",
+                        s.constraintsOrEmpty().stream().map(c -> c.field() + " ∈ " + c.allowed())
+                                .collect(Collectors.joining("; ")))
+                .stream().filter(n -> !n.isEmpty()).collect(Collectors.joining("; "));
+        return "`" + s.call() + "`" + (notes.isEmpty() ? "" : " (" + notes + ")");
+    }
+}

@@ -1,0 +1,46 @@
+package dev.chartbridge.ehr.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chartbridge.core.adapter.WritePlan;
+import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.event.VitalsPayload;
+import dev.chartbridge.core.intake.Json;
+
+import java.util.Collections;
+
+/**
+ * Decides at intake, from a vendor profile alone, whether a target takes an event: the event type must be
+ * supported, an encounter given where the vendor requires one, and each constrained field within what the vendor
+ * accepts. Stateless and thread-safe.
+ */
+public final class ProfilePlanner {
+    private ProfilePlanner() {
+    }
+
+    /**
+     * @param eventJson the event as its canonical JSON tree, for constraint checks by JSON Pointer
+     * @param kind      what one part becomes (a FHIR resource type or the vendor's record kind)
+     */
+    public static WritePlan plan(VendorProfile profile, ClinicalEvent event, JsonNode eventJson, String kind) {
+        VendorProfile.EventSupport support = profile.support(event.type().wireName());
+        if (!support.supported()) {
+            return WritePlan.refused(support.unsupported());
+        }
+        if (support.needsEncounter() && event.encounterIdentifier() == null) {
+            return WritePlan.refused("an encounter is required (/encounter)");
+        }
+        for (VendorProfile.Constraint c : support.constraintsOrEmpty()) {
+            JsonNode value = eventJson.at(c.field());
+            if (!value.isMissingNode() && !c.allowed().contains(value.asText())) {
+                return WritePlan.refused(c.reason() + " (" + c.field() + " is '" + value.asText() + "')");
+            }
+        }
+        int parts = event.payload() instanceof VitalsPayload v ? v.measurements().size() : 1;
+        return WritePlan.of(Collections.nCopies(parts, kind));
+    }
+
+    /** The JSON tree of an event, for callers that hold only the typed event. */
+    public static JsonNode tree(ClinicalEvent event) {
+        return Json.MAPPER.valueToTree(event);
+    }
+}
