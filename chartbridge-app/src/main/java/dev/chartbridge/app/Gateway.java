@@ -1,37 +1,47 @@
 package dev.chartbridge.app;
 
 import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.app.config.Secrets;
 import dev.chartbridge.app.http.HttpApi;
 import dev.chartbridge.core.ChartBridgeException;
-import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.delivery.DeliveryEngine;
 import dev.chartbridge.core.delivery.DeliveryPolicy;
+import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.Intake;
+import dev.chartbridge.core.secret.SecretVault;
 import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
-import dev.chartbridge.ehr.fhir.FhirConnection;
-import dev.chartbridge.ehr.fhir.FhirR4Adapter;
+import dev.chartbridge.ehr.AdapterEnvironment;
+import dev.chartbridge.ehr.Adapters;
+import dev.chartbridge.ehr.Connection;
+import dev.chartbridge.ehr.auth.SigningKey;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * One running gateway node: database, intake, delivery engine, audit sealer and HTTP API, wired from a
@@ -54,7 +64,13 @@ public final class Gateway implements AutoCloseable {
         this.database = openDatabase(config.database());
         this.jdbc = new Jdbc(database.dataSource());
         ApiKeys keys = new ApiKeys(jdbc);
-        Targets targets = new Targets(targets(config));
+        SecretVault vault = new SecretVault(jdbc, Secrets.masterKey(config.security()));
+        SigningKey signingKey = SigningKey.loadOrCreate(vault);
+        GatewayConfig.HttpConfig http = Optional.ofNullable(config.http())
+                .orElse(new GatewayConfig.HttpConfig(null, null, null, null));
+        AtomicReference<URI> jwksUrl = new AtomicReference<>();
+        AdapterEnvironment env = new AdapterEnvironment(signingKey, jwksUrl::get, Clock.systemUTC());
+        Targets targets = new Targets(targets(config, vault, env));
         registerTenants(config, keys);
         Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry);
         String node = config.node() != null ? config.node() : defaultNodeName();
@@ -72,11 +88,11 @@ public final class Gateway implements AutoCloseable {
                 LOG.error("sealing the audit chain failed ({}); will retry", e.getClass().getSimpleName());
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
-        GatewayConfig.HttpConfig http = Optional.ofNullable(config.http())
-                .orElse(new GatewayConfig.HttpConfig(null, null, null));
         this.api = new HttpApi(intake, new EventQueries(jdbc), keys, registry, jdbc, targets,
-                http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes());
+                http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks());
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
+        String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
+        jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
         engine.start();
         LOG.info("gateway node {} listening on port {}", node, api.port());
     }
@@ -108,34 +124,45 @@ public final class Gateway implements AutoCloseable {
         return Database.embedded(dir, db != null && db.port() != null ? db.port() : 0, pool);
     }
 
-    private static List<Target> targets(GatewayConfig config) {
+    private static List<Target> targets(GatewayConfig config, SecretVault vault, AdapterEnvironment env) {
         List<Target> targets = new ArrayList<>();
         for (GatewayConfig.TenantConfig t : config.tenants()) {
             for (GatewayConfig.ConnectionConfig c : Optional.ofNullable(t.connections()).orElse(List.of())) {
                 int concurrency = c.maxConcurrency() == null ? 8 : c.maxConcurrency();
-                targets.add(new Target(t.id(), c.name(), adapter(c, concurrency), concurrency));
+                Connection connection = connection(t.id(), c, vault, concurrency);
+                targets.add(new Target(t.id(), c.name(), Adapters.create(connection, env), concurrency));
             }
         }
         return targets;
     }
 
-    private static EhrAdapter adapter(GatewayConfig.ConnectionConfig c, int concurrency) {
-        if (FhirR4Adapter.VENDOR.equals(c.vendor())) {
-            FhirConnection conn = FhirConnection.of(c.baseUrl()).withMaxConnections(concurrency);
-            if (c.readTimeoutMs() != null) {
-                conn = conn.withReadTimeout(Duration.ofMillis(c.readTimeoutMs()));
-            }
-            return new FhirR4Adapter(conn);
+    /** The connection with its secrets read from environment or files, stored encrypted, and used from the vault. */
+    private static Connection connection(String tenant, GatewayConfig.ConnectionConfig c, SecretVault vault,
+                                         int concurrency) {
+        String prefix = "connection/" + tenant + "/" + c.name() + "/";
+        String secret = vaulted(vault, prefix + "client-secret", Secrets.read(c.clientSecretEnv(), c.clientSecretFile()));
+        String password = vaulted(vault, prefix + "password", Secrets.read(c.passwordEnv(), c.passwordFile()));
+        Set<String> types = c.eventTypes() == null
+                ? Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.toSet())
+                : Set.copyOf(c.eventTypes());
+        return new Connection(c.name(), c.vendor(), c.baseUrl(), c.tokenUrl(), c.clientId(), secret, c.username(),
+                password, c.practiceId(), c.settings() == null ? Map.of() : Map.copyOf(c.settings()), types,
+                concurrency, Duration.ofMillis(c.readTimeoutMs() == null ? 15_000 : c.readTimeoutMs()));
+    }
+
+    private static String vaulted(SecretVault vault, String name, String value) {
+        if (value == null) {
+            return vault.get(name).orElse(null);
         }
-        throw new ChartBridgeException("connection " + c.name() + ": vendor '" + c.vendor()
-                + "' is not supported (supported: " + FhirR4Adapter.VENDOR + ")");
+        vault.put(name, value);
+        return vault.get(name).orElseThrow();
     }
 
     private static void registerTenants(GatewayConfig config, ApiKeys keys) {
         for (GatewayConfig.TenantConfig t : config.tenants()) {
             keys.ensureTenant(t.id(), t.name() == null ? t.id() : t.name());
             for (GatewayConfig.ApiKeyConfig k : Optional.ofNullable(t.apiKeys()).orElse(List.of())) {
-                String secret = secret(k);
+                String secret = Secrets.read(k.secretEnv(), k.secretFile());
                 if (secret == null) {
                     throw new ChartBridgeException("tenant " + t.id() + ": API key '" + k.label()
                             + "' has no secret (set " + (k.secretEnv() != null ? "environment variable "
@@ -143,17 +170,6 @@ public final class Gateway implements AutoCloseable {
                 }
                 keys.register(t.id(), k.label(), secret);
             }
-        }
-    }
-
-    private static String secret(GatewayConfig.ApiKeyConfig k) {
-        try {
-            if (k.secretEnv() != null) {
-                return System.getenv(k.secretEnv());
-            }
-            return k.secretFile() == null ? null : Files.readString(Path.of(k.secretFile())).trim();
-        } catch (java.io.IOException e) {
-            return null;
         }
     }
 

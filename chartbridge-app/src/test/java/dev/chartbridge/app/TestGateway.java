@@ -48,11 +48,11 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
             keyFile.toFile().deleteOnExit();
             return new GatewayConfig(
                     new GatewayConfig.DatabaseConfig(jdbcUrl, "postgres", null, null, null, 16),
-                    new GatewayConfig.HttpConfig("127.0.0.1", 0, null), delivery, node,
+                    new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null), delivery, node,
+                    new GatewayConfig.SecurityConfig(null, keyFile.resolveSibling("master-" + node + ".key").toString()),
                     List.of(new GatewayConfig.TenantConfig(TENANT, "Acme Clinics",
                                     List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString())),
-                                    List.of(new GatewayConfig.ConnectionConfig(TARGET, "fhir-r4", ehrUrl, concurrency,
-                                            2_000L))),
+                                    List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, concurrency, 2_000L))),
                             new GatewayConfig.TenantConfig("other", "Other Health", List.of(), List.of())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

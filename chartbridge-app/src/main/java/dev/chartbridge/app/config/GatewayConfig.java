@@ -1,13 +1,22 @@
 package dev.chartbridge.app.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole configuration of one gateway node, read from one YAML file (see {@code docs/configuration.md}).
  * Secrets are never written in it: they are named by environment variable or file.
  */
 public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryConfig delivery, String node,
-                            List<TenantConfig> tenants) {
+                            SecurityConfig security, List<TenantConfig> tenants) {
+
+    /**
+     * Where the master key that encrypts stored secrets comes from: an environment variable holding base64 of 32
+     * bytes, or a file (created with fresh random bytes on first start when absent; default
+     * {@code data/master.key}).
+     */
+    public record SecurityConfig(String masterKeyEnv, String masterKeyFile) {
+    }
 
     /** Where PostgreSQL is: a JDBC URL, or (when {@code url} is absent) the embedded server in {@code dataDir}. */
     public record DatabaseConfig(String url, String user, String passwordEnv, String dataDir, Integer port,
@@ -15,7 +24,7 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
     }
 
     /** The API's listening address and request size limit. */
-    public record HttpConfig(String host, Integer port, Long maxBodyBytes) {
+    public record HttpConfig(String host, Integer port, Long maxBodyBytes, String publicUrl) {
     }
 
     /** Delivery engine overrides; absent fields keep the defaults. */
@@ -31,8 +40,21 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
     public record ApiKeyConfig(String label, String secretEnv, String secretFile) {
     }
 
-    /** One EHR connection of a tenant. */
-    public record ConnectionConfig(String name, String vendor, String baseUrl, Integer maxConcurrency,
+    /**
+     * One EHR connection of a tenant. Secrets are named by environment variable or file, never written here.
+     *
+     * @param eventTypes the event types the tenant writes through this connection (default: all); the adapter
+     *                   asks the EHR for the least scopes they need
+     */
+    public record ConnectionConfig(String name, String vendor, String baseUrl, String tokenUrl, String clientId,
+                                   String clientSecretEnv, String clientSecretFile, String username,
+                                   String passwordEnv, String passwordFile, String practiceId,
+                                   Map<String, String> settings, List<String> eventTypes, Integer maxConcurrency,
                                    Long readTimeoutMs) {
+        /** A connection to a standard FHIR R4 server without authentication. */
+        public static ConnectionConfig fhir(String name, String baseUrl, int maxConcurrency, long readTimeoutMs) {
+            return new ConnectionConfig(name, "fhir-r4", baseUrl, null, null, null, null, null, null, null, null,
+                    null, null, maxConcurrency, readTimeoutMs);
+        }
     }
 }

@@ -133,11 +133,12 @@ public final class Demo {
     private static GatewayConfig config(Path work, Path keyFile, String ehrUrl) {
         return new GatewayConfig(
                 new GatewayConfig.DatabaseConfig(null, null, null, work.resolve("postgres").toString(), null, 16),
-                new GatewayConfig.HttpConfig("127.0.0.1", 0, null),
+                new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null),
                 new GatewayConfig.DeliveryConfig(null, 200L, 2000L, null, 200L, true), "demo",
+                new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()),
                 List.of(new GatewayConfig.TenantConfig(TENANT, "Demo Clinic",
                         List.of(new GatewayConfig.ApiKeyConfig("demo", null, keyFile.toString())),
-                        List.of(new GatewayConfig.ConnectionConfig(TARGET, "fhir-r4", ehrUrl, 8, 10_000L)))));
+                        List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, 8, 10_000L)))));
     }
 
     private static void deleteQuietly(Path dir) {

@@ -38,6 +38,8 @@ public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final long AUTH_CACHE_MS = 30_000;
+    /** Where the gateway's public signing keys are served: the {@code jku} registered with SMART vendors. */
+    public static final String JWKS_PATH = "/.well-known/jwks.json";
 
     private final Intake intake;
     private final EventQueries events;
@@ -46,12 +48,14 @@ public final class HttpApi {
     private final Jdbc jdbc;
     private final Targets targets;
     private final long maxBodyBytes;
+    private final String jwks;
     private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
     private Javalin app;
 
     public HttpApi(Intake intake, EventQueries events, ApiKeys keys, PrometheusMeterRegistry registry, Jdbc jdbc,
-                   Targets targets, long maxBodyBytes) {
+                   Targets targets, long maxBodyBytes, String jwks) {
         this.targets = targets;
+        this.jwks = jwks;
         this.intake = intake;
         this.events = events;
         this.keys = keys;
@@ -70,6 +74,7 @@ public final class HttpApi {
             cfg.routes.post("/v1/events", this::submit);
             cfg.routes.get("/v1/events/{id}", this::status);
             cfg.routes.get("/v1/capabilities", this::capabilities);
+            cfg.routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
             cfg.routes.get("/health/ready", this::ready);

@@ -1,0 +1,28 @@
+package dev.chartbridge.ehr;
+
+import dev.chartbridge.core.ChartBridgeException;
+import dev.chartbridge.core.adapter.EhrAdapter;
+import dev.chartbridge.ehr.fhir.FhirConnection;
+import dev.chartbridge.ehr.fhir.FhirR4Adapter;
+
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/** Builds the adapter for a connection by its vendor name. */
+public final class Adapters {
+    private static final Map<String, BiFunction<Connection, AdapterEnvironment, EhrAdapter>> FACTORIES = Map.of(
+            FhirR4Adapter.VENDOR, (c, env) -> new FhirR4Adapter(new FhirConnection(c.baseUrl(), null,
+                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())));
+
+    private Adapters() {
+    }
+
+    public static EhrAdapter create(Connection connection, AdapterEnvironment env) {
+        var factory = FACTORIES.get(connection.vendor());
+        if (factory == null) {
+            throw new ChartBridgeException("connection " + connection.name() + ": vendor '" + connection.vendor()
+                    + "' has no adapter (available: " + String.join(", ", FACTORIES.keySet()) + ")");
+        }
+        return factory.apply(connection, env);
+    }
+}
