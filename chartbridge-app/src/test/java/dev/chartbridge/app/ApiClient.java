@@ -19,10 +19,16 @@ import java.util.function.Predicate;
 /** A small client for a gateway's HTTP API on a loopback port, with the test tenant's key. */
 public class ApiClient {
     private final int port;
+    private final String key;
     private final HttpClient http = HttpClient.newHttpClient();
 
     public ApiClient(int port) {
+        this(port, TestGateway.KEY);
+    }
+
+    public ApiClient(int port, String key) {
         this.port = port;
+        this.key = key;
     }
 
     /** An API answer: status, headers and the JSON body. */
@@ -34,7 +40,7 @@ public class ApiClient {
     }
 
     public Answer submit(ObjectNode event, String idempotencyKey) {
-        return submit(TestGateway.bytes(event), "application/json", idempotencyKey, TestGateway.KEY);
+        return submit(TestGateway.bytes(event), "application/json", idempotencyKey, key);
     }
 
     public Answer submit(byte[] body, String contentType, String idempotencyKey, String apiKey) {
@@ -53,7 +59,7 @@ public class ApiClient {
     }
 
     public Answer status(String eventId) {
-        return send(HttpRequest.newBuilder(uri("/v1/events/" + eventId)).header("Authorization", "Bearer " + TestGateway.KEY)
+        return send(HttpRequest.newBuilder(uri("/v1/events/" + eventId)).header("Authorization", "Bearer " + key)
                 .GET().build());
     }
 

@@ -63,7 +63,7 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         return gateway;
     }
 
-    static byte[] bytes(ObjectNode event) {
+    public static byte[] bytes(ObjectNode event) {
         try {
             return Json.MAPPER.writeValueAsBytes(event);
         } catch (IOException e) {
