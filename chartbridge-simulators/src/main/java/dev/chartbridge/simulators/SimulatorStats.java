@@ -20,6 +20,7 @@ public final class SimulatorStats {
   private final LongAdder creates = new LongAdder();
   private final LongAdder updates = new LongAdder();
   private final Map<FaultKind, LongAdder> faults = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> named = new ConcurrentHashMap<>();
 
   /** Counts one API request; {@code resourceType} may be null (e.g. {@code /metadata}). */
   public void recordRequest(String method, String resourceType) {
@@ -43,6 +44,19 @@ public final class SimulatorStats {
   /** Counts one injected fault. */
   public void recordFault(FaultKind kind) {
     faults.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  /**
+   * Counts one event of a simulator-specific kind (e.g. {@code tokenRequests}, {@code sessionLogins},
+   * {@code rateLimited}); shown under {@code counters} in {@link #toMap()}.
+   */
+  public void count(String name) {
+    named.computeIfAbsent(name, k -> new LongAdder()).increment();
+  }
+
+  /** Events counted by {@link #count(String)} under {@code name}. */
+  public long counter(String name) {
+    return sum(named.get(name));
   }
 
   /** API requests received, faulted ones included. */
@@ -88,6 +102,7 @@ public final class SimulatorStats {
     creates.reset();
     updates.reset();
     faults.clear();
+    named.clear();
   }
 
   /** A snapshot as nested maps, in a stable order, for JSON. */
@@ -102,6 +117,7 @@ public final class SimulatorStats {
     map.put("updates", updates());
     map.put("faultsInjected", faultCounts);
     map.put("tooManyRequestsIssued", tooManyRequestsIssued());
+    map.put("counters", sums(named));
     return map;
   }
 
