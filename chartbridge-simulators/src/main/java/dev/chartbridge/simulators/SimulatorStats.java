@@ -20,7 +20,8 @@ public final class SimulatorStats {
   private final LongAdder creates = new LongAdder();
   private final LongAdder updates = new LongAdder();
   private final Map<FaultKind, LongAdder> faults = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> named = new ConcurrentHashMap<>();
+  private final LongAdder limited = new LongAdder();
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
   /** Counts one API request; {@code resourceType} may be null (e.g. {@code /metadata}). */
   public void recordRequest(String method, String resourceType) {
@@ -46,17 +47,22 @@ public final class SimulatorStats {
     faults.computeIfAbsent(kind, k -> new LongAdder()).increment();
   }
 
-  /**
-   * Counts one event of a simulator-specific kind (e.g. {@code tokenRequests}, {@code sessionLogins},
-   * {@code rateLimited}); shown under {@code counters} in {@link #toMap()}.
-   */
-  public void count(String name) {
-    named.computeIfAbsent(name, k -> new LongAdder()).increment();
+  /** Counts one 429 answered by a simulated vendor rate limit (not an injected fault). */
+  public void recordTooManyRequests() {
+    limited.increment();
   }
 
-  /** Events counted by {@link #count(String)} under {@code name}. */
-  public long counter(String name) {
-    return sum(named.get(name));
+  /**
+   * Counts one event of a simulator-specific kind, e.g. {@code tokenRequests}; served under
+   * {@code counters} in {@link #toMap()}.
+   */
+  public void increment(String counter) {
+    counters.computeIfAbsent(counter, k -> new LongAdder()).increment();
+  }
+
+  /** How many times {@link #increment(String)} counted {@code counter}. */
+  public long count(String counter) {
+    return sum(counters.get(counter));
   }
 
   /** API requests received, faulted ones included. */
@@ -89,9 +95,9 @@ public final class SimulatorStats {
     return sum(faults.get(kind));
   }
 
-  /** 429 answers issued; same as {@code faults(TOO_MANY_REQUESTS)}. */
+  /** 429 answers issued: injected ({@code faults(TOO_MANY_REQUESTS)}) plus those of a vendor rate limit. */
   public long tooManyRequestsIssued() {
-    return faults(FaultKind.TOO_MANY_REQUESTS);
+    return faults(FaultKind.TOO_MANY_REQUESTS) + limited.sum();
   }
 
   /** Zeroes every counter. */
@@ -102,7 +108,8 @@ public final class SimulatorStats {
     creates.reset();
     updates.reset();
     faults.clear();
-    named.clear();
+    limited.reset();
+    counters.clear();
   }
 
   /** A snapshot as nested maps, in a stable order, for JSON. */
@@ -117,7 +124,9 @@ public final class SimulatorStats {
     map.put("updates", updates());
     map.put("faultsInjected", faultCounts);
     map.put("tooManyRequestsIssued", tooManyRequestsIssued());
-    map.put("counters", sums(named));
+    if (!counters.isEmpty()) {
+      map.put("counters", sums(counters));
+    }
     return map;
   }
 

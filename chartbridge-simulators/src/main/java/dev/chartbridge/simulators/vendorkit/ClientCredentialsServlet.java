@@ -58,14 +58,15 @@ public final class ClientCredentialsServlet extends HttpServlet {
       response.sendError(404);
       return;
     }
-    stats.count("tokenRequests");
+    stats.increment("tokenRequests");
     int limit = perMinute.getAsInt();
     if (limit > 0) {
       WindowLimiter.Decision decision = limiter.acquire("token", limit);
       response.setHeader("X-RateLimit-Remaining", Integer.toString(decision.remaining()));
       response.setHeader("X-RateLimit-Reset", Long.toString(decision.resetAt().getEpochSecond()));
       if (!decision.allowed()) {
-        stats.count("rateLimited");
+        stats.increment("rateLimited");
+        stats.recordTooManyRequests();
         error(response, 429, "rate_limit_exceeded", "New-token requests are limited to " + limit + " per minute");
         return;
       }
@@ -76,7 +77,7 @@ public final class ClientCredentialsServlet extends HttpServlet {
     }
     Optional<String> client = clients.get().authenticate(request);
     if (client.isEmpty()) {
-      stats.count("tokenRefused");
+      stats.increment("tokenRefused");
       error(response, 401, "invalid_client", "Client authentication failed");
       return;
     }
@@ -87,7 +88,7 @@ public final class ClientCredentialsServlet extends HttpServlet {
         return;
       }
     }
-    stats.count("tokensIssued");
+    stats.increment("tokensIssued");
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("access_token", tokens.issue(client.get(), scope, lifetime));
     body.put("token_type", "Bearer");

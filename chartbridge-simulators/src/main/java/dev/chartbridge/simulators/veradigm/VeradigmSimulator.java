@@ -83,8 +83,13 @@ public final class VeradigmSimulator implements Simulator {
         .onReset(this::reset)
         .controlRoutes(routes -> {
           ChartInspection.register(routes, records);
-          routes.get("/_sim/resources", ctx -> ctx.contentType("application/json")
-              .result(fhir.forPatient(ctx.queryParam("patient") == null ? "" : ctx.queryParam("patient")).toString()));
+          routes.get("/_sim/resources", ctx -> {
+            String type = ctx.queryParam("type");
+            String patient = ctx.queryParam("patient");
+            List<ObjectNode> found = patient != null ? fhir.forPatient(patient) : fhir.resources(type == null ? "" : type);
+            ctx.contentType("application/json").result(found.stream()
+                .filter(r -> type == null || r.path("resourceType").asText().equals(type)).toList().toString());
+          });
           routes.post("/_sim/expire-tokens", ctx -> {
             expireTokensNow();
             ctx.status(204);

@@ -47,7 +47,7 @@ class AdvancedMdLimitsAndFaultsTest {
       clock.advance(Duration.ofMinutes(2));
 
       assertThat(client.note(AdvancedMdSeed.PATIENT_MARIA, "too late").body()).contains("<code>1025</code>");
-      assertThat(sim.stats().counter("sessionTimeouts")).isEqualTo(1);
+      assertThat(sim.stats().count("sessionTimeouts")).isEqualTo(1);
     }
   }
 
@@ -73,7 +73,8 @@ class AdvancedMdLimitsAndFaultsTest {
       assertThat(second.statusCode()).isEqualTo(429);
       assertThat(second.body()).contains("QuotaViolation").contains("about a minute");
       assertThat(second.headers().firstValue("Retry-After")).isEmpty();
-      assertThat(sim.stats().counter("rateLimited")).isEqualTo(1);
+      assertThat(sim.stats().count("rateLimited")).isEqualTo(1);
+      assertThat(sim.stats().tooManyRequestsIssued()).isEqualTo(1);
 
       clock.advance(Duration.ofSeconds(60));
       assertThat(AmdClient.post(sim.xmlRpcUrl(), AmdClient.loginXml(AdvancedMdSeed.PASSWORD)).statusCode())

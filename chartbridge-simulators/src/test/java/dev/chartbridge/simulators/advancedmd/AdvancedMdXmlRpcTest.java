@@ -26,7 +26,7 @@ class AdvancedMdXmlRpcTest {
         .contains("webserver=\"" + sim().xmlRpcUrl().replace("/xmlrpc/processrequest.aspx", "") + "\"");
     AmdClient client = new AmdClient(sim()).login();
     assertThat(client.token).hasSizeGreaterThan(20);
-    assertThat(sim().stats().counter("sessionLogins")).isEqualTo(3);
+    assertThat(sim().stats().count("sessionLogins")).isEqualTo(3);
   }
 
   @Test

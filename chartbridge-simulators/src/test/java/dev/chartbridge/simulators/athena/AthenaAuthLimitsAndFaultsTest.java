@@ -33,7 +33,7 @@ class AthenaAuthLimitsAndFaultsTest {
       assertThat(good.statusCode()).isEqualTo(200);
       assertThat(json(good).get("expires_in").asInt()).isEqualTo(3600);
       assertThat(json(good).get("token_type").asText()).isEqualTo("Bearer");
-      assertThat(sim.stats().counter("tokenRequests")).isEqualTo(3);
+      assertThat(sim.stats().count("tokenRequests")).isEqualTo(3);
     }
   }
 
@@ -52,7 +52,8 @@ class AthenaAuthLimitsAndFaultsTest {
       assertThat(sixth.statusCode()).isEqualTo(429);
       assertThat(sixth.headers().firstValue("X-RateLimit-Reset"))
           .hasValue(Long.toString(NOON.plusSeconds(60).getEpochSecond()));
-      assertThat(sim.stats().counter("rateLimited")).isEqualTo(1);
+      assertThat(sim.stats().count("rateLimited")).isEqualTo(1);
+      assertThat(sim.stats().tooManyRequestsIssued()).isEqualTo(1);
       clock.advance(Duration.ofMinutes(1));
       assertThat(c.requestToken(AthenaSeed.CLIENT_SECRET, AthenaSeed.MDP_SCOPE).statusCode()).isEqualTo(200);
     }

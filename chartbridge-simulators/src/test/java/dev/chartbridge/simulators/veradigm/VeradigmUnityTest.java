@@ -34,7 +34,7 @@ class VeradigmUnityTest {
     assertThat(good.body()).matches("[0-9A-F-]{36}");
     assertThat(bad.statusCode()).isEqualTo(200);
     assertThat(bad.body()).startsWith("error:");
-    assertThat(sim().stats().counter("tokenRequests")).isEqualTo(2);
+    assertThat(sim().stats().count("tokenRequests")).isEqualTo(2);
   }
 
   @Test
@@ -149,7 +149,7 @@ class VeradigmUnityTest {
     HttpResponse<String> third = client.magic("GetPatient", VeradigmSeed.PATIENT_MARIA);
 
     assertThat(third.statusCode()).isEqualTo(429);
-    assertThat(sim().stats().counter("rateLimited")).isEqualTo(1);
+    assertThat(sim().stats().count("rateLimited")).isEqualTo(1);
   }
 
   @Test

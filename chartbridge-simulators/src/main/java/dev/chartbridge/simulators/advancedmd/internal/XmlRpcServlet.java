@@ -76,7 +76,7 @@ public final class XmlRpcServlet extends HttpServlet {
       return;
     }
     if (!backend.sessions().live(session)) {
-      backend.stats().count("sessionTimeouts");
+      backend.stats().increment("sessionTimeouts");
       answer(response, 200, Ppmd.fault(Ppmd.SESSION_TIMED_OUT, "Session has timed out"));
       return;
     }
@@ -88,11 +88,11 @@ public final class XmlRpcServlet extends HttpServlet {
     if (!allowed(response, office)) {
       return;
     }
-    backend.stats().count("sessionLogins");
+    backend.stats().increment("sessionLogins");
     if (!AdvancedMdSeed.OFFICE_KEY.equals(office) || !AdvancedMdSeed.USERNAME.equals(msg.getAttribute("username"))
         || !AdvancedMdSeed.PASSWORD.equals(msg.getAttribute("psw"))
         || !AdvancedMdSeed.APP_NAME.equalsIgnoreCase(msg.getAttribute("appname"))) {
-      backend.stats().count("loginRefused");
+      backend.stats().increment("loginRefused");
       answer(response, 200, Ppmd.fault(Ppmd.INVALID_LOGIN, "Invalid username, password, office key or app name"));
       return;
     }
@@ -114,7 +114,8 @@ public final class XmlRpcServlet extends HttpServlet {
     if (decision.allowed()) {
       return true;
     }
-    backend.stats().count("rateLimited");
+    backend.stats().increment("rateLimited");
+    backend.stats().recordTooManyRequests();
     answer(response, 429, QUOTA_BODY);
     return false;
   }

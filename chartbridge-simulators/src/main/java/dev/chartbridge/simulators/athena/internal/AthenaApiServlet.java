@@ -115,7 +115,8 @@ public final class AthenaApiServlet extends HttpServlet {
     if (day.allowed() && perSecond.acquire("api", secondLimit.getAsInt()).allowed()) {
       return true;
     }
-    stats.count("rateLimited");
+    stats.increment("rateLimited");
+    stats.recordTooManyRequests();
     Answers.error(response, 429, day.allowed() ? "Too many requests per second." : "Daily API quota exhausted.");
     return false;
   }

@@ -34,7 +34,8 @@ public final class ThrottledFhirServlet extends HttpServlet {
       throws IOException, ServletException {
     int limit = perMinute.getAsInt();
     if (limit > 0 && !limiter.acquire("fhir", limit).allowed()) {
-      stats.count("rateLimited");
+      stats.increment("rateLimited");
+      stats.recordTooManyRequests();
       CapabilityFhirServlet.outcome(response, 429, "throttled", "Too many requests");
       return;
     }

@@ -56,7 +56,8 @@ public final class UnityServlet extends HttpServlet {
     }
     int limit = perMinute.getAsInt();
     if (limit > 0 && !limiter.acquire(body.path("Appname").asText(""), limit).allowed()) {
-      stats.count("rateLimited");
+      stats.increment("rateLimited");
+      stats.recordTooManyRequests();
       response.setStatus(429);
       return;
     }
@@ -72,7 +73,7 @@ public final class UnityServlet extends HttpServlet {
   }
 
   private void getToken(HttpServletResponse response, JsonNode body) throws IOException {
-    stats.count("tokenRequests");
+    stats.increment("tokenRequests");
     if (!VeradigmSeed.UNITY_USERNAME.equals(body.path("Username").asText())
         || !VeradigmSeed.UNITY_PASSWORD.equals(body.path("Password").asText())) {
       text(response, "error: Username and password not valid");
@@ -88,7 +89,7 @@ public final class UnityServlet extends HttpServlet {
   private void magic(HttpServletResponse response, JsonNode body) throws IOException {
     String problem = tokens.problem(body.path("Token").asText(null));
     if (problem != null) {
-      stats.count("invalidTokens");
+      stats.increment("invalidTokens");
       json(response, UnityActions.error(problem));
     } else if (!VeradigmSeed.APP_NAME.equals(body.path("Appname").asText())) {
       json(response, UnityActions.error("Invalid Appname"));
