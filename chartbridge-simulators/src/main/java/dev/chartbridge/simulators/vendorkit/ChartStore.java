@@ -5,6 +5,7 @@ import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.SimulatorStats;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,8 @@ public final class ChartStore {
     if (kept.keySet().removeAll(drops)) {
       stats.recordFault(FaultKind.DROP_FIELDS);
     }
-    Entry entry = new Entry(kind, ids.apply(++lastId), patientId, Map.copyOf(kept), clock.instant().toString());
+    Entry entry = new Entry(kind, ids.apply(++lastId), patientId, Collections.unmodifiableMap(kept),
+        clock.instant().toString());
     entries.add(entry);
     stats.recordCreate();
     return entry;
@@ -79,7 +81,7 @@ public final class ChartStore {
         Map<String, String> fields = new LinkedHashMap<>(e.fields());
         int edits = Integer.parseInt(fields.getOrDefault(EDITED_FIELD, "0")) + 1;
         fields.put(EDITED_FIELD, Integer.toString(edits));
-        entries.set(i, new Entry(e.kind(), e.id(), e.patientId(), Map.copyOf(fields), e.storedAt()));
+        entries.set(i, new Entry(e.kind(), e.id(), e.patientId(), Collections.unmodifiableMap(fields), e.storedAt()));
         stats.recordFault(FaultKind.CONCURRENT_EDIT);
         return Integer.toString(edits);
       }

@@ -22,12 +22,18 @@ final class Answers {
 
   /** A business-rule refusal: HTTP 200 with {@code success: false} and an {@code errormessage}. */
   static void refused(HttpServletResponse response, String message) throws IOException {
-    json(response, 200, Map.of("success", false, "errormessage", message));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("success", false);
+    body.put("errormessage", message);
+    json(response, 200, body);
   }
 
   /** Missing required fields: 400 {@code {"error": "Additional fields are required.", "missingfields": [...]}}. */
   static void missing(HttpServletResponse response, List<String> fields) throws IOException {
-    json(response, 400, Map.of("error", "Additional fields are required.", "missingfields", fields));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", "Additional fields are required.");
+    body.put("missingfields", fields);
+    json(response, 400, body);
   }
 
   static void error(HttpServletResponse response, int status, String message) throws IOException {

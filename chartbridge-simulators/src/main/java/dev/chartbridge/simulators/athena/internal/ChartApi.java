@@ -172,8 +172,12 @@ public final class ChartApi {
       Answers.error(rs, 404, "Invalid encounter ID.");
       return;
     }
-    Answers.json(rs, 200, List.of(Map.of("encounterid", Long.parseLong(encounter), "patientid", Long.parseLong(known[0]),
-        "status", known[1], "departmentid", AthenaSeed.DEPARTMENT_ID)));
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("encounterid", Long.parseLong(encounter));
+    row.put("patientid", Long.parseLong(known[0]));
+    row.put("departmentid", AthenaSeed.DEPARTMENT_ID);
+    row.put("status", known[1]);
+    Answers.json(rs, 200, List.of(row));
   }
 
   void searchPatients(HttpServletRequest rq, HttpServletResponse rs) throws IOException {
@@ -185,7 +189,10 @@ public final class ChartApi {
         rows.add(patientRow(e.getKey(), p));
       }
     }
-    Answers.json(rs, 200, Map.of("patients", rows, "totalcount", rows.size()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("patients", rows);
+    body.put("totalcount", rows.size());
+    Answers.json(rs, 200, body);
   }
 
   void patient(HttpServletResponse rs, String patient) throws IOException {
