@@ -5,6 +5,8 @@ import io.javalin.config.RoutesConfig;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Servlet;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -58,8 +60,7 @@ public final class SimulatorServer implements AutoCloseable {
   /** Describes a {@link SimulatorServer}. Not thread-safe; use from one thread, then {@link #start()}. */
   public static final class Builder {
     private int port;
-    private String apiPath;
-    private Servlet api;
+    private final Map<String, Servlet> apis = new LinkedHashMap<>();
     private Faults faults;
     private SimulatorStats stats;
     private Runnable reset = () -> {};
@@ -73,10 +74,13 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
-    /** The simulated API: {@code servlet} answers everything under {@code path} (e.g. {@code /fhir}). */
+    /**
+     * The simulated API: {@code servlet} answers everything under {@code path} (e.g. {@code /fhir}). May be
+     * called once per path to serve several APIs (e.g. a token endpoint beside the data API); the faults
+     * apply to every one of them.
+     */
     public Builder api(String path, Servlet servlet) {
-      this.apiPath = path;
-      this.api = servlet;
+      apis.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(servlet, "servlet"));
       return this;
     }
 
@@ -108,7 +112,9 @@ public final class SimulatorServer implements AutoCloseable {
      * @throws io.javalin.util.JavalinBindException if the port is taken
      */
     public SimulatorServer start() {
-      Objects.requireNonNull(api, "api");
+      if (apis.isEmpty()) {
+        throw new NullPointerException("api");
+      }
       Objects.requireNonNull(faults, "faults");
       Objects.requireNonNull(stats, "stats");
       CountDownLatch stopping = new CountDownLatch(1);
@@ -120,8 +126,11 @@ public final class SimulatorServer implements AutoCloseable {
         cfg.jetty.host = HOST;
         cfg.jetty.port = port;
         cfg.jetty.modifyServletContextHandler(handler -> {
-          handler.addServlet(new ServletHolder(api), apiPath + "/*");
-          handler.addFilter(new FilterHolder(filter), apiPath + "/*", EnumSet.of(DispatcherType.REQUEST));
+          FilterHolder filterHolder = new FilterHolder(filter);
+          apis.forEach((path, servlet) -> {
+            handler.addServlet(new ServletHolder(servlet), path + "/*");
+            handler.addFilter(filterHolder, path + "/*", EnumSet.of(DispatcherType.REQUEST));
+          });
         });
         control.register(cfg.routes);
         controlRoutes.accept(cfg.routes);

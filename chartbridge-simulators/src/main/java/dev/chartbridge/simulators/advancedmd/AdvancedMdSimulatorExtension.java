@@ -1,0 +1,14 @@
+package dev.chartbridge.simulators.advancedmd;
+
+import dev.chartbridge.simulators.vendorkit.SimulatorExtension;
+
+/**
+ * JUnit 5 extension giving a test a started {@link AdvancedMdSimulator} (tier 3, default session lifetime);
+ * see {@link SimulatorExtension} for the lifecycle. Use with {@code @RegisterExtension}.
+ */
+public final class AdvancedMdSimulatorExtension extends SimulatorExtension<AdvancedMdSimulator> {
+
+  public AdvancedMdSimulatorExtension() {
+    super(AdvancedMdSimulator::start);
+  }
+}

@@ -1,0 +1,261 @@
+package dev.chartbridge.simulators.athena;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.simulators.Faults;
+import dev.chartbridge.simulators.Simulator;
+import dev.chartbridge.simulators.SimulatorServer;
+import dev.chartbridge.simulators.SimulatorStats;
+import dev.chartbridge.simulators.athena.internal.AthenaApiServlet;
+import dev.chartbridge.simulators.athena.internal.ChartApi;
+import dev.chartbridge.simulators.athena.internal.Patients;
+import dev.chartbridge.simulators.vendorkit.CapabilityFhirServlet;
+import dev.chartbridge.simulators.vendorkit.ChartInspection;
+import dev.chartbridge.simulators.vendorkit.ChartStore;
+import dev.chartbridge.simulators.vendorkit.ClientAuthenticator;
+import dev.chartbridge.simulators.vendorkit.ClientCredentialsServlet;
+import dev.chartbridge.simulators.vendorkit.ClientSecrets;
+import dev.chartbridge.simulators.vendorkit.FhirSeed;
+import dev.chartbridge.simulators.vendorkit.IssuedTokens;
+import dev.chartbridge.simulators.vendorkit.SeedPerson;
+import dev.chartbridge.simulators.vendorkit.WindowLimiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Plays athenahealth (athenaOne): a 2-legged token endpoint {@code POST /oauth2/v1/token} (client secret in
+ * HTTP Basic; new-token requests limited per minute by {@link AthenaEnvironment}), FHIR R4 at
+ * {@code /fhir/r4} serving athena's published CapabilityStatement (reads, QuestionnaireResponse create),
+ * and the proprietary form-urlencoded API at {@code /v1/{practiceid}} where clinical writes go, with
+ * per-second and per-day quotas. Business-rule refusals come as 200 {@code success:false}; nothing is
+ * idempotent; a practice toggle hides vitals from reads. Faults apply to every API path. Thread-safe.
+ */
+public final class AthenaSimulator implements Simulator {
+
+  /** Access token lifetime: one hour (athenahealth-authentication / ehr-vendors.md). */
+  public static final Duration TOKEN_LIFETIME = Duration.ofSeconds(3600);
+
+  private final SimulatorStats stats = new SimulatorStats();
+  private final Faults faults;
+  private final ChartStore records;
+  private final Patients patients = new Patients();
+  private final IssuedTokens tokens;
+  private final WindowLimiter tokenWindow;
+  private final WindowLimiter secondWindow;
+  private final WindowLimiter dayWindow;
+  private final CapabilityFhirServlet fhir;
+  private final Builder config;
+  private volatile AthenaEnvironment environment;
+  private volatile int tokensPerMinute;
+  private volatile int callsPerSecond;
+  private volatile int callsPerDay;
+  private volatile boolean vitalsHidden;
+  private final SimulatorServer server;
+
+  private AthenaSimulator(Builder b) {
+    config = b;
+    Clock clock = b.clock;
+    faults = new Faults(this::concurrentEdit);
+    records = new ChartStore(n -> Long.toString(1000 + n), clock, faults, stats);
+    tokens = new IssuedTokens(clock);
+    tokenWindow = new WindowLimiter(clock, Duration.ofMinutes(1));
+    secondWindow = new WindowLimiter(clock, Duration.ofSeconds(1));
+    dayWindow = new WindowLimiter(clock, Duration.ofDays(1));
+    applyConfig();
+    fhir = new CapabilityFhirServlet("/vendor/athenahealth/r4-capabilitystatement.json", null,
+        request -> tokens.validate(request).isPresent(), () -> true, "", faults, stats, clock);
+    fhir.seed(fhirSeed());
+    ClientAuthenticator clients = b.clients != null ? b.clients
+        : new ClientSecrets(Map.of(AthenaSeed.CLIENT_ID, AthenaSeed.CLIENT_SECRET), false);
+    ChartApi chart = new ChartApi(records, patients, () -> vitalsHidden);
+    server = SimulatorServer.builder()
+        .port(b.port)
+        .api("/oauth2", new ClientCredentialsServlet("/v1/token", () -> clients, tokens, TOKEN_LIFETIME,
+            scope -> scope.equals(AthenaSeed.MDP_SCOPE) || scope.startsWith("system/"), tokenWindow,
+            () -> tokensPerMinute, stats))
+        .api("/fhir/r4", fhir)
+        .api("/v1", new AthenaApiServlet(tokens, secondWindow, dayWindow, () -> callsPerSecond, () -> callsPerDay,
+            chart, patients, stats))
+        .faults(faults)
+        .stats(stats)
+        .onReset(this::reset)
+        .controlRoutes(routes -> ChartInspection.register(routes, records))
+        .start();
+  }
+
+  /** Starts a simulator on a free port with the defaults of {@link Builder} (preview limits). */
+  public static AthenaSimulator start() {
+    return builder().start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The FHIR base URL, {@code http://127.0.0.1:port/fhir/r4}. */
+  @Override
+  public String baseUrl() {
+    return server.origin() + "/fhir/r4";
+  }
+
+  /** The proprietary API of the seed practice: {@code http://127.0.0.1:port/v1/195900}. */
+  public String apiUrl() {
+    return server.origin() + "/v1/" + AthenaSeed.PRACTICE_ID;
+  }
+
+  /** {@code http://127.0.0.1:port/oauth2/v1/token}. */
+  public String tokenUrl() {
+    return server.origin() + "/oauth2/v1/token";
+  }
+
+  @Override
+  public String controlUrl() {
+    return server.origin() + "/_sim";
+  }
+
+  @Override
+  public Faults faults() {
+    return faults;
+  }
+
+  @Override
+  public SimulatorStats stats() {
+    return stats;
+  }
+
+  /** The practice toggle: while on, vitals writes are accepted but {@code GET .../vitals} lists none. */
+  public void vitalsHidden(boolean hidden) {
+    vitalsHidden = hidden;
+  }
+
+  /** Switches to {@code environment}'s limits (overriding any custom limit). */
+  public void environment(AthenaEnvironment environment) {
+    this.environment = environment;
+    tokensPerMinute = environment.tokensPerMinute();
+    callsPerSecond = environment.callsPerSecond();
+    callsPerDay = environment.callsPerDay();
+  }
+
+  /** Sets the limits directly: new tokens per minute, API calls per second and per day. */
+  public void limits(int tokensPerMinute, int callsPerSecond, int callsPerDay) {
+    this.tokensPerMinute = tokensPerMinute;
+    this.callsPerSecond = callsPerSecond;
+    this.callsPerDay = callsPerDay;
+  }
+
+  /** Expires every issued access token now. */
+  public void expireTokensNow() {
+    tokens.expireAll();
+  }
+
+  /**
+   * Records written through the v1 API: kinds {@code problem}, {@code vitals} (one per reading),
+   * {@code allergy}, {@code medication}, {@code clinicaldocument}; null for any.
+   */
+  public List<ChartStore.Entry> records(String kind, String patientId) {
+    return records.list(kind, patientId);
+  }
+
+  /** Stored FHIR resources of {@code type} (seed Patients etc. and created QuestionnaireResponses). */
+  public List<ObjectNode> fhirResources(String type) {
+    return fhir.resources(type);
+  }
+
+  @Override
+  public void reset() {
+    faults.clear();
+    records.clear();
+    patients.reset();
+    tokens.clear();
+    tokenWindow.clear();
+    secondWindow.clear();
+    dayWindow.clear();
+    applyConfig();
+    fhir.seed(fhirSeed());
+    stats.reset();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private String concurrentEdit(String reference) {
+    return records.edit(reference.substring(reference.indexOf('/') + 1));
+  }
+
+  private void applyConfig() {
+    environment(config.environment);
+    if (config.limits != null) {
+      limits(config.limits[0], config.limits[1], config.limits[2]);
+    }
+    vitalsHidden = config.vitalsHidden;
+  }
+
+  private static List<ObjectNode> fhirSeed() {
+    List<ObjectNode> out = new ArrayList<>();
+    new TreeMap<>(AthenaSeed.PATIENTS).forEach((id, p) -> out.add(FhirSeed.patient(id, AthenaSeed.MRN_SYSTEM, p)));
+    new TreeMap<>(AthenaSeed.ENCOUNTERS).forEach((id, e) ->
+        out.add(FhirSeed.encounter(id, e[0], e[1].equals("OPEN") ? "in-progress" : "finished")));
+    out.add(FhirSeed.practitioner(AthenaSeed.PROVIDER_ADA, SeedPerson.NPI_ADA, "Park", "Ada"));
+    out.add(FhirSeed.practitioner(AthenaSeed.PROVIDER_SAMUEL, SeedPerson.NPI_SAMUEL, "Okafor", "Samuel"));
+    return out;
+  }
+
+  /** Describes an {@link AthenaSimulator}; its settings are also what {@link #reset()} returns to. */
+  public static final class Builder {
+    private int port;
+    private Clock clock = Clock.systemUTC();
+    private AthenaEnvironment environment = AthenaEnvironment.PREVIEW;
+    private int[] limits;
+    private boolean vitalsHidden;
+    private ClientAuthenticator clients;
+
+    private Builder() {}
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Clock for token expiry and quota windows (default system UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Limits of {@code environment} (default {@link AthenaEnvironment#PREVIEW}). */
+    public Builder environment(AthenaEnvironment environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    /** Custom limits: new tokens per minute, API calls per second and per day. */
+    public Builder limits(int tokensPerMinute, int callsPerSecond, int callsPerDay) {
+      this.limits = new int[] {tokensPerMinute, callsPerSecond, callsPerDay};
+      return this;
+    }
+
+    /** Starts with the practice's "vitals hidden" toggle on. */
+    public Builder vitalsHidden(boolean hidden) {
+      this.vitalsHidden = hidden;
+      return this;
+    }
+
+    /**
+     * Replaces the client-secret check of the token endpoint (default: {@link AthenaSeed#CLIENT_ID} /
+     * {@link AthenaSeed#CLIENT_SECRET} in HTTP Basic), e.g. with the shared SMART auth package's JWT check.
+     */
+    public Builder clients(ClientAuthenticator clients) {
+      this.clients = clients;
+      return this;
+    }
+
+    public AthenaSimulator start() {
+      return new AthenaSimulator(this);
+    }
+  }
+}

@@ -1,0 +1,268 @@
+package dev.chartbridge.simulators.veradigm;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.simulators.Faults;
+import dev.chartbridge.simulators.Simulator;
+import dev.chartbridge.simulators.SimulatorServer;
+import dev.chartbridge.simulators.SimulatorStats;
+import dev.chartbridge.simulators.vendorkit.CapabilityFhirServlet;
+import dev.chartbridge.simulators.vendorkit.ChartInspection;
+import dev.chartbridge.simulators.vendorkit.ChartStore;
+import dev.chartbridge.simulators.vendorkit.ClientAuthenticator;
+import dev.chartbridge.simulators.vendorkit.ClientCredentialsServlet;
+import dev.chartbridge.simulators.vendorkit.ClientSecrets;
+import dev.chartbridge.simulators.vendorkit.FhirSeed;
+import dev.chartbridge.simulators.vendorkit.IssuedTokens;
+import dev.chartbridge.simulators.vendorkit.SeedPerson;
+import dev.chartbridge.simulators.vendorkit.WindowLimiter;
+import dev.chartbridge.simulators.veradigm.internal.ThrottledFhirServlet;
+import dev.chartbridge.simulators.veradigm.internal.UnityActions;
+import dev.chartbridge.simulators.veradigm.internal.UnityServlet;
+import dev.chartbridge.simulators.veradigm.internal.UnityTokens;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Plays Veradigm (Allscripts): the Unity API ({@code /Unity/UnityService.svc/json/GetToken} and
+ * {@code MagicJson}, errors inside 200 bodies) and a FHIR R4 API at {@code /fhir/R4} serving the sandbox
+ * CapabilityStatement, whose declared creates and updates are honoured (switchable: the docs say read-only)
+ * with {@code versioning: no-version}: no ETag, {@code If-Match} ignored, {@code If-None-Exist} ignored.
+ * FHIR bearer tokens come from {@code POST /authorizationV2/connect/token} (client_credentials, client
+ * secret). Faults apply to every API path. Thread-safe.
+ */
+public final class VeradigmSimulator implements Simulator {
+
+  /** Unity token lifetime when not configured; not in the published material (invented, see docs). */
+  public static final Duration DEFAULT_UNITY_TOKEN_LIFETIME = Duration.ofMinutes(20);
+  /** FHIR access token lifetime (SMART's usual hour; Veradigm's own number is not published). */
+  public static final Duration FHIR_TOKEN_LIFETIME = Duration.ofSeconds(3600);
+
+  private final SimulatorStats stats = new SimulatorStats();
+  private final Faults faults;
+  private final ChartStore records;
+  private final UnityTokens unityTokens;
+  private final IssuedTokens fhirTokens;
+  private final WindowLimiter unityLimiter;
+  private final WindowLimiter fhirLimiter;
+  private final CapabilityFhirServlet fhir;
+  private final Builder config;
+  private volatile boolean fhirWrites;
+  private volatile int unityPerMinute;
+  private volatile int fhirPerMinute;
+  private final SimulatorServer server;
+
+  private VeradigmSimulator(Builder b) {
+    config = b;
+    Clock clock = b.clock;
+    faults = new Faults(this::concurrentEdit);
+    records = new ChartStore(n -> Long.toString(500000 + n), clock, faults, stats);
+    unityTokens = new UnityTokens(clock, b.unityTokenLifetime);
+    fhirTokens = new IssuedTokens(clock);
+    unityLimiter = new WindowLimiter(clock, Duration.ofMinutes(1));
+    fhirLimiter = new WindowLimiter(clock, Duration.ofMinutes(1));
+    applyConfig();
+    fhir = new CapabilityFhirServlet("/vendor/veradigm/r4-capabilitystatement.json", null,
+        request -> fhirTokens.validate(request).isPresent(), () -> fhirWrites,
+        "FHIR writes are switched off (Veradigm's docs: the FHIR API is read-only; write through Unity)",
+        faults, stats, clock);
+    fhir.seed(fhirSeed());
+    ClientAuthenticator clients = new ClientSecrets(Map.of(VeradigmSeed.FHIR_CLIENT_ID, VeradigmSeed.FHIR_CLIENT_SECRET), true);
+    server = SimulatorServer.builder()
+        .port(b.port)
+        .api("/Unity", new UnityServlet(unityTokens, new UnityActions(records), unityLimiter, () -> unityPerMinute, stats))
+        .api("/authorizationV2", new ClientCredentialsServlet("/connect/token", () -> clients, fhirTokens,
+            FHIR_TOKEN_LIFETIME, scope -> true, fhirLimiter, () -> 0, stats))
+        .api("/fhir/R4", new ThrottledFhirServlet(fhir, fhirLimiter, () -> fhirPerMinute, stats))
+        .faults(faults)
+        .stats(stats)
+        .onReset(this::reset)
+        .controlRoutes(routes -> {
+          ChartInspection.register(routes, records);
+          routes.get("/_sim/resources", ctx -> {
+            String type = ctx.queryParam("type");
+            String patient = ctx.queryParam("patient");
+            List<ObjectNode> found = patient != null ? fhir.forPatient(patient) : fhir.resources(type == null ? "" : type);
+            ctx.contentType("application/json").result(found.stream()
+                .filter(r -> type == null || r.path("resourceType").asText().equals(type)).toList().toString());
+          });
+          routes.post("/_sim/expire-tokens", ctx -> {
+            expireTokensNow();
+            ctx.status(204);
+          });
+        })
+        .start();
+  }
+
+  /** Starts a simulator on a free port with the defaults of {@link Builder}. */
+  public static VeradigmSimulator start() {
+    return builder().start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The FHIR base URL, {@code http://127.0.0.1:port/fhir/R4}. */
+  @Override
+  public String baseUrl() {
+    return server.origin() + "/fhir/R4";
+  }
+
+  /** {@code http://127.0.0.1:port/Unity/UnityService.svc/json}; append {@code /GetToken} or {@code /MagicJson}. */
+  public String unityUrl() {
+    return server.origin() + "/Unity/UnityService.svc/json";
+  }
+
+  /** The FHIR token endpoint. */
+  public String tokenUrl() {
+    return server.origin() + "/authorizationV2/connect/token";
+  }
+
+  @Override
+  public String controlUrl() {
+    return server.origin() + "/_sim";
+  }
+
+  @Override
+  public Faults faults() {
+    return faults;
+  }
+
+  @Override
+  public SimulatorStats stats() {
+    return stats;
+  }
+
+  /** Turns the CapabilityStatement's FHIR creates/updates on (default) or off (the docs' read-only FHIR). */
+  public void fhirWrites(boolean enabled) {
+    fhirWrites = enabled;
+  }
+
+  /** Unity requests allowed per minute per Appname; 0 for no limit (default). */
+  public void unityRequestsPerMinute(int limit) {
+    unityPerMinute = limit;
+  }
+
+  /** FHIR requests allowed per minute; 0 for no limit (default). */
+  public void fhirRequestsPerMinute(int limit) {
+    fhirPerMinute = limit;
+  }
+
+  /** Expires every Unity and FHIR token now. */
+  public void expireTokensNow() {
+    unityTokens.expireAll();
+    fhirTokens.expireAll();
+  }
+
+  /** Records saved through Unity (kinds note, vitals, problem, allergy, task, medication, document). */
+  public List<ChartStore.Entry> records(String kind, String patientId) {
+    return records.list(kind, patientId);
+  }
+
+  /** Stored FHIR resources of {@code type}. */
+  public List<ObjectNode> fhirResources(String type) {
+    return fhir.resources(type);
+  }
+
+  /** Stored FHIR {@code type/id}. */
+  public Optional<ObjectNode> fhirRead(String type, String id) {
+    return fhir.read(type, id);
+  }
+
+  /** Restores seed data and the configured switches and limits; clears faults, tokens, windows, counters. */
+  @Override
+  public void reset() {
+    faults.clear();
+    records.clear();
+    unityTokens.clear();
+    fhirTokens.clear();
+    unityLimiter.clear();
+    fhirLimiter.clear();
+    applyConfig();
+    fhir.seed(fhirSeed());
+    stats.reset();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private void applyConfig() {
+    fhirWrites = config.fhirWrites;
+    unityPerMinute = config.unityPerMinute;
+    fhirPerMinute = config.fhirPerMinute;
+    unityTokens.lifetime(config.unityTokenLifetime);
+  }
+
+  private String concurrentEdit(String reference) {
+    String type = reference.substring(0, reference.indexOf('/'));
+    return Character.isUpperCase(type.charAt(0)) ? fhir.edit(reference)
+        : records.edit(reference.substring(reference.indexOf('/') + 1));
+  }
+
+  private static List<ObjectNode> fhirSeed() {
+    List<ObjectNode> out = new ArrayList<>();
+    new TreeMap<>(VeradigmSeed.PATIENTS).forEach((id, p) -> out.add(FhirSeed.patient(id, VeradigmSeed.MRN_SYSTEM, p)));
+    new TreeMap<>(VeradigmSeed.ENCOUNTERS).forEach((id, e) ->
+        out.add(FhirSeed.encounter(id, e[0], e[1].equals("Open") ? "in-progress" : "finished")));
+    out.add(FhirSeed.practitioner(VeradigmSeed.PROVIDER_ADA, SeedPerson.NPI_ADA, "Park", "Ada"));
+    out.add(FhirSeed.practitioner(VeradigmSeed.PROVIDER_SAMUEL, SeedPerson.NPI_SAMUEL, "Okafor", "Samuel"));
+    return out;
+  }
+
+  /** Describes a {@link VeradigmSimulator}; its settings are also what {@link #reset()} returns to. */
+  public static final class Builder {
+    private int port;
+    private Clock clock = Clock.systemUTC();
+    private Duration unityTokenLifetime = DEFAULT_UNITY_TOKEN_LIFETIME;
+    private boolean fhirWrites = true;
+    private int unityPerMinute;
+    private int fhirPerMinute;
+
+    private Builder() {}
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Clock for token expiry and rate windows (default system UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Builder unityTokenLifetime(Duration lifetime) {
+      this.unityTokenLifetime = lifetime;
+      return this;
+    }
+
+    /** Whether the FHIR creates/updates the CapabilityStatement declares are honoured (default true). */
+    public Builder fhirWrites(boolean enabled) {
+      this.fhirWrites = enabled;
+      return this;
+    }
+
+    /** Unity requests per minute per Appname; 0 (default) for none. */
+    public Builder unityRequestsPerMinute(int limit) {
+      this.unityPerMinute = limit;
+      return this;
+    }
+
+    /** FHIR requests per minute; 0 (default) for none. */
+    public Builder fhirRequestsPerMinute(int limit) {
+      this.fhirPerMinute = limit;
+      return this;
+    }
+
+    public VeradigmSimulator start() {
+      return new VeradigmSimulator(this);
+    }
+  }
+}
