@@ -31,8 +31,10 @@ final class FaultFilter extends HttpFilter {
   }
 
   @Override
-  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilter(HttpServletRequest original, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
+    RecordingRequest request = new RecordingRequest(original);
+    stats.journal().record(request.recorded());
     boolean write = WRITE_METHODS.contains(request.getMethod());
     stats.recordRequest(request.getMethod(), resourceType(request.getPathInfo()));
     FaultPlan plan = faults.plan();
@@ -47,7 +49,7 @@ final class FaultFilter extends HttpFilter {
     FaultPlan.Reset early = plan.resetBeforeCommit();
     if (early != null && (write || !early.writesOnly()) && random.nextDouble() < early.probability()) {
       stats.recordFault(FaultKind.RESET_BEFORE_COMMIT);
-      ConnectionDrop.reset(request);
+      ConnectionDrop.reset(original);
       return;
     }
     if (fails(plan.tooManyRequestsRate(), write, random)) {
@@ -69,9 +71,9 @@ final class FaultFilter extends HttpFilter {
     stats.recordFault(lost);
     if (lost == FaultKind.COMMIT_THEN_TIMEOUT) {
       pause(plan.commitThenTimeout().hangMs());
-      ConnectionDrop.close(request);
+      ConnectionDrop.close(original);
     } else {
-      ConnectionDrop.reset(request);
+      ConnectionDrop.reset(original);
     }
   }
 

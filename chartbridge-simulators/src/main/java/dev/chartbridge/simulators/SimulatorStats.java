@@ -24,6 +24,13 @@ public final class SimulatorStats {
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
   /** Counts one API request; {@code resourceType} may be null (e.g. {@code /metadata}). */
+  private final RequestJournal journal = new RequestJournal();
+
+  /** What the simulator received, request by request (cleared by {@link #reset()}). */
+  public RequestJournal journal() {
+    return journal;
+  }
+
   public void recordRequest(String method, String resourceType) {
     requests.increment();
     byMethod.computeIfAbsent(method, k -> new LongAdder()).increment();
@@ -102,6 +109,7 @@ public final class SimulatorStats {
 
   /** Zeroes every counter. */
   public void reset() {
+    journal.clear();
     requests.reset();
     byMethod.clear();
     byResourceType.clear();
