@@ -19,6 +19,7 @@ import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,6 +72,8 @@ public final class HttpApi {
         app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = maxBodyBytes + 1;
             cfg.startup.showJavalinBanner = false;
+            cfg.routes.before(ctx -> MDC.put("requestId", UUID.randomUUID().toString()));
+            cfg.routes.after(ctx -> MDC.clear());
             cfg.routes.post("/v1/events", this::submit);
             cfg.routes.get("/v1/events/{id}", this::status);
             cfg.routes.get("/v1/capabilities", this::capabilities);
