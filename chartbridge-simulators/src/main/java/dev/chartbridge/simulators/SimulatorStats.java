@@ -20,6 +20,8 @@ public final class SimulatorStats {
   private final LongAdder creates = new LongAdder();
   private final LongAdder updates = new LongAdder();
   private final Map<FaultKind, LongAdder> faults = new ConcurrentHashMap<>();
+  private final LongAdder limited = new LongAdder();
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
   /** Counts one API request; {@code resourceType} may be null (e.g. {@code /metadata}). */
   public void recordRequest(String method, String resourceType) {
@@ -43,6 +45,24 @@ public final class SimulatorStats {
   /** Counts one injected fault. */
   public void recordFault(FaultKind kind) {
     faults.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  /** Counts one 429 answered by a simulated vendor rate limit (not an injected fault). */
+  public void recordTooManyRequests() {
+    limited.increment();
+  }
+
+  /**
+   * Counts one event of a simulator-specific kind, e.g. {@code tokenRequests}; served under
+   * {@code counters} in {@link #toMap()}.
+   */
+  public void increment(String counter) {
+    counters.computeIfAbsent(counter, k -> new LongAdder()).increment();
+  }
+
+  /** How many times {@link #increment(String)} counted {@code counter}. */
+  public long count(String counter) {
+    return sum(counters.get(counter));
   }
 
   /** API requests received, faulted ones included. */
@@ -75,9 +95,9 @@ public final class SimulatorStats {
     return sum(faults.get(kind));
   }
 
-  /** 429 answers issued; same as {@code faults(TOO_MANY_REQUESTS)}. */
+  /** 429 answers issued: injected ({@code faults(TOO_MANY_REQUESTS)}) plus those of a vendor rate limit. */
   public long tooManyRequestsIssued() {
-    return faults(FaultKind.TOO_MANY_REQUESTS);
+    return faults(FaultKind.TOO_MANY_REQUESTS) + limited.sum();
   }
 
   /** Zeroes every counter. */
@@ -88,6 +108,8 @@ public final class SimulatorStats {
     creates.reset();
     updates.reset();
     faults.clear();
+    limited.reset();
+    counters.clear();
   }
 
   /** A snapshot as nested maps, in a stable order, for JSON. */
@@ -102,6 +124,9 @@ public final class SimulatorStats {
     map.put("updates", updates());
     map.put("faultsInjected", faultCounts);
     map.put("tooManyRequestsIssued", tooManyRequestsIssued());
+    if (!counters.isEmpty()) {
+      map.put("counters", sums(counters));
+    }
     return map;
   }
 
