@@ -19,7 +19,7 @@ import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
 import dev.chartbridge.simulators.fhir.internal.FieldDropper;
 import dev.chartbridge.simulators.fhir.internal.ReadableProvider;
 import dev.chartbridge.simulators.fhir.internal.ResourceStore;
-import dev.chartbridge.simulators.fhir.internal.SearchQuery;
+import dev.chartbridge.simulators.fhir.internal.StoreQueries;
 import dev.chartbridge.simulators.fhir.internal.WritableProvider;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -202,21 +201,12 @@ public final class EpicSimulator implements Simulator {
 
   /** Every stored resource (held ones included) that refers to Patient {@code patientId}. */
   public List<Resource> resourcesForPatient(String patientId) {
-    List<Resource> out = new ArrayList<>();
-    for (String type : store.types()) {
-      SearchQuery.forPatient(type, patientId)
-          .ifPresent(query -> store.current(type).stream().filter(query).forEach(out::add));
-    }
-    return out;
+    return StoreQueries.resourcesForPatient(store, patientId);
   }
 
   /** How many stored resources (held ones included) carry {@code system|value}: the exactly-once check. */
   public int countWithIdentifier(String system, String value) {
-    return (int) store.current().stream().filter(r -> {
-      var property = r.getNamedProperty("identifier");
-      return property != null && property.getValues().stream().anyMatch(v -> v instanceof Identifier id
-          && system.equals(id.getSystem()) && value.equals(id.getValue()));
-    }).count();
+    return StoreQueries.countWithIdentifier(store, system, value);
   }
 
   /** Types this simulator accepts writes on: what the CapabilityStatement declares, minus the unsimulated. */
