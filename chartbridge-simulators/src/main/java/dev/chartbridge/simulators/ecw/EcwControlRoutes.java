@@ -56,7 +56,7 @@ final class EcwControlRoutes {
     out.put("limit", simulator.rateLimit().limit());
     out.put("windowSeconds", simulator.rateLimit().window().toSeconds());
     out.put("callsInWindow", simulator.rateLimit().callsInWindow());
-    out.put("tooManyRequestsIssued", simulator.stats().count(PracticeRateLimit.RATE_LIMITED));
+    out.put("rateLimited", simulator.stats().count(PracticeRateLimit.RATE_LIMITED));
     return out;
   }
 
