@@ -1,6 +1,8 @@
 package dev.chartbridge.simulators.auth;
 
 import dev.chartbridge.simulators.SimulatorStats;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -195,7 +197,8 @@ public final class SmartAuth {
     }
     Optional<ClientRegistration> client = clients.find(clientId);
     if (client.isEmpty() || client.get().clientSecret() == null
-        || !java.security.MessageDigest.isEqual(client.get().clientSecret().getBytes(), secret.getBytes())) {
+        || !MessageDigest.isEqual(client.get().clientSecret().getBytes(StandardCharsets.UTF_8),
+            secret.getBytes(StandardCharsets.UTF_8))) {
       throw new OAuthError(401, "invalid_client", "unknown client or wrong secret");
     }
     return client.get();

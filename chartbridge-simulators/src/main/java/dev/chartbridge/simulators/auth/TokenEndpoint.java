@@ -30,7 +30,7 @@ public final class TokenEndpoint implements Handler {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SmartAuth auth;
-  private Gate gate = ctx -> true;
+  private volatile Gate gate = ctx -> true;
 
   TokenEndpoint(SmartAuth auth) {
     this.auth = auth;

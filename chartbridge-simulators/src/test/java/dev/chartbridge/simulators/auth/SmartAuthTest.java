@@ -297,6 +297,17 @@ class SmartAuthTest {
     assertThat(api("GET", "/Patient/1", token).statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void the_jwks_is_fetched_once_and_reused_for_the_next_assertions() throws Exception {
+    int before = jwks.fetches();
+
+    assertThat(assertion().post(tokenUrl(), null).statusCode()).isEqualTo(200);
+    assertThat(assertion().post(tokenUrl(), null).statusCode()).isEqualTo(200);
+    assertThat(assertion().post(tokenUrl(), null).statusCode()).isEqualTo(200);
+
+    assertThat(jwks.fetches() - before).isEqualTo(1);
+  }
+
   private static String basic(String user, String password) {
     return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
