@@ -58,6 +58,15 @@ public class ApiClient {
         return send(b.build());
     }
 
+    /** A second clinician (Samuel Okafor, pharmacist, in every simulator's seed) approves a held write. */
+    public Answer approve(String eventId) {
+        String body = "{\"approverNpi\":\"1245319599\",\"role\":\"pharmacist\","
+                + "\"statement\":\"Reviewed and approved.\"}";
+        return send(HttpRequest.newBuilder(uri("/v1/events/" + eventId + "/approvals"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public Answer status(String eventId) {
         return send(HttpRequest.newBuilder(uri("/v1/events/" + eventId)).header("Authorization", "Bearer " + key)
                 .GET().build());

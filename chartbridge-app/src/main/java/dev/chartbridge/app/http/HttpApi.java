@@ -2,6 +2,7 @@ package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.core.approval.Approvals;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.FieldError;
@@ -48,6 +49,7 @@ public final class HttpApi {
     private final PrometheusMeterRegistry registry;
     private final Jdbc jdbc;
     private final Targets targets;
+    private final Approvals approvals;
     private final long maxBodyBytes;
     private final String jwks;
     private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
@@ -57,6 +59,7 @@ public final class HttpApi {
                    Targets targets, long maxBodyBytes, String jwks) {
         this.targets = targets;
         this.jwks = jwks;
+        this.approvals = new Approvals(jdbc);
         this.intake = intake;
         this.events = events;
         this.keys = keys;
@@ -77,6 +80,7 @@ public final class HttpApi {
             cfg.routes.post("/v1/events", this::submit);
             cfg.routes.get("/v1/events/{id}", this::status);
             cfg.routes.get("/v1/capabilities", this::capabilities);
+            cfg.routes.post("/v1/events/{id}/approvals", this::approve);
             cfg.routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
@@ -143,6 +147,8 @@ public final class HttpApi {
         } else if (result instanceof IntakeResult.Unsupported u) {
             problem(ctx, Problem.invalid(422, "unsupported-by-target", "A target cannot take this event",
                     u.errors()));
+        } else if (result instanceof IntakeResult.Refused r) {
+            problem(ctx, Problem.invalid(422, "gate-refused", "Refused by a safety gate", r.errors()));
         } else if (result instanceof IntakeResult.KeyReused k) {
             problem(ctx, Problem.of(409, "idempotency-key-reused", "Idempotency key reused",
                     "this Idempotency-Key was used for a different body").withExisting(k.existingEventId().toString()));
@@ -174,6 +180,47 @@ public final class HttpApi {
             return;
         }
         json(ctx, 200, view.get());
+    }
+
+    /** A second clinician approves a held medication change; its writes enter the queue. */
+    private void approve(Context ctx) {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        UUID id = eventId(ctx);
+        byte[] body = readBody(ctx);
+        List<FieldError> errors = new java.util.ArrayList<>();
+        com.fasterxml.jackson.databind.JsonNode tree = null;
+        try {
+            tree = body == null ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            errors.add(new FieldError("", "the body is not valid JSON"));
+        }
+        Approvals.Approval approval = tree == null ? null : Approvals.parse(tree, errors);
+        if (approval == null || id == null) {
+            problem(ctx, id == null ? Problem.of(404, "not-found", "Not found", "no event with that id")
+                    : Problem.invalid(400, "invalid-approval", "Invalid approval",
+                    errors.isEmpty() ? List.of(new FieldError("", "send a JSON object")) : errors));
+            return;
+        }
+        Approvals.Result result = approvals.approve(caller.get().tenantId(), caller.get().actor(), id, approval);
+        switch (result.outcome()) {
+            case APPROVED -> json(ctx, 200, Map.of("id", id, "released", result.released()));
+            case NOT_FOUND -> problem(ctx, Problem.of(404, "not-found", "Not found", "no event with that id"));
+            case NOT_AWAITING -> problem(ctx, Problem.of(409, "not-awaiting-approval", "Nothing awaits approval",
+                    "this event has no write waiting for approval"));
+            case REFUSED -> problem(ctx, Problem.invalid(422, "approval-refused", "Approval refused",
+                    result.errors()));
+        }
+    }
+
+    private static UUID eventId(Context ctx) {
+        try {
+            return UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Per connection of the caller's tenant: which event types it takes, how, and why not. */

@@ -6,8 +6,10 @@ import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.store.Jdbc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,6 +63,9 @@ public final class Intake {
         if (result instanceof IntakeResult.Unsupported) {
             return "unsupported";
         }
+        if (result instanceof IntakeResult.Refused) {
+            return "refused";
+        }
         if (result instanceof IntakeResult.KeyReused) {
             return "key-reused";
         }
@@ -80,6 +85,10 @@ public final class Intake {
         ClinicalEvent event = parsed.event();
         if (event.tenant() != null && !event.tenant().equals(tenantId)) {
             return new IntakeResult.WrongTenant(event.tenant());
+        }
+        if (event.type() == EventType.MEDICATION_CHANGE && !event.author().role().mayOrderMedication()) {
+            return new IntakeResult.Refused(List.of(new FieldError("/author/role", "a "
+                    + event.author().role().wireName() + " may not author a medication change")));
         }
         List<PlannedTarget> plan = new ArrayList<>();
         List<FieldError> unknown = new ArrayList<>();
@@ -133,19 +142,22 @@ public final class Intake {
             }
         }
         String contentBase = OperationKey.contentBase(tenantId, event, tree);
+        boolean held = event.type() == EventType.MEDICATION_CHANGE;
+        OperationState initial = held ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
         List<IntakeResult.PlannedOperation> operations = new ArrayList<>();
         for (PlannedTarget p : plan) {
             List<String> types = p.writes().resourceTypes();
             for (int part = 0; part < types.size(); part++) {
                 UUID opId = UUID.randomUUID();
                 String opKey = OperationKey.of(contentBase, p.target().name(), part);
-                UUID clash = insertOperation(c, opId, eventId, tenantId, p.target(), part, types.get(part), opKey);
+                UUID clash = insertOperation(c, opId, eventId, tenantId, p.target(), part, types.get(part), opKey,
+                        initial);
                 if (clash != null) {
                     c.rollback();
                     return new IntakeResult.DuplicateContent(clash);
                 }
                 operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), part, types.get(part),
-                        OperationState.DUE.name()));
+                        initial.name()));
             }
         }
         AuditLog.append(c, tenantId, actor, "event.accepted", eventId, null, acceptedDetail(event, operations));
@@ -154,9 +166,10 @@ public final class Intake {
 
     /** Inserts the operation and its queue row; returns the event id that already holds this content, if any. */
     private static UUID insertOperation(Connection c, UUID opId, UUID eventId, String tenantId, Target target,
-                                        int part, String resourceType, String opKey) throws SQLException {
+                                        int part, String resourceType, String opKey, OperationState initial)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
-                + " vendor, part, resource_type, operation_key, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'DUE')"
+                + " vendor, part, resource_type, operation_key, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
             ps.setObject(1, opId);
             ps.setObject(2, eventId);
@@ -166,6 +179,7 @@ public final class Intake {
             ps.setInt(6, part);
             ps.setString(7, resourceType);
             ps.setString(8, opKey);
+            ps.setString(9, initial.name());
             if (ps.executeUpdate() == 0) {
                 try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
                         + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
@@ -179,11 +193,8 @@ public final class Intake {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO outbox (operation_id, queue, due_at) VALUES (?, ?, now())")) {
-            ps.setObject(1, opId);
-            ps.setString(2, target.queue());
-            ps.executeUpdate();
+        if (initial == OperationState.DUE) {
+            Outbox.enqueue(c, opId, target.queue());
         }
         return null;
     }
