@@ -97,7 +97,8 @@ public class ApiClient {
     public Answer send(HttpRequest request) {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            boolean json = r.headers().firstValue("Content-Type").orElse("").contains("json");
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            boolean json = type.contains("json") && !type.contains("ndjson");
             JsonNode body = json && !r.body().isEmpty() ? Json.MAPPER.readTree(r.body()) : null;
             return new Answer(r.statusCode(), r.headers().map(), body, r.body());
         } catch (IOException e) {

@@ -2,7 +2,10 @@ package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.app.audit.FhirAuditExport;
 import dev.chartbridge.core.approval.Approvals;
+import dev.chartbridge.core.audit.AuditQueries;
+import dev.chartbridge.core.event.Identifier;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.FieldError;
@@ -80,6 +83,7 @@ public final class HttpApi {
             cfg.routes.post("/v1/events", this::submit);
             cfg.routes.get("/v1/events/{id}", this::status);
             cfg.routes.get("/v1/capabilities", this::capabilities);
+            cfg.routes.get("/v1/audit", this::audit);
             cfg.routes.post("/v1/events/{id}/approvals", this::approve);
             cfg.routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
@@ -180,6 +184,45 @@ public final class HttpApi {
             return;
         }
         json(ctx, 200, view.get());
+    }
+
+    /** The tenant's audit trail as FHIR R4 AuditEvent and Provenance NDJSON, by patient and time range. */
+    private void audit(Context ctx) throws IOException {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        List<FieldError> errors = new java.util.ArrayList<>();
+        Identifier patient = null;
+        String token = ctx.queryParam("patient");
+        if (token != null) {
+            int bar = token.lastIndexOf('|');
+            if (bar <= 0 || bar == token.length() - 1) {
+                errors.add(new FieldError("query:patient", "must be system|value"));
+            } else {
+                patient = new Identifier(token.substring(0, bar), token.substring(bar + 1));
+            }
+        }
+        java.time.Instant from = instant(ctx, "from", errors);
+        java.time.Instant to = instant(ctx, "to", errors);
+        if (!errors.isEmpty()) {
+            problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
+            return;
+        }
+        var rows = new AuditQueries(jdbc).find(caller.get().tenantId(), patient, from, to, 10_000);
+        java.io.StringWriter out = new java.io.StringWriter();
+        FhirAuditExport.writeNdjson(rows, out);
+        ctx.status(200).contentType("application/fhir+ndjson").result(out.toString());
+    }
+
+    private static java.time.Instant instant(Context ctx, String name, List<FieldError> errors) {
+        String value = ctx.queryParam(name);
+        try {
+            return value == null ? null : java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            errors.add(new FieldError("query:" + name, "must be an instant such as 2026-11-24T00:00:00Z"));
+            return null;
+        }
     }
 
     /** A second clinician approves a held medication change; its writes enter the queue. */
