@@ -59,7 +59,8 @@ public final class EpicAdapter implements EhrAdapter {
         BearerAuthorization auth = new BearerAuthorization(tokens);
         FhirServer server = new FhirServer(new FhirConnection(connection.baseUrl(), null, Duration.ofSeconds(5),
                 connection.readTimeout(), connection.maxConcurrency()), List.of(auth));
-        this.writer = new BackendFhirWriter(PROFILE, server, auth, new EpicAnswers());
+        this.writer = new BackendFhirWriter(PROFILE, server, auth, new EpicAnswers(),
+                BackendFhirWriter.longestSend(connection.readTimeout()));
     }
 
     @Override
