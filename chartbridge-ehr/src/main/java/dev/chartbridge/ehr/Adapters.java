@@ -2,6 +2,8 @@ package dev.chartbridge.ehr;
 
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
+import dev.chartbridge.ehr.ecw.EcwAdapter;
+import dev.chartbridge.ehr.epic.EpicAdapter;
 import dev.chartbridge.ehr.fhir.FhirConnection;
 import dev.chartbridge.ehr.fhir.FhirR4Adapter;
 
@@ -12,7 +14,9 @@ import java.util.function.BiFunction;
 public final class Adapters {
     private static final Map<String, BiFunction<Connection, AdapterEnvironment, EhrAdapter>> FACTORIES = Map.of(
             FhirR4Adapter.VENDOR, (c, env) -> new FhirR4Adapter(new FhirConnection(c.baseUrl(), null,
-                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())));
+                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())),
+            EpicAdapter.VENDOR, EpicAdapter::new,
+            EcwAdapter.VENDOR, EcwAdapter::new);
 
     private Adapters() {
     }
