@@ -13,7 +13,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Several gateway nodes on one database: each write is delivered once, and a dead node's work is taken over. */
+/**
+ * Several gateway nodes on one database: each write is delivered once, and a live node keeps its claims however
+ * slow the EHR (a dead node's claims are taken over: see {@link KillNineTest}).
+ */
 class MultiNodeTest {
     @RegisterExtension
     static PostgresExtension pg = new PostgresExtension();
@@ -45,32 +48,19 @@ class MultiNodeTest {
     }
 
     @Test
-    void a_lease_left_by_a_hung_node_is_taken_over_and_reconciled() {
-        GatewayConfig.DeliveryConfig slowLease = new GatewayConfig.DeliveryConfig(6, 50L, 500L, 1_500L, 100L, true);
-        ehr.simulator().faults().commitThenTimeout(1.0, 6_000);
-        String id;
-        try (TestGateway hung = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "hung-node",
-                slowLease, 1)) {
-            id = hung.submit(Events.bloodPressure(2000), null).body().get("id").asText();
-            hung.await(id, s -> s.at("/operations/0/state").asText().equals("IN_FLIGHT"), Duration.ofSeconds(5));
-            while (ehr.simulator().resources("Observation").isEmpty()) {
-                TestGateway.sleep(20); // the EHR has stored the write; its answer will never come
-            }
+    void a_send_slower_than_the_lease_keeps_its_lease_and_is_never_taken_over() {
+        // regression (found by EpicContractTest): a 3 s lease ran out while a slow send was still fetching its
+        // token; the operation was taken over, searched for before the create landed, and sent twice.
+        GatewayConfig.DeliveryConfig shortLease = new GatewayConfig.DeliveryConfig(6, 50L, 500L, 600L, 100L, true);
+        ehr.simulator().faults().latency(1_500, 1_500, true);
+        try (TestGateway a = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "slow-a", shortLease, 4);
+             TestGateway b = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "slow-b", shortLease, 4)) {
+            String id = a.submit(Events.bloodPressure(4000), null).body().get("id").asText();
+            JsonNode status = b.awaitSettled(id);
             ehr.simulator().faults().clear();
-            // The hung node's only delivery slot is stuck in the read (timeout 2 s) while its lease (1.5 s) runs
-            // out, so it cannot pick the write up again itself: another node must take it over.
-            try (TestGateway rescuer = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "rescuer", slowLease, 4)) {
-                JsonNode status = rescuer.awaitSettled(id);
-                assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
-                JsonNode attempts = status.at("/operations/0/attempts");
-                assertThat(attempts.findValuesAsText("outcome")).startsWith("recovered", "found", "verified");
-                assertThat(attempts.get(0).get("node").asText()).isEqualTo("rescuer");
-                TestGateway.sleep(2_500);
-                // The hung node's late answer must not have moved anything: its lease is gone.
-                assertThat(rescuer.status(id).body().at("/operations/0/state").asText()).isEqualTo("VERIFIED");
-            }
+            assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+            assertThat(status.at("/operations/0/sends").asInt()).isEqualTo(1);
+            assertThat(status.at("/operations/0/attempts").findValuesAsText("step")).doesNotContain("RECOVER");
         }
-        assertThat(ehr.simulator().resources("Observation")).hasSize(1);
-        assertThat(pg.count("SELECT count(*) FROM delivery_attempt WHERE node = 'hung-node'")).isZero();
     }
 }

@@ -49,7 +49,9 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
             return new GatewayConfig(
                     new GatewayConfig.DatabaseConfig(jdbcUrl, "postgres", null, null, null, 16),
                     new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null), delivery, node,
-                    new GatewayConfig.SecurityConfig(null, keyFile.resolveSibling("master-" + node + ".key").toString()),
+                    // Nodes sharing a database share its master key, as in production.
+                    new GatewayConfig.SecurityConfig(null, keyFile.resolveSibling("master-"
+                            + Integer.toHexString(jdbcUrl.hashCode()) + ".key").toString()),
                     List.of(new GatewayConfig.TenantConfig(TENANT, "Acme Clinics",
                                     List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString())),
                                     List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, concurrency, 2_000L))),

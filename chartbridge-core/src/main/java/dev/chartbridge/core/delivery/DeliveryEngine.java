@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Set<Claim> held = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
     private final Thread poller;
+    private final ScheduledExecutorService heartbeat;
     private final AtomicBoolean running = new AtomicBoolean();
     private final Duration grace;
 
@@ -63,6 +65,11 @@ public final class DeliveryEngine implements AutoCloseable {
         });
         this.poller = new Thread(this::pollLoop, "delivery-poller");
         this.poller.setDaemon(true);
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "delivery-lease-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
         Gauge.builder("chartbridge.outbox.lag", store, OperationStore::oldestDueAgeSeconds)
                 .description("Seconds since the oldest due write became due").baseUnit("seconds").register(registry);
     }
@@ -70,6 +77,8 @@ public final class DeliveryEngine implements AutoCloseable {
     public void start() {
         if (running.compareAndSet(false, true)) {
             poller.start();
+            long every = Math.max(50, policy.lease().toMillis() / 3);
+            heartbeat.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -86,6 +95,19 @@ public final class DeliveryEngine implements AutoCloseable {
                 LOG.error("claiming due writes failed ({}); retrying", e.getClass().getSimpleName());
                 sleepQuietly(policy.pollInterval().multipliedBy(10));
             }
+        }
+    }
+
+    /**
+     * A live node never loses a claim it is working on, however slow the EHR or its token endpoint: leases are
+     * renewed every third of their length. Only a node that stops renewing (dead, or cut off from the database)
+     * lets its claims become due for another node, which then reconciles before resending.
+     */
+    private void renewLeases() {
+        try {
+            store.extend(Set.copyOf(held), policy.lease());
+        } catch (RuntimeException e) {
+            LOG.error("renewing {} leases failed ({})", held.size(), e.getClass().getSimpleName());
         }
     }
 
@@ -123,10 +145,12 @@ public final class DeliveryEngine implements AutoCloseable {
     public void close() {
         if (!running.compareAndSet(true, false)) {
             workers.shutdownNow();
+            heartbeat.shutdownNow();
             return;
         }
         poller.interrupt();
         try {
+            // Leases keep being renewed while in-flight work finishes; stopped only after the workers.
             poller.join(grace.toMillis());
             workers.shutdown();
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -136,6 +160,7 @@ public final class DeliveryEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        heartbeat.shutdownNow();
         // What is still held goes back to the queue; an operation left IN_FLIGHT is reconciled by its next owner.
         held.forEach(store::release);
     }

@@ -107,6 +107,22 @@ final class OperationStore {
         });
     }
 
+    /** Pushes the leases of claims this node still works on to {@code lease} from now; returns how many it kept. */
+    int extend(java.util.Collection<Claim> claims, Duration lease) {
+        if (claims.isEmpty()) {
+            return 0;
+        }
+        return jdbc.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET due_at = now() + ? * interval '1 ms'"
+                    + " WHERE operation_id = ANY (?) AND lease_token = ANY (?)")) {
+                ps.setLong(1, lease.toMillis());
+                ps.setArray(2, c.createArrayOf("uuid", claims.stream().map(Claim::operationId).toArray()));
+                ps.setArray(3, c.createArrayOf("uuid", claims.stream().map(Claim::leaseToken).toArray()));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Seconds since the oldest due operation became due; 0 when nothing is waiting. */
     double oldestDueAgeSeconds() {
         return jdbc.read(c -> {

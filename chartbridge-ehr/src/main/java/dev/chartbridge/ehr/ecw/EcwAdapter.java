@@ -69,9 +69,7 @@ public final class EcwAdapter implements EhrAdapter {
         BearerAuthorization auth = new BearerAuthorization(tokens);
         FhirServer server = new FhirServer(new FhirConnection(practiceBaseUrl(connection), null,
                 Duration.ofSeconds(5), connection.readTimeout(), connection.maxConcurrency()), List.of(budget, auth));
-        this.writer = new BackendFhirWriter(PROFILE, server, auth, new EcwAnswers(env.clock()),
-                // a send may also wait out the practice's call budget
-                BackendFhirWriter.longestSend(connection.readTimeout()).plus(Duration.ofMinutes(1)));
+        this.writer = new BackendFhirWriter(PROFILE, server, auth, new EcwAnswers(env.clock()));
     }
 
     /** eCW's FHIR base is per practice: {@code https://fhir4.eclinicalworks.com/fhir/r4/{practice_code}}. */

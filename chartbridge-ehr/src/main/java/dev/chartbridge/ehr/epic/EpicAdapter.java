@@ -59,8 +59,7 @@ public final class EpicAdapter implements EhrAdapter {
         BearerAuthorization auth = new BearerAuthorization(tokens);
         FhirServer server = new FhirServer(new FhirConnection(connection.baseUrl(), null, Duration.ofSeconds(5),
                 connection.readTimeout(), connection.maxConcurrency()), List.of(auth));
-        this.writer = new BackendFhirWriter(PROFILE, server, auth, new EpicAnswers(),
-                BackendFhirWriter.longestSend(connection.readTimeout()));
+        this.writer = new BackendFhirWriter(PROFILE, server, auth, new EpicAnswers());
     }
 
     @Override

@@ -15,13 +15,9 @@ import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import org.hl7.fhir.r4.model.Resource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The send, find and verify steps of a FHIR R4 vendor reached with a SMART backend token and no conditional create
@@ -51,17 +47,7 @@ public final class BackendFhirWriter {
     private final Answers answers;
     private final ContextResolver context;
     private final WriteReconciler reconciler;
-    /** Sends in progress on this node, by operation key; see {@link #find}. */
-    private final Map<String, CountDownLatch> sending = new ConcurrentHashMap<>();
-    private final Duration inFlightWait;
-
-    /**
-     * @param inFlightWait how long {@link #find} waits for a send of the same write still running on this node
-     *                     (at least the longest a send can take: token, lookups and the create, each timed out)
-     */
-    public BackendFhirWriter(VendorProfile profile, FhirServer server, BearerAuthorization auth, Answers answers,
-                             Duration inFlightWait) {
-        this.inFlightWait = inFlightWait;
+    public BackendFhirWriter(VendorProfile profile, FhirServer server, BearerAuthorization auth, Answers answers) {
         this.profile = profile;
         this.server = server;
         this.auth = auth;
@@ -70,26 +56,7 @@ public final class BackendFhirWriter {
         this.reconciler = new WriteReconciler(server, auth);
     }
 
-    /**
-     * The longest one send can take with these timeouts: a token request (10 s), then up to three calls (patient
-     * and encounter lookups, the create), each within the 5 s connect and the read timeout.
-     */
-    public static Duration longestSend(Duration readTimeout) {
-        return Duration.ofSeconds(10 + 5 * 3).plus(readTimeout.multipliedBy(3));
-    }
-
     public SendOutcome send(WriteContext write) {
-        CountDownLatch done = new CountDownLatch(1);
-        sending.put(write.operationKey(), done);
-        try {
-            return sendOnce(write);
-        } finally {
-            sending.remove(write.operationKey(), done);
-            done.countDown();
-        }
-    }
-
-    private SendOutcome sendOnce(WriteContext write) {
         Optional<AuthException> noToken = ensureToken();
         if (noToken.isPresent()) {
             return answers.tokenFailure(noToken.get());
@@ -118,23 +85,10 @@ public final class BackendFhirWriter {
     }
 
     /**
-     * Looks for an earlier send of {@code write}. When the engine took the operation over from a claim whose lease
-     * ran out while its send was still running here (a slow token fetch, a slow EHR), a search now could miss a
-     * create about to land and let the engine send a duplicate; so a send of the same write still running on this
-     * node is waited for first. Across nodes the lease must exceed the longest send (see
-     * {@code delivery.leaseMs}).
+     * Looks for an earlier send of {@code write}. The engine only reconciles after a send ended without an answer,
+     * or after the node that sent it stopped renewing its lease (dead), so no send of this write is running.
      */
     public FindOutcome find(WriteContext write) {
-        CountDownLatch running = sending.get(write.operationKey());
-        try {
-            if (running != null && !running.await(inFlightWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                return new FindOutcome.Undetermined(VendorError.of(ErrorClass.UNKNOWN,
-                        "an earlier send of this write is still in flight"), Exchange.none());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new FindOutcome.Undetermined(VendorError.of(ErrorClass.UNKNOWN, "interrupted"), Exchange.none());
-        }
         Optional<AuthException> noToken = ensureToken();
         if (noToken.isPresent()) {
             return new FindOutcome.Undetermined(noToken.map(answers::tokenFailure).get().error(), Exchange.none());
