@@ -2,8 +2,12 @@ package dev.chartbridge.ehr;
 
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
+import dev.chartbridge.ehr.advancedmd.AdvancedMdAdapter;
+import dev.chartbridge.ehr.advancedmd.AdvancedMdSettings;
 import dev.chartbridge.ehr.fhir.FhirConnection;
 import dev.chartbridge.ehr.fhir.FhirR4Adapter;
+import dev.chartbridge.ehr.veradigm.VeradigmAdapter;
+import dev.chartbridge.ehr.veradigm.VeradigmSettings;
 
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -12,7 +16,9 @@ import java.util.function.BiFunction;
 public final class Adapters {
     private static final Map<String, BiFunction<Connection, AdapterEnvironment, EhrAdapter>> FACTORIES = Map.of(
             FhirR4Adapter.VENDOR, (c, env) -> new FhirR4Adapter(new FhirConnection(c.baseUrl(), null,
-                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())));
+                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())),
+            AdvancedMdAdapter.VENDOR, (c, env) -> new AdvancedMdAdapter(AdvancedMdSettings.from(c), env.clock()),
+            VeradigmAdapter.VENDOR, (c, env) -> new VeradigmAdapter(VeradigmSettings.from(c), env.clock()));
 
     private Adapters() {
     }
