@@ -80,8 +80,8 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         if (ctx.error() != null) {
             Exchange lookup = new Exchange("POST ppmdmsg lookup", null, ctx.failed() == null ? 0
                     : PpmdOutcomes.status(ctx.failed()));
-            return ctx.refusal() ? new SendOutcome.Rejected(ctx.error(), lookup) : new SendOutcome.Retryable(
-                    ctx.failed() instanceof PpmdClient.Blocked b ? b.waitFor() : null, ctx.error(), lookup);
+            return ctx.refusal() || ctx.failed() == null ? new SendOutcome.Rejected(ctx.error(), lookup)
+                    : PpmdOutcomes.ofFailedLookup(ctx.failed(), lookup, clock);
         }
         String provider = settings.providers().get(event.author().npi());
         if (provider == null) {

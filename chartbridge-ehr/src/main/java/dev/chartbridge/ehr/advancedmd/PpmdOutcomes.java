@@ -58,6 +58,16 @@ final class PpmdOutcomes {
         };
     }
 
+    /**
+     * The outcome of a send that stopped at a failed read (the patient or visit lookup): as a send would, except
+     * that a lost answer is only a reason to try again, since a read creates nothing.
+     */
+    static SendOutcome ofFailedLookup(PpmdClient.Call call, Exchange lookup, Clock clock) {
+        SendOutcome out = ofSend(call, lookup, clock, a -> new SendOutcome.Retryable(null, error(a), lookup));
+        return out instanceof SendOutcome.Unknown u
+                ? new SendOutcome.Retryable(null, VendorError.of(ErrorClass.UNKNOWN, u.reason()), u.exchange()) : out;
+    }
+
     /** The normalized error of any call that did not succeed (for searches and read-backs too). */
     static VendorError error(PpmdClient.Call call) {
         if (call instanceof PpmdClient.Blocked) {
