@@ -287,4 +287,21 @@ class AdvancedMdAdapterTest {
             assertThat(r.retryAfter()).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(32));
         });
     }
+
+    @Test
+    void intake_refuses_what_advancedmd_cannot_take_faithfully() {
+        AdvancedMdAdapter adapter = adapter();
+        ClinicalEvent provisional = events.event("condition", "1001", null, e -> { });
+        ClinicalEvent draft = events.event("note", "1001", null, e -> e.with("payload").put("status", "preliminary")
+                .remove("signedAt"));
+        ClinicalEvent unmapped = events.event("note", "1001", null, e -> e.with("author").put("npi", "1003000126"));
+        ClinicalEvent vitals = events.event("vitals", "1001", null, e -> { });
+
+        assertThat(adapter.plan(provisional).refusal()).contains("provisional");
+        assertThat(adapter.plan(draft).refusal()).contains("preliminary");
+        assertThat(adapter.plan(unmapped).refusal()).contains("provider id");
+        assertThat(adapter.plan(vitals).refusal()).contains("no vitals action");
+        assertThat(adapter.plan(note()).isRefused()).isFalse();
+        assertThat(sim.stats().requests()).as("planning is pure").isZero();
+    }
 }

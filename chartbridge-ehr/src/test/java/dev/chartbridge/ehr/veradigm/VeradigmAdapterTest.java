@@ -247,4 +247,22 @@ class VeradigmAdapterTest {
             assertThat(r.error().message()).contains("Username and password not valid");
         });
     }
+
+    @Test
+    void intake_refuses_what_unity_cannot_take_faithfully() {
+        VeradigmAdapter adapter = adapter();
+        ClinicalEvent provisional = events.event("condition", "1001", null, e -> { });
+        ClinicalEvent stop = events.event("medication-change", "1001", null, e -> e.with("payload")
+                .put("action", "stop"));
+        ClinicalEvent unmappedOwner = events.event("follow-up-task", "1001", null, e -> e.with("payload")
+                .put("ownerNpi", "1003000126"));
+        ClinicalEvent consent = events.event("consent", "1001", null, e -> { });
+
+        assertThat(adapter.plan(provisional).refusal()).contains("provisional");
+        assertThat(adapter.plan(stop).refusal()).contains("new prescription");
+        assertThat(adapter.plan(unmappedOwner).refusal()).contains("Unity user");
+        assertThat(adapter.plan(consent).refusal()).contains("consent");
+        assertThat(adapter.plan(event("vitals", e -> { })).resourceTypes()).containsExactly("vitals", "vitals");
+        assertThat(sim.stats().requests()).as("planning is pure").isZero();
+    }
 }
