@@ -35,8 +35,13 @@ final class UnityClient {
     record NoToken(AuthException error) implements Call {
     }
 
-    /** {@code parameters}: Parameter1..n in order (at most six; the rest are sent empty). */
+    /** A call as the connection's {@code appUserId}; {@code parameters}: Parameter1..n (at most six). */
     Call magic(String action, String patientId, List<String> parameters, String data) {
+        return magicAs(settings.appUserId(), action, patientId, parameters, data);
+    }
+
+    /** A call as the EHR user {@code appUser}. */
+    Call magicAs(String appUser, String action, String patientId, List<String> parameters, String data) {
         for (int attempt = 0; ; attempt++) {
             String token;
             try {
@@ -44,13 +49,13 @@ final class UnityClient {
             } catch (AuthException e) {
                 return new NoToken(e);
             }
-            UnityTransport.Reply reply = transport.post("MagicJson", envelope(action, patientId, parameters, data,
-                    token));
+            UnityTransport.Reply reply = transport.post("MagicJson",
+                    envelope(appUser, action, patientId, parameters, data, token));
             if (attempt == 0 && reply instanceof UnityTransport.Answer a && tokenProblem(a.unityError())) {
                 tokens.refused(token);
                 continue;
             }
-            return new Sent(envelope(action, patientId, parameters, data, "***"), reply);
+            return new Sent(envelope(appUser, action, patientId, parameters, data, "***"), reply);
         }
     }
 
@@ -58,10 +63,11 @@ final class UnityClient {
         return unityError != null && unityError.toLowerCase().contains("security token");
     }
 
-    private String envelope(String action, String patientId, List<String> parameters, String data, String token) {
+    private String envelope(String appUser, String action, String patientId, List<String> parameters,
+                            String data, String token) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("Action", action);
-        body.put("AppUserID", settings.appUserId());
+        body.put("AppUserID", appUser);
         body.put("Appname", settings.appName());
         body.put("PatientID", patientId == null ? "" : patientId);
         body.put("Token", token);

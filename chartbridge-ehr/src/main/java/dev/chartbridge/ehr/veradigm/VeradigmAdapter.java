@@ -62,6 +62,10 @@ public final class VeradigmAdapter implements EhrAdapter {
     @Override
     public WritePlan plan(ClinicalEvent event) {
         WritePlan plan = ProfilePlanner.plan(PROFILE, event, ProfilePlanner.tree(event), VeradigmMapping.kind(event));
+        if (!plan.isRefused() && settings.writeAsAuthor() && !settings.users().containsKey(event.author().npi())) {
+            return WritePlan.refused("the author's NPI has no Unity user in this connection (settings provider.<npi>),"
+                    + " and writeAsAuthor is on");
+        }
         if (!plan.isRefused() && event.payload() instanceof FollowUpTaskPayload t && t.ownerNpi() != null
                 && !settings.users().containsKey(t.ownerNpi())) {
             return WritePlan.refused("the task owner's NPI has no Unity user in this connection"
@@ -81,7 +85,7 @@ public final class VeradigmAdapter implements EhrAdapter {
         }
         VeradigmMapping.UnityWrite w = VeradigmMapping.render(write.event(), write.part(), ctx.encounterId(),
                 settings.users());
-        UnityClient.Call call = client.magic(w.action(), ctx.patientId(), w.values(), null);
+        UnityClient.Call call = client.magicAs(appUser(write.event()), w.action(), ctx.patientId(), w.values(), null);
         String digest = call instanceof UnityClient.Sent s ? Json.sha256(s.maskedBody()) : null;
         Exchange sent = new Exchange("POST MagicJson " + w.action(), digest, 0);
         return UnityOutcomes.ofSend(call, sent, answer -> {
@@ -162,6 +166,12 @@ public final class VeradigmAdapter implements EhrAdapter {
         } catch (DateTimeParseException e) {
             return false;
         }
+    }
+
+    /** The EHR user the save is made as: the author's own Unity user when so configured, else the connection's. */
+    private String appUser(ClinicalEvent event) {
+        String author = settings.writeAsAuthor() ? settings.users().get(event.author().npi()) : null;
+        return author != null ? author : settings.appUserId();
     }
 
     /** How many times this adapter asked Unity for a token. */

@@ -16,9 +16,12 @@ import java.util.Map;
  * @param appUserId the EHR user on whose behalf Unity writes ({@code AppUserID})
  * @param mrnSystem identifier system of the MRN in events; null: the event's first identifier
  * @param users     NPI to Unity user name ({@code settings.provider.<npi>})
+ * @param writeAsAuthor when true, each save is made as the author's own Unity user ({@code AppUserID}), so Unity
+ *                      attributes it to them; events whose author has no user are then refused at intake
  */
 public record VeradigmSettings(String unityUrl, String username, String password, String appName, String appUserId,
-                               String mrnSystem, Map<String, String> users, Duration tokenLifetime,
+                               String mrnSystem, Map<String, String> users, boolean writeAsAuthor,
+                               Duration tokenLifetime,
                                Duration connectTimeout, Duration readTimeout) {
 
     /** @throws ChartBridgeException when a required key is missing, so a misconfigured connection fails at startup */
@@ -39,6 +42,7 @@ public record VeradigmSettings(String unityUrl, String username, String password
         String base = c.baseUrl().endsWith("/") ? c.baseUrl().substring(0, c.baseUrl().length() - 1) : c.baseUrl();
         return new VeradigmSettings(base, c.username(), c.password(), c.setting("appName", null),
                 c.setting("appUserId", null), c.setting("mrnSystem", null), Map.copyOf(users),
+                Boolean.parseBoolean(c.setting("writeAsAuthor", "false")),
                 Duration.ofMinutes(Long.parseLong(c.setting("tokenMinutes", "20"))), Duration.ofSeconds(5),
                 c.readTimeout() == null ? Duration.ofSeconds(15) : c.readTimeout());
     }

@@ -265,4 +265,23 @@ class VeradigmAdapterTest {
         assertThat(adapter.plan(event("vitals", e -> { })).resourceTypes()).containsExactly("vitals", "vitals");
         assertThat(sim.stats().requests()).as("planning is pure").isZero();
     }
+
+    @Test
+    void with_write_as_author_each_save_is_made_as_the_authors_unity_user() {
+        Map<String, String> settings = Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER,
+                "mrnSystem", MRN, "writeAsAuthor", "true", "provider.1234567893", "apark");
+        VeradigmAdapter adapter = new VeradigmAdapter(VeradigmSettings.from(new Connection("ehr", "veradigm",
+                sim.unityUrl(), null, null, null, VeradigmSeed.UNITY_USERNAME, VeradigmSeed.UNITY_PASSWORD, null,
+                settings, Set.of(), 4, Duration.ofSeconds(5))), CLOCK);
+        ClinicalEvent byAda = event("allergy", e -> { });
+        ClinicalEvent bySamuel = event("allergy", e -> e.with("author").put("npi", "1245319599"));
+
+        SendOutcome out = adapter.send(TestEvents.write(byAda, 0, "allergy"));
+
+        assertThat(adapter.plan(bySamuel).refusal()).contains("writeAsAuthor");
+        assertThat(saves()).singleElement().satisfies(r -> assertThat(r.bodyText()).contains("\"AppUserID\":\"apark\""));
+        // the simulator knows only its gateway user, so Unity refuses apark: the refusal is Unity's own text
+        assertThat(out).isInstanceOfSatisfying(SendOutcome.Rejected.class,
+                r -> assertThat(r.error().message()).isEqualTo("Magic Error - Invalid AppUserID"));
+    }
 }
