@@ -2,10 +2,14 @@ package dev.chartbridge.ehr;
 
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
+import dev.chartbridge.ehr.advancedmd.AdvancedMdAdapter;
+import dev.chartbridge.ehr.advancedmd.AdvancedMdSettings;
 import dev.chartbridge.ehr.ecw.EcwAdapter;
 import dev.chartbridge.ehr.epic.EpicAdapter;
 import dev.chartbridge.ehr.fhir.FhirConnection;
 import dev.chartbridge.ehr.fhir.FhirR4Adapter;
+import dev.chartbridge.ehr.veradigm.VeradigmAdapter;
+import dev.chartbridge.ehr.veradigm.VeradigmSettings;
 
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -16,7 +20,9 @@ public final class Adapters {
             FhirR4Adapter.VENDOR, (c, env) -> new FhirR4Adapter(new FhirConnection(c.baseUrl(), null,
                     java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())),
             EpicAdapter.VENDOR, EpicAdapter::new,
-            EcwAdapter.VENDOR, EcwAdapter::new);
+            EcwAdapter.VENDOR, EcwAdapter::new,
+            AdvancedMdAdapter.VENDOR, (c, env) -> new AdvancedMdAdapter(AdvancedMdSettings.from(c), env.clock()),
+            VeradigmAdapter.VENDOR, (c, env) -> new VeradigmAdapter(VeradigmSettings.from(c), env.clock()));
 
     private Adapters() {
     }

@@ -1,0 +1,105 @@
+package dev.chartbridge.app.contract;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chartbridge.app.ApiClient;
+import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.simulators.veradigm.VeradigmSeed;
+import dev.chartbridge.simulators.veradigm.VeradigmSimulator;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The adapter contract against the Veradigm simulator's Unity API (GetToken, MagicJson save actions). */
+class VeradigmContractTest extends AdapterContract {
+    private static final String MRN_SYSTEM = "urn:example:veradigm:mrn";
+    private static final Map<String, String> KIND = Map.of("vitals", "vitals", "note", "note", "condition", "problem",
+            "allergy", "allergy", "medication-change", "medication", "follow-up-task", "task");
+    private VeradigmSimulator sim;
+    private Path passwordFile;
+
+    @Override
+    protected void startSimulator(Path workDir) throws Exception {
+        sim = VeradigmSimulator.start();
+        passwordFile = workDir.resolve("unity-password");
+        writeFile(passwordFile, VeradigmSeed.UNITY_PASSWORD);
+    }
+
+    @Override
+    protected void stopSimulator() {
+        sim.close();
+    }
+
+    @Override
+    protected GatewayConfig.ConnectionConfig connection() {
+        return new GatewayConfig.ConnectionConfig(TARGET, "veradigm", sim.unityUrl(), null, null, null, null,
+                VeradigmSeed.UNITY_USERNAME, null, passwordFile.toString(), null,
+                Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER, "mrnSystem", MRN_SYSTEM,
+                        "provider.1245319599", "sokafor"),
+                null, 4, 5_000L);
+    }
+
+    @Override
+    protected List<String> supportedTypes() {
+        return List.of("vitals", "note", "condition", "allergy", "medication-change", "follow-up-task");
+    }
+
+    @Override
+    protected ObjectNode patientIdentifier() {
+        return Json.MAPPER.createObjectNode().put("system", MRN_SYSTEM).put("value", "1001");
+    }
+
+    @Override
+    protected ObjectNode encounterIdentifier() {
+        return Json.MAPPER.createObjectNode().put("system", "urn:example:veradigm:encounter")
+                .put("value", VeradigmSeed.ENCOUNTER_MARIA_OPEN);
+    }
+
+    @Override
+    protected void adapt(String eventType, ObjectNode event) {
+        if (eventType.equals("condition")) {
+            event.with("payload").put("verificationStatus", "confirmed");
+        }
+    }
+
+    @Override
+    protected int recordsInEhr(String eventType) {
+        return sim.records(KIND.get(eventType), VeradigmSeed.PATIENT_MARIA).size();
+    }
+
+    @Test
+    void a_note_whose_answer_is_lost_is_reconciled_by_content_and_lands_once() throws Exception {
+        ObjectNode warmUp = event("note");
+        warmUp.with("payload").put("text", "Warm-up: session, patient and visit are known before the fault.");
+        String warm = api.submit(warmUp, "veradigm-warm-up").body().get("id").asText();
+        api.await(warm, s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
+        int before = recordsInEhr("note");
+        ObjectNode lost = event("note");
+        lost.with("payload").put("text", "Plan: recheck blood pressure in two weeks (answer lost on the way back).");
+        sim.faults().commitThenTimeout(1.0, 1_000);
+
+        ApiClient.Answer accepted = api.submit(lost, "veradigm-lost-answer");
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (recordsInEhr("note") == before && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        sim.faults().clear();
+
+        JsonNode status = api.await(accepted.body().get("id").asText(),
+                s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
+        assertThat(status.get("status").asText()).as("%s", status).isEqualTo("delivered");
+        JsonNode op = status.get("operations").get(0);
+        assertThat(op.get("state").asText()).isEqualTo("VERIFIED");
+        assertThat(op.get("sends").asInt()).as("never resent").isEqualTo(1);
+        assertThat(op.get("attempts").findValuesAsText("outcome")).contains("unknown", "found", "verified");
+        assertThat(recordsInEhr("note") - before).isEqualTo(1);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.chartbridge.ehr.advancedmd;
+
+import dev.chartbridge.core.ChartBridgeException;
+import dev.chartbridge.ehr.Connection;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One tenant's AdvancedMD connection, read from its {@link Connection}: where the partner login is, the API user,
+ * the office key, the registered app name, the contracted rate tier and which AdvancedMD provider id stands for
+ * which author NPI. Immutable; {@link #toString()} never shows the password.
+ *
+ * @param partnerLoginUrl full URL of the partner login ({@code .../practicemanager/xmlrpc/processrequest.aspx})
+ * @param tier            the office key's contracted tier, 1 to 3 (requests per 60 s: 1/60, 12/120, 24/120 peak/off-peak)
+ * @param mrnSystem       identifier system of the chart number in events; null: the event's first identifier
+ * @param providers       author NPI to AdvancedMD provider id ({@code settings.provider.<npi>})
+ */
+public record AdvancedMdSettings(String partnerLoginUrl, String username, String password, String officeKey,
+                                 String appName, int tier, String mrnSystem, Map<String, String> providers,
+                                 Duration sessionLifetime, Duration connectTimeout, Duration readTimeout) {
+
+    /**
+     * @throws ChartBridgeException when a required key is missing, so a misconfigured connection fails at startup
+     */
+    public static AdvancedMdSettings from(Connection c) {
+        String tier = c.setting("tier", null);
+        if (tier == null || !tier.matches("[123]")) {
+            throw new ChartBridgeException("connection " + c.name() + ": settings.tier must be 1, 2 or 3 (the office"
+                    + " key's AdvancedMD rate tier)");
+        }
+        require(c, c.baseUrl(), "baseUrl (the partner login URL)");
+        require(c, c.username(), "username");
+        require(c, c.password(), "passwordEnv or passwordFile");
+        require(c, c.practiceId(), "practiceId (the office key)");
+        require(c, c.setting("appName", null), "settings.appName");
+        Map<String, String> providers = new HashMap<>();
+        if (c.settings() != null) {
+            c.settings().forEach((k, v) -> {
+                if (k.startsWith("provider.")) {
+                    providers.put(k.substring("provider.".length()), v);
+                }
+            });
+        }
+        return new AdvancedMdSettings(c.baseUrl(), c.username(), c.password(), c.practiceId(),
+                c.setting("appName", null), Integer.parseInt(tier), c.setting("mrnSystem", null), Map.copyOf(providers),
+                Duration.ofMinutes(Long.parseLong(c.setting("sessionMinutes", "55"))), Duration.ofSeconds(5),
+                c.readTimeout() == null ? Duration.ofSeconds(15) : c.readTimeout());
+    }
+
+    private static void require(Connection c, String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new ChartBridgeException("connection " + c.name() + ": AdvancedMD needs " + what);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AdvancedMdSettings[" + partnerLoginUrl + ", office " + officeKey + ", tier " + tier + "]";
+    }
+}

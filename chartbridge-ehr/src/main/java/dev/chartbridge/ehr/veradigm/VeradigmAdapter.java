@@ -1,0 +1,181 @@
+package dev.chartbridge.ehr.veradigm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chartbridge.core.adapter.EhrAdapter;
+import dev.chartbridge.core.adapter.Exchange;
+import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.core.adapter.VerifyOutcome;
+import dev.chartbridge.core.adapter.WriteContext;
+import dev.chartbridge.core.adapter.WritePlan;
+import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.event.FollowUpTaskPayload;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.ehr.auth.CachingTokenSource;
+import dev.chartbridge.ehr.profile.ProfilePlanner;
+import dev.chartbridge.ehr.profile.VendorProfile;
+import dev.chartbridge.ehr.profile.VendorProfiles;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes to Veradigm (Allscripts) through Unity's Magic save actions, with a GetToken security token cached and
+ * fetched once for many concurrent writes (refreshed once, and the call repeated once, when Unity says the token
+ * is invalid or expired). Unity answers errors inside HTTP 200 bodies; they are refusals or transient failures,
+ * never successes. Unity keeps no identifiers of ours and nothing is idempotent, so an unknown outcome is
+ * reconciled by the write's content fingerprint in {@code GetClinicalSummary}: the patient's records of that kind
+ * holding exactly this write's content, entered no earlier than the event occurred. Thread-safe.
+ */
+public final class VeradigmAdapter implements EhrAdapter {
+    public static final String VENDOR = "veradigm";
+    private static final VendorProfile PROFILE = VendorProfiles.of(VENDOR);
+    /** Clock skew allowed between the app that stamped {@code occurredAt} and Unity's entry dates. */
+    private static final Duration SKEW = Duration.ofMinutes(5);
+
+    private final VeradigmSettings settings;
+    private final CachingTokenSource tokens;
+    private final UnityClient client;
+    private final PatientContext context;
+
+    public VeradigmAdapter(VeradigmSettings settings, Clock clock) {
+        this.settings = settings;
+        UnityTransport transport = new UnityTransport(settings.unityUrl(), settings.connectTimeout(),
+                settings.readTimeout());
+        this.tokens = new CachingTokenSource(new UnityGetToken(settings, transport, clock), Duration.ofSeconds(60),
+                clock);
+        this.client = new UnityClient(tokens, transport, settings);
+        this.context = new PatientContext(client, settings.mrnSystem(), clock);
+    }
+
+    @Override
+    public String vendor() {
+        return VENDOR;
+    }
+
+    @Override
+    public WritePlan plan(ClinicalEvent event) {
+        WritePlan plan = ProfilePlanner.plan(PROFILE, event, ProfilePlanner.tree(event), VeradigmMapping.kind(event));
+        if (!plan.isRefused() && settings.writeAsAuthor() && !settings.users().containsKey(event.author().npi())) {
+            return WritePlan.refused("the author's NPI has no Unity user in this connection (settings provider.<npi>),"
+                    + " and writeAsAuthor is on");
+        }
+        if (!plan.isRefused() && event.payload() instanceof FollowUpTaskPayload t && t.ownerNpi() != null
+                && !settings.users().containsKey(t.ownerNpi())) {
+            return WritePlan.refused("the task owner's NPI has no Unity user in this connection"
+                    + " (settings provider.<npi>)");
+        }
+        return plan;
+    }
+
+    @Override
+    public SendOutcome send(WriteContext write) {
+        PatientContext.Resolved ctx = context.resolve(write.event(), VeradigmMapping.takesEncounter(write.event()));
+        if (ctx.error() != null) {
+            Exchange lookup = new Exchange("POST MagicJson lookup", null,
+                    ctx.failed() == null ? 0 : UnityOutcomes.status(ctx.failed()));
+            return ctx.refusal() ? new SendOutcome.Rejected(ctx.error(), lookup)
+                    : new SendOutcome.Retryable(null, ctx.error(), lookup);
+        }
+        VeradigmMapping.UnityWrite w = VeradigmMapping.render(write.event(), write.part(), ctx.encounterId(),
+                settings.users());
+        UnityClient.Call call = client.magicAs(appUser(write.event()), w.action(), ctx.patientId(), w.values(), null);
+        String digest = call instanceof UnityClient.Sent s ? Json.sha256(s.maskedBody()) : null;
+        Exchange sent = new Exchange("POST MagicJson " + w.action(), digest, 0);
+        return UnityOutcomes.ofSend(call, sent, answer -> {
+            JsonNode rows = PatientContext.rows(call);
+            String id = rows == null || rows.isEmpty() ? "" : rows.get(0).path("ID").asText("");
+            Exchange ok = new Exchange(sent.request(), sent.requestDigest(), answer.status());
+            return id.isEmpty() ? new SendOutcome.Unknown("saved without a record id", ok)
+                    : new SendOutcome.Created(new RemoteRef(w.kind(), id, null), ok);
+        });
+    }
+
+    @Override
+    public FindOutcome find(WriteContext write) {
+        Listing listing = list(write);
+        if (listing.error() != null) {
+            return new FindOutcome.Undetermined(listing.error(), listing.exchange());
+        }
+        Instant notBefore = write.event().occurredAt().minus(SKEW);
+        List<RemoteRef> matches = new ArrayList<>();
+        for (JsonNode row : listing.rows()) {
+            if (listing.write().differences(row).isEmpty() && !enteredBefore(row, notBefore)) {
+                matches.add(new RemoteRef(listing.write().kind(), row.path("ID").asText(), null));
+            }
+        }
+        if (matches.isEmpty()) {
+            return new FindOutcome.Absent(listing.exchange());
+        }
+        return matches.size() == 1 ? new FindOutcome.Found(matches.get(0), listing.exchange())
+                : new FindOutcome.Ambiguous(matches, listing.exchange());
+    }
+
+    @Override
+    public VerifyOutcome verify(WriteContext write) {
+        Listing listing = list(write);
+        if (listing.error() != null) {
+            return new VerifyOutcome.Undetermined(listing.error(), listing.exchange());
+        }
+        for (JsonNode row : listing.rows()) {
+            if (write.remote().id().equals(row.path("ID").asText())) {
+                List<String> differences = listing.write().differences(row);
+                return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange())
+                        : new VerifyOutcome.Modified(differences, listing.exchange());
+            }
+        }
+        return new VerifyOutcome.NotYetReadable(listing.exchange());
+    }
+
+    private record Listing(VeradigmMapping.UnityWrite write, List<JsonNode> rows, VendorError error,
+                           Exchange exchange) {
+    }
+
+    /** The patient's records of the write's kind ({@code GetClinicalSummary}), with the write as rendered. */
+    private Listing list(WriteContext write) {
+        PatientContext.Resolved ctx = context.resolve(write.event(), false);
+        if (ctx.error() != null) {
+            return new Listing(null, List.of(), ctx.error(), new Exchange("POST MagicJson lookup", null, 0));
+        }
+        VeradigmMapping.UnityWrite w = VeradigmMapping.render(write.event(), write.part(), ctx.encounterId(),
+                settings.users());
+        UnityClient.Call call = client.magic("GetClinicalSummary", ctx.patientId(), List.of(w.kind()), null);
+        Exchange ex = new Exchange("POST MagicJson GetClinicalSummary", null, UnityOutcomes.status(call));
+        JsonNode rows = PatientContext.rows(call);
+        if (rows == null) {
+            return new Listing(w, List.of(), UnityOutcomes.error(call), ex);
+        }
+        List<JsonNode> ofKind = new ArrayList<>();
+        rows.forEach(r -> {
+            if (!r.has("section") || w.kind().equals(r.path("section").asText())) {
+                ofKind.add(r);
+            }
+        });
+        return new Listing(w, ofKind, null, ex);
+    }
+
+    private static boolean enteredBefore(JsonNode row, Instant notBefore) {
+        try {
+            return row.hasNonNull("EntryDate") && Instant.parse(row.get("EntryDate").asText()).isBefore(notBefore);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** The EHR user the save is made as: the author's own Unity user when so configured, else the connection's. */
+    private String appUser(ClinicalEvent event) {
+        String author = settings.writeAsAuthor() ? settings.users().get(event.author().npi()) : null;
+        return author != null ? author : settings.appUserId();
+    }
+
+    /** How many times this adapter asked Unity for a token. */
+    long tokenFetches() {
+        return tokens.fetches();
+    }
+}
