@@ -59,10 +59,10 @@ public final class Gateway implements AutoCloseable {
     private final HttpApi api;
     private final PrometheusMeterRegistry registry;
 
-    private Gateway(GatewayConfig config) {
+    private Gateway(GatewayConfig config, Database database) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
-        this.database = openDatabase(config.database());
+        this.database = database;
         this.jdbc = new Jdbc(database.dataSource());
         ApiKeys keys = new ApiKeys(jdbc);
         SecretVault vault = new SecretVault(jdbc, Secrets.masterKey(config.security()));
@@ -103,7 +103,13 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts a node: database (migrated), tenants and keys, delivery workers, audit sealer and HTTP API. */
     public static Gateway start(GatewayConfig config) {
-        return new Gateway(config);
+        Database database = openDatabase(config.database());
+        try {
+            return new Gateway(config, database);
+        } catch (RuntimeException e) {
+            database.close(); // a node that cannot start leaves no embedded server behind
+            throw e;
+        }
     }
 
     public int port() {

@@ -1,13 +1,14 @@
 package dev.chartbridge.app.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.audit.AuditVerifier;
 import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.simulators.fhir.FhirSimulator;
+import dev.chartbridge.ehr.profile.VendorProfiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,13 +29,15 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * The end-to-end demo: starts an embedded PostgreSQL in a fresh directory, the generic FHIR simulator and a
- * gateway node, submits the flows users know (an approved AI-assisted note, a follow-up task from triage, a
- * medication change, a blood-pressure reading) over the real HTTP API, and follows each to its final state.
+ * The end-to-end demo: an embedded PostgreSQL in a fresh directory, the six EHR simulators (generic FHIR R4,
+ * Epic, athenahealth, eClinicalWorks, AdvancedMD, Veradigm) and a gateway node. It submits the flows users know
+ * (an approved AI-assisted note, a follow-up task from triage, a medication change approved by a second
+ * clinician, a blood-pressure reading) to every EHR over the real HTTP API, follows each write to its final
+ * state, and shows per EHR what was written and what was refused as unsupported. It succeeds only when every
+ * accepted write is verified in its EHR and every refusal is one the vendor's profile predicts.
  */
 public final class Demo {
     private static final String TENANT = "demo-clinic";
-    private static final String TARGET = "ehr";
     /** The second clinician of the simulators' seed data (a pharmacist here), who approves medication changes. */
     private static final String APPROVER_NPI = "1245319599";
 
@@ -45,8 +48,8 @@ public final class Demo {
         this.out = out;
     }
 
-    /** One submitted sample and what became of it. */
-    private record Submitted(String label, String eventId) {
+    /** One sample submitted to one EHR, and what became of it. */
+    private record Submitted(DemoEhr ehr, Sample sample, String eventId, String refusal) {
     }
 
     public boolean run(Duration timeout) throws IOException, InterruptedException {
@@ -55,27 +58,21 @@ public final class Demo {
         Path keyFile = work.resolve("api-key");
         Files.writeString(keyFile, key);
         Instant started = Instant.now();
-        try (FhirSimulator ehr = FhirSimulator.start();
-             Gateway gateway = Gateway.start(config(work, keyFile, ehr.baseUrl()))) {
-            out.printf("EHR simulator  %s%nGateway        http://127.0.0.1:%d (tenant %s)%n%n", ehr.baseUrl(),
-                    gateway.port(), TENANT);
+        List<DemoEhr> ehrs = DemoEhrs.start(work);
+        try (Gateway gateway = Gateway.start(config(work, keyFile, ehrs))) {
+            ehrs.forEach(e -> e.onGatewayPort().accept(gateway.port()));
             String api = "http://127.0.0.1:" + gateway.port();
+            out.printf("Gateway http://127.0.0.1:%d (tenant %s); EHR simulators:%n", gateway.port(), TENANT);
+            ehrs.forEach(e -> out.printf("  %-16s %s%n", e.label(), e.simulator().baseUrl()));
+            out.println();
             List<Submitted> submitted = new ArrayList<>();
-            for (Sample sample : Sample.ALL) {
-                JsonNode accepted = post(api, key, sample.event(TARGET));
-                String id = accepted.get("id").asText();
-                submitted.add(new Submitted(sample.label(), id));
-                out.printf("-> %-28s accepted as event %s (%d write(s) planned)%n", sample.label(), id,
-                        accepted.get("operations").size());
-                if (accepted.at("/operations/0/state").asText().equals("AWAITING_APPROVAL")) {
-                    approve(api, key, id);
-                    out.printf("   %-28s held for a second clinician; approved by pharmacist NPI %s%n", "",
-                            APPROVER_NPI);
+            for (DemoEhr ehr : ehrs) {
+                for (Sample sample : Sample.ALL) {
+                    submitted.add(submit(api, key, ehr, sample));
                 }
             }
             out.println();
-            List<JsonNode> finals = follow(api, key, submitted, started.plus(timeout));
-            boolean ok = report(submitted, finals);
+            boolean ok = report(api, key, submitted, started.plus(timeout));
             new AuditSealer(gateway.jdbc(), 1000).sealAll();
             AuditVerifier.Report audit = new AuditVerifier(gateway.jdbc()).verify();
             out.printf("%nAudit chain: %d entries, %s%n", audit.entriesChecked(),
@@ -84,64 +81,81 @@ public final class Demo {
                     Duration.between(started, Instant.now()).toMillis() / 1000.0);
             return ok && audit.intact();
         } finally {
+            ehrs.forEach(e -> e.simulator().close());
             deleteQuietly(work);
         }
     }
 
-    private List<JsonNode> follow(String api, String key, List<Submitted> submitted, Instant deadline)
+    private Submitted submit(String api, String key, DemoEhr ehr, Sample sample)
             throws IOException, InterruptedException {
-        List<JsonNode> finals = new ArrayList<>();
-        for (Submitted s : submitted) {
-            JsonNode status = get(api, key, s.eventId());
-            while (status.get("status").asText().equals("in-progress") && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100);
-                status = get(api, key, s.eventId());
-            }
-            out.printf("<- %-28s %s%n", s.label(), status.get("status").asText());
-            finals.add(status);
+        HttpResponse<String> r = post(api + "/v1/events", key, Json.MAPPER.writeValueAsString(sample.event(ehr)));
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        if (r.statusCode() == 422) {
+            String reason = body.at("/errors/0/detail").asText();
+            out.printf("x  %-16s %-28s refused at intake: %s%n", ehr.label(), sample.label(), reason);
+            return new Submitted(ehr, sample, null, reason);
         }
-        return finals;
+        if (r.statusCode() != 202) {
+            throw new IllegalStateException("the gateway refused a demo event: " + r.statusCode() + " " + r.body());
+        }
+        String id = body.get("id").asText();
+        out.printf("-> %-16s %-28s accepted, event %s%n", ehr.label(), sample.label(), id);
+        if (body.at("/operations/0/state").asText().equals("AWAITING_APPROVAL")) {
+            String approval = "{\"approverNpi\":\"" + APPROVER_NPI + "\",\"role\":\"pharmacist\","
+                    + "\"statement\":\"Dose and interactions reviewed; approved.\"}";
+            HttpResponse<String> a = post(api + "/v1/events/" + id + "/approvals", key, approval);
+            if (a.statusCode() != 200) {
+                throw new IllegalStateException("the approval was refused: " + a.statusCode() + " " + a.body());
+            }
+            out.printf("   %-16s %-28s held for a second clinician; approved by pharmacist NPI %s%n", "", "",
+                    APPROVER_NPI);
+        }
+        return new Submitted(ehr, sample, id, null);
     }
 
-    private boolean report(List<Submitted> submitted, List<JsonNode> finals) {
-        out.printf("%nTarget %s (%s)%n", TARGET, "generic FHIR R4 simulator");
-        out.printf("  %-28s %-14s %-26s %s%n", "event", "state", "EHR resource", "attempts");
+    private boolean report(String api, String key, List<Submitted> submitted, Instant deadline)
+            throws IOException, InterruptedException {
         boolean ok = true;
-        for (int i = 0; i < submitted.size(); i++) {
-            for (JsonNode op : finals.get(i).get("operations")) {
+        DemoEhr current = null;
+        for (Submitted s : submitted) {
+            if (s.ehr() != current) {
+                current = s.ehr();
+                out.printf("%n%s (target %s, vendor %s)%n  %-28s %-14s %-30s %s%n", current.label(), current.target(),
+                        current.connection().vendor(), "event", "state", "EHR record", "calls");
+            }
+            boolean supported = VendorProfiles.of(current.connection().vendor())
+                    .support(s.sample().example()).supported();
+            if (s.eventId() == null) {
+                out.printf("  %-28s %-14s %s%n", s.sample().label(), "REFUSED", "unsupported by this EHR");
+                ok &= !supported;
+                continue;
+            }
+            JsonNode status = follow(api, key, s.eventId(), deadline);
+            for (JsonNode op : status.get("operations")) {
                 String state = op.get("state").asText();
                 String remote = op.get("remoteId").isNull() ? "-"
                         : op.get("resourceType").asText() + "/" + op.get("remoteId").asText();
-                out.printf("  %-28s %-14s %-26s %d%n", submitted.get(i).label(), state, remote,
-                        op.get("attempts").size());
-                ok &= state.equals("VERIFIED");
+                out.printf("  %-28s %-14s %-30s %d%n", s.sample().label(), state, remote, op.get("attempts").size());
+                ok &= state.equals("VERIFIED") && supported;
             }
         }
         return ok;
     }
 
-    private JsonNode post(String api, String key, ObjectNode event) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/events"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(event))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 202) {
-            throw new IllegalStateException("the gateway refused a demo event: " + r.statusCode() + " " + r.body());
+    private JsonNode follow(String api, String key, String eventId, Instant deadline)
+            throws IOException, InterruptedException {
+        JsonNode status = get(api, key, eventId);
+        while (status.get("status").asText().equals("in-progress") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            status = get(api, key, eventId);
         }
-        return Json.MAPPER.readTree(r.body());
+        return status;
     }
 
-    private void approve(String api, String key, String eventId) throws IOException, InterruptedException {
-        String body = "{\"approverNpi\":\"" + APPROVER_NPI + "\",\"role\":\"pharmacist\","
-                + "\"statement\":\"Dose and interactions reviewed; approved.\"}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/events/" + eventId
-                        + "/approvals")).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("the approval was refused: " + r.statusCode() + " " + r.body());
-        }
+    private HttpResponse<String> post(String url, String key, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode get(String api, String key, String eventId) throws IOException, InterruptedException {
@@ -150,7 +164,7 @@ public final class Demo {
         return Json.MAPPER.readTree(r.body());
     }
 
-    private static GatewayConfig config(Path work, Path keyFile, String ehrUrl) {
+    private static GatewayConfig config(Path work, Path keyFile, List<DemoEhr> ehrs) {
         return new GatewayConfig(
                 new GatewayConfig.DatabaseConfig(null, null, null, work.resolve("postgres").toString(), null, 16),
                 new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null),
@@ -158,7 +172,7 @@ public final class Demo {
                 new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()),
                 List.of(new GatewayConfig.TenantConfig(TENANT, "Demo Clinic",
                         List.of(new GatewayConfig.ApiKeyConfig("demo", null, keyFile.toString())),
-                        List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, 8, 10_000L)))));
+                        ehrs.stream().map(DemoEhr::connection).toList())));
     }
 
     private static void deleteQuietly(Path dir) {
@@ -169,7 +183,7 @@ public final class Demo {
         }
     }
 
-    /** A sample event from the published examples, adjusted for the demo. */
+    /** A sample event from the published examples, adjusted for the demo and aimed at one EHR. */
     private record Sample(String label, String example, boolean bloodPressureOnly) {
         static final List<Sample> ALL = List.of(
                 new Sample("approved AI-assisted note", "note", false),
@@ -177,22 +191,24 @@ public final class Demo {
                 new Sample("medication change", "medication-change", false),
                 new Sample("blood-pressure reading", "vitals", true));
 
-        ObjectNode event(String target) throws IOException {
+        ObjectNode event(DemoEhr ehr) throws IOException {
             ObjectNode e;
             try (InputStream in = Demo.class.getResourceAsStream("/examples/v1/" + example + ".json")) {
                 e = (ObjectNode) Json.MAPPER.readTree(in);
             }
             String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60).toString();
             e.put("occurredAt", now);
-            e.putArray("targets").add(target);
+            e.putArray("targets").add(ehr.target());
+            e.putObject("patient").putArray("identifiers").add(ehr.patient());
+            e.putObject("encounter").set("identifier", ehr.encounter());
             if (e.at("/payload/signedAt").isTextual()) {
                 ((ObjectNode) e.get("payload")).put("signedAt", now);
                 ((ObjectNode) e.at("/provenance/attestation")).put("at", now);
             }
             if (bloodPressureOnly) {
-                var measurements = (com.fasterxml.jackson.databind.node.ArrayNode) e.at("/payload/measurements");
-                measurements.remove(1);
+                ((ArrayNode) e.at("/payload/measurements")).remove(1);
             }
+            ehr.adapt().accept(example, e);
             return e;
         }
     }
