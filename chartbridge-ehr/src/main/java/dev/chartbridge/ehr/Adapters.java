@@ -2,6 +2,7 @@ package dev.chartbridge.ehr;
 
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
+import dev.chartbridge.ehr.athena.AthenaAdapter;
 import dev.chartbridge.ehr.fhir.FhirConnection;
 import dev.chartbridge.ehr.fhir.FhirR4Adapter;
 
@@ -12,7 +13,8 @@ import java.util.function.BiFunction;
 public final class Adapters {
     private static final Map<String, BiFunction<Connection, AdapterEnvironment, EhrAdapter>> FACTORIES = Map.of(
             FhirR4Adapter.VENDOR, (c, env) -> new FhirR4Adapter(new FhirConnection(c.baseUrl(), null,
-                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())));
+                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())),
+            AthenaAdapter.VENDOR, AthenaAdapter::new);
 
     private Adapters() {
     }
