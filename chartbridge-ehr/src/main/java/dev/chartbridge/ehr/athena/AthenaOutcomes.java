@@ -53,13 +53,14 @@ final class AthenaOutcomes {
 
     /** The token endpoint refused or failed: nothing reached the chart, so the write may be tried again later. */
     static SendOutcome ofAuth(AuthException e, Exchange ex) {
-        ErrorClass cls = !e.isTransient() ? ErrorClass.AUTH
-                : e.errorCode() != null && e.errorCode().contains("rate") ? ErrorClass.RATE_LIMITED : ErrorClass.TRANSIENT;
-        return new SendOutcome.Retryable(null, new VendorError(cls, e.errorCode(), e.getMessage()), ex);
+        return new SendOutcome.Retryable(null, ofAuth(e), ex);
     }
 
+    /** A token failure: rate limited (athena limits new-token requests per minute), an outage, or a refusal. */
     static VendorError ofAuth(AuthException e) {
-        return new VendorError(e.isTransient() ? ErrorClass.TRANSIENT : ErrorClass.AUTH, e.errorCode(), e.getMessage());
+        ErrorClass cls = !e.isTransient() ? ErrorClass.AUTH
+                : e.errorCode() != null && e.errorCode().contains("rate") ? ErrorClass.RATE_LIMITED : ErrorClass.TRANSIENT;
+        return new VendorError(cls, e.errorCode(), e.getMessage());
     }
 
     static VendorError ofFailure(IOException e) {
