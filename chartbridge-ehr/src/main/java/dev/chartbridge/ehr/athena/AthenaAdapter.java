@@ -55,6 +55,11 @@ public final class AthenaAdapter implements EhrAdapter {
     private final AthenaContext context;
     private final Clock clock;
 
+    /**
+     * @param env the gateway's environment (only its clock is used; null for the system clock)
+     * @throws dev.chartbridge.core.ChartBridgeException when the connection lacks baseUrl, tokenUrl, clientId, the
+     *                                                   client secret, practiceId or settings.departmentId
+     */
     public AthenaAdapter(Connection connection, AdapterEnvironment env) {
         this.settings = AthenaSettings.of(connection);
         this.clock = env == null || env.clock() == null ? Clock.systemUTC() : env.clock();

@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AthenaContext {
     private static final Duration PATIENT_TTL = Duration.ofMinutes(2);
     private static final Duration ENCOUNTER_TTL = Duration.ofSeconds(30);
+    /** Above this many entries, expired ones are dropped before a new one is added. */
+    private static final int PURGE_ABOVE = 10_000;
 
     private final AthenaApi api;
     private final AthenaSettings settings;
@@ -112,7 +114,7 @@ final class AthenaContext {
                     : ids.size() + " athenahealth patients share the MRN; refusing to guess")
                     + " (system " + mrn.system() + ")", answered);
         }
-        cache.put(key, new Cached(ids.get(0), clock.instant().plus(PATIENT_TTL)));
+        remember(key, ids.get(0), PATIENT_TTL);
         return new Resolved(ids.get(0), null, null, false, answered);
     }
 
@@ -150,7 +152,7 @@ final class AthenaContext {
             }
             owner = row.path("patientid").asText();
             status = row.path("status").asText("");
-            cache.put(key, new Cached(owner + "|" + status, clock.instant().plus(ENCOUNTER_TTL)));
+            remember(key, owner + "|" + status, ENCOUNTER_TTL);
         }
         if (!owner.equals(patientId)) {
             return Resolved.refusal("encounter-patient-mismatch", "the encounter (system " + enc.system()
@@ -162,6 +164,14 @@ final class AthenaContext {
                     + " encounters only", ex);
         }
         return new Resolved(patientId, enc.value(), null, false, ex);
+    }
+
+    private void remember(String key, String value, Duration ttl) {
+        Instant now = clock.instant();
+        if (cache.size() > PURGE_ABOVE) {
+            cache.values().removeIf(c -> !c.expires().isAfter(now));
+        }
+        cache.put(key, new Cached(value, now.plus(ttl)));
     }
 
     private static Resolved failed(AthenaApi.Answer a, Exchange ex) {
