@@ -16,6 +16,7 @@ import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
+import dev.chartbridge.core.tenant.TenantPolicy;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Adapters;
 import dev.chartbridge.ehr.Connection;
@@ -72,7 +73,10 @@ public final class Gateway implements AutoCloseable {
         AdapterEnvironment env = new AdapterEnvironment(signingKey, jwksUrl::get, Clock.systemUTC());
         Targets targets = new Targets(targets(config, vault, env));
         registerTenants(config, keys);
-        Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry);
+        Map<String, TenantPolicy> policies = config.tenants().stream().collect(Collectors.toMap(
+                GatewayConfig.TenantConfig::id, t -> new TenantPolicy(t.requireConsent())));
+        Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry,
+                tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
         String node = config.node() != null ? config.node() : defaultNodeName();
         this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, Duration.ofSeconds(10));
         AuditSealer auditSealer = new AuditSealer(jdbc, 1000);

@@ -58,6 +58,15 @@ public class ApiClient {
         return send(b.build());
     }
 
+    /** A second clinician (Samuel Okafor, pharmacist, in every simulator's seed) approves a held write. */
+    public Answer approve(String eventId) {
+        String body = "{\"approverNpi\":\"1245319599\",\"role\":\"pharmacist\","
+                + "\"statement\":\"Reviewed and approved.\"}";
+        return send(HttpRequest.newBuilder(uri("/v1/events/" + eventId + "/approvals"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public Answer status(String eventId) {
         return send(HttpRequest.newBuilder(uri("/v1/events/" + eventId)).header("Authorization", "Bearer " + key)
                 .GET().build());
@@ -88,7 +97,8 @@ public class ApiClient {
     public Answer send(HttpRequest request) {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            boolean json = r.headers().firstValue("Content-Type").orElse("").contains("json");
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            boolean json = type.contains("json") && !type.contains("ndjson");
             JsonNode body = json && !r.body().isEmpty() ? Json.MAPPER.readTree(r.body()) : null;
             return new Answer(r.statusCode(), r.headers().map(), body, r.body());
         } catch (IOException e) {

@@ -86,7 +86,11 @@ class DeliveryTest {
     @Test
     void every_event_type_reaches_the_ehr_and_verifies() {
         for (String type : List.of("note", "condition", "allergy", "medication-change", "follow-up-task", "consent")) {
-            JsonNode status = gateway.awaitSettled(submit(Events.of(type)));
+            String id = submit(Events.of(type));
+            if (type.equals("medication-change")) {
+                assertThat(gateway.approve(id).status()).isEqualTo(200);
+            }
+            JsonNode status = gateway.awaitSettled(id);
             assertThat(status.get("status").asText()).as(type + ": " + status).isEqualTo("delivered");
             String ref = status.at("/operations/0/resourceType").asText() + "/" + status.at("/operations/0/remoteId").asText();
             Resource written = sim().read(ref).orElseThrow();

@@ -59,6 +59,16 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         }
     }
 
+    /** A node whose tenant requires an active permitting consent of {@code scope} before writes. */
+    public static TestGateway startRequiringConsent(String jdbcUrl, String ehrUrl, String node, String scope) {
+        GatewayConfig c = config(jdbcUrl, ehrUrl, node, fastDelivery(), 8);
+        GatewayConfig.TenantConfig t = c.tenants().get(0);
+        List<GatewayConfig.TenantConfig> tenants = List.of(new GatewayConfig.TenantConfig(t.id(), t.name(),
+                t.apiKeys(), t.connections(), scope), c.tenants().get(1));
+        return new TestGateway(Gateway.start(new GatewayConfig(c.database(), c.http(), c.delivery(), c.node(),
+                c.security(), tenants)));
+    }
+
     public Gateway gateway() {
         return gateway;
     }

@@ -3,6 +3,8 @@ package dev.chartbridge.ehr;
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.ehr.athena.AthenaAdapter;
+import dev.chartbridge.ehr.ecw.EcwAdapter;
+import dev.chartbridge.ehr.epic.EpicAdapter;
 import dev.chartbridge.ehr.fhir.FhirConnection;
 import dev.chartbridge.ehr.fhir.FhirR4Adapter;
 
@@ -14,7 +16,9 @@ public final class Adapters {
     private static final Map<String, BiFunction<Connection, AdapterEnvironment, EhrAdapter>> FACTORIES = Map.of(
             FhirR4Adapter.VENDOR, (c, env) -> new FhirR4Adapter(new FhirConnection(c.baseUrl(), null,
                     java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())),
-            AthenaAdapter.VENDOR, AthenaAdapter::new);
+            EpicAdapter.VENDOR, EpicAdapter::new,
+            AthenaAdapter.VENDOR, AthenaAdapter::new,
+            EcwAdapter.VENDOR, EcwAdapter::new);
 
     private Adapters() {
     }

@@ -11,15 +11,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code audit verify}: recomputes every tenant's hash chain and names the first broken entries. */
-@Command(name = "audit", description = "Audit chain tools.", subcommands = AuditCommand.Verify.class)
+@Command(name = "audit", description = "Audit chain tools.",
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
 final class AuditCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "verify", description = "Verify the audit chains; exit 1 when any is broken.")
-    static final class Verify implements Callable<Integer> {
+    /** Which database to open: a JDBC URL, or the embedded one's data directory. */
+    static class DatabaseOptions {
         @Option(names = "--db-url", description = "JDBC URL of the gateway database (default: the embedded one)")
         String url;
 
@@ -29,10 +30,49 @@ final class AuditCommand implements Runnable {
         @Option(names = "--data-dir", defaultValue = "data/postgres", description = "embedded database directory")
         Path dataDir;
 
+        Database open() {
+            return url != null ? Database.connect(url, user, System.getenv("CHARTBRIDGE_DB_PASSWORD"), 2)
+                    : Database.embedded(dataDir, 0, 2);
+        }
+    }
+
+    @Command(name = "export", description = "Write FHIR R4 AuditEvent and Provenance as NDJSON.")
+    static final class Export extends DatabaseOptions implements Callable<Integer> {
+        @Option(names = "--tenant", required = true)
+        String tenant;
+
+        @Option(names = "--patient", description = "system|value of a patient identifier")
+        String patient;
+
+        @Option(names = "--from", description = "inclusive, e.g. 2026-11-01T00:00:00Z")
+        java.time.Instant from;
+
+        @Option(names = "--to", description = "exclusive")
+        java.time.Instant to;
+
+        @Option(names = "--out", description = "file (default: standard output)")
+        Path out;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            try (Database db = open()) {
+                var rows = new dev.chartbridge.core.audit.AuditQueries(new Jdbc(db.dataSource()))
+                        .find(tenant, AuditExportRequest.patient(patient), from, to, Integer.MAX_VALUE);
+                try (java.io.Writer w = out == null ? new java.io.PrintWriter(System.out)
+                        : java.nio.file.Files.newBufferedWriter(out)) {
+                    int n = dev.chartbridge.app.audit.FhirAuditExport.writeNdjson(rows, w);
+                    System.err.println(n + " resources from " + rows.size() + " audit entries");
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "verify", description = "Verify the audit chains; exit 1 when any is broken.")
+    static final class Verify extends DatabaseOptions implements Callable<Integer> {
         @Override
         public Integer call() {
-            try (Database db = url != null ? Database.connect(url, user, System.getenv("CHARTBRIDGE_DB_PASSWORD"), 2)
-                    : Database.embedded(dataDir, 0, 2)) {
+            try (Database db = open()) {
                 Jdbc jdbc = new Jdbc(db.dataSource());
                 new AuditSealer(jdbc, 1000).sealAll();
                 AuditVerifier.Report report = new AuditVerifier(jdbc).verify();

@@ -38,6 +38,11 @@ public final class ConfigLoader {
                 throw new ChartBridgeException("configuration: tenant id '" + t.id()
                         + "' must be lower case letters, digits and -");
             }
+            if (t.requireConsent() != null
+                    && !java.util.Set.of("treatment", "patient-privacy", "research").contains(t.requireConsent())) {
+                throw new ChartBridgeException("configuration: tenant " + t.id()
+                        + ": requireConsent must be treatment, patient-privacy or research");
+            }
             for (GatewayConfig.ConnectionConfig c : t.connections() == null
                     ? java.util.List.<GatewayConfig.ConnectionConfig>of() : t.connections()) {
                 if (c.name() == null || c.vendor() == null || c.baseUrl() == null) {

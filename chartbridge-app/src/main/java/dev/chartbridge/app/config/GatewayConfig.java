@@ -32,8 +32,17 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
                                  Long reconcileDelayMs, Boolean verify) {
     }
 
-    /** A tenant: its API keys (by reference to a secret) and its EHR connections. */
-    public record TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections) {
+    /**
+     * A tenant: its API keys (by reference to a secret), its EHR connections, and its safety settings.
+     *
+     * @param requireConsent a consent scope ({@code treatment}, {@code patient-privacy}, {@code research}) that must
+     *                       be permitted for a patient before any other write; absent: no consent required
+     */
+    public record TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections,
+                               String requireConsent) {
+        public TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections) {
+            this(id, name, apiKeys, connections, null);
+        }
     }
 
     /** An API key whose secret is read from an environment variable or a file. */

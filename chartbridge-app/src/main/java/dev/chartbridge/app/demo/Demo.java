@@ -35,6 +35,8 @@ import java.util.stream.Stream;
 public final class Demo {
     private static final String TENANT = "demo-clinic";
     private static final String TARGET = "ehr";
+    /** The second clinician of the simulators' seed data (a pharmacist here), who approves medication changes. */
+    private static final String APPROVER_NPI = "1245319599";
 
     private final PrintStream out;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -61,9 +63,15 @@ public final class Demo {
             List<Submitted> submitted = new ArrayList<>();
             for (Sample sample : Sample.ALL) {
                 JsonNode accepted = post(api, key, sample.event(TARGET));
-                submitted.add(new Submitted(sample.label(), accepted.get("id").asText()));
-                out.printf("-> %-28s accepted as event %s (%d write(s) planned)%n", sample.label(),
-                        accepted.get("id").asText(), accepted.get("operations").size());
+                String id = accepted.get("id").asText();
+                submitted.add(new Submitted(sample.label(), id));
+                out.printf("-> %-28s accepted as event %s (%d write(s) planned)%n", sample.label(), id,
+                        accepted.get("operations").size());
+                if (accepted.at("/operations/0/state").asText().equals("AWAITING_APPROVAL")) {
+                    approve(api, key, id);
+                    out.printf("   %-28s held for a second clinician; approved by pharmacist NPI %s%n", "",
+                            APPROVER_NPI);
+                }
             }
             out.println();
             List<JsonNode> finals = follow(api, key, submitted, started.plus(timeout));
@@ -122,6 +130,18 @@ public final class Demo {
             throw new IllegalStateException("the gateway refused a demo event: " + r.statusCode() + " " + r.body());
         }
         return Json.MAPPER.readTree(r.body());
+    }
+
+    private void approve(String api, String key, String eventId) throws IOException, InterruptedException {
+        String body = "{\"approverNpi\":\"" + APPROVER_NPI + "\",\"role\":\"pharmacist\","
+                + "\"statement\":\"Dose and interactions reviewed; approved.\"}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/events/" + eventId
+                        + "/approvals")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("the approval was refused: " + r.statusCode() + " " + r.body());
+        }
     }
 
     private JsonNode get(String api, String key, String eventId) throws IOException, InterruptedException {

@@ -2,6 +2,10 @@ package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.app.audit.FhirAuditExport;
+import dev.chartbridge.core.approval.Approvals;
+import dev.chartbridge.core.audit.AuditQueries;
+import dev.chartbridge.core.event.Identifier;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.FieldError;
@@ -19,6 +23,7 @@ import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +52,7 @@ public final class HttpApi {
     private final PrometheusMeterRegistry registry;
     private final Jdbc jdbc;
     private final Targets targets;
+    private final Approvals approvals;
     private final long maxBodyBytes;
     private final String jwks;
     private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
@@ -56,6 +62,7 @@ public final class HttpApi {
                    Targets targets, long maxBodyBytes, String jwks) {
         this.targets = targets;
         this.jwks = jwks;
+        this.approvals = new Approvals(jdbc);
         this.intake = intake;
         this.events = events;
         this.keys = keys;
@@ -71,9 +78,13 @@ public final class HttpApi {
         app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = maxBodyBytes + 1;
             cfg.startup.showJavalinBanner = false;
+            cfg.routes.before(ctx -> MDC.put("requestId", UUID.randomUUID().toString()));
+            cfg.routes.after(ctx -> MDC.clear());
             cfg.routes.post("/v1/events", this::submit);
             cfg.routes.get("/v1/events/{id}", this::status);
             cfg.routes.get("/v1/capabilities", this::capabilities);
+            cfg.routes.get("/v1/audit", this::audit);
+            cfg.routes.post("/v1/events/{id}/approvals", this::approve);
             cfg.routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
@@ -140,6 +151,8 @@ public final class HttpApi {
         } else if (result instanceof IntakeResult.Unsupported u) {
             problem(ctx, Problem.invalid(422, "unsupported-by-target", "A target cannot take this event",
                     u.errors()));
+        } else if (result instanceof IntakeResult.Refused r) {
+            problem(ctx, Problem.invalid(422, "gate-refused", "Refused by a safety gate", r.errors()));
         } else if (result instanceof IntakeResult.KeyReused k) {
             problem(ctx, Problem.of(409, "idempotency-key-reused", "Idempotency key reused",
                     "this Idempotency-Key was used for a different body").withExisting(k.existingEventId().toString()));
@@ -171,6 +184,86 @@ public final class HttpApi {
             return;
         }
         json(ctx, 200, view.get());
+    }
+
+    /** The tenant's audit trail as FHIR R4 AuditEvent and Provenance NDJSON, by patient and time range. */
+    private void audit(Context ctx) throws IOException {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        List<FieldError> errors = new java.util.ArrayList<>();
+        Identifier patient = null;
+        String token = ctx.queryParam("patient");
+        if (token != null) {
+            int bar = token.lastIndexOf('|');
+            if (bar <= 0 || bar == token.length() - 1) {
+                errors.add(new FieldError("query:patient", "must be system|value"));
+            } else {
+                patient = new Identifier(token.substring(0, bar), token.substring(bar + 1));
+            }
+        }
+        java.time.Instant from = instant(ctx, "from", errors);
+        java.time.Instant to = instant(ctx, "to", errors);
+        if (!errors.isEmpty()) {
+            problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
+            return;
+        }
+        var rows = new AuditQueries(jdbc).find(caller.get().tenantId(), patient, from, to, 10_000);
+        java.io.StringWriter out = new java.io.StringWriter();
+        FhirAuditExport.writeNdjson(rows, out);
+        ctx.status(200).contentType("application/fhir+ndjson").result(out.toString());
+    }
+
+    private static java.time.Instant instant(Context ctx, String name, List<FieldError> errors) {
+        String value = ctx.queryParam(name);
+        try {
+            return value == null ? null : java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            errors.add(new FieldError("query:" + name, "must be an instant such as 2026-11-24T00:00:00Z"));
+            return null;
+        }
+    }
+
+    /** A second clinician approves a held medication change; its writes enter the queue. */
+    private void approve(Context ctx) {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        UUID id = eventId(ctx);
+        byte[] body = readBody(ctx);
+        List<FieldError> errors = new java.util.ArrayList<>();
+        com.fasterxml.jackson.databind.JsonNode tree = null;
+        try {
+            tree = body == null ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            errors.add(new FieldError("", "the body is not valid JSON"));
+        }
+        Approvals.Approval approval = tree == null ? null : Approvals.parse(tree, errors);
+        if (approval == null || id == null) {
+            problem(ctx, id == null ? Problem.of(404, "not-found", "Not found", "no event with that id")
+                    : Problem.invalid(400, "invalid-approval", "Invalid approval",
+                    errors.isEmpty() ? List.of(new FieldError("", "send a JSON object")) : errors));
+            return;
+        }
+        Approvals.Result result = approvals.approve(caller.get().tenantId(), caller.get().actor(), id, approval);
+        switch (result.outcome()) {
+            case APPROVED -> json(ctx, 200, Map.of("id", id, "released", result.released()));
+            case NOT_FOUND -> problem(ctx, Problem.of(404, "not-found", "Not found", "no event with that id"));
+            case NOT_AWAITING -> problem(ctx, Problem.of(409, "not-awaiting-approval", "Nothing awaits approval",
+                    "this event has no write waiting for approval"));
+            case REFUSED -> problem(ctx, Problem.invalid(422, "approval-refused", "Approval refused",
+                    result.errors()));
+        }
+    }
+
+    private static UUID eventId(Context ctx) {
+        try {
+            return UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Per connection of the caller's tenant: which event types it takes, how, and why not. */

@@ -119,6 +119,9 @@ public abstract class AdapterContract {
             ApiClient.Answer accepted = api.submit(event(type), "contract-" + type);
             assertThat(accepted.status()).as("%s: %s", type, accepted.body()).isEqualTo(202);
             String id = accepted.body().get("id").asText();
+            if (type.equals("medication-change")) {
+                assertThat(api.approve(id).status()).as("approval").isEqualTo(200);
+            }
             JsonNode status = api.await(id, s -> {
                 String st = s.get("status").asText();
                 if (st.equals("in-progress")) {

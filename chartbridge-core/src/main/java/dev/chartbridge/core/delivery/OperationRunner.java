@@ -17,6 +17,7 @@ import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.intake.ParseResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +58,16 @@ final class OperationRunner {
         if (op == null) {
             return;
         }
+        MDC.put("operationId", op.id().toString());
+        MDC.put("eventId", op.eventId().toString());
+        try {
+            runLoaded(claim, op);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private void runLoaded(Claim claim, OperationRow op) {
         Target target = targets.find(op.tenantId(), op.target()).orElse(null);
         ParseResult parsed = parser.parse(readTree(op.eventBody()));
         if (target == null || !parsed.isValid()) {
@@ -229,7 +240,9 @@ final class OperationRunner {
                                 RemoteRef remote, VendorError error, String detail, Exchange exchange,
                                 Instant started, Instant nextDue, boolean keepLease, int addSends, int addChecks) {
         long millis = Duration.between(started, clock.instant()).toMillis();
-        Transition t = new Transition(to, remote, error, detail, step, outcome, exchange, started, millis, traceId(),
+        String traceId = traceId();
+        MDC.put("traceId", traceId);
+        Transition t = new Transition(to, remote, error, detail, step, outcome, exchange, started, millis, traceId,
                 nextDue, keepLease, addSends, addChecks);
         if (!store.record(claim, op, t, policy.lease())) {
             LOG.warn("operation {} lease lost during {}; another node owns it now", op.id(), step);

@@ -4,9 +4,12 @@ package dev.chartbridge.core.delivery;
  * The life of one write operation. {@code DUE → IN_FLIGHT → CREATED → VERIFIED | MODIFIED | PENDING_REMOTE},
  * with {@code RETRY_WAIT} after a retryable answer, {@code UNKNOWN} when a send may or may not have landed
  * (reconciled before anything is resent), and the terminal {@code CONFLICT}, {@code REJECTED}, {@code DEAD},
- * {@code NEEDS_REVIEW}. Terminal operations leave the work queue but are kept forever.
+ * {@code NEEDS_REVIEW}. Medication changes start in {@code AWAITING_APPROVAL} and enter the queue only when
+ * approved. Terminal operations leave the work queue but are kept forever.
  */
 public enum OperationState {
+    /** Planned, held back until a second authorized clinician approves it (medication changes). Not queued. */
+    AWAITING_APPROVAL(false),
     DUE(false),
     IN_FLIGHT(false),
     RETRY_WAIT(false),

@@ -16,8 +16,17 @@ public record ClinicalEvent(String schemaVersion, EventType type, String tenant,
                             Payload payload, Provenance provenance) {
     public static final String SCHEMA_VERSION = "1";
 
-    /** The identifier the gateway uses to find the patient in the EHR: the first one given. */
+    /** The first patient identifier given: the default for finding the patient in an EHR. */
     public Identifier primaryPatientIdentifier() {
         return patientIdentifiers.get(0);
+    }
+
+    /**
+     * The patient identifier issued by {@code system} (an EHR's MRN system), else the first one given. An app
+     * writing one event to several EHRs lists each EHR's MRN; each adapter picks its own.
+     */
+    public Identifier patientIdentifier(String system) {
+        return patientIdentifiers.stream().filter(i -> i.system().equals(system)).findFirst()
+                .orElse(primaryPatientIdentifier());
     }
 }

@@ -86,6 +86,24 @@ public final class EventParser {
                 targets, payload, provenance));
     }
 
+    /** Reads an approval of a held write: {@code approverNpi}, {@code role}, {@code statement}. */
+    public static dev.chartbridge.core.approval.Approvals.Approval approval(JsonNode body, List<FieldError> errors) {
+        Field root = Field.root(body, errors);
+        if (!root.object(true, List.of("approverNpi", "role", "statement"))) {
+            return null;
+        }
+        String npi = npi(root.get("approverNpi"), true);
+        Set<String> roles = new HashSet<>();
+        Arrays.stream(AuthorRole.values()).forEach(r -> roles.add(r.wireName()));
+        String role = root.get("role").oneOf(true, roles);
+        String statement = root.get("statement").text(true, 2000);
+        if (npi == null || role == null || statement == null) {
+            return null;
+        }
+        return new dev.chartbridge.core.approval.Approvals.Approval(npi,
+                AuthorRole.valueOf(role.toUpperCase().replace('-', '_')), statement);
+    }
+
     private static EventType eventType(Field f) {
         String name = f.text(true);
         if (name == null) {

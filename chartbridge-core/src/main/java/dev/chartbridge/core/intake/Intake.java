@@ -6,9 +6,13 @@ import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.consent.ConsentRegistry;
+import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.TenantPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -19,7 +23,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Takes a submitted event: parses and validates it, plans its writes per target, and stores the event, its
@@ -31,9 +37,12 @@ public final class Intake {
     private final Targets targets;
     private final EventParser parser;
     private final MeterRegistry registry;
+    private final Function<String, TenantPolicy> policies;
 
-    public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry) {
+    public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry,
+                  Function<String, TenantPolicy> policies) {
         this.jdbc = jdbc;
+        this.policies = policies;
         this.targets = targets;
         this.parser = new EventParser(clock);
         this.registry = registry;
@@ -61,6 +70,9 @@ public final class Intake {
         if (result instanceof IntakeResult.Unsupported) {
             return "unsupported";
         }
+        if (result instanceof IntakeResult.Refused) {
+            return "refused";
+        }
         if (result instanceof IntakeResult.KeyReused) {
             return "key-reused";
         }
@@ -80,6 +92,10 @@ public final class Intake {
         ClinicalEvent event = parsed.event();
         if (event.tenant() != null && !event.tenant().equals(tenantId)) {
             return new IntakeResult.WrongTenant(event.tenant());
+        }
+        if (event.type() == EventType.MEDICATION_CHANGE && !event.author().role().mayOrderMedication()) {
+            return refuse(tenantId, actor, event, new FieldError("/author/role", "a "
+                    + event.author().role().wireName() + " may not author a medication change"));
         }
         List<PlannedTarget> plan = new ArrayList<>();
         List<FieldError> unknown = new ArrayList<>();
@@ -108,7 +124,30 @@ public final class Intake {
         String canonical = Json.canonical(tree);
         String bodyHash = Json.sha256(canonical);
         String key = idempotencyKey != null ? idempotencyKey : "body:" + bodyHash;
-        return jdbc.inTransaction(c -> store(c, tenantId, actor, key, bodyHash, canonical, tree, event, plan));
+        IntakeResult result = jdbc.inTransaction(c -> store(c, tenantId, actor, key, bodyHash, canonical, tree, event,
+                plan));
+        if (result instanceof IntakeResult.Refused r) {
+            auditRefusal(tenantId, actor, event, r);
+        }
+        return result;
+    }
+
+    /** A gate's refusal is a decision worth keeping: audited in its own transaction (the event was not stored). */
+    private void auditRefusal(String tenantId, String actor, ClinicalEvent event, IntakeResult.Refused refused) {
+        ObjectNode d = Json.MAPPER.createObjectNode();
+        d.put("type", event.type().wireName());
+        var reasons = d.putArray("reasons");
+        refused.errors().forEach(e -> reasons.add(e.pointer() + " " + e.detail()));
+        jdbc.inTransaction(c -> {
+            AuditLog.append(c, tenantId, actor, "event.refused", null, null, Json.canonical(d));
+            return null;
+        });
+    }
+
+    private IntakeResult refuse(String tenantId, String actor, ClinicalEvent event, FieldError why) {
+        IntakeResult.Refused refused = new IntakeResult.Refused(List.of(why));
+        auditRefusal(tenantId, actor, event, refused);
+        return refused;
     }
 
     private record PlannedTarget(Target target, WritePlan writes) {
@@ -117,6 +156,13 @@ public final class Intake {
     private IntakeResult store(Connection c, String tenantId, String actor, String key, String bodyHash,
                                String canonical, JsonNode tree, ClinicalEvent event, List<PlannedTarget> plan)
             throws SQLException {
+        String consentScope = policies.apply(tenantId).requiredConsentScope();
+        if (consentScope != null && event.type() != EventType.CONSENT) {
+            Optional<String> missing = ConsentRegistry.missingPermit(c, tenantId, event, consentScope);
+            if (missing.isPresent()) {
+                return new IntakeResult.Refused(List.of(new FieldError("/patient", missing.get())));
+            }
+        }
         UUID eventId = UUID.randomUUID();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO clinical_event (id, tenant_id, idempotency_key,"
                 + " body_hash, event_type, schema_version, body) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)"
@@ -133,20 +179,26 @@ public final class Intake {
             }
         }
         String contentBase = OperationKey.contentBase(tenantId, event, tree);
+        boolean held = event.type() == EventType.MEDICATION_CHANGE;
+        OperationState initial = held ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
         List<IntakeResult.PlannedOperation> operations = new ArrayList<>();
         for (PlannedTarget p : plan) {
             List<String> types = p.writes().resourceTypes();
             for (int part = 0; part < types.size(); part++) {
                 UUID opId = UUID.randomUUID();
                 String opKey = OperationKey.of(contentBase, p.target().name(), part);
-                UUID clash = insertOperation(c, opId, eventId, tenantId, p.target(), part, types.get(part), opKey);
+                UUID clash = insertOperation(c, opId, eventId, tenantId, p.target(), part, types.get(part), opKey,
+                        initial);
                 if (clash != null) {
                     c.rollback();
                     return new IntakeResult.DuplicateContent(clash);
                 }
                 operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), part, types.get(part),
-                        OperationState.DUE.name()));
+                        initial.name()));
             }
+        }
+        if (event.type() == EventType.CONSENT) {
+            ConsentRegistry.record(c, tenantId, eventId, event);
         }
         AuditLog.append(c, tenantId, actor, "event.accepted", eventId, null, acceptedDetail(event, operations));
         return new IntakeResult.Accepted(eventId, operations, false);
@@ -154,9 +206,10 @@ public final class Intake {
 
     /** Inserts the operation and its queue row; returns the event id that already holds this content, if any. */
     private static UUID insertOperation(Connection c, UUID opId, UUID eventId, String tenantId, Target target,
-                                        int part, String resourceType, String opKey) throws SQLException {
+                                        int part, String resourceType, String opKey, OperationState initial)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
-                + " vendor, part, resource_type, operation_key, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'DUE')"
+                + " vendor, part, resource_type, operation_key, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
             ps.setObject(1, opId);
             ps.setObject(2, eventId);
@@ -166,6 +219,7 @@ public final class Intake {
             ps.setInt(6, part);
             ps.setString(7, resourceType);
             ps.setString(8, opKey);
+            ps.setString(9, initial.name());
             if (ps.executeUpdate() == 0) {
                 try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
                         + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
@@ -179,11 +233,8 @@ public final class Intake {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO outbox (operation_id, queue, due_at) VALUES (?, ?, now())")) {
-            ps.setObject(1, opId);
-            ps.setString(2, target.queue());
-            ps.executeUpdate();
+        if (initial == OperationState.DUE) {
+            Outbox.enqueue(c, opId, target.queue());
         }
         return null;
     }

@@ -18,6 +18,10 @@ public sealed interface IntakeResult {
     record Unsupported(List<FieldError> errors) implements IntakeResult {
     }
 
+    /** A safety gate refused the event (e.g. the author's role may not order medication); nothing stored. */
+    record Refused(List<FieldError> errors) implements IntakeResult {
+    }
+
     /** The idempotency key was used before with a different body. */
     record KeyReused(UUID existingEventId) implements IntakeResult {
     }

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The fields of each resource type whose loss or change matters clinically, and the comparison of what was meant
@@ -34,8 +35,19 @@ public final class CriticalFields {
 
     /** The critical fields of {@code expected} that {@code actual} lacks or holds differently; empty when all match. */
     public static List<String> differences(Resource expected, Resource actual) {
+        return differences(expected, actual, Set.of());
+    }
+
+    /**
+     * As {@link #differences(Resource, Resource)}, leaving out the {@code ignored} fields: e.g. a content
+     * fingerprint that must match a record whatever identifiers the EHR kept on it.
+     */
+    public static List<String> differences(Resource expected, Resource actual, Set<String> ignored) {
         List<String> different = new ArrayList<>();
         for (String field : FIELDS.getOrDefault(expected.fhirType(), List.of())) {
+            if (ignored.contains(field)) {
+                continue;
+            }
             if (!values(expected, field).equals(values(actual, field))) {
                 different.add(field);
             }

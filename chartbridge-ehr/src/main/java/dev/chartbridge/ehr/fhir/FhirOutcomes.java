@@ -3,9 +3,13 @@ package dev.chartbridge.ehr.fhir;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import dev.chartbridge.core.adapter.ErrorClass;
+import ca.uhn.fhir.rest.api.MethodOutcome;
 import dev.chartbridge.core.adapter.Exchange;
+import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 import java.net.ConnectException;
@@ -18,12 +22,12 @@ import java.util.Map;
  * Turns what a FHIR server answered (or failed to answer) into the gateway's outcomes. The rule that matters:
  * once a request may have left, a failure is an unknown outcome, never a plain retry. Stateless, thread-safe.
  */
-final class FhirOutcomes {
+public final class FhirOutcomes {
     private FhirOutcomes() {
     }
 
     /** The outcome of a failed send. */
-    static SendOutcome ofSend(RuntimeException e, Exchange sent) {
+    public static SendOutcome ofSend(RuntimeException e, Exchange sent) {
         if (e instanceof BaseServerResponseException r) {
             Exchange ex = new Exchange(sent.request(), sent.requestDigest(), r.getStatusCode());
             VendorError error = error(r);
@@ -41,15 +45,38 @@ final class FhirOutcomes {
         return new SendOutcome.Unknown(reason(e), sent);
     }
 
+    /**
+     * Where a create landed, read from its {@code Location} header (absolute, or relative {@code Type/id} as Epic
+     * answers, with or without {@code _history}); a body is not needed (Epic sends none). Null when the answer
+     * names no location.
+     */
+    public static RemoteRef createdRef(String type, MethodOutcome outcome) {
+        Map<String, List<String>> headers = outcome.getResponseHeaders();
+        if (headers != null) {
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if ("location".equalsIgnoreCase(h.getKey()) && !h.getValue().isEmpty()) {
+                    IdType id = new IdType(h.getValue().get(0).trim());
+                    if (id.hasIdPart()) {
+                        return new RemoteRef(id.hasResourceType() ? id.getResourceType() : type, id.getIdPart(),
+                                id.getVersionIdPart());
+                    }
+                }
+            }
+        }
+        IIdType id = outcome.getId();
+        return id == null || id.getIdPart() == null ? null
+                : new RemoteRef(type, id.getIdPart(), id.getVersionIdPart());
+    }
+
     /** A normalized error for any failed call (reads and searches included). */
-    static VendorError error(RuntimeException e) {
+    public static VendorError error(RuntimeException e) {
         if (e instanceof BaseServerResponseException r) {
             return error(r);
         }
         return VendorError.of(neverSent(e) ? ErrorClass.TRANSIENT : ErrorClass.UNKNOWN, reason(e));
     }
 
-    static int status(RuntimeException e) {
+    public static int status(RuntimeException e) {
         return e instanceof BaseServerResponseException r ? r.getStatusCode() : 0;
     }
 
@@ -92,7 +119,7 @@ final class FhirOutcomes {
     }
 
     /** Connection refused or unknown host: the request never left, so nothing can have been created. */
-    private static boolean neverSent(Throwable e) {
+    public static boolean neverSent(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException
                     || t instanceof org.apache.http.conn.ConnectTimeoutException) {

@@ -21,11 +21,18 @@ public class ReadableProvider implements IResourceProvider {
 
   protected final String type;
   protected final ResourceStore store;
+  protected final VendorRules rules;
   private final Class<? extends Resource> resourceClass;
 
   public ReadableProvider(String type, ResourceStore store) {
+    this(type, store, VendorRules.GENERIC);
+  }
+
+  /** A provider whose reads and searches see only what {@code rules} makes visible. */
+  public ReadableProvider(String type, ResourceStore store, VendorRules rules) {
     this.type = type;
     this.store = store;
+    this.rules = rules;
     this.resourceClass = ResourceFactory.createResource(type).getClass();
   }
 
@@ -40,7 +47,7 @@ public class ReadableProvider implements IResourceProvider {
     var found = id.hasVersionIdPart()
         ? store.read(type, id.getIdPart(), id.getVersionIdPart())
         : store.read(type, id.getIdPart());
-    return found.orElseThrow(() -> new ResourceNotFoundException(id));
+    return found.filter(rules::visible).orElseThrow(() -> new ResourceNotFoundException(id));
   }
 
   /** Search on the parameters {@link SearchQuery} supports; {@code _count} paging is done by HAPI. */
@@ -50,6 +57,6 @@ public class ReadableProvider implements IResourceProvider {
   }
 
   protected List<Resource> find(SearchQuery query) {
-    return store.current(type).stream().filter(query).toList();
+    return store.current(type).stream().filter(rules::visible).filter(query).toList();
   }
 }

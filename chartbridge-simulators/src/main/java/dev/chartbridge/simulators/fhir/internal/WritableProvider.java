@@ -31,7 +31,13 @@ public class WritableProvider extends ReadableProvider {
   private final FieldDropper dropper;
 
   public WritableProvider(String type, ResourceStore store, SimulatorStats stats, FieldDropper dropper) {
-    super(type, store);
+    this(type, store, stats, dropper, VendorRules.GENERIC);
+  }
+
+  /** A provider that applies a vendor's {@code rules} to every write, read and search. */
+  public WritableProvider(
+      String type, ResourceStore store, SimulatorStats stats, FieldDropper dropper, VendorRules rules) {
+    super(type, store, rules);
     this.stats = stats;
     this.dropper = dropper;
   }
@@ -39,7 +45,7 @@ public class WritableProvider extends ReadableProvider {
   @Create
   public MethodOutcome create(@ResourceParam Resource resource, @ConditionalUrlParam String ifNoneExist) {
     return store.atomically(() -> {
-      if (ifNoneExist != null) {
+      if (ifNoneExist != null && rules.conditionalCreate()) {
         List<Resource> matches = find(SearchQuery.ofConditionalUrl(type, ifNoneExist));
         if (matches.size() > 1) {
           throw new PreconditionFailedException(
@@ -50,7 +56,8 @@ public class WritableProvider extends ReadableProvider {
           return outcome(existing, false, "Matched existing " + existing.getIdElement().getValue());
         }
       }
-      Resource stored = store.create(dropper.apply(resource));
+      Resource stored = store.create(dropper.apply(rules.beforeCreate(resource)));
+      rules.afterCreate(stored);
       stats.recordCreate();
       return outcome(stored, true, "Created " + stored.getIdElement().getValue());
     });
@@ -74,7 +81,7 @@ public class WritableProvider extends ReadableProvider {
               + type + "/" + id.getIdPart() + (actual == null ? " does not exist" : " is at version " + actual));
         }
       }
-      Resource stored = store.put(type, id.getIdPart(), dropper.apply(resource));
+      Resource stored = store.put(type, id.getIdPart(), dropper.apply(rules.beforeUpdate(id, resource, current)));
       boolean created = current.isEmpty();
       if (created) {
         stats.recordCreate();

@@ -1,0 +1,119 @@
+package dev.chartbridge.app;
+
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationResult;
+import dev.chartbridge.app.cli.ChartBridgeCli;
+import dev.chartbridge.core.audit.AuditSealer;
+import dev.chartbridge.core.testing.PostgresExtension;
+import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
+import dev.chartbridge.simulators.fhir.SeedData;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The audit trail exported as FHIR R4 passes the HAPI validator; `audit verify` names tampered entries. */
+class AuditExportTest {
+    @RegisterExtension
+    static PostgresExtension pg = new PostgresExtension();
+    @RegisterExtension
+    static FhirSimulatorExtension ehr = new FhirSimulatorExtension();
+
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "audit-node");
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private static FhirValidator validator() {
+        var ctx = FhirContexts.r4();
+        ValidationSupportChain chain = new ValidationSupportChain(new DefaultProfileValidationSupport(ctx),
+                new InMemoryTerminologyServerValidationSupport(ctx), new CommonCodeSystemsTerminologyService(ctx),
+                new SnapshotGeneratingValidationSupport(ctx));
+        FhirValidator validator = ctx.newValidator();
+        validator.registerValidatorModule(new FhirInstanceValidator(chain));
+        return validator;
+    }
+
+    @Test
+    void exported_audit_events_and_provenance_pass_the_r4_validator() {
+        String id = gateway.submit(Events.of("note"), "audited-note").body().get("id").asText();
+        assertThat(gateway.awaitSettled(id).get("status").asText()).isEqualTo("delivered");
+        String patient = URLEncoder.encode(SeedData.MRN_SYSTEM + "|" + SeedData.MRN_MARIA, StandardCharsets.UTF_8);
+
+        ApiClient.Answer export = gateway.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + gateway.gateway().port() + "/v1/audit?patient=" + patient))
+                .header("Authorization", "Bearer " + TestGateway.KEY).GET().build());
+        assertThat(export.status()).isEqualTo(200);
+        List<String> lines = export.text().lines().toList();
+        List<IBaseResource> resources = lines.stream()
+                .map(l -> (IBaseResource) FhirContexts.r4().newJsonParser().parseResource(l)).toList();
+        assertThat(resources).extracting(r -> r.fhirType())
+                .contains("AuditEvent", "Provenance");
+        assertThat(lines.stream().filter(l -> l.contains("\"AuditEvent\"") && l.contains(id)).count())
+                .as("accepted, created, verified").isEqualTo(3);
+
+        FhirValidator validator = validator();
+        for (IBaseResource r : resources) {
+            ValidationResult result = validator.validateWithResult(r);
+            List<SingleValidationMessage> errors = result.getMessages().stream()
+                    .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()).toList();
+            assertThat(errors).as("%s: %s", r.fhirType(), lines).isEmpty();
+        }
+        String provenance = lines.stream().filter(l -> l.contains("\"Provenance\"") && l.contains("DocumentReference/"))
+                .findFirst().orElseThrow();
+        assertThat(provenance).contains("\"code\":\"assembler\"").contains("\"code\":\"verifier\"")
+                .contains("urn:chartbridge:transcript");
+    }
+
+    @Test
+    void audit_verify_names_an_altered_and_a_deleted_entry() {
+        String id = gateway.submit(Events.bloodPressure(77), "to-tamper").body().get("id").asText();
+        gateway.awaitSettled(id);
+        new AuditSealer(pg.jdbc(), 1000).sealAll();
+        long altered = pg.count("SELECT min(id) FROM audit_entry WHERE event_id = '" + id + "'");
+        long deleted = pg.count("SELECT max(id) FROM audit_entry WHERE event_id = '" + id + "'");
+        pg.execute("SET session_replication_role = replica;"
+                + " UPDATE audit_entry SET actor = 'someone-else' WHERE id = " + altered + ";"
+                + " DELETE FROM audit_entry WHERE id = " + deleted + ";"
+                + " SET session_replication_role = origin");
+
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = new CommandLine(new ChartBridgeCli()).execute("audit", "verify", "--db-url", pg.url());
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(out).isEqualTo(1);
+        assertThat(out).contains("entry " + altered + " was altered").contains("entry " + deleted + " was deleted");
+    }
+}

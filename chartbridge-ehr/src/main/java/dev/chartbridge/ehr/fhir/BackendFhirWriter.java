@@ -1,0 +1,201 @@
+package dev.chartbridge.ehr.fhir;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import dev.chartbridge.core.adapter.ErrorClass;
+import dev.chartbridge.core.adapter.Exchange;
+import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.core.adapter.VerifyOutcome;
+import dev.chartbridge.core.adapter.WriteContext;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.auth.AuthException;
+import dev.chartbridge.ehr.profile.VendorProfile;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The send, find and verify steps of a FHIR R4 vendor reached with a SMART backend token and no conditional create
+ * (Epic, eClinicalWorks): resolve patient and encounter by identifier (an open encounter where the profile says
+ * so), create once with a plain POST (no {@code Prefer}: Epic answers 201 with an empty body and a
+ * {@code Location}), reconcile an unknown outcome with a {@link WriteReconciler} (a resend would be a duplicate),
+ * and read back by id to compare critical fields. What differs per vendor, the meaning of its error answers, comes
+ * from {@link Answers}. Thread-safe.
+ */
+public final class BackendFhirWriter {
+
+    /** How one vendor's failed answers map onto the gateway's outcomes. Implementations are stateless. */
+    public interface Answers {
+        /** A send that failed with an HTTP answer or an I/O error (after the one 401 retry). */
+        SendOutcome failedSend(RuntimeException e, Exchange sent);
+
+        /** A read or search that failed. */
+        VendorError failedCall(RuntimeException e);
+
+        /** The token endpoint refused or failed: nothing was sent, so the write may be retried. */
+        SendOutcome.Retryable tokenFailure(AuthException e);
+    }
+
+    private final VendorProfile profile;
+    private final FhirServer server;
+    private final BearerAuthorization auth;
+    private final Answers answers;
+    private final ContextResolver context;
+    private final WriteReconciler reconciler;
+    /** Sends in progress on this node, by operation key; see {@link #find}. */
+    private final Map<String, CountDownLatch> sending = new ConcurrentHashMap<>();
+    private final Duration inFlightWait;
+
+    /**
+     * @param inFlightWait how long {@link #find} waits for a send of the same write still running on this node
+     *                     (at least the longest a send can take: token, lookups and the create, each timed out)
+     */
+    public BackendFhirWriter(VendorProfile profile, FhirServer server, BearerAuthorization auth, Answers answers,
+                             Duration inFlightWait) {
+        this.inFlightWait = inFlightWait;
+        this.profile = profile;
+        this.server = server;
+        this.auth = auth;
+        this.answers = answers;
+        this.context = new ContextResolver(server, auth);
+        this.reconciler = new WriteReconciler(server, auth);
+    }
+
+    /**
+     * The longest one send can take with these timeouts: a token request (10 s), then up to three calls (patient
+     * and encounter lookups, the create), each within the 5 s connect and the read timeout.
+     */
+    public static Duration longestSend(Duration readTimeout) {
+        return Duration.ofSeconds(10 + 5 * 3).plus(readTimeout.multipliedBy(3));
+    }
+
+    public SendOutcome send(WriteContext write) {
+        CountDownLatch done = new CountDownLatch(1);
+        sending.put(write.operationKey(), done);
+        try {
+            return sendOnce(write);
+        } finally {
+            sending.remove(write.operationKey(), done);
+            done.countDown();
+        }
+    }
+
+    private SendOutcome sendOnce(WriteContext write) {
+        Optional<AuthException> noToken = ensureToken();
+        if (noToken.isPresent()) {
+            return answers.tokenFailure(noToken.get());
+        }
+        VendorProfile.EventSupport support = profile.support(write.event().type().wireName());
+        ContextResolver.Resolved ctx = context.resolve(write.event(),
+                Boolean.TRUE.equals(support.requiresOpenEncounter()));
+        if (ctx.error() != null) {
+            return contextFailure(ctx.error(), ctx.exchange());
+        }
+        Resource resource = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
+        String body = FhirContexts.r4().newJsonParser().encodeResourceToString(resource);
+        Exchange sent = new Exchange("POST " + resource.fhirType(), Json.sha256(body), 0);
+        try {
+            MethodOutcome outcome = auth.call(() -> server.client().create().resource(resource).execute());
+            int status = outcome.getResponseStatusCode() > 0 ? outcome.getResponseStatusCode() : 201;
+            Exchange answered = new Exchange(sent.request(), sent.requestDigest(), status);
+            RemoteRef ref = FhirOutcomes.createdRef(resource.fhirType(), outcome);
+            return ref == null ? new SendOutcome.Unknown("created without a Location", answered)
+                    : new SendOutcome.Created(ref, answered);
+        } catch (RuntimeException e) {
+            Optional<AuthException> tokenFailure = BearerAuthorization.tokenFailure(e);
+            return tokenFailure.isPresent() ? answers.tokenFailure(tokenFailure.get())
+                    : answers.failedSend(e, sent);
+        }
+    }
+
+    /**
+     * Looks for an earlier send of {@code write}. When the engine took the operation over from a claim whose lease
+     * ran out while its send was still running here (a slow token fetch, a slow EHR), a search now could miss a
+     * create about to land and let the engine send a duplicate; so a send of the same write still running on this
+     * node is waited for first. Across nodes the lease must exceed the longest send (see
+     * {@code delivery.leaseMs}).
+     */
+    public FindOutcome find(WriteContext write) {
+        CountDownLatch running = sending.get(write.operationKey());
+        try {
+            if (running != null && !running.await(inFlightWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return new FindOutcome.Undetermined(VendorError.of(ErrorClass.UNKNOWN,
+                        "an earlier send of this write is still in flight"), Exchange.none());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new FindOutcome.Undetermined(VendorError.of(ErrorClass.UNKNOWN, "interrupted"), Exchange.none());
+        }
+        Optional<AuthException> noToken = ensureToken();
+        if (noToken.isPresent()) {
+            return new FindOutcome.Undetermined(noToken.map(answers::tokenFailure).get().error(), Exchange.none());
+        }
+        ContextResolver.Resolved ctx = context.resolve(write.event());
+        if (ctx.error() != null) {
+            return new FindOutcome.Undetermined(ctx.error(), ctx.exchange());
+        }
+        Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
+        boolean mayBeHeld = "holding-tank".equals(profile.support(write.event().type().wireName()).readBack());
+        return reconciler.find(write, expected, ctx.patientId(), mayBeHeld);
+    }
+
+    public VerifyOutcome verify(WriteContext write) {
+        RemoteRef remote = write.remote();
+        Exchange ex = new Exchange("GET " + remote.resourceType() + "/{id}", null, 0);
+        Optional<AuthException> noToken = ensureToken();
+        if (noToken.isPresent()) {
+            return new VerifyOutcome.Undetermined(noToken.map(answers::tokenFailure).get().error(), Exchange.none());
+        }
+        ContextResolver.Resolved ctx = context.resolve(write.event());
+        if (ctx.error() != null) {
+            return new VerifyOutcome.Undetermined(ctx.error(), ctx.exchange());
+        }
+        try {
+            Resource actual = (Resource) auth.call(() -> server.client().read().resource(remote.resourceType())
+                    .withId(remote.id()).execute());
+            Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
+            List<String> differences = CriticalFields.differences(expected, actual);
+            Exchange ok = new Exchange(ex.request(), null, 200);
+            return differences.isEmpty() ? new VerifyOutcome.Verified(ok) : new VerifyOutcome.Modified(differences, ok);
+        } catch (RuntimeException e) {
+            Exchange failed = new Exchange(ex.request(), null, FhirOutcomes.status(e));
+            if (FhirOutcomes.status(e) == 404) {
+                // Epic's holding tank answers 404 until a clinician reconciles the record.
+                return new VerifyOutcome.NotYetReadable(failed);
+            }
+            Optional<AuthException> tokenFailure = BearerAuthorization.tokenFailure(e);
+            return new VerifyOutcome.Undetermined(tokenFailure.isPresent()
+                    ? answers.tokenFailure(tokenFailure.get()).error() : answers.failedCall(e), failed);
+        }
+    }
+
+    private Optional<AuthException> ensureToken() {
+        try {
+            auth.ensureToken();
+            return Optional.empty();
+        } catch (AuthException e) {
+            return Optional.of(e);
+        }
+    }
+
+    /**
+     * The patient or encounter could not be resolved. No match, several matches or a closed encounter are
+     * refusals; a failed search (outage, rate limit, auth) sent nothing and is retried.
+     */
+    private static SendOutcome contextFailure(VendorError error, Exchange exchange) {
+        return switch (error.errorClass()) {
+            case INVALID, FORBIDDEN, NOT_FOUND, UNSUPPORTED -> new SendOutcome.Rejected(error, exchange);
+            default -> new SendOutcome.Retryable(null, error.errorClass() == ErrorClass.UNKNOWN
+                    ? new VendorError(ErrorClass.TRANSIENT, error.vendorCode(), error.message()) : error, exchange);
+        };
+    }
+}

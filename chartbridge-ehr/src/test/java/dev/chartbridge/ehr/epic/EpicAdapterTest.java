@@ -1,0 +1,219 @@
+package dev.chartbridge.ehr.epic;
+
+import dev.chartbridge.core.adapter.ErrorClass;
+import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.adapter.VerifyOutcome;
+import dev.chartbridge.core.adapter.WriteContext;
+import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.ehr.testing.GatewayIdentity;
+import dev.chartbridge.ehr.testing.Golden;
+import dev.chartbridge.ehr.testing.Writes;
+import dev.chartbridge.simulators.RecordedRequest;
+import dev.chartbridge.simulators.epic.EpicSeed;
+import dev.chartbridge.simulators.epic.EpicSimulator;
+import dev.chartbridge.simulators.epic.EpicSimulatorExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.chartbridge.ehr.epic.EpicTesting.MARIA;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Epic adapter against the Epic simulator over HTTP: what reaches Epic, and how its answers are read. */
+class EpicAdapterTest {
+    @RegisterExtension
+    static final EpicSimulatorExtension EPIC = new EpicSimulatorExtension();
+    static GatewayIdentity gateway;
+
+    @BeforeAll
+    static void register() {
+        gateway = new GatewayIdentity();
+        EPIC.simulator().registerClient(EpicTesting.CLIENT, gateway.jwksUrl().toString(), EpicTesting.ALLOWED);
+    }
+
+    @AfterAll
+    static void close() {
+        gateway.close();
+    }
+
+    private static EpicAdapter adapter() {
+        return EpicTesting.adapter(EPIC.simulator(), gateway.env());
+    }
+
+    @Test
+    void every_supported_type_reaches_epic_exactly_as_the_golden_file_says() {
+        EpicAdapter adapter = adapter();
+        for (String type : List.of("vitals", "note", "condition", "allergy")) {
+            EPIC.simulator().stats().journal().clear();
+            ClinicalEvent event = MARIA.event(type);
+            int parts = adapter.plan(event).resourceTypes().size();
+            for (int part = 0; part < parts; part++) {
+                SendOutcome sent = adapter.send(Writes.write(event, part, "golden-" + type + "-" + part));
+                assertThat(sent).as(type).isInstanceOf(SendOutcome.Created.class);
+            }
+            List<RecordedRequest> creates = EPIC.simulator().stats().journal().all().stream()
+                    .filter(r -> r.method().equals("POST")).toList();
+            assertThat(creates).hasSize(parts);
+            Golden.assertMatches("epic", type, creates);
+        }
+    }
+
+    @Test
+    void a_create_answered_201_with_an_empty_body_is_located_by_its_relative_location() {
+        EpicAdapter adapter = adapter();
+        WriteContext w = Writes.write(MARIA.event("vitals"), 1, "located");
+        SendOutcome.Created created = (SendOutcome.Created) adapter.send(w);
+        assertThat(created.exchange().httpStatus()).isEqualTo(201);
+        assertThat(created.ref().resourceType()).isEqualTo("Observation");
+        assertThat(EPIC.simulator().read("Observation/" + created.ref().id())).isPresent();
+        assertThat(adapter.verify(Writes.at(w, created.ref()))).isInstanceOf(VerifyOutcome.Verified.class);
+    }
+
+    @Test
+    void a_403_with_an_empty_body_is_rejected_as_forbidden_and_not_retried() {
+        EpicSimulator sim = EPIC.simulator();
+        sim.registerClient("no-notes", gateway.jwksUrl().toString(), "system/Patient.rs", "system/Encounter.rs",
+                "system/Observation.crs");
+        EpicAdapter adapter = new EpicAdapter(EpicTesting.connection(sim, "no-notes", EpicTesting.SUPPORTED,
+                Duration.ofSeconds(5)), gateway.env());
+        SendOutcome sent = adapter.send(Writes.write(MARIA.event("note"), 0, "forbidden-note"));
+        assertThat(sent).isInstanceOf(SendOutcome.Rejected.class);
+        SendOutcome.Rejected rejected = (SendOutcome.Rejected) sent;
+        assertThat(rejected.error().errorClass()).isEqualTo(ErrorClass.FORBIDDEN);
+        assertThat(rejected.error().message()).contains("403 with an empty body");
+        assertThat(rejected.exchange().httpStatus()).isEqualTo(403);
+        assertThat(sim.stats().journal().matching("POST", "/interconnect-fhir-oauth/api/FHIR/R4/DocumentReference"))
+                .hasSize(1);
+        assertThat(sim.resources("DocumentReference")).isEmpty();
+    }
+
+    @Test
+    void epic_numeric_codes_are_kept_as_the_vendor_code() {
+        // intake refuses a confirmed condition for Epic; sent anyway, Epic's own answer is 422 with code 59012
+        ClinicalEvent confirmed = MARIA.event("condition",
+                e -> ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("payload")).put("verificationStatus",
+                        "confirmed"));
+        assertThat(adapter().plan(confirmed).isRefused()).isTrue();
+        SendOutcome.Rejected rejected = (SendOutcome.Rejected) adapter().send(Writes.write(confirmed, 0, "confirmed"));
+        assertThat(rejected.error().errorClass()).isEqualTo(ErrorClass.INVALID);
+        assertThat(rejected.error().vendorCode()).isEqualTo("59012");
+        assertThat(EPIC.simulator().resources("Condition")).isEmpty();
+    }
+
+    @Test
+    void vitals_for_a_finished_encounter_are_refused_before_anything_is_sent() {
+        Writes finished = new Writes(EpicSeed.MRN_SYSTEM, EpicSeed.MRN_MARIA, EpicSeed.CSN_SYSTEM,
+                EpicSeed.CSN_MARIA_FINISHED);
+        SendOutcome sent = adapter().send(Writes.write(finished.event("vitals"), 0, "closed"));
+        assertThat(sent).isInstanceOf(SendOutcome.Rejected.class);
+        assertThat(((SendOutcome.Rejected) sent).error().message()).contains("finished, not open")
+                .contains(EpicSeed.CSN_SYSTEM).doesNotContain(EpicSeed.CSN_MARIA_FINISHED);
+        assertThat(EPIC.simulator().stats().journal().matching("POST", "/")).isEmpty();
+    }
+
+    @Test
+    void an_ambiguous_patient_is_refused_and_nothing_is_written() {
+        Writes lee = new Writes(EpicSeed.MRN_SYSTEM, EpicSeed.MRN_AMBIGUOUS, EpicSeed.CSN_SYSTEM,
+                EpicSeed.CSN_MARIA_OPEN);
+        SendOutcome.Rejected rejected = (SendOutcome.Rejected) adapter().send(Writes.write(lee.event("allergy"), 0,
+                "lee"));
+        assertThat(rejected.error().vendorCode()).isEqualTo("ambiguous");
+        assertThat(rejected.error().message()).doesNotContain(EpicSeed.MRN_AMBIGUOUS);
+        assertThat(EPIC.simulator().resources("AllergyIntolerance")).isEmpty();
+    }
+
+    @Test
+    void commit_then_timeout_is_reconciled_by_identifier_to_exactly_one_record() {
+        EpicSimulator sim = EPIC.simulator();
+        EpicAdapter adapter = new EpicAdapter(EpicTesting.connection(sim, EpicTesting.CLIENT, EpicTesting.SUPPORTED,
+                Duration.ofMillis(700)), gateway.env());
+        WriteContext w = Writes.write(MARIA.event("note"), 0, "lost-note");
+        sim.faults().commitThenTimeout(1.0, 2_000);
+        assertThat(adapter.send(w)).isInstanceOf(SendOutcome.Unknown.class);
+        sim.faults().clear();
+        FindOutcome found = adapter.find(w);
+        assertThat(found).isInstanceOf(FindOutcome.Found.class);
+        assertThat(adapter.verify(Writes.at(w, ((FindOutcome.Found) found).ref())))
+                .isInstanceOf(VerifyOutcome.Verified.class);
+        assertThat(sim.countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, "lost-note")).isEqualTo(1);
+        assertThat(sim.resources("DocumentReference")).hasSize(1);
+    }
+
+    @Test
+    void a_lost_create_whose_identifier_epic_dropped_is_found_by_content() {
+        EpicSimulator sim = EPIC.simulator();
+        EpicAdapter adapter = new EpicAdapter(EpicTesting.connection(sim, EpicTesting.CLIENT, EpicTesting.SUPPORTED,
+                Duration.ofMillis(700)), gateway.env());
+        ClinicalEvent vitals = MARIA.event("vitals");
+        WriteContext other = Writes.write(vitals, 1, "heart-rate");
+        assertThat(adapter.send(other)).isInstanceOf(SendOutcome.Created.class);
+        WriteContext w = Writes.write(vitals, 0, "lost-bp");
+        sim.faults().dropFields("Observation", "identifier");
+        sim.faults().commitThenTimeout(1.0, 2_000);
+        assertThat(adapter.send(w)).isInstanceOf(SendOutcome.Unknown.class);
+        sim.faults().clear();
+        FindOutcome found = adapter.find(w);
+        assertThat(found).isInstanceOf(FindOutcome.Found.class);
+        String id = ((FindOutcome.Found) found).ref().id();
+        assertThat(sim.read("Observation/" + id).orElseThrow().getIdElement().getIdPart()).isEqualTo(id);
+        assertThat(sim.resources("Observation")).hasSize(2);
+        // a reading that never landed (another time) is absent, so the engine may send it
+        ClinicalEvent later = MARIA.event("vitals", e -> e.put("occurredAt", "2026-11-21T09:30:00Z"));
+        assertThat(adapter.find(Writes.write(later, 0, "never-sent"))).isInstanceOf(FindOutcome.Absent.class);
+    }
+
+    @Test
+    void after_a_lease_takeover_find_waits_for_the_send_still_in_flight_on_this_node() throws Exception {
+        // regression: a claim whose lease ran out mid-send was taken over, the search ran before the slow create
+        // landed, found nothing, and the engine sent the write a second time (EpicContractTest saw 4 of 2 vitals)
+        EpicSimulator sim = EPIC.simulator();
+        EpicAdapter adapter = adapter();
+        WriteContext w = Writes.write(MARIA.event("vitals"), 0, "slow-bp");
+        adapter.find(Writes.write(MARIA.event("vitals"), 1, "warm-up")); // token and context cached
+        sim.faults().latency(1_500, 1_500, true);
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var slowSend = pool.submit(() -> adapter.send(w));
+            Thread.sleep(300);
+            FindOutcome found = adapter.find(w);
+            assertThat(found).isInstanceOf(FindOutcome.Found.class);
+            assertThat(slowSend.get()).isInstanceOf(SendOutcome.Created.class);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(sim.countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, "slow-bp")).isEqualTo(1);
+    }
+
+    @Test
+    void a_held_condition_is_pending_and_never_taken_as_absent_until_released() {
+        EpicSimulator sim = EPIC.simulator();
+        EpicAdapter adapter = adapter();
+        WriteContext w = Writes.write(MARIA.event("condition"), 0, "held-condition");
+        SendOutcome.Created created = (SendOutcome.Created) adapter.send(w);
+        assertThat(sim.isHeld("Condition/" + created.ref().id())).isTrue();
+        assertThat(adapter.verify(Writes.at(w, created.ref()))).isInstanceOf(VerifyOutcome.NotYetReadable.class);
+        FindOutcome whileHeld = adapter.find(w);
+        assertThat(whileHeld).isInstanceOf(FindOutcome.Undetermined.class);
+        assertThat(((FindOutcome.Undetermined) whileHeld).error().vendorCode()).isEqualTo("holding-tank");
+        sim.releaseHoldingTank();
+        FindOutcome released = adapter.find(w);
+        assertThat(released).isInstanceOf(FindOutcome.Found.class);
+        assertThat(((FindOutcome.Found) released).ref().id()).isEqualTo(created.ref().id());
+        assertThat(adapter.verify(Writes.at(w, created.ref()))).isInstanceOf(VerifyOutcome.Verified.class);
+        assertThat(sim.resources("Condition")).hasSize(1);
+    }
+
+    @Test
+    void a_token_endpoint_outage_is_retryable_and_nothing_is_sent() {
+        EPIC.simulator().auth().tokenEndpointOutage(true);
+        SendOutcome sent = adapter().send(Writes.write(MARIA.event("allergy"), 0, "outage"));
+        assertThat(sent).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(((SendOutcome.Retryable) sent).error().errorClass()).isEqualTo(ErrorClass.TRANSIENT);
+        assertThat(EPIC.simulator().stats().journal().all()).isEmpty();
+    }
+}

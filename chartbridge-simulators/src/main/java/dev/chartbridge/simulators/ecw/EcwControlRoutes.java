@@ -1,0 +1,84 @@
+package dev.chartbridge.simulators.ecw;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * eCW control endpoints: {@code GET /_sim/resources?type=&patient=}, {@code GET|POST /_sim/rate-limit}
+ * ({@code {limit, windowSeconds}}), {@code GET|POST /_sim/writes} ({@code {enable:[..], disable:[..]}}),
+ * {@code POST /_sim/writeback-user} ({@code {configured: false}} = fault 308).
+ */
+final class EcwControlRoutes {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final EcwSimulator simulator;
+
+  EcwControlRoutes(EcwSimulator simulator) {
+    this.simulator = simulator;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get("/_sim/resources", this::resources);
+    routes.get("/_sim/rate-limit", ctx -> json(ctx, rateLimit()));
+    routes.post("/_sim/rate-limit", ctx -> {
+      JsonNode body = JSON.readTree(ctx.body());
+      PracticeRateLimit limit = simulator.rateLimit();
+      limit.configure(body.path("limit").asInt(limit.limit()),
+          Duration.ofSeconds(body.path("windowSeconds").asLong(limit.window().toSeconds())));
+      json(ctx, rateLimit());
+    });
+    routes.get("/_sim/writes", ctx -> json(ctx, Map.of("enabled", simulator.enabledWrites())));
+    routes.post("/_sim/writes", ctx -> {
+      JsonNode body = JSON.readTree(ctx.body());
+      body.path("enable").forEach(t -> simulator.enableWrite(t.asText()));
+      body.path("disable").forEach(t -> simulator.disableWrite(t.asText()));
+      json(ctx, Map.of("enabled", simulator.enabledWrites()));
+    });
+    routes.post("/_sim/writeback-user", ctx -> {
+      simulator.writebackUserConfigured(JSON.readTree(ctx.body()).path("configured").asBoolean(true));
+      json(ctx, Map.of("configured", simulator.writebackUserConfigured()));
+    });
+  }
+
+  private Map<String, Object> rateLimit() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("limit", simulator.rateLimit().limit());
+    out.put("windowSeconds", simulator.rateLimit().window().toSeconds());
+    out.put("callsInWindow", simulator.rateLimit().callsInWindow());
+    out.put("rateLimited", simulator.stats().count(PracticeRateLimit.RATE_LIMITED));
+    return out;
+  }
+
+  private void resources(Context ctx) {
+    String type = ctx.queryParam("type");
+    String patient = ctx.queryParam("patient");
+    List<Resource> found;
+    if (patient != null) {
+      found = simulator.resourcesForPatient(patient).stream()
+          .filter(r -> type == null || r.fhirType().equals(type)).toList();
+    } else if (type != null) {
+      found = simulator.resources(type);
+    } else {
+      ctx.status(400).contentType("application/json").result("{\"error\":\"give type, patient or both\"}");
+      return;
+    }
+    IParser parser = FhirContext.forR4Cached().newJsonParser();
+    ctx.contentType("application/json")
+        .result(found.stream().map(parser::encodeResourceToString).collect(Collectors.joining(",", "[", "]")));
+  }
+
+  private static void json(Context ctx, Object value) throws Exception {
+    ctx.contentType("application/json").result(JSON.writeValueAsString(value));
+  }
+}

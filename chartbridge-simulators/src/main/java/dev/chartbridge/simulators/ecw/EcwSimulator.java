@@ -1,0 +1,329 @@
+package dev.chartbridge.simulators.ecw;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import dev.chartbridge.simulators.Faults;
+import dev.chartbridge.simulators.Simulator;
+import dev.chartbridge.simulators.SimulatorServer;
+import dev.chartbridge.simulators.SimulatorStats;
+import dev.chartbridge.simulators.auth.AuthControlRoutes;
+import dev.chartbridge.simulators.auth.AuthPolicy;
+import dev.chartbridge.simulators.auth.ClientRegistration;
+import dev.chartbridge.simulators.auth.Interaction;
+import dev.chartbridge.simulators.auth.SmartAuth;
+import dev.chartbridge.simulators.fhir.internal.CapabilityStatementFile;
+import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
+import dev.chartbridge.simulators.fhir.internal.FieldDropper;
+import dev.chartbridge.simulators.fhir.internal.ReadableProvider;
+import dev.chartbridge.simulators.fhir.internal.ResourceStore;
+import dev.chartbridge.simulators.fhir.internal.StoreQueries;
+import dev.chartbridge.simulators.fhir.internal.VendorRules;
+import dev.chartbridge.simulators.fhir.internal.WritableProvider;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Plays one eClinicalWorks practice's FHIR R4 facade (see {@code docs/simulators.md}, eClinicalWorks):
+ * base {@code /fhir/r4/{practice_code}}, backend tokens from {@code /oauth/oauth2/token} (RS384
+ * {@code private_key_jwt} against the registered, allow-listed JWKS URL; 300 s by default), the published
+ * CapabilityStatement (only QuestionnaireResponse create) plus the contracted creates enabled for the
+ * practice, eCW's numeric writeback errors, no idempotency (a resend is a duplicate), and the 250 calls per
+ * minute limit on the practice base URL, token calls included (429, no Retry-After, until the minute ends).
+ * Seeded with {@link EcwSeed}; {@link Faults} apply to the FHIR API.
+ *
+ * <p>One simulator is one practice: start two for two practices (each has its own limit). Thread-safe.
+ */
+public final class EcwSimulator implements Simulator {
+
+  /** Path of the token endpoint, as at eCW's authorization server. */
+  public static final String TOKEN_PATH = "/oauth/oauth2/token";
+  /** Backend token lifetime in eCW's documented example (other sources say 3600). */
+  public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(300);
+  /** Calls per window per practice base URL. */
+  public static final int DEFAULT_RATE_LIMIT = 250;
+  public static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
+  /** Creates contracted per practice, enabled by default. */
+  public static final Set<String> CONTRACTED_CREATES = Set.of("AllergyIntolerance", "Condition", "Immunization",
+      "MedicationRequest", "DocumentReference", "Encounter");
+
+  private static final List<String> WRITABLE_TYPES = List.of("Patient", "Encounter", "AllergyIntolerance",
+      "Condition", "Immunization", "MedicationRequest", "DocumentReference", "QuestionnaireResponse");
+  private static final VendorRules RULES = new VendorRules() {
+    @Override
+    public boolean conditionalCreate() {
+      return false; // no idempotency: If-None-Exist is not honoured
+    }
+  };
+
+  private final String practiceCode;
+  private final Set<String> defaultWrites;
+  private final Set<String> enabledWrites = new ConcurrentSkipListSet<>();
+  private final ResourceStore store = new ResourceStore();
+  private final SimulatorStats stats = new SimulatorStats();
+  private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
+  private final CapabilityStatementFile capabilities =
+      CapabilityStatementFile.load("/vendor/ecw/r4-capabilitystatement.json");
+  private final PracticeRateLimit rateLimit;
+  private final SmartAuth auth;
+  private final SimulatorServer server;
+  private volatile boolean writebackUserConfigured = true;
+
+  private EcwSimulator(Builder builder) {
+    practiceCode = builder.practiceCode;
+    defaultWrites = Set.copyOf(builder.enabledWrites);
+    enabledWrites.addAll(defaultWrites);
+    rateLimit = new PracticeRateLimit(builder.rateLimit, builder.rateWindow, builder.clock, stats);
+    seed();
+    auth = new SmartAuth(AuthPolicy.builder()
+        .tokenLifetime(builder.tokenLifetime)
+        .privateKeyJwt(true)
+        .clientSecret(false)
+        .requireJku(false)
+        .grantV1Spellings(false)
+        .invalidClientStatus(401)
+        .build(), stats, builder.clock, this::tokenUrl);
+    RestfulServer fhir = new RestfulServer(FhirContext.forR4Cached());
+    fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
+    fhir.setPagingProvider(new FifoMemoryPagingProvider(100));
+    fhir.setResourceProviders(providers());
+    EcwApiServlet api = new EcwApiServlet(fhir, capabilities, this, new EcwWriteCheck(store), this::tokenUrl);
+    server = SimulatorServer.builder()
+        .port(builder.port)
+        .api("/fhir/r4/" + practiceCode, api)
+        .faults(faults)
+        .stats(stats)
+        .onReset(this::reset)
+        .controlRoutes(routes -> {
+          routes.post(TOKEN_PATH, auth.tokenEndpoint().gatedBy(ctx -> {
+            if (rateLimit.admit()) {
+              return true;
+            }
+            ctx.status(429).contentType("application/json").result("{\"error\":\"too_many_requests\","
+                + "\"error_description\":\"rate limit exceeded for practice " + practiceCode + "\"}");
+            return false;
+          }));
+          new AuthControlRoutes(auth).register(routes);
+          new EcwControlRoutes(this).register(routes);
+        })
+        .start();
+  }
+
+  /** Starts practice {@link EcwSeed#PRACTICE_CODE} on a free port with the defaults. */
+  public static EcwSimulator start() {
+    return builder().start();
+  }
+
+  /** Starts on {@code port} (0 for a free one). */
+  public static EcwSimulator start(int port) {
+    return builder().port(port).start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code http://127.0.0.1:port/fhir/r4/{practice_code}}. */
+  @Override
+  public String baseUrl() {
+    return server.origin() + "/fhir/r4/" + practiceCode;
+  }
+
+  @Override
+  public String controlUrl() {
+    return server.origin() + "/_sim";
+  }
+
+  /** The token endpoint URL: the {@code aud} of client assertions. */
+  public String tokenUrl() {
+    return server == null ? null : server.origin() + TOKEN_PATH;
+  }
+
+  public String practiceCode() {
+    return practiceCode;
+  }
+
+  @Override
+  public Faults faults() {
+    return faults;
+  }
+
+  @Override
+  public SimulatorStats stats() {
+    return stats;
+  }
+
+  /** The authorization server: clients, tokens, expiry, token endpoint outage. */
+  public SmartAuth auth() {
+    return auth;
+  }
+
+  /** Registers a backend client whose JWKS URL eCW has allow-listed. */
+  public EcwSimulator registerClient(String clientId, String jwksUrl, String... scopes) {
+    auth.register(ClientRegistration.withJwks(clientId, jwksUrl, scopes));
+    return this;
+  }
+
+  /** Issues a token without a token request (test shortcut); the client must be registered. */
+  public String issueToken(String clientId, String scope) {
+    return auth.issue(clientId, scope).value();
+  }
+
+  /** The practice's rate limit; {@link PracticeRateLimit#configure} changes it at run time. */
+  public PracticeRateLimit rateLimit() {
+    return rateLimit;
+  }
+
+  /** Enables a contracted create of {@code type} for this practice. */
+  public void enableWrite(String type) {
+    enabledWrites.add(type);
+  }
+
+  /** Disables the create of {@code type} (the published QuestionnaireResponse create stays). */
+  public void disableWrite(String type) {
+    enabledWrites.remove(type);
+  }
+
+  /** Types whose create is enabled: the contracted ones plus what the CapabilityStatement declares. */
+  public Set<String> enabledWrites() {
+    Set<String> all = new TreeSet<>(enabledWrites);
+    all.addAll(capabilities.typesDeclaring("create"));
+    return all;
+  }
+
+  /** Whether {@code interaction} on {@code type} is a write this practice takes (creates only). */
+  public boolean allowsWrite(String type, Interaction interaction) {
+    return interaction == Interaction.CREATE
+        && (enabledWrites.contains(type) || capabilities.declares(type, "create"));
+  }
+
+  /** Fault 308: with false, every write is refused with DEFAULT_WRITEBACK_USER_NOT_CONFIGURED. */
+  public void writebackUserConfigured(boolean configured) {
+    writebackUserConfigured = configured;
+  }
+
+  public boolean writebackUserConfigured() {
+    return writebackUserConfigured;
+  }
+
+  /**
+   * Restores the seed data and the enabled writes, clears faults, counters, issued tokens, the outage, the
+   * rate window and the writeback-user fault. Registered clients and the rate limit settings are kept.
+   */
+  @Override
+  public void reset() {
+    faults.clear();
+    seed();
+    enabledWrites.clear();
+    enabledWrites.addAll(defaultWrites);
+    writebackUserConfigured = true;
+    auth.reset();
+    rateLimit.reset();
+    stats.reset();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  /** Every stored resource of {@code type}, in creation order. */
+  public List<Resource> resources(String type) {
+    return store.current(type);
+  }
+
+  /** The current version of {@code reference}. */
+  public Optional<Resource> read(String reference) {
+    IdType id = new IdType(reference);
+    return store.read(id.getResourceType(), id.getIdPart());
+  }
+
+  /** Every stored resource that refers to Patient {@code patientId}. */
+  public List<Resource> resourcesForPatient(String patientId) {
+    return StoreQueries.resourcesForPatient(store, patientId);
+  }
+
+  /** How many stored resources carry {@code system|value}: the exactly-once check. */
+  public int countWithIdentifier(String system, String value) {
+    return StoreQueries.countWithIdentifier(store, system, value);
+  }
+
+  private void seed() {
+    store.atomically(() -> {
+      store.clear();
+      EcwSeed.resources().forEach(r -> store.put(r.fhirType(), r.getIdElement().getIdPart(), r));
+      return null;
+    });
+  }
+
+  private List<IResourceProvider> providers() {
+    FieldDropper dropper = new FieldDropper(faults, stats);
+    List<IResourceProvider> providers = new ArrayList<>();
+    providers.add(new ReadableProvider("Practitioner", store, RULES));
+    WRITABLE_TYPES.forEach(t -> providers.add(new WritableProvider(t, store, stats, dropper, RULES)));
+    return providers;
+  }
+
+  /** Describes an {@link EcwSimulator}. Not thread-safe. */
+  public static final class Builder {
+    private int port;
+    private String practiceCode = EcwSeed.PRACTICE_CODE;
+    private Duration tokenLifetime = DEFAULT_TOKEN_LIFETIME;
+    private int rateLimit = DEFAULT_RATE_LIMIT;
+    private Duration rateWindow = DEFAULT_RATE_WINDOW;
+    private Set<String> enabledWrites = CONTRACTED_CREATES;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** The practice code in the base URL. */
+    public Builder practiceCode(String practiceCode) {
+      this.practiceCode = practiceCode;
+      return this;
+    }
+
+    /** Backend token {@code expires_in}; default 300 s (eCW's example), some sources say 3600 s. */
+    public Builder tokenLifetime(Duration tokenLifetime) {
+      this.tokenLifetime = tokenLifetime;
+      return this;
+    }
+
+    /** Calls per window on the practice base URL, token calls included; 0 turns the limit off. */
+    public Builder rateLimit(int calls, Duration window) {
+      this.rateLimit = calls;
+      this.rateWindow = window;
+      return this;
+    }
+
+    /** Contracted creates enabled for the practice; default {@link #CONTRACTED_CREATES}. */
+    public Builder enabledWrites(Set<String> types) {
+      this.enabledWrites = Set.copyOf(types);
+      return this;
+    }
+
+    /** Time source of the rate window, token expiry and assertion checks. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public EcwSimulator start() {
+      return new EcwSimulator(this);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.chartbridge.simulators.fhir.internal;
+
+import dev.chartbridge.simulators.fhir.SeedData;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Gives a vendor simulator the generic {@link SeedData} people under the vendor's own ids and identifier
+ * systems, so every simulator plays the same patients (including the confusable and ambiguous ones).
+ * Immutable and thread-safe.
+ */
+public final class SeedRewriter {
+
+  private final Map<String, String> ids;
+  private final UnaryOperator<Identifier> identifiers;
+
+  /**
+   * @param ids generic seed id (e.g. {@code pat-1001}) to vendor id; every seed id must be mapped
+   * @param identifiers rewrites one identifier (system and value) into the vendor's spelling
+   */
+  public SeedRewriter(Map<String, String> ids, UnaryOperator<Identifier> identifiers) {
+    this.ids = Map.copyOf(ids);
+    this.identifiers = identifiers;
+  }
+
+  /** Fresh seed resources with vendor ids, identifiers and references. */
+  public List<Resource> resources() {
+    return SeedData.resources().stream().map(this::rewrite).toList();
+  }
+
+  private Resource rewrite(Resource seed) {
+    Resource resource = seed.copy();
+    resource.setId(vendorId(seed.getIdElement().getIdPart()));
+    resource.getNamedProperty("identifier").getValues()
+        .forEach(value -> {
+          Identifier rewritten = identifiers.apply(((Identifier) value).copy());
+          ((Identifier) value).setSystem(rewritten.getSystem()).setValue(rewritten.getValue());
+        });
+    if (resource instanceof Encounter encounter) {
+      String patient = encounter.getSubject().getReferenceElement().getIdPart();
+      encounter.setSubject(new Reference("Patient/" + vendorId(patient)));
+    }
+    return resource;
+  }
+
+  private String vendorId(String seedId) {
+    String id = ids.get(seedId);
+    if (id == null) {
+      throw new IllegalStateException("no vendor id for seed " + seedId);
+    }
+    return id;
+  }
+}
