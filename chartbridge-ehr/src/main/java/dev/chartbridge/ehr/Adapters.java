@@ -4,6 +4,7 @@ import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.ehr.advancedmd.AdvancedMdAdapter;
 import dev.chartbridge.ehr.advancedmd.AdvancedMdSettings;
+import dev.chartbridge.ehr.athena.AthenaAdapter;
 import dev.chartbridge.ehr.ecw.EcwAdapter;
 import dev.chartbridge.ehr.epic.EpicAdapter;
 import dev.chartbridge.ehr.fhir.FhirConnection;
@@ -20,6 +21,7 @@ public final class Adapters {
             FhirR4Adapter.VENDOR, (c, env) -> new FhirR4Adapter(new FhirConnection(c.baseUrl(), null,
                     java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())),
             EpicAdapter.VENDOR, EpicAdapter::new,
+            AthenaAdapter.VENDOR, AthenaAdapter::new,
             EcwAdapter.VENDOR, EcwAdapter::new,
             AdvancedMdAdapter.VENDOR, (c, env) -> new AdvancedMdAdapter(AdvancedMdSettings.from(c), env.clock()),
             VeradigmAdapter.VENDOR, (c, env) -> new VeradigmAdapter(VeradigmSettings.from(c), env.clock()));

@@ -1,0 +1,114 @@
+package dev.chartbridge.app.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.app.ApiClient;
+import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.simulators.athena.AthenaSeed;
+import dev.chartbridge.simulators.athena.AthenaSimulator;
+import dev.chartbridge.simulators.vendorkit.ChartStore;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The adapter contract against the athenahealth simulator, configured as a tenant would (client secret from a
+ * file), plus the athena-specific promise: a write whose answer was lost is reconciled by content, not resent.
+ */
+class AthenaContractTest extends AdapterContract {
+    private static final Map<String, String> KIND = Map.of("vitals", "vitals", "note", "clinicaldocument",
+            "condition", "problem", "allergy", "allergy", "medication-change", "medication");
+    private AthenaSimulator sim;
+    private Path secretFile;
+
+    @Override
+    protected void startSimulator(Path workDir) throws Exception {
+        sim = AthenaSimulator.start();
+        secretFile = workDir.resolve("athena-secret");
+        writeFile(secretFile, AthenaSeed.CLIENT_SECRET);
+    }
+
+    @Override
+    protected void stopSimulator() {
+        sim.close();
+    }
+
+    @Override
+    protected GatewayConfig.ConnectionConfig connection() {
+        String origin = sim.tokenUrl().replace("/oauth2/v1/token", "");
+        return new GatewayConfig.ConnectionConfig(TARGET, "athenahealth", origin, sim.tokenUrl(), AthenaSeed.CLIENT_ID,
+                null, secretFile.toString(), null, null, null, AthenaSeed.PRACTICE_ID,
+                Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM), null, 4,
+                2_000L);
+    }
+
+    @Override
+    protected List<String> supportedTypes() {
+        return List.of("vitals", "note", "condition", "allergy", "medication-change");
+    }
+
+    @Override
+    protected ObjectNode patientIdentifier() {
+        return Json.MAPPER.createObjectNode().put("system", AthenaSeed.MRN_SYSTEM).put("value", "1001");
+    }
+
+    @Override
+    protected ObjectNode encounterIdentifier() {
+        return Json.MAPPER.createObjectNode().put("system", "urn:athenahealth:encounterid")
+                .put("value", AthenaSeed.ENCOUNTER_MARIA_OPEN);
+    }
+
+    /** One per write: a blood pressure write is two readings in athena, counted once (by its systolic reading). */
+    @Override
+    protected int recordsInEhr(String eventType) {
+        return (int) sim.records(KIND.get(eventType), AthenaSeed.PATIENT_MARIA).stream()
+                .filter(r -> !"VITALS.BLOODPRESSURE.DIASTOLIC".equals(r.fields().get("clinicalelementid"))).count();
+    }
+
+    /** The example with a new occurredAt, so it is not the same clinical content as the contract's own writes. */
+    private ObjectNode fresh(String type) {
+        return event(type).put("occurredAt", Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    @Test
+    void a_write_whose_answer_was_lost_is_found_by_content_and_never_resent() {
+        ApiClient.Answer warmUp = api.submit(fresh("condition"), "athena-warm-up");
+        api.await(warmUp.body().get("id").asText(), s -> !s.get("status").asText().equals("in-progress"),
+                Duration.ofSeconds(30)); // the token and the patient are cached now: only the write is a POST
+        int before = recordsInEhr("allergy");
+        sim.faults().commitThenTimeout(1.0, 200);
+        try {
+            // Another substance than the contract's own allergy write: the same content recorded twice since the
+            // event happened would (rightly) be ambiguous, not found.
+            ObjectNode allergy = fresh("allergy");
+            ((ObjectNode) allergy.at("/payload/substance")).put("code", "10180").put("display", "Sulfamethoxazole");
+            ApiClient.Answer accepted = api.submit(allergy, "athena-lost-answer");
+            JsonNode status = api.await(accepted.body().get("id").asText(),
+                    s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
+
+            assertThat(status.get("status").asText()).as("%s", status).isEqualTo("delivered");
+            JsonNode op = status.get("operations").get(0);
+            assertThat(op.get("state").asText()).isEqualTo("VERIFIED");
+            assertThat(op.get("sends").asInt()).isEqualTo(1);
+            List<ChartStore.Entry> stored = sim.records("allergy", AthenaSeed.PATIENT_MARIA);
+            assertThat(stored).hasSize(before + 1);
+            assertThat(op.get("remoteId").asText()).isEqualTo(stored.get(stored.size() - 1).id());
+            assertThat(op.get("attempts").findValuesAsText("outcome")).containsExactly("unknown", "found", "verified");
+            assertThat(status.get("timeline").findValuesAsText("action"))
+                    .contains("operation.unknown", "operation.found", "operation.verified");
+            assertThat(sim.stats().journal().matching("POST", "/v1/" + AthenaSeed.PRACTICE_ID + "/chart/"
+                    + AthenaSeed.PATIENT_MARIA + "/allergies").stream()
+                    .filter(r -> r.bodyText().contains("Sulfamethoxazole"))).as("sent once, never resent").hasSize(1);
+        } finally {
+            sim.faults().clear();
+        }
+    }
+}

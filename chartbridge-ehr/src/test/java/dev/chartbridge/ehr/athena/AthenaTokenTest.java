@@ -1,0 +1,108 @@
+package dev.chartbridge.ehr.athena;
+
+import dev.chartbridge.core.adapter.ErrorClass;
+import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.simulators.RecordedRequest;
+import dev.chartbridge.simulators.athena.AthenaEnvironment;
+import dev.chartbridge.simulators.athena.AthenaSimulator;
+import dev.chartbridge.simulators.athena.AthenaSimulatorExtension;
+import dev.chartbridge.ehr.Connection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tokens: one per connection for many concurrent writes, one refresh when athena refuses it, least scope. */
+class AthenaTokenTest {
+    @RegisterExtension
+    static final AthenaSimulatorExtension SIM = new AthenaSimulatorExtension();
+
+    @Test
+    void twenty_concurrent_sends_ask_for_one_token() throws Exception {
+        AthenaSimulator sim = SIM.simulator();
+        sim.environment(AthenaEnvironment.PRODUCTION); // 20 writes in a second exceed preview's 20 calls/s
+        AthenaAdapter adapter = AthenaFixture.adapter(sim);
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Future<SendOutcome>> sends = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                sends.add(pool.submit(() -> adapter.send(AthenaFixture.write("condition"))));
+            }
+            for (Future<SendOutcome> f : sends) {
+                assertThat(f.get()).isInstanceOf(SendOutcome.Created.class);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(sim.stats().count("tokenRequests")).isEqualTo(1);
+        assertThat(sim.stats().journal().matching("POST", "/oauth2/v1/token")).hasSize(1);
+        assertThat(sim.records("problem", AthenaFixture.MARIA)).hasSize(20);
+    }
+
+    @Test
+    void the_token_asks_for_the_mdp_scope_only_with_the_secret_in_basic_auth() {
+        AthenaSimulator sim = SIM.simulator();
+        AthenaFixture.adapter(sim).send(AthenaFixture.write("condition"));
+        RecordedRequest token = sim.stats().journal().matching("POST", "/oauth2/v1/token").get(0);
+        assertThat(token.header("authorization")).isEqualTo("Basic");
+        assertThat(URLDecoder.decode(token.bodyText(), StandardCharsets.UTF_8))
+                .isEqualTo("grant_type=client_credentials&scope=athena/service/Athenanet.MDP.*");
+    }
+
+    @Test
+    void a_token_revoked_mid_flight_costs_one_refresh_and_one_retry() {
+        AthenaSimulator sim = SIM.simulator();
+        AthenaAdapter adapter = AthenaFixture.adapter(sim);
+        assertThat(adapter.send(AthenaFixture.write("condition"))).isInstanceOf(SendOutcome.Created.class);
+        sim.expireTokensNow();
+
+        SendOutcome second = adapter.send(AthenaFixture.write("allergy"));
+
+        assertThat(second).isInstanceOf(SendOutcome.Created.class);
+        assertThat(sim.stats().count("tokenRequests")).isEqualTo(2);
+        // the patient lookup was cached, so the refused call was the write itself: sent twice, stored once
+        assertThat(AthenaFixture.chartRequests(sim, "POST").stream()
+                .filter(r -> r.pathAndQuery().endsWith("/allergies")).count()).isEqualTo(2);
+        assertThat(sim.records("allergy", AthenaFixture.MARIA)).hasSize(1);
+    }
+
+    @Test
+    void a_rate_limited_token_endpoint_makes_the_send_retryable_and_nothing_reaches_the_chart() {
+        AthenaSimulator sim = SIM.simulator();
+        sim.limits(1, 20, 50_000);
+        assertThat(AthenaFixture.adapter(sim).send(AthenaFixture.write("condition")))
+                .isInstanceOf(SendOutcome.Created.class);
+
+        SendOutcome second = AthenaFixture.adapter(sim).send(AthenaFixture.write("condition"));
+
+        assertThat(second).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(((SendOutcome.Retryable) second).error().errorClass()).isEqualTo(ErrorClass.RATE_LIMITED);
+        assertThat(((SendOutcome.Retryable) second).error().vendorCode()).isEqualTo("rate_limit_exceeded");
+        assertThat(AthenaFixture.posts(sim)).isEqualTo(1);
+        assertThat(sim.records("problem", AthenaFixture.MARIA)).hasSize(1);
+    }
+
+    @Test
+    void an_unreachable_token_endpoint_makes_the_send_retryable() {
+        AthenaSimulator sim = SIM.simulator();
+        Connection c = AthenaFixture.connection(sim, Duration.ofSeconds(2));
+        Connection down = new Connection(c.name(), c.vendor(), c.baseUrl(), "http://127.0.0.1:1/oauth2/v1/token",
+                c.clientId(), c.clientSecret(), null, null, c.practiceId(), c.settings(), c.enabledEventTypes(),
+                c.maxConcurrency(), c.readTimeout());
+
+        SendOutcome outcome = new AthenaAdapter(down, null).send(AthenaFixture.write("condition"));
+
+        assertThat(outcome).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(((SendOutcome.Retryable) outcome).error().errorClass()).isEqualTo(ErrorClass.TRANSIENT);
+        assertThat(sim.stats().journal().all()).isEmpty();
+    }
+}
