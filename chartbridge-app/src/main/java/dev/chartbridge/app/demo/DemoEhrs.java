@@ -110,7 +110,8 @@ final class DemoEhrs {
         String mrn = "urn:example:veradigm:mrn";
         return new DemoEhr("veradigm", "Veradigm", sim, connection("veradigm", "veradigm", sim.unityUrl(), null, null,
                 null, VeradigmSeed.UNITY_USERNAME, password, null,
-                Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER, "mrnSystem", mrn)),
+                Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER, "mrnSystem", mrn,
+                        "provider." + SeedData.NPI_SAMUEL, "sokafor")),
                 id(mrn, SeedData.MRN_MARIA), id("urn:example:veradigm:encounter", VeradigmSeed.ENCOUNTER_MARIA_OPEN),
                 port -> { }, DemoEhrs::confirmedConditions);
     }
