@@ -41,6 +41,7 @@ final class FuzzBench {
                 Map<String, AtomicLong> byStatus = new ConcurrentHashMap<>();
                 Map<String, AtomicLong> byCategory = new ConcurrentHashMap<>();
                 List<String> violations = Collections.synchronizedList(new ArrayList<>());
+                Map<String, List<String>> examples = new ConcurrentHashMap<>();
                 AtomicInteger next = new AtomicInteger();
                 long start = System.nanoTime();
                 report.load("before");
@@ -52,9 +53,14 @@ final class FuzzBench {
                             .incrementAndGet();
                     String problem = check(a);
                     if (problem != null) {
-                        violations.add(a.status() + " " + problem + " | " + c.category() + ": "
-                                + FuzzCases.escape(c.description()) + " | answer "
-                                + FuzzCases.abbreviate(FuzzCases.escape(a.body())));
+                        String kind = a.status() + " " + problem + " | " + c.category();
+                        violations.add(kind);
+                        List<String> ex = examples.computeIfAbsent(kind, k -> Collections.synchronizedList(
+                                new ArrayList<>()));
+                        if (ex.size() < 6) {
+                            ex.add(FuzzCases.escape(c.description()) + " -> "
+                                    + FuzzCases.abbreviate(FuzzCases.escape(a.body())));
+                        }
                     }
                     return problem == null;
                 });
@@ -70,7 +76,10 @@ final class FuzzBench {
                         .mapToLong(e -> e.getValue().get()).sum();
                 long written = TABLES.stream().mapToLong(t -> after.get(t) - before.get(t)).sum();
                 report.line("violations: %d", violations.size());
-                violations.stream().sorted().limit(40).forEach(v -> report.line("  %s", v));
+                new TreeMap<>(examples).forEach((kind, ex) -> {
+                    report.line("  %5d x %s", violations.stream().filter(kind::equals).count(), kind);
+                    ex.forEach(e -> report.line("          e.g. %s", e));
+                });
                 report.figure("requests", cases.size());
                 report.figure("5xx answers", fiveXX);
                 report.figure("rows written", written);

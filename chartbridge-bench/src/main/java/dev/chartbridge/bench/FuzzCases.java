@@ -147,7 +147,18 @@ final class FuzzCases {
                 what = "random bytes";
             }
         }
+        if (parses(body)) {
+            return brokenJson(); // the mutation happened to leave valid JSON: try another
+        }
         return new FuzzCase("broken-json", what, body, FuzzCase.valid());
+    }
+
+    private static boolean parses(byte[] body) {
+        try {
+            return Json.MAPPER.readTree(body) != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Every pointer in the tree except the root. */
