@@ -50,6 +50,6 @@ public class ReadableProvider implements IResourceProvider {
   }
 
   protected List<Resource> find(SearchQuery query) {
-    return store.current(type).stream().filter(query).toList();
+    return store.current(type, query);
   }
 }
