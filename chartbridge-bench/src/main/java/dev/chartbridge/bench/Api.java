@@ -30,7 +30,8 @@ final class Api {
     }
 
     Answer post(byte[] body, Map<String, String> headers) {
-        if (body.length > 1_000_000) {
+        // The JDK client would send a non-ASCII header value as '?': such headers go over the plain socket too.
+        if (body.length > 1_000_000 || headers.values().stream().anyMatch(v -> v.chars().anyMatch(c -> c > 0x7e))) {
             return postLarge(body, headers);
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(60))

@@ -126,12 +126,17 @@ final class Load {
     }
 
     private static final AtomicLong CALLS = new AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicBoolean FAILURE_SHOWN =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private static boolean call(Operation op) {
         CALLS.incrementAndGet();
         try {
             return op.call();
         } catch (Exception e) {
+            if (!FAILURE_SHOWN.getAndSet(true)) {
+                System.err.println("first failed call (later ones are only counted): " + e);
+            }
             return false;
         }
     }

@@ -50,7 +50,7 @@ final class RawFhirClient {
         this.encounterId = idOf("Encounter", "urn:chartbridge:sim:visit", "V5001");
         EventParser parser = new EventParser(Clock.systemUTC());
         for (int i = 0; i < count; i++) {
-            events.add(parser.parse(readTree(Bodies.vitals(1_000_000_000L + i))).event());
+            events.add(parser.parse(readTree(Bodies.vitals(20_000_000L + i))).event());
         }
     }
 
