@@ -55,7 +55,7 @@ final class CostBench {
                 long start = System.nanoTime();
                 gateway = node.gateway(url, concurrency, false, null, 10_000L);
                 for (int s = 0; s <= seconds; s += 5) {
-                    Thread.sleep(Math.max(0, start + s * 1_000_000_000L - System.nanoTime()));
+                    Thread.sleep(Math.max(0, (start + s * 1_000_000_000L - System.nanoTime()) / 1_000_000));
                     if (s == seconds / 2) {
                         loaded = ClaimProbe.measure(jdbc, queue, 1000);
                     }
