@@ -120,7 +120,7 @@ final class CrashBench {
         report.figure("events submitted", events);
         report.figure("events stored", eventsStored);
         report.figure("write operations", keys.size());
-        report.figure("EHR records with a gateway identifier", ehr.resources("Observation").size());
+        report.figure("Observations in the EHR (the seed has none)", ehr.resources("Observation").size());
         report.figure("duplicates in the EHR", duplicates);
         report.figure("operations not in the EHR (lost)", missing);
         report.figure("audit entries checked", audit.entriesChecked());

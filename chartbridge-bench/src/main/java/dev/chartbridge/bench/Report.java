@@ -46,8 +46,9 @@ final class Report {
     void target(String what, double measured, double target, String unit, boolean higherIsBetter) {
         double ratio = higherIsBetter ? measured / target : target / measured;
         boolean met = higherIsBetter ? measured >= target : measured <= target;
-        String s = String.format(Locale.ROOT, "TARGET %-34s measured %.3f %s, target %s %.3f %s, ratio %.2f: %s",
-                what, measured, unit, higherIsBetter ? ">=" : "<=", target, unit, ratio, met ? "MET" : "MISSED");
+        String r = Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2f", ratio) : "n/a";
+        String s = String.format(Locale.ROOT, "TARGET %-34s measured %.3f %s, target %s %.3f %s, ratio %s: %s",
+                what, measured, unit, higherIsBetter ? ">=" : "<=", target, unit, r, met ? "MET" : "MISSED");
         line(s);
         figures.put("target: " + what, Map.of("measured", measured, "target", target, "unit", unit,
                 "met", met));
