@@ -28,7 +28,7 @@ final class IntakeBench {
 
     static void run(BenchMain.Args args, Report report) throws Exception {
         int clients = args.integer("clients", 32);
-        Duration warmup = Duration.ofSeconds(args.integer("warmup", 5));
+        Duration warmup = Duration.ofSeconds(args.integer("warmup", 30));
         Duration measure = Duration.ofSeconds(args.integer("seconds", 20));
         report.line("intake: %d clients, warm-up %s, measure %s per phase", clients, warmup, measure);
         try (Node node = Node.freshDatabase(4); FhirSimulator ehr = FhirSimulator.start()) {
