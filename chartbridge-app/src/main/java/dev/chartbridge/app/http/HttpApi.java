@@ -126,7 +126,7 @@ public final class HttpApi {
         String contentType = ctx.contentType();
         if (contentType == null || !contentType.toLowerCase().matches("application/json\\s*(;.*)?")) {
             problem(ctx, Problem.of(415, "unsupported-media-type", "Unsupported media type",
-                    "send the event as application/json"));
+                    "send the event as application/json").naming("header:Content-Type", "must be application/json"));
             return;
         }
         String key = ctx.header("Idempotency-Key");
@@ -138,7 +138,8 @@ public final class HttpApi {
         byte[] body = readBody(ctx);
         if (body == null) {
             problem(ctx, Problem.of(413, "too-large", "Request too large",
-                    "the body must be at most " + maxBodyBytes + " bytes"));
+                    "the body must be at most " + maxBodyBytes + " bytes")
+                    .naming("", "must be at most " + maxBodyBytes + " bytes"));
             return;
         }
         IntakeResult result = intake.submit(caller.get().tenantId(), caller.get().actor(), key, body);
@@ -155,7 +156,8 @@ public final class HttpApi {
             problem(ctx, Problem.invalid(422, "gate-refused", "Refused by a safety gate", r.errors()));
         } else if (result instanceof IntakeResult.KeyReused k) {
             problem(ctx, Problem.of(409, "idempotency-key-reused", "Idempotency key reused",
-                    "this Idempotency-Key was used for a different body").withExisting(k.existingEventId().toString()));
+                    "this Idempotency-Key was used for a different body").withExisting(k.existingEventId().toString())
+                    .naming("header:Idempotency-Key", "was already used for a different body"));
         } else if (result instanceof IntakeResult.DuplicateContent d) {
             problem(ctx, Problem.of(409, "duplicate-content", "Duplicate clinical content",
                     "an event with the same patient, encounter, time and content was already accepted for this"
@@ -303,7 +305,8 @@ public final class HttpApi {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"chartbridge\"");
             problem(ctx, Problem.of(401, "unauthenticated", "Unauthenticated",
-                    "send the tenant's API key as Authorization: Bearer <key>"));
+                    "send the tenant's API key as Authorization: Bearer <key>")
+                    .naming("header:Authorization", "must be Bearer followed by the tenant's API key"));
             return Optional.empty();
         }
         String secret = header.substring(7).trim();
@@ -316,7 +319,8 @@ public final class HttpApi {
         Optional<ApiKeys.Caller> caller = keys.authenticate(secret);
         if (caller.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"chartbridge\", error=\"invalid_token\"");
-            problem(ctx, Problem.of(401, "unauthenticated", "Unauthenticated", "the API key is not valid"));
+            problem(ctx, Problem.of(401, "unauthenticated", "Unauthenticated", "the API key is not valid")
+                    .naming("header:Authorization", "is not a valid API key"));
             return Optional.empty();
         }
         callers.put(cacheKey, new CachedCaller(caller.get(), now + AUTH_CACHE_MS));

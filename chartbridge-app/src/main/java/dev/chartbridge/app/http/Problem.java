@@ -23,6 +23,11 @@ public record Problem(String type, String title, int status, String detail, List
         return new Problem(BASE + slug, title, status, detail, errors, null);
     }
 
+    /** This problem naming the field (or header) at fault, its detail kept. */
+    Problem naming(String pointer, String fieldDetail) {
+        return new Problem(type, title, status, detail, List.of(new FieldError(pointer, fieldDetail)), existingEventId);
+    }
+
     Problem withExisting(String eventId) {
         return new Problem(type, title, status, detail, errors, eventId);
     }

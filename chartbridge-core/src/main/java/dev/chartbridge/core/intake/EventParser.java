@@ -306,7 +306,7 @@ public final class EventParser {
         }
         String action = f.get("action").oneOf(true, Set.of("start", "change", "stop"));
         Coding medication = coding(f.get("medication"), Set.of(Coding.RXNORM));
-        if (medication != null && !medication.code().matches("\\d{1,10}")) {
+        if (medication != null && medication.code() != null && !medication.code().matches("\\d{1,10}")) {
             f.get("medication").get("code").error("must be an RxNorm concept id (digits)");
         }
         boolean dosed = !"stop".equals(action);

@@ -104,7 +104,24 @@ final class Field {
             error("must not contain control characters");
             return null;
         }
+        if (hasUnpairedSurrogate(value)) {
+            // JSON can spell a lone surrogate (\ud800); it is not a character, and would be stored altered.
+            error("must be valid Unicode (it contains an unpaired surrogate)");
+            return null;
+        }
         return value;
+    }
+
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String matching(boolean required, Pattern pattern, String expectation) {

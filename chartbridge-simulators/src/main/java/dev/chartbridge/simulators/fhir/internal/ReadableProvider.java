@@ -57,6 +57,6 @@ public class ReadableProvider implements IResourceProvider {
   }
 
   protected List<Resource> find(SearchQuery query) {
-    return store.current(type).stream().filter(rules::visible).filter(query).toList();
+    return store.current(type, r -> rules.visible(r) && query.test(r));
   }
 }

@@ -77,6 +77,22 @@ public final class ResourceStore {
     return out;
   }
 
+  /**
+   * The current version of every stored resource of {@code type} that {@code filter} accepts, in creation
+   * order. The filter sees the stored objects and must not change them; only matches are copied, so a search
+   * (or a conditional create) costs a scan, not a copy of the whole store.
+   */
+  public synchronized List<Resource> current(String type, java.util.function.Predicate<Resource> filter) {
+    List<Resource> out = new ArrayList<>();
+    for (List<Resource> h : versions.getOrDefault(type, Map.of()).values()) {
+      Resource latest = h.get(h.size() - 1);
+      if (filter.test(latest)) {
+        out.add(latest.copy());
+      }
+    }
+    return out;
+  }
+
   /** The current version of every stored resource of every type. */
   public synchronized List<Resource> current() {
     List<Resource> out = new ArrayList<>();

@@ -1,0 +1,78 @@
+package dev.chartbridge.bench;
+
+import dev.chartbridge.core.store.Jdbc;
+import org.HdrHistogram.Histogram;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Times the claim statement the delivery engine runs ({@code OperationStore.claim}, copied verbatim) over JDBC,
+ * each in its own transaction that is rolled back, so the queue is left as it was.
+ */
+final class ClaimProbe {
+    static final String CLAIM_SQL = "UPDATE outbox o SET due_at = now() + ? * interval '1 ms',"
+            + " lease_owner = ?, lease_token = gen_random_uuid()"
+            + " FROM (SELECT operation_id FROM outbox WHERE queue = ? AND due_at <= now()"
+            + "       ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due"
+            + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token";
+
+    private ClaimProbe() {
+    }
+
+    /** Runs the claim {@code times} times (batch 32, as the engine does); latency in microseconds. */
+    static Histogram measure(Jdbc jdbc, String queue, int times) {
+        Histogram h = new Histogram(60_000_000L, 3);
+        jdbc.read(c -> {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
+                for (int i = 0; i < times; i++) {
+                    long t0 = System.nanoTime();
+                    ps.setLong(1, 60_000);
+                    ps.setString(2, "probe");
+                    ps.setString(3, queue);
+                    ps.setInt(4, 32);
+                    int rows = 0;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows++;
+                        }
+                    }
+                    c.rollback();
+                    h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                    if (rows == 0 && i == 0) {
+                        System.out.println("claim probe: the first claim returned no rows");
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            return null;
+        });
+        return h;
+    }
+
+    /** EXPLAIN (ANALYZE, BUFFERS) of one claim, rolled back. */
+    static List<String> explain(Jdbc jdbc, String queue) {
+        return jdbc.read(c -> {
+            List<String> plan = new ArrayList<>();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + CLAIM_SQL
+                         .replaceFirst("\\?", "60000").replaceFirst("\\?", "'probe'")
+                         .replaceFirst("\\?", "'" + queue + "'").replaceFirst("\\?", "32"))) {
+                while (rs.next()) {
+                    plan.add(rs.getString(1));
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            return plan;
+        });
+    }
+}

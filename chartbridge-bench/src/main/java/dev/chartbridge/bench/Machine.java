@@ -1,0 +1,82 @@
+package dev.chartbridge.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Facts about the machine and process CPU, read from the JVM and {@code /proc} (Linux). */
+final class Machine {
+    private Machine() {
+    }
+
+    static String describe() {
+        return Runtime.getRuntime().availableProcessors() + " cpus, " + memInfo() + ", java "
+                + System.getProperty("java.vm.version") + " (" + System.getProperty("java.vm.name") + "), max heap "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB, load average " + loadAverage();
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private static String memInfo() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/meminfo"));
+            return "RAM " + kb(lines, "MemTotal") / (1024 * 1024) + " GB (" + kb(lines, "MemAvailable") / (1024 * 1024)
+                    + " GB available)";
+        } catch (IOException e) {
+            return "RAM n/a";
+        }
+    }
+
+    private static long kb(List<String> lines, String key) {
+        return lines.stream().filter(l -> l.startsWith(key + ":")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
+    }
+
+    /** CPU time of this JVM so far, in nanoseconds. */
+    static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time (user + system, own and reaped children) of a process and its live descendants, in ns; -1 if unknown. */
+    static long treeCpuNanos(long pid) {
+        ProcessHandle root = ProcessHandle.of(pid).orElse(null);
+        if (root == null) {
+            return -1;
+        }
+        long ticks = ticks(pid, true);
+        for (ProcessHandle child : root.descendants().toList()) {
+            ticks += Math.max(0, ticks(child.pid(), false));
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    }
+
+    private static long ticks(long pid, boolean withChildren) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields after "(comm) ": state=0 ... utime=11 stime=12 cutime=13 cstime=14
+            long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return withChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The PostgreSQL postmaster serving {@code dataDir}, found by its command line; -1 if not found. */
+    static long postmasterOf(Path dataDir) {
+        String dir = dataDir.toAbsolutePath().toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(dir)).orElse(false))
+                .mapToLong(ProcessHandle::pid).min().orElse(-1);
+    }
+}

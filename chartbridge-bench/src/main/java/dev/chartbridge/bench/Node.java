@@ -1,0 +1,83 @@
+package dev.chartbridge.bench;
+
+import dev.chartbridge.app.Gateway;
+import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.core.store.Database;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The real parts a benchmark runs against: an embedded PostgreSQL in a temporary directory, and gateway nodes
+ * (the product's {@link Gateway}, configured as a user would) on it, with one tenant {@value #TENANT}, its API
+ * key {@value #KEY} and one FHIR R4 connection {@value #TARGET}. A second tenant {@code other} has no key.
+ */
+final class Node implements AutoCloseable {
+    static final String TENANT = "bench";
+    static final String TARGET = "ehr";
+    static final String KEY = "cbk_bench_key_0123456789abcdef";
+
+    private final Path work;
+    private final Database database;
+
+    private Node(Path work, Database database) {
+        this.work = work;
+        this.database = database;
+    }
+
+    /** A fresh embedded PostgreSQL (migrated) in a new temporary directory. */
+    static Node freshDatabase(int poolSize) {
+        try {
+            Path work = Files.createTempDirectory("chartbridge-bench");
+            return new Node(work, Database.embedded(work.resolve("postgres"), 0, poolSize));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Database database() {
+        return database;
+    }
+
+    Path dataDir() {
+        return work.resolve("postgres");
+    }
+
+    /** A gateway node on this database. */
+    Gateway gateway(String ehrUrl, int concurrency, boolean verify, Integer poolSize, long readTimeoutMs) {
+        return Gateway.start(config(ehrUrl, concurrency, verify, poolSize, readTimeoutMs));
+    }
+
+    GatewayConfig config(String ehrUrl, int concurrency, boolean verify, Integer poolSize, long readTimeoutMs) {
+        try {
+            Path keyFile = work.resolve("api-key");
+            Files.writeString(keyFile, KEY);
+            return new GatewayConfig(
+                    new GatewayConfig.DatabaseConfig(database.jdbcUrl(), "postgres", null, null, null, poolSize),
+                    new GatewayConfig.HttpConfig("127.0.0.1", 0, null),
+                    new GatewayConfig.DeliveryConfig(null, 200L, 2000L, null, 200L, verify), "bench",
+                    List.of(new GatewayConfig.TenantConfig(TENANT, "Bench Clinic",
+                                    List.of(new GatewayConfig.ApiKeyConfig("bench", null, keyFile.toString())),
+                                    List.of(new GatewayConfig.ConnectionConfig(TARGET, "fhir-r4", ehrUrl, concurrency,
+                                            readTimeoutMs))),
+                            new GatewayConfig.TenantConfig("other", "Other Health", List.of(), List.of())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        database.close();
+        try (Stream<Path> paths = Files.walk(work)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.chartbridge.bench;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.PreferReturnEnum;
+import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import dev.chartbridge.core.adapter.WriteContext;
+import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.intake.EventParser;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.fhir.FhirR4Mapping;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.impl.client.HttpClients;
+import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The delivery baseline: HAPI's generic client doing the creates the gateway's FHIR adapter does (the same
+ * rendered Observation, conditional on the same kind of write identifier, {@code Prefer: return=representation}),
+ * with the same pool settings, and nothing else: no database, no queue, no audit. Thread-safe.
+ */
+final class RawFhirClient {
+    private final IGenericClient client;
+    private final List<ClinicalEvent> events = new ArrayList<>();
+    private final AtomicInteger next = new AtomicInteger();
+    private final String patientId;
+    private final String encounterId;
+
+    RawFhirClient(String baseUrl, int connections, int count) {
+        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
+        pool.setMaxTotal(connections);
+        pool.setDefaultMaxPerRoute(connections);
+        ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(FhirContexts.r4());
+        factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+        factory.setHttpClient(HttpClients.custom().setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom().setSocketTimeout(15_000).build())
+                .disableAutomaticRetries().build());
+        this.client = factory.newGenericClient(baseUrl);
+        this.patientId = idOf("Patient", "urn:chartbridge:sim:mrn", "1001");
+        this.encounterId = idOf("Encounter", "urn:chartbridge:sim:visit", "V5001");
+        EventParser parser = new EventParser(Clock.systemUTC());
+        for (int i = 0; i < count; i++) {
+            events.add(parser.parse(readTree(Bodies.vitals(20_000_000L + i))).event());
+        }
+    }
+
+    private String idOf(String type, String system, String value) {
+        Bundle b = client.search().forResource(type).where(new TokenClientParam("identifier").exactly()
+                .systemAndCode(system, value)).returnBundle(Bundle.class).execute();
+        return b.getEntryFirstRep().getResource().getIdElement().getIdPart();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String s) {
+        try {
+            return Json.MAPPER.readTree(s);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Creates the next prepared event's Observation; true when the server answered 201. */
+    boolean createNext() {
+        int n = next.getAndIncrement();
+        ClinicalEvent event = events.get(n % events.size());
+        String key = "raw-" + UUID.randomUUID();
+        Resource r = FhirR4Mapping.render(new WriteContext(UUID.randomUUID(), key, Node.TENANT, Node.TARGET, event, 0,
+                "Observation", null), patientId, encounterId);
+        MethodOutcome outcome = client.create().resource(r).conditional()
+                .where(new TokenClientParam("identifier").exactly().systemAndCode(WriteContext.IDENTIFIER_SYSTEM, key))
+                .prefer(PreferReturnEnum.REPRESENTATION).execute();
+        return Boolean.TRUE.equals(outcome.getCreated());
+    }
+}
