@@ -59,11 +59,12 @@ final class Node implements AutoCloseable {
             Files.writeString(keyFile, KEY);
             return new GatewayConfig(
                     new GatewayConfig.DatabaseConfig(database.jdbcUrl(), "postgres", null, null, null, poolSize),
-                    new GatewayConfig.HttpConfig("127.0.0.1", 0, null),
+                    new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null),
                     new GatewayConfig.DeliveryConfig(null, 200L, 2000L, null, 200L, verify), "bench",
+                    new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()),
                     List.of(new GatewayConfig.TenantConfig(TENANT, "Bench Clinic",
                                     List.of(new GatewayConfig.ApiKeyConfig("bench", null, keyFile.toString())),
-                                    List.of(new GatewayConfig.ConnectionConfig(TARGET, "fhir-r4", ehrUrl, concurrency,
+                                    List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, concurrency,
                                             readTimeoutMs))),
                             new GatewayConfig.TenantConfig("other", "Other Health", List.of(), List.of())));
         } catch (IOException e) {
