@@ -33,9 +33,9 @@ class IntakeApiTest {
         gateway.close();
     }
 
+    /** Rows intake writes and nothing else removes (outbox rows leave as the engine delivers, so they are not counted). */
     private long rows() {
-        return pg.count("SELECT (SELECT count(*) FROM clinical_event) + (SELECT count(*) FROM write_operation)"
-                + " + (SELECT count(*) FROM outbox)");
+        return pg.count("SELECT (SELECT count(*) FROM clinical_event) + (SELECT count(*) FROM write_operation)");
     }
 
     @Test
