@@ -13,7 +13,7 @@ import dev.chartbridge.simulators.RecordedRequest;
 import dev.chartbridge.simulators.advancedmd.AdvancedMdSeed;
 import dev.chartbridge.simulators.advancedmd.AdvancedMdSimulator;
 import dev.chartbridge.simulators.vendorkit.SettableClock;
-import dev.chartbridge.simulators.vendorkit.SimulatorExtension;
+import dev.chartbridge.simulators.junit.SimulatorExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

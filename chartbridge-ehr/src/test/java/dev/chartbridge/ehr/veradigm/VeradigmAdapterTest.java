@@ -12,7 +12,7 @@ import dev.chartbridge.ehr.vendortest.GoldenRequests;
 import dev.chartbridge.ehr.vendortest.TestEvents;
 import dev.chartbridge.simulators.RecordedRequest;
 import dev.chartbridge.simulators.vendorkit.SettableClock;
-import dev.chartbridge.simulators.vendorkit.SimulatorExtension;
+import dev.chartbridge.simulators.junit.SimulatorExtension;
 import dev.chartbridge.simulators.veradigm.VeradigmSeed;
 import dev.chartbridge.simulators.veradigm.VeradigmSimulator;
 import org.junit.jupiter.api.BeforeEach;

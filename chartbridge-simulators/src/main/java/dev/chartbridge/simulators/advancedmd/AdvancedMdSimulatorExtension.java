@@ -1,6 +1,6 @@
 package dev.chartbridge.simulators.advancedmd;
 
-import dev.chartbridge.simulators.vendorkit.SimulatorExtension;
+import dev.chartbridge.simulators.junit.SimulatorExtension;
 
 /**
  * JUnit 5 extension giving a test a started {@link AdvancedMdSimulator} (tier 3, default session lifetime);

@@ -1,6 +1,6 @@
 package dev.chartbridge.simulators.veradigm;
 
-import dev.chartbridge.simulators.vendorkit.SimulatorExtension;
+import dev.chartbridge.simulators.junit.SimulatorExtension;
 
 /**
  * JUnit 5 extension giving a test a started {@link VeradigmSimulator} with default settings; see
