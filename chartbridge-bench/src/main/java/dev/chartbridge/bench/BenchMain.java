@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one benchmark: {@code BenchMain intake|delivery|latency|cost|fuzz|crash [--option value ...]}. Each prints its
+ * Runs one benchmark: {@code BenchMain intake|delivery|latency|cost|fuzz|crash|ratelimit [--option value ...]}. Each prints its
  * figures and writes them under {@code bench-results/}. See {@code docs/benchmarks.md}.
  */
 public final class BenchMain {
@@ -37,6 +37,7 @@ public final class BenchMain {
             case "cost" -> CostBench.run(args, report);
             case "fuzz" -> FuzzBench.run(args, report);
             case "crash" -> CrashBench.run(args, report);
+            case "ratelimit" -> RateLimitBench.run(args, report);
             default -> {
                 usage();
                 System.exit(2);
@@ -47,7 +48,7 @@ public final class BenchMain {
     }
 
     private static void usage() {
-        System.err.println("usage: bench " + String.join("|", List.of("intake", "delivery", "latency", "cost", "fuzz", "crash"))
+        System.err.println("usage: bench " + String.join("|", List.of("intake", "delivery", "latency", "cost", "fuzz", "crash", "ratelimit"))
                 + " [--option value ...]   (see docs/benchmarks.md)");
     }
 }
