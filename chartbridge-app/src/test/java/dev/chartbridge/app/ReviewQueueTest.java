@@ -94,6 +94,35 @@ class ReviewQueueTest {
     }
 
     @Test
+    void an_ambiguous_reconciliation_lists_both_candidates_and_the_reviewer_picks_one() {
+        sim().faults().commitThenTimeout(1.0, 3_000);
+        String eventId;
+        String first;
+        try {
+            eventId = submit(Events.bloodPressure(5010));
+            first = storedCopy(operationId(gateway.status(eventId).body()));
+        } finally {
+            sim().faults().clear();
+        }
+        String second = copyInTheEhr("Observation/" + first);
+        gateway.await(eventId, s -> s.at("/operations/0/state").asText().equals("NEEDS_REVIEW"), Duration.ofSeconds(30));
+        String op = operationId(gateway.status(eventId).body());
+
+        JsonNode item = item(ok(gateway.review("?state=NEEDS_REVIEW")).get("items"), op);
+
+        assertThat(item.get("errorClass").asText()).isEqualTo("DUPLICATE");
+        assertThat(StreamSupport.stream(item.get("candidates").spliterator(), false).map(JsonNode::asText))
+                .containsExactlyInAnyOrder("Observation/" + first, "Observation/" + second);
+        assertThat(item.get("attempts").findValuesAsText("outcome")).containsExactly("unknown", "ambiguous");
+
+        ok(gateway.reviewAction(op, body("mark-delivered", "user-5", "the first one is ours", first)));
+        JsonNode status = gateway.await(eventId, s -> s.get("status").asText().equals("delivered"),
+                Duration.ofSeconds(30));
+        assertThat(status.at("/operations/0/remoteId").asText()).isEqualTo(first);
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+    }
+
+    @Test
     void retry_after_a_lost_answer_reconciles_first_and_ends_verified_with_one_copy() {
         String eventId = intoReviewAfterALostAnswer(5003);
         String op = operationId(gateway.status(eventId).body());
@@ -116,9 +145,7 @@ class ReviewQueueTest {
     void mark_delivered_stores_the_remote_id_verifies_the_record_and_audits_the_actor() {
         String eventId = intoReviewAfterALostAnswer(5004);
         String op = operationId(gateway.status(eventId).body());
-        String found = sim().resources("Observation").stream().map(r -> (Observation) r)
-                .filter(o -> o.getIdentifier().stream().anyMatch(i -> i.getValue().equals(operationKey(op))))
-                .map(o -> o.getIdElement().getIdPart()).findFirst().orElseThrow();
+        String found = storedCopy(op);
 
         JsonNode done = ok(gateway.reviewAction(op, body("mark-delivered", "1245319599", "found it in the chart",
                 found)));
@@ -230,19 +257,49 @@ class ReviewQueueTest {
         sim().faults().commitThenTimeout(1.0, 3_000);
         try {
             String id = submit(Events.bloodPressure(n));
-            JsonNode accepted = gateway.status(id).body();
-            String key = operationKey(operationId(accepted));
-            Instant deadline = Instant.now().plusSeconds(10);
-            while (sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, key) == 0) {
-                assertThat(Instant.now()).as("the EHR stores the write").isBefore(deadline);
-                TestGateway.sleep(10);
-            }
+            storedCopy(operationId(gateway.status(id).body()));
             sim().faults().clear();
             sim().faults().errorRate(1.0, 500, null, false);
             gateway.await(id, s -> s.at("/operations/0/state").asText().equals("NEEDS_REVIEW"), Duration.ofSeconds(30));
             return id;
         } finally {
             sim().faults().clear();
+        }
+    }
+
+    /** Waits until the EHR holds the operation's write (its answer is still hanging) and returns its id. */
+    private static String storedCopy(String operationId) {
+        String key = operationKey(operationId);
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, key) == 0) {
+            assertThat(Instant.now()).as("the EHR stores the write").isBefore(deadline);
+            TestGateway.sleep(10);
+        }
+        return sim().resources("Observation").stream().map(r -> (Observation) r)
+                .filter(o -> o.getIdentifier().stream().anyMatch(i -> i.getValue().equals(key)))
+                .map(o -> o.getIdElement().getIdPart()).findFirst().orElseThrow();
+    }
+
+    /** Someone else enters a second copy of a record in the EHR over its FHIR API; returns the new id. */
+    private static String copyInTheEhr(String reference) {
+        var http = java.net.http.HttpClient.newHttpClient();
+        try {
+            String json = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim().baseUrl() + "/"
+                            + reference)).header("Accept", "application/fhir+json").GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            ObjectNode copy = (ObjectNode) Json.MAPPER.readTree(json);
+            copy.remove(List.of("id", "meta"));
+            var created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim().baseUrl() + "/"
+                            + reference.substring(0, reference.indexOf('/'))))
+                    .header("Content-Type", "application/fhir+json").POST(java.net.http.HttpRequest.BodyPublishers
+                            .ofString(copy.toString())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            return Json.MAPPER.readTree(created.body()).get("id").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
