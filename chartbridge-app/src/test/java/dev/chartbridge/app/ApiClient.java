@@ -72,6 +72,19 @@ public class ApiClient {
                 .GET().build());
     }
 
+    /** {@code GET /v1/review} with a query string such as {@code "?state=MODIFIED"} (or {@code ""}). */
+    public Answer review(String query) {
+        return send(HttpRequest.newBuilder(uri("/v1/review" + query)).header("Authorization", "Bearer " + key)
+                .GET().build());
+    }
+
+    /** {@code POST /v1/review/{operationId}/actions} with a JSON body. */
+    public Answer reviewAction(String operationId, String body) {
+        return send(HttpRequest.newBuilder(uri("/v1/review/" + operationId + "/actions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public Answer get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }

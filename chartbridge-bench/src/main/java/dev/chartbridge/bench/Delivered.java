@@ -10,7 +10,7 @@ import java.util.Map;
 /** Queries on write operations that benchmarks use to follow delivery. */
 final class Delivered {
     static final String TERMINAL = "('VERIFIED','CREATED_UNVERIFIED','MODIFIED','CONFLICT','REJECTED','DEAD',"
-            + "'NEEDS_REVIEW')";
+            + "'NEEDS_REVIEW','DISCARDED')";
 
     private Delivered() {
     }

@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's HTTP API (see {@code chartbridge-app/src/main/resources/openapi.yaml}): intake, event status,
- * metrics, health, the OpenAPI document and the event JSON Schema. Every error is problem+json. Thread-safe.
+ * approvals, the review queue ({@link ReviewRoutes}), metrics, health, the OpenAPI document and the event JSON Schema. Every error is problem+json. Thread-safe.
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -85,6 +85,9 @@ public final class HttpApi {
             cfg.routes.get("/v1/capabilities", this::capabilities);
             cfg.routes.get("/v1/audit", this::audit);
             cfg.routes.post("/v1/events/{id}/approvals", this::approve);
+            ReviewRoutes review = new ReviewRoutes(this, jdbc);
+            cfg.routes.get("/v1/review", review::list);
+            cfg.routes.post("/v1/review/{id}/actions", review::act);
             cfg.routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
@@ -217,7 +220,7 @@ public final class HttpApi {
         ctx.status(200).contentType("application/fhir+ndjson").result(out.toString());
     }
 
-    private static java.time.Instant instant(Context ctx, String name, List<FieldError> errors) {
+    static java.time.Instant instant(Context ctx, String name, List<FieldError> errors) {
         String value = ctx.queryParam(name);
         try {
             return value == null ? null : java.time.Instant.parse(value);
@@ -300,7 +303,7 @@ public final class HttpApi {
         }
     }
 
-    private Optional<ApiKeys.Caller> authenticate(Context ctx) {
+    Optional<ApiKeys.Caller> authenticate(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"chartbridge\"");
@@ -328,7 +331,7 @@ public final class HttpApi {
     }
 
     /** The body, or null when it is larger than the limit (checked before and while reading). */
-    private byte[] readBody(Context ctx) {
+    byte[] readBody(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBodyBytes) {
             return null;
@@ -351,11 +354,11 @@ public final class HttpApi {
         }
     }
 
-    private static void problem(Context ctx, Problem p) {
+    static void problem(Context ctx, Problem p) {
         write(ctx, p.status(), PROBLEM_JSON, p);
     }
 
-    private static void json(Context ctx, int status, Object body) {
+    static void json(Context ctx, int status, Object body) {
         write(ctx, status, "application/json", body);
     }
 

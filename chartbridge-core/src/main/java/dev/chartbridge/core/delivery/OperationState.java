@@ -5,7 +5,8 @@ package dev.chartbridge.core.delivery;
  * with {@code RETRY_WAIT} after a retryable answer, {@code UNKNOWN} when a send may or may not have landed
  * (reconciled before anything is resent), and the terminal {@code CONFLICT}, {@code REJECTED}, {@code DEAD},
  * {@code NEEDS_REVIEW}. Medication changes start in {@code AWAITING_APPROVAL} and enter the queue only when
- * approved. Terminal operations leave the work queue but are kept forever.
+ * approved. A reviewer may end an operation in review as {@code DISCARDED} (see {@code ReviewQueue}). Terminal
+ * operations leave the work queue but are kept forever.
  */
 public enum OperationState {
     /** Planned, held back until a second authorized clinician approves it (medication changes). Not queued. */
@@ -23,7 +24,9 @@ public enum OperationState {
     CONFLICT(true),
     REJECTED(true),
     DEAD(true),
-    NEEDS_REVIEW(true);
+    NEEDS_REVIEW(true),
+    /** A reviewer decided the gateway writes nothing (more) for this operation. Audited with who and why. */
+    DISCARDED(true);
 
     private final boolean terminal;
 

@@ -1,0 +1,133 @@
+package dev.chartbridge.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.review.ReviewFilter;
+import dev.chartbridge.core.review.ReviewQueries;
+import dev.chartbridge.core.review.ReviewQueue;
+import dev.chartbridge.core.review.ReviewRequest;
+import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.ApiKeys;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@code GET /v1/review} and {@code POST /v1/review/{id}/actions}: the review queue over HTTP. Thread-safe. */
+final class ReviewRoutes {
+    private final HttpApi api;
+    private final ReviewQueries queries;
+    private final ReviewQueue queue;
+
+    ReviewRoutes(HttpApi api, Jdbc jdbc) {
+        this.api = api;
+        this.queries = new ReviewQueries(jdbc);
+        this.queue = new ReviewQueue(jdbc);
+    }
+
+    void list(Context ctx) {
+        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        OperationState state = state(ctx.queryParam("state"), errors);
+        String target = ctx.queryParam("target");
+        if (target != null && target.isBlank()) {
+            errors.add(new FieldError("query:target", "must not be blank"));
+        }
+        Instant since = HttpApi.instant(ctx, "since", errors);
+        int limit = limit(ctx.queryParam("limit"), errors);
+        if (!errors.isEmpty()) {
+            HttpApi.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
+            return;
+        }
+        HttpApi.json(ctx, 200, Map.of("items",
+                queries.list(caller.get().tenantId(), new ReviewFilter(state, target, since, limit))));
+    }
+
+    void act(Context ctx) {
+        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        UUID id = uuid(ctx.pathParam("id"));
+        if (id == null) {
+            HttpApi.problem(ctx, notFound());
+            return;
+        }
+        byte[] body = api.readBody(ctx);
+        List<FieldError> errors = new ArrayList<>();
+        JsonNode tree = null;
+        try {
+            tree = body == null ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            errors.add(new FieldError("", "the body is not valid JSON"));
+        }
+        ReviewRequest request = errors.isEmpty() ? ReviewRequest.parse(tree, errors) : null;
+        if (request == null) {
+            HttpApi.problem(ctx, Problem.invalid(400, "invalid-review-action", "Invalid review action", errors));
+            return;
+        }
+        ReviewQueue.Result result = queue.act(caller.get().tenantId(), caller.get().actor(), id, request);
+        switch (result.outcome()) {
+            case DONE -> HttpApi.json(ctx, 200, Map.of("id", id, "action", request.action().wireName(),
+                    "previousState", result.from(), "state", result.to(), "links",
+                    Map.of("event", "/v1/events/" + result.eventId())));
+            case NOT_FOUND -> HttpApi.problem(ctx, notFound());
+            case NOT_IN_REVIEW -> HttpApi.problem(ctx, Problem.of(409, "not-in-review", "Not in review",
+                    "the operation is " + result.from() + ", not in review; another reviewer may have acted first"));
+        }
+    }
+
+    private static Problem notFound() {
+        return Problem.of(404, "not-found", "Not found", "no operation with that id");
+    }
+
+    private static OperationState state(String value, List<FieldError> errors) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            OperationState s = OperationState.valueOf(value);
+            if (s.needsReview()) {
+                return s;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        errors.add(new FieldError("query:state", "must be NEEDS_REVIEW, CONFLICT or MODIFIED"));
+        return null;
+    }
+
+    private static int limit(String value, List<FieldError> errors) {
+        if (value == null) {
+            return ReviewFilter.DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= ReviewFilter.MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new FieldError("query:limit", "must be an integer from 1 to " + ReviewFilter.MAX_LIMIT));
+        return ReviewFilter.DEFAULT_LIMIT;
+    }
+
+    private static UUID uuid(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
