@@ -333,14 +333,39 @@ public final class HttpApi {
     /** The body, or null when it is larger than the limit (checked before and while reading). */
     byte[] readBody(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            return null;
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > maxBodyBytes) {
+                drainModestExcess(ctx, in, declared);
+                return null;
+            }
             byte[] bytes = in.readNBytes((int) maxBodyBytes + 1);
-            return bytes.length > maxBodyBytes ? null : bytes;
+            if (bytes.length > maxBodyBytes) {
+                drainModestExcess(ctx, in, -1);
+                return null;
+            }
+            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A client still sending when the 413 goes out sees a reset instead of the answer. A body up to four times the
+     * limit is read and discarded so the client gets its 413; anything larger is cut off and the connection closed.
+     */
+    private void drainModestExcess(Context ctx, InputStream in, long declared) throws IOException {
+        long cap = 4 * maxBodyBytes;
+        if (declared > cap) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        long skipped = 0;
+        byte[] sink = new byte[64 * 1024];
+        for (int n; skipped <= cap && (n = in.read(sink)) > 0; ) {
+            skipped += n;
+        }
+        if (skipped > cap) {
+            ctx.header("Connection", "close");
         }
     }
 
