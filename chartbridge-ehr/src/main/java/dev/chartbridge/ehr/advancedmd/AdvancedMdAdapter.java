@@ -65,7 +65,7 @@ public final class AdvancedMdAdapter implements EhrAdapter {
     @Override
     public WritePlan plan(ClinicalEvent event) {
         String kind = AdvancedMdMapping.kind(event);
-        WritePlan plan = ProfilePlanner.plan(PROFILE, event, ProfilePlanner.tree(event), kind);
+        WritePlan plan = ProfilePlanner.plan(PROFILE, event, kind);
         if (!plan.isRefused() && !settings.providers().containsKey(event.author().npi())) {
             return WritePlan.refused("the author's NPI has no AdvancedMD provider id in this connection"
                     + " (settings provider.<npi>)");

@@ -85,7 +85,7 @@ public final class AthenaAdapter implements EhrAdapter {
 
     @Override
     public WritePlan plan(ClinicalEvent event) {
-        WritePlan plan = ProfilePlanner.plan(PROFILE, event, ProfilePlanner.tree(event), AthenaMapping.kind(event));
+        WritePlan plan = ProfilePlanner.plan(PROFILE, event, AthenaMapping.kind(event));
         if (plan.isRefused()) {
             return plan;
         }

@@ -102,7 +102,7 @@ public final class EcwAdapter implements EhrAdapter {
 
     @Override
     public WritePlan plan(ClinicalEvent event) {
-        return ProfilePlanner.plan(PROFILE, event, ProfilePlanner.tree(event), FhirR4Mapping.resourceType(event));
+        return ProfilePlanner.plan(PROFILE, event, FhirR4Mapping.resourceType(event));
     }
 
     @Override

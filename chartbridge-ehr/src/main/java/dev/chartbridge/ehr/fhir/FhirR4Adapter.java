@@ -50,7 +50,7 @@ public final class FhirR4Adapter implements EhrAdapter {
 
     @Override
     public WritePlan plan(ClinicalEvent event) {
-        return ProfilePlanner.plan(PROFILE, event, ProfilePlanner.tree(event), FhirR4Mapping.resourceType(event));
+        return ProfilePlanner.plan(PROFILE, event, FhirR4Mapping.resourceType(event));
     }
 
     @Override

@@ -17,11 +17,8 @@ public final class ProfilePlanner {
     private ProfilePlanner() {
     }
 
-    /**
-     * @param eventJson the event as its canonical JSON tree, for constraint checks by JSON Pointer
-     * @param kind      what one part becomes (a FHIR resource type or the vendor's record kind)
-     */
-    public static WritePlan plan(VendorProfile profile, ClinicalEvent event, JsonNode eventJson, String kind) {
+    /** @param kind what one part becomes (a FHIR resource type or the vendor's record kind) */
+    public static WritePlan plan(VendorProfile profile, ClinicalEvent event, String kind) {
         VendorProfile.EventSupport support = profile.support(event.type().wireName());
         if (!support.supported()) {
             return WritePlan.refused(support.unsupported());
@@ -29,6 +26,8 @@ public final class ProfilePlanner {
         if (support.needsEncounter() && event.encounterIdentifier() == null) {
             return WritePlan.refused("an encounter is required (/encounter)");
         }
+        // The event as a JSON tree only when a constraint needs it: planning runs on every intake.
+        JsonNode eventJson = support.constraintsOrEmpty().isEmpty() ? null : tree(event);
         for (VendorProfile.Constraint c : support.constraintsOrEmpty()) {
             JsonNode value = eventJson.at(c.field());
             if (!value.isMissingNode() && !c.allowed().contains(value.asText())) {
@@ -39,8 +38,8 @@ public final class ProfilePlanner {
         return WritePlan.of(Collections.nCopies(parts, kind));
     }
 
-    /** The JSON tree of an event, for callers that hold only the typed event. */
-    public static JsonNode tree(ClinicalEvent event) {
+    /** The typed event as a JSON tree (payload fields keep their wire names), for constraint checks by pointer. */
+    static JsonNode tree(ClinicalEvent event) {
         return Json.MAPPER.valueToTree(event);
     }
 }

@@ -61,7 +61,7 @@ public final class VeradigmAdapter implements EhrAdapter {
 
     @Override
     public WritePlan plan(ClinicalEvent event) {
-        WritePlan plan = ProfilePlanner.plan(PROFILE, event, ProfilePlanner.tree(event), VeradigmMapping.kind(event));
+        WritePlan plan = ProfilePlanner.plan(PROFILE, event, VeradigmMapping.kind(event));
         if (!plan.isRefused() && settings.writeAsAuthor() && !settings.users().containsKey(event.author().npi())) {
             return WritePlan.refused("the author's NPI has no Unity user in this connection (settings provider.<npi>),"
                     + " and writeAsAuthor is on");
