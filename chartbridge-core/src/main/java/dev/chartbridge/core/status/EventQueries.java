@@ -26,7 +26,12 @@ public final class EventQueries {
 
     /** The event if it exists and belongs to the tenant (another tenant's event is indistinguishable from none). */
     public Optional<EventView> find(String tenantId, UUID eventId) {
-        return jdbc.read(c -> {
+        // One snapshot for the event, its operations, attempts and timeline: read separately, a write committing in
+        // between could show a state without the attempt that led to it.
+        return jdbc.inTransaction(c -> {
+            try (var s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT event_type, accepted_at FROM clinical_event"
                     + " WHERE id = ? AND tenant_id = ?")) {
                 ps.setObject(1, eventId);

@@ -63,7 +63,8 @@ public final class FhirR4Adapter implements EhrAdapter {
         String body = FhirContexts.r4().newJsonParser().encodeResourceToString(resource);
         Exchange sent = new Exchange("POST " + resource.fhirType(), Json.sha256(body), 0);
         try {
-            MethodOutcome outcome = server.client().create().resource(resource)
+            // Send the very text that was digested: the resource is encoded once, not again by the client.
+            MethodOutcome outcome = server.client().create().resource(body)
                     .conditional().where(new TokenClientParam("identifier")
                             .exactly().systemAndCode(WriteContext.IDENTIFIER_SYSTEM, write.operationKey()))
                     .prefer(PreferReturnEnum.REPRESENTATION)
