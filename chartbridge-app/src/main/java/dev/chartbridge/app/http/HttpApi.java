@@ -145,7 +145,18 @@ public final class HttpApi {
                     .naming("", "must be at most " + maxBodyBytes + " bytes"));
             return;
         }
-        IntakeResult result = intake.submit(caller.get().tenantId(), caller.get().actor(), key, body);
+        String context = ctx.header("X-Patient-Context");
+        Identifier boundPatient = null;
+        if (context != null) {
+            int bar = context.lastIndexOf('|');
+            if (bar <= 0 || bar == context.length() - 1 || context.length() > 1300) {
+                problem(ctx, Problem.invalid(400, "invalid-header", "Invalid header", List.of(
+                        new FieldError("header:X-Patient-Context", "must be system|value of a patient identifier"))));
+                return;
+            }
+            boundPatient = new Identifier(context.substring(0, bar), context.substring(bar + 1));
+        }
+        IntakeResult result = intake.submit(caller.get().tenantId(), caller.get().actor(), key, body, boundPatient);
         if (result instanceof IntakeResult.Accepted a) {
             ctx.header("Location", "/v1/events/" + a.eventId());
             json(ctx, a.replay() ? 200 : 202, Map.of("id", a.eventId(), "replay", a.replay(),

@@ -11,6 +11,7 @@ import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.EventType;
+import dev.chartbridge.core.event.Identifier;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import io.micrometer.core.instrument.Counter;
@@ -53,7 +54,16 @@ public final class Intake {
      *                       identical resubmission is recognised as the same event
      */
     public IntakeResult submit(String tenantId, String actor, String idempotencyKey, byte[] body) {
-        IntakeResult result = decide(tenantId, actor, idempotencyKey, body);
+        return submit(tenantId, actor, idempotencyKey, body, null);
+    }
+
+    /**
+     * @param boundPatient the patient the caller acts for, when its user's session is bound to one (SMART launch
+     *                     context): an event for any other patient is refused and audited; null when unbound
+     */
+    public IntakeResult submit(String tenantId, String actor, String idempotencyKey, byte[] body,
+                               Identifier boundPatient) {
+        IntakeResult result = decide(tenantId, actor, idempotencyKey, body, boundPatient);
         String outcome = outcomeName(result);
         Counter.builder("chartbridge.events").description("Submitted events by intake outcome")
                 .tag("outcome", outcome).register(registry).increment();
@@ -79,7 +89,8 @@ public final class Intake {
         return result instanceof IntakeResult.DuplicateContent ? "duplicate-content" : "wrong-tenant";
     }
 
-    private IntakeResult decide(String tenantId, String actor, String idempotencyKey, byte[] body) {
+    private IntakeResult decide(String tenantId, String actor, String idempotencyKey, byte[] body,
+                                Identifier boundPatient) {
         List<FieldError> errors = new ArrayList<>();
         JsonNode tree = Json.parse(body, errors);
         if (tree == null) {
@@ -92,6 +103,10 @@ public final class Intake {
         ClinicalEvent event = parsed.event();
         if (event.tenant() != null && !event.tenant().equals(tenantId)) {
             return new IntakeResult.WrongTenant(event.tenant());
+        }
+        if (boundPatient != null && !event.patientIdentifiers().contains(boundPatient)) {
+            return refuse(tenantId, actor, event, new FieldError("/patient/identifiers",
+                    "does not name the patient this caller is bound to (X-Patient-Context)"));
         }
         if (event.type() == EventType.MEDICATION_CHANGE && !event.author().role().mayOrderMedication()) {
             return refuse(tenantId, actor, event, new FieldError("/author/role", "a "
