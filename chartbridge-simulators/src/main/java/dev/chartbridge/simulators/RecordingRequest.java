@@ -18,10 +18,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A request whose body was read once into memory, so it can be both journalled and handled. Form parameters
- * of a form-urlencoded body are parsed from the buffered bytes (the container can no longer read them).
+ * A request whose body was read once into memory, so it can be journalled, inspected by a simulator's own
+ * checks, and still handled. Form parameters of a form-urlencoded body are parsed from the buffered bytes (the
+ * container can no longer read them).
  */
-final class RecordingRequest extends HttpServletRequestWrapper {
+public final class RecordingRequest extends HttpServletRequestWrapper {
   private static final List<String> HEADERS = List.of("content-type", "accept", "prefer", "if-match",
       "if-none-exist", "if-none-match", "authorization", "cookie");
 
@@ -31,6 +32,16 @@ final class RecordingRequest extends HttpServletRequestWrapper {
   RecordingRequest(HttpServletRequest request) throws IOException {
     super(request);
     this.body = request.getInputStream().readAllBytes();
+  }
+
+  /** The request itself when the fault filter already buffered it, else a buffered copy. */
+  public static RecordingRequest buffered(HttpServletRequest request) throws IOException {
+    return request instanceof RecordingRequest r ? r : new RecordingRequest(request);
+  }
+
+  /** The body as UTF-8 text. */
+  public String bodyText() {
+    return new String(body, StandardCharsets.UTF_8);
   }
 
   RecordedRequest recorded() {

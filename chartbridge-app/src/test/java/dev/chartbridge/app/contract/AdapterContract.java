@@ -7,6 +7,7 @@ import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.testing.Examples;
 import dev.chartbridge.core.testing.PostgresExtension;
+import dev.chartbridge.simulators.Faults;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,6 +151,37 @@ public abstract class AdapterContract {
             assertThat(detail).as(type).contains(connection().vendor()).contains(type);
             assertThat(refused.body().at("/errors/0/pointer").asText()).isEqualTo("/targets/0");
         }
+    }
+
+    /**
+     * A note whose answer is lost after the EHR stored it is reconciled by content and lands exactly once: the
+     * operation shows unknown, found, verified, with one send. For vendors without identifiers on the record.
+     */
+    protected void aLostNoteIsReconciledAndLandsOnce(Faults faults, String keyPrefix) throws Exception {
+        ObjectNode warmUp = event("note");
+        warmUp.with("payload").put("text", "Warm-up: session, patient and visit are known before the fault.");
+        String warm = api.submit(warmUp, keyPrefix + "-warm-up").body().get("id").asText();
+        api.await(warm, s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
+        int before = recordsInEhr("note");
+        ObjectNode lost = event("note");
+        lost.with("payload").put("text", "Plan: recheck blood pressure in two weeks (answer lost on the way back).");
+        faults.commitThenTimeout(1.0, 1_000);
+
+        ApiClient.Answer accepted = api.submit(lost, keyPrefix + "-lost-answer");
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (recordsInEhr("note") == before && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        faults.clear();
+
+        JsonNode status = api.await(accepted.body().get("id").asText(),
+                s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
+        assertThat(status.get("status").asText()).as("%s", status).isEqualTo("delivered");
+        JsonNode op = status.get("operations").get(0);
+        assertThat(op.get("state").asText()).isEqualTo("VERIFIED");
+        assertThat(op.get("sends").asInt()).as("never resent").isEqualTo(1);
+        assertThat(op.get("attempts").findValuesAsText("outcome")).contains("unknown", "found", "verified");
+        assertThat(recordsInEhr("note") - before).isEqualTo(1);
     }
 
     protected static void writeFile(Path file, String content) throws IOException {

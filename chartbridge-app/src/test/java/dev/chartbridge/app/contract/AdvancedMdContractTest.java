@@ -76,29 +76,6 @@ class AdvancedMdContractTest extends AdapterContract {
 
     @Test
     void a_note_whose_answer_is_lost_is_reconciled_by_content_and_lands_once() throws Exception {
-        ObjectNode warmUp = event("note");
-        warmUp.with("payload").put("text", "Warm-up: session, patient and visit are known before the fault.");
-        String warm = api.submit(warmUp, "amd-warm-up").body().get("id").asText();
-        api.await(warm, s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
-        int before = recordsInEhr("note");
-        ObjectNode lost = event("note");
-        lost.with("payload").put("text", "Plan: recheck blood pressure in two weeks (answer lost on the way back).");
-        sim.faults().commitThenTimeout(1.0, 1_000);
-
-        ApiClient.Answer accepted = api.submit(lost, "amd-lost-answer");
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (recordsInEhr("note") == before && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
-        sim.faults().clear();
-
-        JsonNode status = api.await(accepted.body().get("id").asText(),
-                s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
-        assertThat(status.get("status").asText()).as("%s", status).isEqualTo("delivered");
-        JsonNode op = status.get("operations").get(0);
-        assertThat(op.get("state").asText()).isEqualTo("VERIFIED");
-        assertThat(op.get("sends").asInt()).as("never resent").isEqualTo(1);
-        assertThat(op.get("attempts").findValuesAsText("outcome")).contains("unknown", "found", "verified");
-        assertThat(recordsInEhr("note") - before).isEqualTo(1);
+        aLostNoteIsReconciledAndLandsOnce(sim.faults(), "amd");
     }
 }

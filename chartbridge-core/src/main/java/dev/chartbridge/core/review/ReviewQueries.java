@@ -33,7 +33,7 @@ public final class ReviewQueries {
     }
 
     public List<ReviewItem> list(String tenantId, ReviewFilter filter) {
-        return jdbc.read(c -> {
+        return jdbc.snapshot(c -> {
             List<ReviewItem> items = items(c, tenantId, filter);
             Map<UUID, List<EventView.AttemptView>> attempts = attempts(c, items);
             return items.stream().map(i -> new ReviewItem(i.id(), i.eventId(), i.target(), i.vendor(), i.part(),

@@ -26,12 +26,7 @@ public final class EventQueries {
 
     /** The event if it exists and belongs to the tenant (another tenant's event is indistinguishable from none). */
     public Optional<EventView> find(String tenantId, UUID eventId) {
-        // One snapshot for the event, its operations, attempts and timeline: read separately, a write committing in
-        // between could show a state without the attempt that led to it.
-        return jdbc.inTransaction(c -> {
-            try (var s = c.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            }
+        return jdbc.snapshot(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT event_type, accepted_at FROM clinical_event"
                     + " WHERE id = ? AND tenant_id = ?")) {
                 ps.setObject(1, eventId);

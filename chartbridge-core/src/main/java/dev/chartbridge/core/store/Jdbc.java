@@ -39,6 +39,20 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * Read-only work that sees one consistent snapshot across all its statements (REPEATABLE READ), for views
+     * assembled from several queries: read separately, a write committing in between could show a state
+     * without the attempt that led to it.
+     */
+    public <T> T snapshot(Work<T> work) {
+        return inTransaction(c -> {
+            try (var s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
+            return work.run(c);
+        });
+    }
+
     /** Read-only work in autocommit mode. */
     public <T> T read(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {

@@ -2,6 +2,7 @@ package dev.chartbridge.simulators.ecw;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import dev.chartbridge.simulators.RecordingRequest;
 import dev.chartbridge.simulators.auth.BearerCheck;
 import dev.chartbridge.simulators.auth.Interaction;
 import dev.chartbridge.simulators.auth.SmartAuth;
@@ -83,10 +84,10 @@ final class EcwApiServlet extends VendorApiServlet {
           "no default writeback user is configured for practice " + simulator.practiceCode()));
       return null;
     }
-    CachedBodyRequest cached = new CachedBodyRequest(request);
+    RecordingRequest cached = RecordingRequest.buffered(request);
     Optional<EcwRefusal> refusal;
     try {
-      refusal = checks.check((Resource) FhirContext.forR4Cached().newJsonParser().parseResource(cached.text()));
+      refusal = checks.check((Resource) FhirContext.forR4Cached().newJsonParser().parseResource(cached.bodyText()));
     } catch (DataFormatException | ClassCastException e) {
       return cached; // malformed: HAPI answers 400 with an OperationOutcome
     }
