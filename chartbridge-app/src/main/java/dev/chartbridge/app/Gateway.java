@@ -74,7 +74,7 @@ public final class Gateway implements AutoCloseable {
         Targets targets = new Targets(targets(config, vault, env));
         registerTenants(config, keys);
         Map<String, TenantPolicy> policies = config.tenants().stream().collect(Collectors.toMap(
-                GatewayConfig.TenantConfig::id, t -> new TenantPolicy(t.requireConsent())));
+                GatewayConfig.TenantConfig::id, t -> new TenantPolicy(t.requireConsent(), t.onConflict(), t.compensation())));
         Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry,
                 tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
         String node = config.node() != null ? config.node() : defaultNodeName();

@@ -61,6 +61,11 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         }
     }
 
+    /** A node with any configuration (e.g. one built with {@link #config} and changed). */
+    public static TestGateway start(GatewayConfig config) {
+        return new TestGateway(Gateway.start(config));
+    }
+
     /** A node whose tenant requires an active permitting consent of {@code scope} before writes. */
     public static TestGateway startRequiringConsent(String jdbcUrl, String ehrUrl, String node, String scope) {
         GatewayConfig c = config(jdbcUrl, ehrUrl, node, fastDelivery(), 8);

@@ -37,11 +37,22 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
      *
      * @param requireConsent a consent scope ({@code treatment}, {@code patient-privacy}, {@code research}) that must
      *                       be permitted for a patient before any other write; absent: no consent required
+     * @param onConflict     per event type, {@code merge} or {@code review}: what an update does when the record
+     *                       changed in the EHR (default: follow-up-task merges, others review; medication-change
+     *                       always reviews)
+     * @param compensation   per event type, {@code none} (default) or {@code entered-in-error}: what happens to the
+     *                       written siblings of a partially delivered fan-out
      */
     public record TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections,
-                               String requireConsent) {
+                               String requireConsent, Map<String, String> onConflict,
+                               Map<String, String> compensation) {
         public TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections) {
             this(id, name, apiKeys, connections, null);
+        }
+
+        public TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections,
+                            String requireConsent) {
+            this(id, name, apiKeys, connections, requireConsent, null, null);
         }
     }
 

@@ -166,6 +166,9 @@ public final class HttpApi {
         } else if (result instanceof IntakeResult.Unsupported u) {
             problem(ctx, Problem.invalid(422, "unsupported-by-target", "A target cannot take this event",
                     u.errors()));
+        } else if (result instanceof IntakeResult.InvalidAmendment a) {
+            problem(ctx, Problem.invalid(422, "invalid-amendment", "The amended event cannot be changed",
+                    a.errors()));
         } else if (result instanceof IntakeResult.Refused r) {
             problem(ctx, Problem.invalid(422, "gate-refused", "Refused by a safety gate", r.errors()));
         } else if (result instanceof IntakeResult.KeyReused k) {

@@ -24,4 +24,36 @@ public interface EhrAdapter {
 
     /** Reads back {@code write.remote()} and compares its critical fields with the event. */
     VerifyOutcome verify(WriteContext write);
+
+    /**
+     * Decides at intake whether this target can change the record an earlier event of the same type wrote, as
+     * {@code amendment} asks. Pure: no I/O. By default a vendor takes no updates.
+     */
+    default WritePlan planUpdate(ClinicalEvent amendment) {
+        return WritePlan.refused(vendor() + " takes no updates through ChartBridge");
+    }
+
+    /**
+     * Changes the record once: with the stored version where the vendor versions ({@code If-Match}), else by
+     * reading it, comparing it with what the gateway last wrote, and writing only when nothing else changed.
+     */
+    default UpdateOutcome update(UpdateContext update) {
+        return new UpdateOutcome.Sent(new SendOutcome.Rejected(VendorError.of(ErrorClass.UNSUPPORTED,
+                vendor() + " takes no updates"), Exchange.none()));
+    }
+
+    /**
+     * After an update whose outcome is unknown, reads the record: {@link FindOutcome.Found} (with its current
+     * version) when it already shows the intended change, {@link FindOutcome.Absent} when it does not.
+     */
+    default FindOutcome findUpdate(UpdateContext update) {
+        return new FindOutcome.Undetermined(VendorError.of(ErrorClass.UNSUPPORTED, vendor() + " takes no updates"),
+                Exchange.none());
+    }
+
+    /** Reads the updated record back and checks that the fields the update changed read as intended. */
+    default VerifyOutcome verifyUpdate(UpdateContext update) {
+        return new VerifyOutcome.Undetermined(VendorError.of(ErrorClass.UNSUPPORTED, vendor() + " takes no updates"),
+                Exchange.none());
+    }
 }

@@ -8,13 +8,14 @@ import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.adapter.UpdateContext;
+import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.event.ClinicalEvent;
-import dev.chartbridge.core.intake.EventParser;
-import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.intake.ParseResult;
+import dev.chartbridge.core.tenant.TenantPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -40,7 +41,6 @@ final class OperationRunner {
     private final Targets targets;
     private final DeliveryPolicy policy;
     private final DeliveryMetrics metrics;
-    private final EventParser parser;
     private final Clock clock;
 
     OperationRunner(OperationStore store, Targets targets, DeliveryPolicy policy, DeliveryMetrics metrics, Clock clock) {
@@ -48,8 +48,6 @@ final class OperationRunner {
         this.targets = targets;
         this.policy = policy;
         this.metrics = metrics;
-        // A stored event was valid when accepted; re-reading it must not fail on "occurredAt in the future".
-        this.parser = new EventParser(Clock.offset(clock, Duration.ofDays(36500)));
         this.clock = clock;
     }
 
@@ -69,23 +67,17 @@ final class OperationRunner {
 
     private void runLoaded(Claim claim, OperationRow op) {
         Target target = targets.find(op.tenantId(), op.target()).orElse(null);
-        ParseResult parsed = parser.parse(readTree(op.eventBody()));
-        if (target == null || !parsed.isValid()) {
+        ParseResult parsed = StoredEvents.parse(op.eventBody());
+        ParseResult base = op.changesRecord() ? StoredEvents.parse(op.baseBody()) : parsed;
+        if (target == null || !parsed.isValid() || !base.isValid()) {
             String why = target == null ? "target " + op.target() + " is no longer configured"
-                    : "stored event no longer parses: " + parsed.errors().get(0).pointer();
+                    : "stored event no longer parses: "
+                    + (parsed.isValid() ? base : parsed).errors().get(0).pointer();
             record(claim, op, OperationState.NEEDS_REVIEW, Step.SEND, "unprocessable", null, null, why,
                     Exchange.none(), clock.instant(), null, false, 0, 0);
             return;
         }
-        new Run(claim, target.adapter(), parsed.event()).from(op);
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode readTree(String body) {
-        try {
-            return Json.MAPPER.readTree(body);
-        } catch (java.io.IOException e) {
-            return null;
-        }
+        new Run(claim, target.adapter(), parsed.event(), base.event()).from(op);
     }
 
     /** The steps of one claim: each returns the operation as it stands afterwards, or null when this claim ends. */
@@ -93,11 +85,13 @@ final class OperationRunner {
         private final Claim claim;
         private final EhrAdapter adapter;
         private final ClinicalEvent event;
+        private final ClinicalEvent base;
 
-        Run(Claim claim, EhrAdapter adapter, ClinicalEvent event) {
+        Run(Claim claim, EhrAdapter adapter, ClinicalEvent event, ClinicalEvent base) {
             this.claim = claim;
             this.adapter = adapter;
             this.event = event;
+            this.base = base;
         }
 
         void from(OperationRow op) {
@@ -118,6 +112,13 @@ final class OperationRunner {
                     op.resourceType(), op.remote());
         }
 
+        private UpdateContext change(OperationRow op) {
+            boolean compensate = RecordChanges.COMPENSATE.equals(op.kind());
+            return new UpdateContext(op.id(), op.recordKey(), op.tenantId(), op.target(), event, base, op.part(),
+                    op.resourceType(), op.remote(), compensate ? UpdateContext.Intent.ENTERED_IN_ERROR
+                    : UpdateContext.Intent.AMEND, TenantPolicy.MERGE.equals(op.onConflict()));
+        }
+
         /** A previous holder's lease ran out while a send was in flight: its outcome is unknown. */
         private OperationRow recover(OperationRow op) {
             return record(claim, op, OperationState.UNKNOWN, Step.RECOVER, "recovered", null, null,
@@ -135,8 +136,18 @@ final class OperationRunner {
                 return null;
             }
             Instant started = clock.instant();
-            SendOutcome outcome = call(() -> adapter.send(context(inFlight)),
-                    e -> new SendOutcome.Unknown("adapter failed: " + e.getClass().getSimpleName(), Exchange.none()));
+            java.util.function.Function<RuntimeException, SendOutcome> onBug =
+                    e -> new SendOutcome.Unknown("adapter failed: " + e.getClass().getSimpleName(), Exchange.none());
+            SendOutcome outcome;
+            if (op.changesRecord()) {
+                UpdateOutcome u = call(() -> adapter.update(change(inFlight)), e -> new UpdateOutcome.Sent(onBug.apply(e)));
+                if (u instanceof UpdateOutcome.Conflict c) {
+                    return conflict(inFlight, c, started);
+                }
+                outcome = ((UpdateOutcome.Sent) u).outcome();
+            } else {
+                outcome = call(() -> adapter.send(context(inFlight)), onBug);
+            }
             metrics.sent(op.tenantId() + "/" + op.target(), outcome.getClass().getSimpleName(), started, clock.instant());
             if (outcome instanceof SendOutcome.Created c) {
                 metrics.written(op.tenantId() + "/" + op.target(), op.createdAt(), clock.instant());
@@ -163,9 +174,19 @@ final class OperationRunner {
                     clock.instant().plus(policy.reconcileDelay()), false, 0, 0);
         }
 
+        /** An update met a record changed in the EHR: both sides are stored with the move to CONFLICT. */
+        private OperationRow conflict(OperationRow op, UpdateOutcome.Conflict c, Instant started) {
+            String detail = "the record changed in the EHR" + (c.remoteFields().isEmpty() ? ""
+                    : " (" + String.join(", ", c.remoteFields()) + ")") + " since the gateway wrote it; the update"
+                    + " changes " + String.join(", ", c.localFields());
+            return record(claim, op, OperationState.CONFLICT, Step.SEND, "conflict", null, c.error(), detail,
+                    c.exchange(), started, null, false, 0, 0, c);
+        }
+
         private OperationRow reconcile(OperationRow op) {
             Instant started = clock.instant();
-            FindOutcome outcome = call(() -> adapter.find(context(op)), e -> new FindOutcome.Undetermined(
+            FindOutcome outcome = call(() -> op.changesRecord() ? adapter.findUpdate(change(op))
+                    : adapter.find(context(op)), e -> new FindOutcome.Undetermined(
                     VendorError.of(ErrorClass.UNKNOWN, "adapter failed: " + e.getClass().getSimpleName()),
                     Exchange.none()));
             if (outcome instanceof FindOutcome.Found f) {
@@ -190,7 +211,8 @@ final class OperationRunner {
 
         private OperationRow verify(OperationRow op) {
             Instant started = clock.instant();
-            VerifyOutcome outcome = call(() -> adapter.verify(context(op)), e -> new VerifyOutcome.Undetermined(
+            VerifyOutcome outcome = call(() -> op.changesRecord() ? adapter.verifyUpdate(change(op))
+                    : adapter.verify(context(op)), e -> new VerifyOutcome.Undetermined(
                     VendorError.of(ErrorClass.UNKNOWN, "adapter failed: " + e.getClass().getSimpleName()),
                     Exchange.none()));
             if (outcome instanceof VerifyOutcome.Verified v) {
@@ -239,11 +261,19 @@ final class OperationRunner {
     private OperationRow record(Claim claim, OperationRow op, OperationState to, Step step, String outcome,
                                 RemoteRef remote, VendorError error, String detail, Exchange exchange,
                                 Instant started, Instant nextDue, boolean keepLease, int addSends, int addChecks) {
+        return record(claim, op, to, step, outcome, remote, error, detail, exchange, started, nextDue, keepLease,
+                addSends, addChecks, null);
+    }
+
+    private OperationRow record(Claim claim, OperationRow op, OperationState to, Step step, String outcome,
+                                RemoteRef remote, VendorError error, String detail, Exchange exchange,
+                                Instant started, Instant nextDue, boolean keepLease, int addSends, int addChecks,
+                                UpdateOutcome.Conflict conflict) {
         long millis = Duration.between(started, clock.instant()).toMillis();
         String traceId = traceId();
         MDC.put("traceId", traceId);
         Transition t = new Transition(to, remote, error, detail, step, outcome, exchange, started, millis, traceId,
-                nextDue, keepLease, addSends, addChecks);
+                nextDue, keepLease, addSends, addChecks, conflict);
         if (!store.record(claim, op, t, policy.lease())) {
             LOG.warn("operation {} lease lost during {}; another node owns it now", op.id(), step);
             return null;
@@ -257,9 +287,7 @@ final class OperationRunner {
                 LOG.debug("operation {} {} -> {}", op.id(), step, to);
             }
         }
-        return new OperationRow(op.id(), op.eventId(), op.tenantId(), op.target(), op.part(), op.resourceType(),
-                op.operationKey(), to, op.sends() + addSends, op.checks() + addChecks,
-                remote != null ? remote : op.remote(), op.createdAt(), op.eventBody());
+        return op.moved(to, addSends, addChecks, remote);
     }
 
     private static String describe(VendorError e) {

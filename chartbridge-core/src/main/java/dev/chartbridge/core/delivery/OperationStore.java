@@ -22,10 +22,12 @@ import java.util.UUID;
 final class OperationStore {
     private final Jdbc jdbc;
     private final String node;
+    private final Compensations compensations;
 
-    OperationStore(Jdbc jdbc, String node) {
+    OperationStore(Jdbc jdbc, String node, dev.chartbridge.core.adapter.Targets targets) {
         this.jdbc = jdbc;
         this.node = node;
+        this.compensations = new Compensations(targets, node);
     }
 
     /** Claims up to {@code limit} due operations of one queue; skips rows other nodes are claiming right now. */
@@ -55,8 +57,10 @@ final class OperationStore {
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.event_id, o.tenant_id, o.target, o.part,"
                     + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
-                    + " o.created_at, e.body::text FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
-                    + " WHERE o.id = ?")) {
+                    + " o.created_at, e.body::text, o.kind, o.record_key, ae.body::text, o.on_conflict"
+                    + " FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
+                    + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
+                    + " LEFT JOIN clinical_event ae ON ae.id = a.event_id WHERE o.id = ?")) {
                 ps.setObject(1, operationId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -67,7 +71,8 @@ final class OperationStore {
                             rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7),
                             OperationState.valueOf(rs.getString(8)), rs.getInt(9), rs.getInt(10),
                             remoteId == null ? null : new RemoteRef(rs.getString(6), remoteId, rs.getString(12)),
-                            rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14));
+                            rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14), rs.getString(15),
+                            rs.getString(16), rs.getString(17), rs.getString(18));
                 }
             }
         });
@@ -87,6 +92,12 @@ final class OperationStore {
                 insertAttempt(c, op, t);
             }
             updateQueue(c, claim, t, lease);
+            if (t.conflict() != null) {
+                ConflictRecords.insert(c, op.id(), op.remote(), t.conflict());
+            }
+            if (t.to().isTerminal() && !op.changesRecord()) {
+                compensations.planIfPartial(c, op.eventId());
+            }
             if (t.outcome() != null) {
                 AuditLog.append(c, op.tenantId(), "node:" + node, "operation." + t.outcome(), op.eventId(), op.id(),
                         auditDetail(op, t));

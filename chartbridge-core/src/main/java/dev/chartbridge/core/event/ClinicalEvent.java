@@ -2,6 +2,7 @@ package dev.chartbridge.core.event;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The canonical, vendor-neutral clinical event (schema version 1): what an app asks ChartBridge to write into
@@ -10,11 +11,26 @@ import java.util.List;
  *
  * @param encounterIdentifier null when the event is not tied to an encounter
  * @param targets names of the tenant's EHR connections to write to
+ * @param amends  the id of an earlier event of the same type and patient whose records this event changes
+ *                (task status, note amendment, condition resolution, medication change); null for a new write
  */
 public record ClinicalEvent(String schemaVersion, EventType type, String tenant, List<Identifier> patientIdentifiers,
                             Identifier encounterIdentifier, Author author, Instant occurredAt, List<String> targets,
-                            Payload payload, Provenance provenance) {
+                            Payload payload, Provenance provenance, UUID amends) {
     public static final String SCHEMA_VERSION = "1";
+
+    /** Without {@code amends}: an event that writes new records. */
+    public ClinicalEvent(String schemaVersion, EventType type, String tenant, List<Identifier> patientIdentifiers,
+                         Identifier encounterIdentifier, Author author, Instant occurredAt, List<String> targets,
+                         Payload payload, Provenance provenance) {
+        this(schemaVersion, type, tenant, patientIdentifiers, encounterIdentifier, author, occurredAt, targets,
+                payload, provenance, null);
+    }
+
+    /** This event changes the records an earlier event wrote. */
+    public boolean isAmendment() {
+        return amends != null;
+    }
 
     /** The first patient identifier given: the default for finding the patient in an EHR. */
     public Identifier primaryPatientIdentifier() {

@@ -31,6 +31,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +44,8 @@ public final class EventParser {
     static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
     static final int MAX_NOTE_CHARS = 512 * 1024;
 
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern TRANSCRIPT_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern URI_LIKE = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:\\S{1,1000}");
@@ -66,7 +69,7 @@ public final class EventParser {
         List<FieldError> errors = new ArrayList<>();
         Field root = Field.root(body, errors);
         if (!root.object(true, List.of("schemaVersion", "type", "tenant", "patient", "encounter", "author",
-                "occurredAt", "targets", "payload", "provenance"))) {
+                "occurredAt", "targets", "payload", "provenance", "amends"))) {
             return ParseResult.invalid(errors);
         }
         String version = root.get("schemaVersion").oneOf(true, Set.of(ClinicalEvent.SCHEMA_VERSION));
@@ -79,11 +82,29 @@ public final class EventParser {
         List<String> targets = targets(root.get("targets"));
         Payload payload = type == null ? null : payload(type, root.get("payload"));
         Provenance provenance = provenance(root.get("provenance"));
+        UUID amends = amends(root.get("amends"), type);
         if (!errors.isEmpty()) {
             return ParseResult.invalid(errors);
         }
         return ParseResult.valid(new ClinicalEvent(version, type, tenant, patient, encounter, author, occurredAt,
-                targets, payload, provenance));
+                targets, payload, provenance, amends));
+    }
+
+    /** The event types whose records an amendment may change. */
+    public static final Set<EventType> AMENDABLE = Set.of(EventType.FOLLOW_UP_TASK, EventType.NOTE,
+            EventType.CONDITION, EventType.MEDICATION_CHANGE);
+
+    private static UUID amends(Field f, EventType type) {
+        String id = f.matching(false, UUID_TEXT, "an event id (UUID) returned by POST /v1/events");
+        if (id == null) {
+            return null;
+        }
+        if (type != null && !AMENDABLE.contains(type)) {
+            f.error("a " + type.wireName() + " event cannot amend an earlier one (amendable types: "
+                    + String.join(", ", AMENDABLE.stream().map(EventType::wireName).sorted().toList()) + ")");
+            return null;
+        }
+        return UUID.fromString(id);
     }
 
     /** Reads an approval of a held write: {@code approverNpi}, {@code role}, {@code statement}. */
@@ -324,14 +345,17 @@ public final class EventParser {
     }
 
     private static FollowUpTaskPayload followUpTask(Field f) {
-        if (!f.object(true, List.of("description", "dueDate", "priority", "ownerNpi"))) {
+        if (!f.object(true, List.of("description", "dueDate", "priority", "ownerNpi", "status"))) {
             return null;
         }
         String description = f.get("description").text(true, 4000);
         LocalDate due = f.get("dueDate").date(false);
         String priority = f.get("priority").oneOf(true, Set.of("routine", "urgent", "asap", "stat"));
         String owner = npi(f.get("ownerNpi"), false);
-        return new FollowUpTaskPayload(description, due, priority, owner);
+        String status = f.get("status").oneOf(false, Set.of(FollowUpTaskPayload.REQUESTED, "in-progress",
+                "completed", "cancelled"));
+        return new FollowUpTaskPayload(description, due, priority, owner,
+                status == null ? FollowUpTaskPayload.REQUESTED : status);
     }
 
     private static ConsentPayload consent(Field f) {

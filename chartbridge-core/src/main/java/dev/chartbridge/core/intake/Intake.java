@@ -9,6 +9,7 @@ import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.consent.ConsentRegistry;
 import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.delivery.RecordChanges;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.event.Identifier;
@@ -24,6 +25,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -83,6 +85,9 @@ public final class Intake {
         if (result instanceof IntakeResult.Refused) {
             return "refused";
         }
+        if (result instanceof IntakeResult.InvalidAmendment) {
+            return "invalid-amendment";
+        }
         if (result instanceof IntakeResult.KeyReused) {
             return "key-reused";
         }
@@ -122,10 +127,11 @@ public final class Intake {
                 unknown.add(new FieldError("/targets/" + i, "is not an EHR connection of tenant " + tenantId));
                 continue;
             }
-            WritePlan writes = target.adapter().plan(event);
+            WritePlan writes = event.isAmendment() ? target.adapter().planUpdate(event) : target.adapter().plan(event);
             if (writes.isRefused()) {
-                refused.add(new FieldError("/targets/" + i, target.adapter().vendor() + " cannot take a "
-                        + event.type().wireName() + " event: " + writes.refusal()));
+                refused.add(new FieldError("/targets/" + i, target.adapter().vendor() + " cannot "
+                        + (event.isAmendment() ? "update" : "take") + " a " + event.type().wireName() + " event: "
+                        + writes.refusal()));
             } else {
                 plan.add(new PlannedTarget(target, writes));
             }
@@ -171,11 +177,20 @@ public final class Intake {
     private IntakeResult store(Connection c, String tenantId, String actor, String key, String bodyHash,
                                String canonical, JsonNode tree, ClinicalEvent event, List<PlannedTarget> plan)
             throws SQLException {
-        String consentScope = policies.apply(tenantId).requiredConsentScope();
+        TenantPolicy policy = policies.apply(tenantId);
+        String consentScope = policy.requiredConsentScope();
         if (consentScope != null && event.type() != EventType.CONSENT) {
             Optional<String> missing = ConsentRegistry.missingPermit(c, tenantId, event, consentScope);
             if (missing.isPresent()) {
                 return new IntakeResult.Refused(List.of(new FieldError("/patient", missing.get())));
+            }
+        }
+        Map<String, Amendments.Earlier> earlier = Map.of();
+        if (event.isAmendment()) {
+            List<FieldError> errors = new ArrayList<>();
+            earlier = Amendments.resolve(c, tenantId, event, errors);
+            if (!errors.isEmpty()) {
+                return new IntakeResult.InvalidAmendment(errors);
             }
         }
         UUID eventId = UUID.randomUUID();
@@ -197,13 +212,29 @@ public final class Intake {
         boolean held = event.type() == EventType.MEDICATION_CHANGE;
         OperationState initial = held ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
         List<IntakeResult.PlannedOperation> operations = new ArrayList<>();
+        String compensation = policy.compensationPolicy(event.type());
         for (PlannedTarget p : plan) {
+            if (event.isAmendment()) {
+                Amendments.Earlier e = earlier.get(p.target().name());
+                UUID opId = UUID.randomUUID();
+                if (!RecordChanges.insert(c, new RecordChanges.Change(opId, eventId, tenantId, p.target(),
+                        RecordChanges.UPDATE, OperationKey.of(contentBase, p.target().name(), 0), e.operationId(),
+                        e.recordKey(), e.resourceType(), e.remoteId(), e.remoteVersion(),
+                        policy.conflictPolicy(event.type())), initial)) {
+                    c.rollback();
+                    return new IntakeResult.InvalidAmendment(List.of(new FieldError("/amends",
+                            "its write to " + p.target().name() + " was amended by another event just now")));
+                }
+                operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), 0, e.resourceType(),
+                        initial.name()));
+                continue;
+            }
             List<String> types = p.writes().resourceTypes();
             for (int part = 0; part < types.size(); part++) {
                 UUID opId = UUID.randomUUID();
                 String opKey = OperationKey.of(contentBase, p.target().name(), part);
                 UUID clash = insertOperation(c, opId, eventId, tenantId, p.target(), part, types.get(part), opKey,
-                        initial);
+                        initial, compensation);
                 if (clash != null) {
                     c.rollback();
                     return new IntakeResult.DuplicateContent(clash);
@@ -221,10 +252,11 @@ public final class Intake {
 
     /** Inserts the operation and its queue row; returns the event id that already holds this content, if any. */
     private static UUID insertOperation(Connection c, UUID opId, UUID eventId, String tenantId, Target target,
-                                        int part, String resourceType, String opKey, OperationState initial)
-            throws SQLException {
+                                        int part, String resourceType, String opKey, OperationState initial,
+                                        String compensation) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
-                + " vendor, part, resource_type, operation_key, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " vendor, part, resource_type, operation_key, state, compensation)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
             ps.setObject(1, opId);
             ps.setObject(2, eventId);
@@ -235,6 +267,7 @@ public final class Intake {
             ps.setString(7, resourceType);
             ps.setString(8, opKey);
             ps.setString(9, initial.name());
+            ps.setString(10, compensation);
             if (ps.executeUpdate() == 0) {
                 try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
                         + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
@@ -291,6 +324,9 @@ public final class Intake {
         d.put("type", event.type().wireName());
         d.put("aiAssisted", event.provenance().aiAssisted());
         d.put("authorNpi", event.author().npi());
+        if (event.isAmendment()) {
+            d.put("amends", event.amends().toString());
+        }
         var ops = d.putArray("operations");
         for (IntakeResult.PlannedOperation op : operations) {
             ops.addObject().put("id", op.id().toString()).put("target", op.target()).put("part", op.part())

@@ -22,6 +22,13 @@ public sealed interface IntakeResult {
     record Refused(List<FieldError> errors) implements IntakeResult {
     }
 
+    /**
+     * An amendment names an earlier event it cannot change (unknown, other type or patient, not written on a
+     * target, already amended): each error names the field. Nothing was stored.
+     */
+    record InvalidAmendment(List<FieldError> errors) implements IntakeResult {
+    }
+
     /** The idempotency key was used before with a different body. */
     record KeyReused(UUID existingEventId) implements IntakeResult {
     }

@@ -15,9 +15,11 @@ final class OperationKey {
 
     static String contentBase(String tenantId, ClinicalEvent event, JsonNode tree) {
         Identifier encounter = event.encounterIdentifier();
-        return String.join("\n", tenantId, event.type().wireName(), event.primaryPatientIdentifier().token(),
+        String base = String.join("\n", tenantId, event.type().wireName(), event.primaryPatientIdentifier().token(),
                 encounter == null ? "-" : encounter.token(), event.occurredAt().toString(),
                 Json.canonical(tree.get("payload")));
+        // An amendment is its own write even when it restates the amended content (e.g. a reverted status).
+        return event.isAmendment() ? base + "\namends " + event.amends() : base;
     }
 
     static String of(String contentBase, String target, int part) {

@@ -36,9 +36,11 @@ public final class ReviewQueries {
         return jdbc.snapshot(c -> {
             List<ReviewItem> items = items(c, tenantId, filter);
             Map<UUID, List<EventView.AttemptView>> attempts = attempts(c, items);
+            Map<UUID, ReviewItem.Conflict> conflicts = conflicts(c, items);
             return items.stream().map(i -> new ReviewItem(i.id(), i.eventId(), i.target(), i.vendor(), i.part(),
                     i.resourceType(), i.state(), i.errorClass(), i.errorDetail(), i.remoteId(), i.remoteVersion(),
-                    i.sends(), i.inReviewSince(), i.candidates(), attempts.getOrDefault(i.id(), List.of()))).toList();
+                    i.sends(), i.inReviewSince(), i.candidates(), attempts.getOrDefault(i.id(), List.of()),
+                    conflicts.get(i.id()))).toList();
         });
     }
 
@@ -72,7 +74,7 @@ public final class ReviewQueries {
                     items.add(new ReviewItem(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                             rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7),
                             rs.getString(8), detail, rs.getString(10), rs.getString(11), rs.getInt(12),
-                            rs.getObject(13, OffsetDateTime.class).toInstant(), candidates(detail), List.of()));
+                            rs.getObject(13, OffsetDateTime.class).toInstant(), candidates(detail), List.of(), null));
                 }
             }
         }
@@ -86,6 +88,33 @@ public final class ReviewQueries {
         }
         Matcher m = CANDIDATES.matcher(detail);
         return m.find() ? Arrays.stream(m.group(1).split(",\\s*")).filter(s -> s.contains("/")).toList() : List.of();
+    }
+
+    /** The newest stored conflict of each listed operation in CONFLICT. */
+    private static Map<UUID, ReviewItem.Conflict> conflicts(Connection c, List<ReviewItem> items) throws SQLException {
+        Map<UUID, ReviewItem.Conflict> byOp = new HashMap<>();
+        Object[] ids = items.stream().filter(i -> OperationState.CONFLICT.name().equals(i.state()))
+                .map(ReviewItem::id).toArray();
+        if (ids.length == 0) {
+            return byOp;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT operation_id, detected_at, base_version,"
+                + " remote_version, local_fields, remote_fields, local_intent, remote_content FROM write_conflict"
+                + " WHERE operation_id = ANY (?) ORDER BY id")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byOp.put(rs.getObject(1, UUID.class), new ReviewItem.Conflict(
+                            rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3), rs.getString(4),
+                            fields(rs.getString(5)), fields(rs.getString(6)), rs.getString(7), rs.getString(8)));
+                }
+            }
+        }
+        return byOp;
+    }
+
+    private static List<String> fields(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
     }
 
     private static Map<UUID, List<EventView.AttemptView>> attempts(Connection c, List<ReviewItem> items)

@@ -4,6 +4,8 @@ import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.adapter.UpdateContext;
+import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.adapter.WritePlan;
@@ -91,6 +93,27 @@ public final class EpicAdapter implements EhrAdapter {
     @Override
     public FindOutcome find(WriteContext write) {
         return writer.find(write);
+    }
+
+    @Override
+    public WritePlan planUpdate(ClinicalEvent amendment) {
+        return ProfilePlanner.planUpdate(PROFILE, amendment, FhirR4Mapping.resourceType(amendment));
+    }
+
+    /** Epic declares no versioning: read, compare with what the gateway wrote, write only when unchanged. */
+    @Override
+    public UpdateOutcome update(UpdateContext update) {
+        return writer.update(update);
+    }
+
+    @Override
+    public FindOutcome findUpdate(UpdateContext update) {
+        return writer.findUpdate(update);
+    }
+
+    @Override
+    public VerifyOutcome verifyUpdate(UpdateContext update) {
+        return writer.verifyUpdate(update);
     }
 
     /** Reads the record back; a held condition or allergy reads 404 and is {@link VerifyOutcome.NotYetReadable}. */

@@ -6,6 +6,8 @@ import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.adapter.UpdateContext;
+import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
@@ -18,6 +20,7 @@ import org.hl7.fhir.r4.model.Resource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The send, find and verify steps of a FHIR R4 vendor reached with a SMART backend token and no conditional create
@@ -47,6 +50,8 @@ public final class BackendFhirWriter {
     private final Answers answers;
     private final ContextResolver context;
     private final WriteReconciler reconciler;
+    private final FhirRecordUpdater updater;
+
     public BackendFhirWriter(VendorProfile profile, FhirServer server, BearerAuthorization auth, Answers answers) {
         this.profile = profile;
         this.server = server;
@@ -54,6 +59,48 @@ public final class BackendFhirWriter {
         this.answers = answers;
         this.context = new ContextResolver(server, auth);
         this.reconciler = new WriteReconciler(server, auth);
+        this.updater = new FhirRecordUpdater(server, auth::call, profile.versionsRecords());
+    }
+
+    /** Changes a record written earlier ({@link FhirRecordUpdater}: If-Match, or read, compare, write). */
+    public UpdateOutcome update(UpdateContext update) {
+        Optional<AuthException> noToken = ensureToken();
+        if (noToken.isPresent()) {
+            return new UpdateOutcome.Sent(answers.tokenFailure(noToken.get()));
+        }
+        ContextResolver.Resolved ctx = context.resolve(update.event());
+        if (ctx.error() != null) {
+            return new UpdateOutcome.Sent(contextFailure(ctx.error(), ctx.exchange()));
+        }
+        try {
+            return updater.update(update, ctx.patientId(), ctx.encounterId());
+        } catch (RuntimeException e) {
+            Optional<AuthException> tokenFailure = BearerAuthorization.tokenFailure(e);
+            if (tokenFailure.isPresent()) {
+                return new UpdateOutcome.Sent(answers.tokenFailure(tokenFailure.get()));
+            }
+            throw e;
+        }
+    }
+
+    public FindOutcome findUpdate(UpdateContext update) {
+        return readingUpdate(update, FindOutcome.Undetermined::new, (p, e) -> updater.find(update, p, e));
+    }
+
+    public VerifyOutcome verifyUpdate(UpdateContext update) {
+        return readingUpdate(update, VerifyOutcome.Undetermined::new, (p, e) -> updater.verify(update, p, e));
+    }
+
+    /** A read of an updated record with a token and the resolved patient and encounter ids, or why not. */
+    private <T> T readingUpdate(UpdateContext update, BiFunction<VendorError, Exchange, T> failed,
+                                BiFunction<String, String, T> read) {
+        Optional<AuthException> noToken = ensureToken();
+        if (noToken.isPresent()) {
+            return failed.apply(answers.tokenFailure(noToken.get()).error(), Exchange.none());
+        }
+        ContextResolver.Resolved ctx = context.resolve(update.event());
+        return ctx.error() != null ? failed.apply(ctx.error(), ctx.exchange())
+                : read.apply(ctx.patientId(), ctx.encounterId());
     }
 
     public SendOutcome send(WriteContext write) {

@@ -10,6 +10,8 @@ import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.adapter.UpdateContext;
+import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
@@ -24,6 +26,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Writes to any standard FHIR R4 server. Each create carries the gateway's write identifier and is conditional on
@@ -37,10 +40,12 @@ public final class FhirR4Adapter implements EhrAdapter {
 
     private final FhirServer server;
     private final ContextResolver context;
+    private final FhirRecordUpdater updater;
 
     public FhirR4Adapter(FhirConnection connection) {
         this.server = new FhirServer(connection);
         this.context = new ContextResolver(server);
+        this.updater = new FhirRecordUpdater(server, Supplier::get, PROFILE.versionsRecords());
     }
 
     @Override
@@ -123,6 +128,36 @@ public final class FhirR4Adapter implements EhrAdapter {
             }
             return new VerifyOutcome.Undetermined(error, failed);
         }
+    }
+
+    @Override
+    public WritePlan planUpdate(ClinicalEvent amendment) {
+        return ProfilePlanner.planUpdate(PROFILE, amendment, FhirR4Mapping.resourceType(amendment));
+    }
+
+    /** {@code PUT} with {@code If-Match: W/"<stored version>"}; see {@link FhirRecordUpdater}. */
+    @Override
+    public UpdateOutcome update(UpdateContext update) {
+        return inContext(update, (error, ex) -> new UpdateOutcome.Sent(new SendOutcome.Rejected(error, ex)),
+                (p, e) -> updater.update(update, p, e));
+    }
+
+    @Override
+    public FindOutcome findUpdate(UpdateContext update) {
+        return inContext(update, FindOutcome.Undetermined::new, (p, e) -> updater.find(update, p, e));
+    }
+
+    @Override
+    public VerifyOutcome verifyUpdate(UpdateContext update) {
+        return inContext(update, VerifyOutcome.Undetermined::new, (p, e) -> updater.verify(update, p, e));
+    }
+
+    /** Runs {@code step} with the resolved patient and encounter ids, or answers why they could not be resolved. */
+    private <T> T inContext(UpdateContext update, java.util.function.BiFunction<VendorError, Exchange, T> failed,
+                            java.util.function.BiFunction<String, String, T> step) {
+        ContextResolver.Resolved ctx = context.resolve(update.event());
+        return ctx.error() != null ? failed.apply(ctx.error(), ctx.exchange())
+                : step.apply(ctx.patientId(), ctx.encounterId());
     }
 
     private static RemoteRef ref(String type, MethodOutcome outcome) {

@@ -238,7 +238,7 @@ public final class FhirR4Mapping {
     private static Task task(ClinicalEvent e, FollowUpTaskPayload t, Reference patient, Reference encounter,
                              Reference author) {
         Task r = new Task();
-        r.setStatus(Task.TaskStatus.REQUESTED);
+        r.setStatus(Task.TaskStatus.fromCode(t.status()));
         r.setIntent(Task.TaskIntent.ORDER);
         r.setPriority(Task.TaskPriority.fromCode(t.priority()));
         r.setDescription(t.description());

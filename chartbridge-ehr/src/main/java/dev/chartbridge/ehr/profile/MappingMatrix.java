@@ -18,16 +18,27 @@ public final class MappingMatrix {
         md.append("# Mapping matrix\n\n")
                 .append("Generated from `chartbridge-ehr/src/main/resources/profiles/*.yaml` by `MappingMatrix`; do not edit\n")
                 .append("by hand (`MappingMatrixTest` fails when this file differs from what the profiles generate).\n")
-                .append("A refused cell is refused at intake with 422, naming the vendor, the event type and the reason.\n\n")
-                .append("| event type |");
-        profiles.forEach(p -> md.append(' ').append(p.name()).append(" |"));
-        md.append("\n|---|");
-        profiles.forEach(p -> md.append("---|"));
-        md.append('\n');
+                .append("A refused cell is refused at intake with 422, naming the vendor, the event type and the reason.\n\n");
+        header(md, profiles);
         for (EventType type : EventType.values()) {
             md.append("| `").append(type.wireName()).append("` |");
             for (VendorProfile p : profiles) {
                 md.append(' ').append(cell(p.support(type.wireName()))).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append("\n## Updates\n\n")
+                .append("How a record written earlier is changed: by an amendment (`amends`, for follow-up-task, note,\n")
+                .append("condition and medication-change events) or by marking it entered-in-error (fan-out compensation).\n")
+                .append("A refused cell is refused at intake with 422, naming the vendor, the event type and the reason.\n\n");
+        header(md, profiles);
+        for (EventType type : EventType.values()) {
+            md.append("| `").append(type.wireName()).append("` |");
+            for (VendorProfile p : profiles) {
+                String refusal = p.updateRefusal(type.wireName());
+                md.append(' ').append(refusal != null ? "refused: " + refusal : "`" + p.support(type.wireName())
+                        .update().call() + "` (" + (p.versionsRecords() ? "If-Match" : "read, compare, write") + ")")
+                        .append(" |");
             }
             md.append('\n');
         }
@@ -53,6 +64,14 @@ public final class MappingMatrix {
             }
         }
         return md.toString();
+    }
+
+    private static void header(StringBuilder md, List<VendorProfile> profiles) {
+        md.append("| event type |");
+        profiles.forEach(p -> md.append(' ').append(p.name()).append(" |"));
+        md.append("\n|---|");
+        profiles.forEach(p -> md.append("---|"));
+        md.append('\n');
     }
 
     private static String cell(VendorProfile.EventSupport s) {

@@ -38,6 +38,19 @@ public final class ProfilePlanner {
         return WritePlan.of(Collections.nCopies(parts, kind));
     }
 
+    /**
+     * Whether a target of this profile can change the record an earlier event of the type wrote: the profile must
+     * describe an update of the type, and the new content must pass the same checks as a create.
+     */
+    public static WritePlan planUpdate(VendorProfile profile, ClinicalEvent event, String kind) {
+        String refusal = profile.updateRefusal(event.type().wireName());
+        if (refusal != null) {
+            return WritePlan.refused(refusal);
+        }
+        WritePlan plan = plan(profile, event, kind);
+        return plan.isRefused() ? plan : WritePlan.of(java.util.List.of(kind));
+    }
+
     /** The typed event as a JSON tree (payload fields keep their wire names), for constraint checks by pointer. */
     static JsonNode tree(ClinicalEvent event) {
         return Json.MAPPER.valueToTree(event);

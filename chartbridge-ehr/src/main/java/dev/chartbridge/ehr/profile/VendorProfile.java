@@ -16,7 +16,12 @@ import java.util.Map;
  */
 public record VendorProfile(String vendor, String name, String source, Auth auth, RateLimit rateLimit,
                             String versioning, List<String> dedupe, Map<String, EventSupport> events,
-                            List<String> quirks) {
+                            List<String> quirks, String noUpdates) {
+
+    /** {@code versioning: etag}: updates carry {@code If-Match: W/"<version>"}; otherwise read, compare, write. */
+    public boolean versionsRecords() {
+        return "etag".equals(versioning);
+    }
 
     /** How the gateway authenticates to the vendor. */
     public record Auth(String method, Integer tokenLifetimeSeconds, Integer tokenRequestsPerMinute,
@@ -34,9 +39,12 @@ public record VendorProfile(String vendor, String name, String source, Auth auth
      * @param call       the vendor interaction, e.g. {@code Observation.create} or {@code POST /v1/.../problems}
      * @param resource   the FHIR resource type written, for FHIR APIs
      * @param readBack   {@code immediate} (default) or {@code holding-tank} (readable only after the EHR releases it)
+     * @param update     how a record of this type written earlier is changed (amendments, compensation); null when
+     *                   the profile describes none
      */
     public record EventSupport(String unsupported, String api, String call, String resource, Boolean requiresEncounter,
-                               Boolean requiresOpenEncounter, String readBack, List<Constraint> constraints) {
+                               Boolean requiresOpenEncounter, String readBack, List<Constraint> constraints,
+                               UpdateSupport update) {
         public boolean supported() {
             return unsupported == null;
         }
@@ -50,6 +58,13 @@ public record VendorProfile(String vendor, String name, String source, Auth auth
         }
     }
 
+    /** The vendor interaction that updates a record ({@code call}), or {@code unsupported} with the reason. */
+    public record UpdateSupport(String call, String unsupported) {
+        public boolean supported() {
+            return unsupported == null && call != null;
+        }
+    }
+
     /** A value the vendor restricts: the field (JSON Pointer into the canonical event) must be one of {@code allowed}. */
     public record Constraint(String field, List<String> allowed, String reason) {
     }
@@ -58,7 +73,22 @@ public record VendorProfile(String vendor, String name, String source, Auth auth
     public EventSupport support(String eventType) {
         EventSupport s = events.get(eventType);
         return s != null ? s : new EventSupport("not described in the " + vendor + " profile", null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
+    }
+
+    /** Null when records of {@code eventType} can be updated, else why not. */
+    public String updateRefusal(String eventType) {
+        EventSupport s = support(eventType);
+        if (!s.supported()) {
+            return s.unsupported();
+        }
+        if (noUpdates != null) {
+            return noUpdates;
+        }
+        if (s.update() == null) {
+            return "the " + vendor + " profile describes no update of " + eventType + " records";
+        }
+        return s.update().supported() ? null : s.update().unsupported();
     }
 
     @JsonProperty("dedupe")

@@ -44,6 +44,24 @@ class ProfileCapabilityTest {
     }
 
     @Test
+    void every_fhir_update_in_a_profile_is_declared_by_the_vendor() throws Exception {
+        for (String vendor : VENDORS) {
+            CapabilityStatement cs = statement(vendor);
+            VendorProfile profile = VendorProfiles.of(vendor);
+            profile.events().forEach((type, s) -> {
+                if (profile.updateRefusal(type) == null) {
+                    assertThat(s.update().call()).isEqualTo(s.resource() + ".update");
+                    assertThat(declares(cs, s.resource(), "update"))
+                            .as("%s %s: %s.update", vendor, type, s.resource()).isTrue();
+                }
+            });
+        }
+        assertThat(VendorProfiles.of("epic").updateRefusal("note")).isNull();
+        assertThat(VendorProfiles.of("epic").versionsRecords()).isFalse();
+        assertThat(VendorProfiles.of("fhir-r4").versionsRecords()).isTrue();
+    }
+
+    @Test
     void contracted_writes_are_the_ones_the_public_statement_does_not_declare() throws Exception {
         for (String vendor : VENDORS) {
             CapabilityStatement cs = statement(vendor);

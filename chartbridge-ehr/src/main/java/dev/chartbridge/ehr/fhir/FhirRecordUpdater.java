@@ -1,0 +1,198 @@
+package dev.chartbridge.ehr.fhir;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.core.adapter.ErrorClass;
+import dev.chartbridge.core.adapter.Exchange;
+import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.adapter.UpdateContext;
+import dev.chartbridge.core.adapter.UpdateOutcome;
+import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.core.adapter.VerifyOutcome;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.ehr.FhirContexts;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Changes a FHIR record the gateway wrote earlier, exactly once and never over someone else's edit unseen.
+ * Versioned servers get {@code PUT} with {@code If-Match: W/"<the version the gateway last saw>"}; a 409 or 412
+ * means the record moved on. Unversioned servers are read first and the record compared with what the gateway
+ * wrote (read, compare, write; the window between the read and the write is unguarded there). When the record
+ * changed, the update merges (the gateway's fields applied on top of the current record, sent with its version)
+ * if the policy allows and the two changes touch different fields, else it is a conflict with both sides.
+ * Thread-safe.
+ */
+final class FhirRecordUpdater {
+
+    /** How a call reaches the server (e.g. through a bearer token refreshed once on 401). */
+    interface Calls {
+        <T> T call(Supplier<T> call);
+    }
+
+    /** Marks a conflict found by reading the record (unversioned), not by a refused PUT. */
+    private static final Exchange READ = Exchange.none();
+
+    private final FhirServer server;
+    private final Calls calls;
+    private final boolean versioned;
+
+    FhirRecordUpdater(FhirServer server, Calls calls, boolean versioned) {
+        this.server = server;
+        this.calls = calls;
+        this.versioned = versioned;
+    }
+
+    /** The record as the gateway means it to read: rendered from the event, or the current one marked. */
+    private record Intent(ObjectNode mine, List<String> fields) {
+    }
+
+    UpdateOutcome update(UpdateContext u, String patientId, String encounterId) {
+        RemoteRef remote = u.remote();
+        ObjectNode base = render(u, u.base(), patientId, encounterId);
+        if (u.intent() == UpdateContext.Intent.ENTERED_IN_ERROR || !versioned || remote.version() == null) {
+            Current current = read(remote);
+            if (current.error() != null) {
+                return new UpdateOutcome.Sent(current.error());
+            }
+            Intent intent = intent(u, base, current.json(), patientId, encounterId);
+            List<String> theirs = RecordDiff.changed(base, current.json());
+            if (u.intent() == UpdateContext.Intent.ENTERED_IN_ERROR || theirs.isEmpty()) {
+                return new UpdateOutcome.Sent(put(remote, intent.mine(), versioned ? current.version() : null));
+            }
+            return changedRemotely(u, intent, current, theirs, READ);
+        }
+        Intent intent = intent(u, base, null, patientId, encounterId);
+        SendOutcome sent = put(remote, intent.mine(), remote.version());
+        if (!(sent instanceof SendOutcome.Conflict)) {
+            return new UpdateOutcome.Sent(sent);
+        }
+        Current current = read(remote);
+        if (current.error() != null) {
+            return new UpdateOutcome.Sent(current.error());
+        }
+        return changedRemotely(u, intent, current, RecordDiff.changed(base, current.json()), sent.exchange());
+    }
+
+    /** Someone changed the record since the gateway's write: merge when allowed and disjoint, else conflict. */
+    private UpdateOutcome changedRemotely(UpdateContext u, Intent intent, Current current, List<String> theirs,
+                                          Exchange found) {
+        boolean overlap = theirs.stream().anyMatch(intent.fields()::contains);
+        if (u.mayMerge() && !overlap && !theirs.isEmpty()) {
+            ObjectNode merged = RecordDiff.merge(current.json(), intent.mine(), intent.fields());
+            SendOutcome sent = put(u.remote(), merged, versioned ? current.version() : null);
+            if (!(sent instanceof SendOutcome.Conflict)) {
+                return new UpdateOutcome.Sent(sent);
+            }
+        }
+        String why = theirs.isEmpty() ? "the record's version moved on" : overlap
+                ? "the EHR changed the same fields" : u.mayMerge() ? "the record moved on again while merging"
+                : "this event type's changes are reviewed, never merged";
+        return new UpdateOutcome.Conflict(new VendorError(ErrorClass.CONFLICT, null, why), intent.fields(), theirs,
+                Json.canonical(intent.mine()), current.version(), Json.canonical(current.json()),
+                found == READ ? new Exchange("GET " + u.resourceType() + "/{id}", null, 200) : found);
+    }
+
+    /** After an unknown outcome: the update landed when the record shows every field it changes. */
+    FindOutcome find(UpdateContext u, String patientId, String encounterId) {
+        Current current = read(u.remote());
+        if (current.error() != null) {
+            return new FindOutcome.Undetermined(errorOf(current.error()), current.error().exchange());
+        }
+        Exchange ok = new Exchange("GET " + u.resourceType() + "/{id}", null, 200);
+        return landed(u, current, patientId, encounterId)
+                ? new FindOutcome.Found(new RemoteRef(u.resourceType(), u.remote().id(), current.version()), ok)
+                : new FindOutcome.Absent(ok);
+    }
+
+    VerifyOutcome verify(UpdateContext u, String patientId, String encounterId) {
+        Current current = read(u.remote());
+        if (current.error() != null) {
+            return new VerifyOutcome.Undetermined(errorOf(current.error()), current.error().exchange());
+        }
+        Exchange ok = new Exchange("GET " + u.resourceType() + "/{id}", null, 200);
+        if (landed(u, current, patientId, encounterId)) {
+            return new VerifyOutcome.Verified(ok);
+        }
+        ObjectNode base = render(u, u.base(), patientId, encounterId);
+        Intent intent = intent(u, base, current.json(), patientId, encounterId);
+        return new VerifyOutcome.Modified(intent.fields().stream()
+                .filter(f -> !RecordDiff.shows(intent.mine(), current.json(), List.of(f))).toList(), ok);
+    }
+
+    private boolean landed(UpdateContext u, Current current, String patientId, String encounterId) {
+        ObjectNode base = render(u, u.base(), patientId, encounterId);
+        Intent intent = intent(u, base, current.json(), patientId, encounterId);
+        return RecordDiff.shows(intent.mine(), current.json(), intent.fields());
+    }
+
+    private static Intent intent(UpdateContext u, ObjectNode base, ObjectNode current, String patientId,
+                                 String encounterId) {
+        if (u.intent() == UpdateContext.Intent.ENTERED_IN_ERROR) {
+            ObjectNode marked = current.deepCopy();
+            return new Intent(marked, List.of(RecordDiff.markEnteredInError(marked)));
+        }
+        ObjectNode mine = render(u, u.event(), patientId, encounterId);
+        return new Intent(mine, RecordDiff.changed(base, mine));
+    }
+
+    private static ObjectNode render(UpdateContext u, dev.chartbridge.core.event.ClinicalEvent event,
+                                     String patientId, String encounterId) {
+        var write = new dev.chartbridge.core.adapter.WriteContext(u.operationId(), u.recordKey(), u.tenantId(),
+                u.target(), event, u.part(), u.resourceType(), u.remote());
+        ObjectNode json = RecordDiff.json(FhirR4Mapping.render(write, patientId, encounterId));
+        json.put("id", u.remote().id());
+        return json;
+    }
+
+    private static VendorError errorOf(SendOutcome failedRead) {
+        return failedRead instanceof SendOutcome.Rejected r ? r.error() : ((SendOutcome.Retryable) failedRead).error();
+    }
+
+    private record Current(ObjectNode json, String version, SendOutcome error) {
+    }
+
+    private Current read(RemoteRef remote) {
+        try {
+            IBaseResource r = calls.call(() -> server.client().read().resource(remote.resourceType())
+                    .withId(remote.id()).execute());
+            String version = r.getIdElement().getVersionIdPart() != null ? r.getIdElement().getVersionIdPart()
+                    : r.getMeta().getVersionId();
+            return new Current(RecordDiff.json((Resource) r), version, null);
+        } catch (RuntimeException e) {
+            Exchange failed = new Exchange("GET " + remote.resourceType() + "/{id}", null, FhirOutcomes.status(e));
+            VendorError error = FhirOutcomes.error(e);
+            // Nothing was sent yet: a failed read is retried, never an unknown outcome.
+            return new Current(null, null, error.errorClass() == ErrorClass.NOT_FOUND
+                    || error.errorClass() == ErrorClass.FORBIDDEN ? new SendOutcome.Rejected(error, failed)
+                    : new SendOutcome.Retryable(null, error, failed));
+        }
+    }
+
+    private SendOutcome put(RemoteRef remote, ObjectNode record, String ifMatchVersion) {
+        String body = record.toString();
+        Exchange sent = new Exchange("PUT " + remote.resourceType() + "/{id}", Json.sha256(body), 0);
+        try {
+            MethodOutcome outcome = calls.call(() -> {
+                var update = server.client().update().resource(body)
+                        .withId(new IdType(remote.resourceType(), remote.id()));
+                if (ifMatchVersion != null) {
+                    update = update.withAdditionalHeader("If-Match", "W/\"" + ifMatchVersion + "\"");
+                }
+                return update.execute();
+            });
+            int status = outcome.getResponseStatusCode() > 0 ? outcome.getResponseStatusCode() : 200;
+            RemoteRef ref = FhirOutcomes.createdRef(remote.resourceType(), outcome);
+            return new SendOutcome.Created(ref == null ? remote : new RemoteRef(remote.resourceType(), remote.id(),
+                    ref.version()), new Exchange(sent.request(), sent.requestDigest(), status));
+        } catch (RuntimeException e) {
+            return FhirOutcomes.ofSend(e, sent);
+        }
+    }
+}
