@@ -49,15 +49,16 @@ public final class EventQueries {
         Map<UUID, List<EventView.AttemptView>> attempts = attempts(c, eventId);
         List<EventView.OperationView> ops = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, target, vendor, part, resource_type, state,"
-                + " remote_id, remote_version, sends, error_class, error_detail FROM write_operation"
-                + " WHERE event_id = ? ORDER BY target, part")) {
+                + " remote_id, remote_version, sends, error_class, error_detail, kind, amends_operation_id"
+                + " FROM write_operation WHERE event_id = ? ORDER BY target, part, kind <> 'create', created_at")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     ops.add(new EventView.OperationView(id, rs.getString(2), rs.getString(3), rs.getInt(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9),
-                            rs.getString(10), rs.getString(11), attempts.getOrDefault(id, List.of())));
+                            rs.getString(10), rs.getString(11), attempts.getOrDefault(id, List.of()),
+                            rs.getString(12), rs.getObject(13, UUID.class)));
                 }
             }
         }

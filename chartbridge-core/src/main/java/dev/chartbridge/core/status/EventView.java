@@ -8,10 +8,16 @@ import java.util.UUID;
 public record EventView(UUID id, String tenantId, String type, Instant acceptedAt, String status,
                         List<OperationView> operations, List<TimelineEntry> timeline) {
 
-    /** One write of the event to one target, with every attempt made. */
+    /**
+     * One write of the event to one target, with every attempt made.
+     *
+     * @param kind    {@code create}, {@code update} (an amendment of an earlier event's record) or
+     *                {@code compensate} (marking a sibling's record entered-in-error after a partial fan-out)
+     * @param amends  for an update or compensation, the operation whose record it changes; null for a create
+     */
     public record OperationView(UUID id, String target, String vendor, int part, String resourceType, String state,
                                 String remoteId, String remoteVersion, int sends, String errorClass,
-                                String errorDetail, List<AttemptView> attempts) {
+                                String errorDetail, List<AttemptView> attempts, String kind, UUID amends) {
     }
 
     /** One call to the EHR (send, reconcile search, or verification read). */
