@@ -60,4 +60,33 @@ class EventSchemaTest {
             assertThat(parser.parse(event).isValid()).as("parser, breakage %d", i).isFalse();
         }
     }
+
+    @Test
+    void schema_and_parser_agree_on_amendments() {
+        String id = "3f2c1a7b-0d3c-4e8a-91f0-b2d7c9e4a3b5";
+        ObjectNode task = Examples.load("follow-up-task");
+        task.put("amends", id);
+        ((ObjectNode) task.get("payload")).put("status", "completed");
+        assertThat(SCHEMA.validate(task)).isEmpty();
+        assertThat(parser.parse(task).isValid()).isTrue();
+        assertThat(parser.parse(task).event().amends()).hasToString(id);
+
+        List<Consumer<ObjectNode>> breakages = List.of(
+                e -> e.put("amends", "task-1"),
+                e -> e.put("amends", 42),
+                e -> ((ObjectNode) e.get("payload")).put("status", "done"));
+        for (int i = 0; i < breakages.size(); i++) {
+            ObjectNode event = Examples.load("follow-up-task");
+            breakages.get(i).accept(event);
+            assertThat(SCHEMA.validate(event)).as("schema, amendment breakage %d", i).isNotEmpty();
+            assertThat(parser.parse(event).isValid()).as("parser, amendment breakage %d", i).isFalse();
+        }
+        for (String type : List.of("vitals", "allergy", "consent")) {
+            ObjectNode event = Examples.load(type);
+            event.put("amends", id);
+            assertThat(SCHEMA.validate(event)).as("schema, %s amending", type).isNotEmpty();
+            assertThat(parser.parse(event).errors()).as("parser, %s amending", type)
+                    .extracting(FieldError::pointer).containsExactly("/amends");
+        }
+    }
 }
