@@ -144,8 +144,9 @@ class EpicAuthTest {
         EpicSimulator sim = EPIC.simulator();
         EpicAdapter adapter = new EpicAdapter(EpicTesting.connection(sim, EpicTesting.CLIENT, Set.of("vitals"),
                 Duration.ofSeconds(5)), gateway.env());
+        // Observation.u apart: Epic takes Observation updates (compensation marks a reading entered-in-error).
         assertThat(adapter.scopes()).containsExactly("system/Patient.s", "system/Encounter.s",
-                "system/Observation.crs");
+                "system/Observation.crs", "system/Observation.u");
         assertThat(adapter.send(Writes.write(MARIA.event("vitals"), 0, "vitals-only")))
                 .isInstanceOf(SendOutcome.Created.class);
         List<AccessToken> tokens = sim.auth().tokens();
