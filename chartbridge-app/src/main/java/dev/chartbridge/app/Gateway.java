@@ -3,6 +3,7 @@ package dev.chartbridge.app;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.app.config.Secrets;
 import dev.chartbridge.app.http.HttpApi;
+import dev.chartbridge.app.http.UserAssertions;
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
@@ -93,12 +94,27 @@ public final class Gateway implements AutoCloseable {
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
         this.api = new HttpApi(intake, new EventQueries(jdbc), keys, registry, jdbc, targets,
-                http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks());
+                http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
+                userAssertions(config));
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
         String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
         engine.start();
         LOG.info("gateway node {} listening on port {}", node, api.port());
+    }
+
+    /** Per tenant with an identity provider configured, the verifier of its users' assertions. */
+    private static Map<String, UserAssertions> userAssertions(GatewayConfig config) {
+        Map<String, UserAssertions> users = new java.util.HashMap<>();
+        for (GatewayConfig.TenantConfig t : config.tenants()) {
+            GatewayConfig.UserAssertionConfig u = t.users();
+            if (u != null) {
+                users.put(t.id(), new UserAssertions(u.issuer(), u.audience(),
+                        UserAssertions.readKeys(java.nio.file.Path.of(u.jwksFile())),
+                        u.required() == null || u.required(), Clock.systemUTC()));
+            }
+        }
+        return users;
     }
 
     /** Starts a node: database (migrated), tenants and keys, delivery workers, audit sealer and HTTP API. */

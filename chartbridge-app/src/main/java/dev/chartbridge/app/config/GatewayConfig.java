@@ -37,12 +37,27 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
      *
      * @param requireConsent a consent scope ({@code treatment}, {@code patient-privacy}, {@code research}) that must
      *                       be permitted for a patient before any other write; absent: no consent required
+     * @param users          how the users the tenant's app acts for are verified; absent: the app's word is taken
      */
     public record TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections,
-                               String requireConsent) {
+                               String requireConsent, UserAssertionConfig users) {
         public TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections) {
-            this(id, name, apiKeys, connections, null);
+            this(id, name, apiKeys, connections, null, null);
         }
+
+        public TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections,
+                            String requireConsent) {
+            this(id, name, apiKeys, connections, requireConsent, null);
+        }
+    }
+
+    /**
+     * The tenant's identity provider, whose signed JWTs ({@code X-User-Assertion}) name the user a request acts for.
+     *
+     * @param jwksFile its public keys (a JWKS file)
+     * @param required whether approvals, review actions and submissions must carry a verified user (default true)
+     */
+    public record UserAssertionConfig(String issuer, String audience, String jwksFile, Boolean required) {
     }
 
     /** An API key whose secret is read from an environment variable or a file. */

@@ -56,10 +56,13 @@ public final class HttpApi {
     private final long maxBodyBytes;
     private final String jwks;
     private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
+    private final Map<String, UserAssertions> users;
     private Javalin app;
 
+    /** @param users per tenant id, how the users its app acts for are verified; a tenant not named takes the app's word */
     public HttpApi(Intake intake, EventQueries events, ApiKeys keys, PrometheusMeterRegistry registry, Jdbc jdbc,
-                   Targets targets, long maxBodyBytes, String jwks) {
+                   Targets targets, long maxBodyBytes, String jwks, Map<String, UserAssertions> users) {
+        this.users = Map.copyOf(users);
         this.targets = targets;
         this.jwks = jwks;
         this.approvals = new Approvals(jdbc);
@@ -72,6 +75,18 @@ public final class HttpApi {
     }
 
     private record CachedCaller(ApiKeys.Caller caller, long until) {
+    }
+
+    /** Who a request acts for: the tenant's API key, and the user when a signed user assertion verified. */
+    record Acting(ApiKeys.Caller caller, UserAssertions.VerifiedUser user) {
+        String tenantId() {
+            return caller.tenantId();
+        }
+
+        /** The actor recorded in audit entries: the key, and the verified user if any. */
+        String actor() {
+            return user == null ? caller.actor() : caller.actor() + " " + user.actor();
+        }
     }
 
     public void start(String host, int port) {
@@ -122,7 +137,7 @@ public final class HttpApi {
     }
 
     private void submit(Context ctx) {
-        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        Optional<Acting> caller = acting(ctx);
         if (caller.isEmpty()) {
             return;
         }
@@ -155,6 +170,15 @@ public final class HttpApi {
                 return;
             }
             boundPatient = new Identifier(context.substring(0, bar), context.substring(bar + 1));
+        }
+        UserAssertions.VerifiedUser user = caller.get().user();
+        if (user != null && user.patient() != null) {
+            if (boundPatient != null && !boundPatient.equals(user.patient())) {
+                problem(ctx, Problem.invalid(400, "invalid-header", "Invalid header", List.of(new FieldError(
+                        "header:X-Patient-Context", "names another patient than the verified user's launch context"))));
+                return;
+            }
+            boundPatient = user.patient();
         }
         IntakeResult result = intake.submit(caller.get().tenantId(), caller.get().actor(), key, body, boundPatient);
         if (result instanceof IntakeResult.Accepted a) {
@@ -243,7 +267,7 @@ public final class HttpApi {
 
     /** A second clinician approves a held medication change; its writes enter the queue. */
     private void approve(Context ctx) {
-        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        Optional<Acting> caller = acting(ctx);
         if (caller.isEmpty()) {
             return;
         }
@@ -263,7 +287,9 @@ public final class HttpApi {
                     errors.isEmpty() ? List.of(new FieldError("", "send a JSON object")) : errors));
             return;
         }
-        Approvals.Result result = approvals.approve(caller.get().tenantId(), caller.get().actor(), id, approval);
+        UserAssertions.VerifiedUser user = caller.get().user();
+        Approvals.Result result = approvals.approve(caller.get().tenantId(), caller.get().actor(), id, approval,
+                user == null ? null : new Approvals.VerifiedApprover(user.npi(), user.role()));
         switch (result.outcome()) {
             case APPROVED -> json(ctx, 200, Map.of("id", id, "released", result.released()));
             case NOT_FOUND -> problem(ctx, Problem.of(404, "not-found", "Not found", "no event with that id"));
@@ -312,6 +338,41 @@ public final class HttpApi {
         } catch (RuntimeException e) {
             json(ctx, 503, Map.of("status", "database unavailable"));
         }
+    }
+
+    /**
+     * The API key's caller and, when the request carries {@code X-User-Assertion}, the verified user; writes the
+     * problem and returns empty when either fails, or when the tenant requires a verified user and none is sent.
+     */
+    Optional<Acting> acting(Context ctx) {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            return Optional.empty();
+        }
+        UserAssertions verifier = users.get(caller.get().tenantId());
+        String assertion = ctx.header(UserAssertions.HEADER);
+        String header = "header:" + UserAssertions.HEADER;
+        if (assertion == null) {
+            if (verifier != null && verifier.required()) {
+                problem(ctx, Problem.of(401, "user-unverified", "User not verified",
+                        "this tenant acts only for users its identity provider vouches for")
+                        .naming(header, "is required: a JWT from the tenant's identity provider naming the user"));
+                return Optional.empty();
+            }
+            return Optional.of(new Acting(caller.get(), null));
+        }
+        if (verifier == null) {
+            problem(ctx, Problem.invalid(400, "invalid-header", "Invalid header", List.of(new FieldError(header,
+                    "cannot be verified: no identity provider is configured for this tenant"))));
+            return Optional.empty();
+        }
+        UserAssertions.Verification verification = verifier.verify(assertion);
+        if (verification.user() == null) {
+            problem(ctx, Problem.of(401, "user-unverified", "User not verified", "the user assertion "
+                    + verification.refusal()).naming(header, verification.refusal()));
+            return Optional.empty();
+        }
+        return Optional.of(new Acting(caller.get(), verification.user()));
     }
 
     Optional<ApiKeys.Caller> authenticate(Context ctx) {

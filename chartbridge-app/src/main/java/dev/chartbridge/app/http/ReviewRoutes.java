@@ -54,7 +54,7 @@ final class ReviewRoutes {
     }
 
     void act(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        Optional<HttpApi.Acting> caller = api.acting(ctx);
         if (caller.isEmpty()) {
             return;
         }
@@ -72,6 +72,12 @@ final class ReviewRoutes {
             errors.add(new FieldError("", "the body is not valid JSON"));
         }
         ReviewRequest request = errors.isEmpty() ? ReviewRequest.parse(tree, errors) : null;
+        UserAssertions.VerifiedUser user = caller.get().user();
+        if (request != null && user != null && !request.actor().equals(user.subject())
+                && !request.actor().equals(user.npi())) {
+            errors.add(new FieldError("/actor", "is not the verified user (the subject or NPI of X-User-Assertion)"));
+            request = null;
+        }
         if (request == null) {
             HttpApi.problem(ctx, Problem.invalid(400, "invalid-review-action", "Invalid review action", errors));
             return;
