@@ -108,26 +108,26 @@ class UserAssertionTest {
 
     @Test
     void a_request_without_a_verified_user_is_refused_and_stores_nothing() throws Exception {
-        ApiClient.Answer missing = submit(Events.bloodPressure(1), "ua-missing", null);
+        ApiClient.Answer missing = submit(Events.bloodPressure(1), "ua-refused-missing", null);
         assertThat(missing.status()).isEqualTo(401);
         assertThat(missing.body().at("/errors/0/pointer").asText()).isEqualTo("header:X-User-Assertion");
 
         RSAKey impostor = new RSAKeyGenerator(2048).keyID("idp-1").generate();
-        ApiClient.Answer forged = submit(Events.bloodPressure(2), "ua-forged",
+        ApiClient.Answer forged = submit(Events.bloodPressure(2), "ua-refused-forged",
                 assertion(impostor, "ada.park", SeedData.NPI_ADA, "physician", null, Instant.now().plusSeconds(300)));
         assertThat(forged.status()).isEqualTo(401);
         assertThat(forged.body().at("/errors/0/detail").asText()).contains("signature");
 
-        ApiClient.Answer expired = submit(Events.bloodPressure(3), "ua-expired",
+        ApiClient.Answer expired = submit(Events.bloodPressure(3), "ua-refused-expired",
                 assertion(idpKey, "ada.park", SeedData.NPI_ADA, "physician", null, Instant.now().minusSeconds(120)));
         assertThat(expired.status()).isEqualTo(401);
         assertThat(expired.body().at("/errors/0/detail").asText()).contains("expired");
 
-        ApiClient.Answer tooLong = submit(Events.bloodPressure(4), "ua-too-long",
+        ApiClient.Answer tooLong = submit(Events.bloodPressure(4), "ua-refused-too-long",
                 assertion(idpKey, "ada.park", SeedData.NPI_ADA, "physician", null, Instant.now().plus(Duration.ofHours(3))));
         assertThat(tooLong.status()).isEqualTo(401);
 
-        assertThat(pg.count("SELECT count(*) FROM clinical_event WHERE idempotency_key LIKE 'ua-%'")).isZero();
+        assertThat(pg.count("SELECT count(*) FROM clinical_event WHERE idempotency_key LIKE 'ua-refused-%'")).isZero();
     }
 
     @Test
@@ -175,5 +175,26 @@ class UserAssertionTest {
                 boundToMario).header("X-Patient-Context", SeedData.MRN_SYSTEM + "|" + SeedData.MRN_MARIA).build());
         assertThat(contradicting.status()).isEqualTo(400);
         assertThat(contradicting.body().at("/errors/0/pointer").asText()).isEqualTo("header:X-Patient-Context");
+    }
+
+    @Test
+    void a_review_action_is_taken_by_the_verified_user_only() throws Exception {
+        ehr.simulator().faults().dropFields("Observation", "component");
+        ApiClient.Answer accepted = submit(Events.bloodPressure(7), "ua-review", ada());
+        JsonNode status = gateway.awaitSettled(accepted.body().get("id").asText());
+        ehr.simulator().faults().clear();
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("MODIFIED");
+        String operationId = status.at("/operations/0/id").asText();
+
+        byte[] asAda = TestGateway.bytes(Json.MAPPER.createObjectNode().put("action", "discard")
+                .put("actor", "ada.park").put("reason", "Re-entered by hand"));
+        ApiClient.Answer posing = gateway.send(post("/v1/review/" + operationId + "/actions", asAda, samuel()).build());
+        assertThat(posing.status()).isEqualTo(400);
+        assertThat(posing.body().at("/errors/0/pointer").asText()).isEqualTo("/actor");
+
+        ApiClient.Answer done = gateway.send(post("/v1/review/" + operationId + "/actions", asAda, ada()).build());
+        assertThat(done.status()).as("%s", done.body()).isEqualTo(200);
+        assertThat(pg.count("SELECT count(*) FROM audit_entry WHERE action = 'review.discard' AND operation_id = '"
+                + operationId + "' AND actor LIKE '%user:ada.park%'")).isEqualTo(1);
     }
 }
