@@ -23,10 +23,11 @@ import org.slf4j.MDC;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
+
+import static dev.chartbridge.core.delivery.AdapterCalls.call;
+import static dev.chartbridge.core.delivery.AdapterCalls.describe;
+import static dev.chartbridge.core.delivery.AdapterCalls.traceId;
 
 /**
  * Moves one claimed operation through as many steps as it can take now: send, reconcile an unknown outcome,
@@ -297,30 +298,5 @@ final class OperationRunner {
 
     private long millisSince(Instant started) {
         return Duration.between(started, clock.instant()).toMillis();
-    }
-
-    private static String describe(VendorError e) {
-        if (e == null) {
-            return null;
-        }
-        String code = e.vendorCode() == null ? "" : " [" + e.vendorCode() + "]";
-        return e.errorClass() + code + (e.message() == null ? "" : ": " + e.message());
-    }
-
-    private static <T> T call(Supplier<T> adapterCall, java.util.function.Function<RuntimeException, T> onBug) {
-        try {
-            return adapterCall.get();
-        } catch (RuntimeException e) {
-            // The exception's message may quote the request: log the type only, never the text (no PHI in logs).
-            LOG.error("adapter threw {} at {}; treating the outcome as unknown", e.getClass().getName(),
-                    e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
-            return onBug.apply(e);
-        }
-    }
-
-    private static String traceId() {
-        byte[] bytes = new byte[16];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }
