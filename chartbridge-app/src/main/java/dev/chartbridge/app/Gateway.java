@@ -1,6 +1,7 @@
 package dev.chartbridge.app;
 
 import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.app.config.SafetySettings;
 import dev.chartbridge.app.config.Secrets;
 import dev.chartbridge.app.http.HttpApi;
 import dev.chartbridge.app.http.UserAssertions;
@@ -12,6 +13,8 @@ import dev.chartbridge.core.delivery.DeliveryEngine;
 import dev.chartbridge.core.delivery.DeliveryPolicy;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.Intake;
+import dev.chartbridge.core.release.ReleaseControl;
+import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.secret.SecretVault;
 import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.store.Database;
@@ -75,7 +78,8 @@ public final class Gateway implements AutoCloseable {
         Targets targets = new Targets(targets(config, vault, env));
         registerTenants(config, keys);
         Map<String, TenantPolicy> policies = config.tenants().stream().collect(Collectors.toMap(
-                GatewayConfig.TenantConfig::id, t -> new TenantPolicy(t.requireConsent())));
+                GatewayConfig.TenantConfig::id, SafetySettings::policy));
+        seedReleaseControls(config, new ReleaseControls(jdbc));
         Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry,
                 tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
         String node = config.node() != null ? config.node() : defaultNodeName();
@@ -194,7 +198,17 @@ public final class Gateway implements AutoCloseable {
                             + "' has no secret (set " + (k.secretEnv() != null ? "environment variable "
                             + k.secretEnv() : "file " + k.secretFile()) + ")");
                 }
-                keys.register(t.id(), k.label(), secret);
+                keys.register(t.id(), k.label(), secret, Boolean.TRUE.equals(k.admin()));
+            }
+        }
+    }
+
+    /** Applies the configured release controls; a setting an administrator changed since is kept, and said so. */
+    private static void seedReleaseControls(GatewayConfig config, ReleaseControls controls) {
+        for (GatewayConfig.TenantConfig t : config.tenants()) {
+            for (ReleaseControl kept : controls.seed(t.id(), SafetySettings.releaseControls(t))) {
+                LOG.warn("tenant {}: release control {}/{} was changed through the API; its configured value is"
+                        + " not applied", t.id(), kept.target(), kept.eventType());
             }
         }
     }

@@ -19,6 +19,8 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
     public static final String TENANT = "acme";
     public static final String TARGET = "ehr";
     public static final String KEY = "cbk_test_key_acme_0123456789";
+    /** An administrator's key of the same tenant (release controls, the break-glass report). */
+    public static final String ADMIN_KEY = "cbk_test_admin_acme_0123456789";
 
     private final Gateway gateway;
 
@@ -47,6 +49,9 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
             Path keyFile = Files.createTempFile("chartbridge-key", ".txt");
             Files.writeString(keyFile, KEY);
             keyFile.toFile().deleteOnExit();
+            Path adminKeyFile = Files.createTempFile("chartbridge-admin-key", ".txt");
+            Files.writeString(adminKeyFile, ADMIN_KEY);
+            adminKeyFile.toFile().deleteOnExit();
             return new GatewayConfig(
                     new GatewayConfig.DatabaseConfig(jdbcUrl, "postgres", null, null, null, 16),
                     new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null), delivery, node,
@@ -54,7 +59,9 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
                     new GatewayConfig.SecurityConfig(null, keyFile.resolveSibling("master-"
                             + Integer.toHexString(jdbcUrl.hashCode()) + ".key").toString()),
                     List.of(new GatewayConfig.TenantConfig(TENANT, "Acme Clinics",
-                                    List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString())),
+                                    List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString()),
+                                            new GatewayConfig.ApiKeyConfig("admin", null, adminKeyFile.toString(),
+                                                    true)),
                                     List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, concurrency, 2_000L))),
                             new GatewayConfig.TenantConfig("other", "Other Health", List.of(), List.of())));
         } catch (IOException e) {
@@ -65,7 +72,7 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
     /** A node whose tenant requires an active permitting consent of {@code scope} before writes. */
     public static TestGateway startRequiringConsent(String jdbcUrl, String ehrUrl, String node, String scope) {
         return startWithTenant(jdbcUrl, ehrUrl, node, t -> new GatewayConfig.TenantConfig(t.id(), t.name(),
-                t.apiKeys(), t.connections(), scope, t.users()));
+                t.apiKeys(), t.connections(), scope, t.breakGlassRoles(), t.formularyFile(), t.users()));
     }
 
     /** A node whose first tenant ({@link #TENANT}) is changed by {@code tenant}; the other tenant stays as it is. */
@@ -75,6 +82,20 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         List<GatewayConfig.TenantConfig> tenants = List.of(tenant.apply(c.tenants().get(0)), c.tenants().get(1));
         return new TestGateway(Gateway.start(new GatewayConfig(c.database(), c.http(), c.delivery(), c.node(),
                 c.security(), tenants)));
+    }
+
+    /** A node whose test tenant is configured by {@code tenant} (e.g. safety settings, release controls). */
+    public static TestGateway startWith(String jdbcUrl, String ehrUrl, String node,
+                                        UnaryOperator<GatewayConfig.TenantConfig> tenant) {
+        GatewayConfig c = config(jdbcUrl, ehrUrl, node, fastDelivery(), 8);
+        List<GatewayConfig.TenantConfig> tenants = List.of(tenant.apply(c.tenants().get(0)), c.tenants().get(1));
+        return new TestGateway(Gateway.start(new GatewayConfig(c.database(), c.http(), c.delivery(), c.node(),
+                c.security(), tenants)));
+    }
+
+    /** A client of this node with the administrator's key. */
+    public ApiClient admin() {
+        return new ApiClient(gateway.port(), ADMIN_KEY);
     }
 
     public Gateway gateway() {

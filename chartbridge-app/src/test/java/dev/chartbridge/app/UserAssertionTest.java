@@ -56,7 +56,7 @@ class UserAssertionTest {
         GatewayConfig.UserAssertionConfig users =
                 new GatewayConfig.UserAssertionConfig(ISSUER, AUDIENCE, jwks.toString(), true);
         gateway = TestGateway.startWithTenant(pg.url(), ehr.simulator().baseUrl(), "users-node",
-                t -> new GatewayConfig.TenantConfig(t.id(), t.name(), t.apiKeys(), t.connections(), null, users));
+                t -> new GatewayConfig.TenantConfig(t.id(), t.name(), t.apiKeys(), t.connections(), null, null, null, users));
     }
 
     @AfterAll

@@ -48,6 +48,8 @@ public final class ConfigLoader {
                 throw new ChartBridgeException("configuration: tenant " + t.id()
                         + ": users needs issuer, audience and jwksFile");
             }
+            SafetySettings.policy(t);
+            SafetySettings.releaseControls(t);
             for (GatewayConfig.ConnectionConfig c : t.connections() == null
                     ? java.util.List.<GatewayConfig.ConnectionConfig>of() : t.connections()) {
                 if (c.name() == null || c.vendor() == null || c.baseUrl() == null) {

@@ -1,11 +1,13 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.app.audit.FhirAuditExport;
 import dev.chartbridge.core.approval.Approvals;
 import dev.chartbridge.core.audit.AuditQueries;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.core.gate.BreakGlass;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.FieldError;
@@ -37,7 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's HTTP API (see {@code chartbridge-app/src/main/resources/openapi.yaml}): intake, event status,
- * approvals, the review queue ({@link ReviewRoutes}), metrics, health, the OpenAPI document and the event JSON Schema. Every error is problem+json. Thread-safe.
+ * approvals, the review queue ({@link ReviewRoutes}), release controls ({@link ReleaseRoutes}), the break-glass
+ * report ({@link BreakGlassRoutes}), metrics, health, the OpenAPI document and the event JSON Schema. Every error is
+ * problem+json. Thread-safe.
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -103,6 +107,10 @@ public final class HttpApi {
             ReviewRoutes review = new ReviewRoutes(this, jdbc);
             cfg.routes.get("/v1/review", review::list);
             cfg.routes.post("/v1/review/{id}/actions", review::act);
+            ReleaseRoutes release = new ReleaseRoutes(this, jdbc, targets);
+            cfg.routes.get("/v1/release-controls", release::list);
+            cfg.routes.put("/v1/release-controls", release::put);
+            cfg.routes.get("/v1/break-glass", new BreakGlassRoutes(this, jdbc)::list);
             cfg.routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
@@ -180,7 +188,15 @@ public final class HttpApi {
             }
             boundPatient = user.patient();
         }
-        IntakeResult result = intake.submit(caller.get().tenantId(), caller.get().actor(), key, body, boundPatient);
+        List<FieldError> glassErrors = new java.util.ArrayList<>();
+        BreakGlass breakGlass = BreakGlass.parse(ctx.header(BreakGlass.GATES_HEADER),
+                ctx.header(BreakGlass.REASON_HEADER), glassErrors);
+        if (!glassErrors.isEmpty()) {
+            problem(ctx, Problem.invalid(400, "invalid-header", "Invalid header", glassErrors));
+            return;
+        }
+        IntakeResult result = intake.submit(caller.get().tenantId(), caller.get().actor(), key, body, boundPatient,
+                breakGlass);
         if (result instanceof IntakeResult.Accepted a) {
             ctx.header("Location", "/v1/events/" + a.eventId());
             json(ctx, a.replay() ? 200 : 202, Map.of("id", a.eventId(), "replay", a.replay(),
@@ -272,14 +288,8 @@ public final class HttpApi {
             return;
         }
         UUID id = eventId(ctx);
-        byte[] body = readBody(ctx);
         List<FieldError> errors = new java.util.ArrayList<>();
-        com.fasterxml.jackson.databind.JsonNode tree = null;
-        try {
-            tree = body == null ? null : Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            errors.add(new FieldError("", "the body is not valid JSON"));
-        }
+        JsonNode tree = readJson(ctx, errors);
         Approvals.Approval approval = tree == null ? null : Approvals.parse(tree, errors);
         if (approval == null || id == null) {
             problem(ctx, id == null ? Problem.of(404, "not-found", "Not found", "no event with that id")
@@ -400,6 +410,32 @@ public final class HttpApi {
         }
         callers.put(cacheKey, new CachedCaller(caller.get(), now + AUTH_CACHE_MS));
         return caller;
+    }
+
+    /** As {@link #authenticate}, and the key must be an administrator's (else 403). */
+    Optional<ApiKeys.Caller> authenticateAdmin(Context ctx) {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isPresent() && !caller.get().admin()) {
+            problem(ctx, Problem.of(403, "admin-required", "Administrator key required",
+                    "this needs an administrator's API key of the tenant")
+                    .naming("header:Authorization", "is not an administrator's key"));
+            return Optional.empty();
+        }
+        return caller;
+    }
+
+    /**
+     * The body as JSON; null when it is missing, too large or not JSON (then the problem is added to {@code errors}
+     * on pointer {@code ""}, except for a missing body, which the caller's parser reports).
+     */
+    JsonNode readJson(Context ctx, List<FieldError> errors) {
+        byte[] body = readBody(ctx);
+        try {
+            return body == null ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            errors.add(new FieldError("", "the body is not valid JSON"));
+            return null;
+        }
     }
 
     /** The body, or null when it is larger than the limit (checked before and while reading). */

@@ -19,6 +19,13 @@ public interface EhrAdapter {
     /** Sends the write once. Never retries a create by itself. */
     SendOutcome send(WriteContext write);
 
+    /**
+     * Prepares the write exactly as {@link #send} would (the same lookups, the same mapping) and returns the
+     * request instead of sending it: for writes in shadow mode. May read from the EHR (patient and encounter
+     * lookups, a token); never writes to it.
+     */
+    RenderOutcome render(WriteContext write);
+
     /** Looks for what an earlier send of this write left in the EHR, by the strongest means the vendor offers. */
     FindOutcome find(WriteContext write);
 

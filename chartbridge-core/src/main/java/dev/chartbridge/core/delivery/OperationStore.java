@@ -55,7 +55,7 @@ final class OperationStore {
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.event_id, o.tenant_id, o.target, o.part,"
                     + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
-                    + " o.created_at, e.body::text FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
+                    + " o.created_at, e.body::text, o.shadow FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
                     + " WHERE o.id = ?")) {
                 ps.setObject(1, operationId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -67,7 +67,8 @@ final class OperationStore {
                             rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7),
                             OperationState.valueOf(rs.getString(8)), rs.getInt(9), rs.getInt(10),
                             remoteId == null ? null : new RemoteRef(rs.getString(6), remoteId, rs.getString(12)),
-                            rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14));
+                            rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14),
+                            rs.getBoolean(15));
                 }
             }
         });
@@ -85,6 +86,9 @@ final class OperationStore {
             updateOperation(c, op, t);
             if (t.outcome() != null) {
                 insertAttempt(c, op, t);
+            }
+            if (t.rendered() != null) {
+                ShadowRequests.keep(c, op.id(), t.rendered());
             }
             updateQueue(c, claim, t, lease);
             if (t.outcome() != null) {
@@ -230,6 +234,10 @@ final class OperationStore {
         }
         if (t.errorDetail() != null) {
             d.put("detail", t.errorDetail());
+        }
+        if (t.rendered() != null) {
+            d.put("rendered", t.rendered().method() + " " + t.rendered().path());
+            d.put("requestDigest", t.exchange().requestDigest());
         }
         d.put("traceId", t.traceId());
         return Json.canonical(d);

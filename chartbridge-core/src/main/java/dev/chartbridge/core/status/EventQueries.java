@@ -1,7 +1,9 @@
 package dev.chartbridge.core.status;
 
+import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.delivery.EventStatus;
 import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.delivery.ShadowRequests;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.sql.Connection;
@@ -47,9 +49,10 @@ public final class EventQueries {
 
     private static List<EventView.OperationView> operations(Connection c, UUID eventId) throws SQLException {
         Map<UUID, List<EventView.AttemptView>> attempts = attempts(c, eventId);
+        Map<UUID, RenderedRequest> rendered = ShadowRequests.ofEvent(c, eventId);
         List<EventView.OperationView> ops = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, target, vendor, part, resource_type, state,"
-                + " remote_id, remote_version, sends, error_class, error_detail FROM write_operation"
+                + " remote_id, remote_version, sends, error_class, error_detail, shadow FROM write_operation"
                 + " WHERE event_id = ? ORDER BY target, part")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -57,7 +60,8 @@ public final class EventQueries {
                     UUID id = rs.getObject(1, UUID.class);
                     ops.add(new EventView.OperationView(id, rs.getString(2), rs.getString(3), rs.getInt(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9),
-                            rs.getString(10), rs.getString(11), attempts.getOrDefault(id, List.of())));
+                            rs.getString(10), rs.getString(11), rs.getBoolean(12), rendered.get(id),
+                            attempts.getOrDefault(id, List.of())));
                 }
             }
         }

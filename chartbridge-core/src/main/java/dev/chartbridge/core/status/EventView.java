@@ -1,5 +1,7 @@
 package dev.chartbridge.core.status;
 
+import dev.chartbridge.core.adapter.RenderedRequest;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -8,10 +10,16 @@ import java.util.UUID;
 public record EventView(UUID id, String tenantId, String type, Instant acceptedAt, String status,
                         List<OperationView> operations, List<TimelineEntry> timeline) {
 
-    /** One write of the event to one target, with every attempt made. */
+    /**
+     * One write of the event to one target, with every attempt made.
+     *
+     * @param shadow   planned in shadow mode (release controls): rendered, never sent
+     * @param rendered for a shadowed write, the request it would have sent; null otherwise
+     */
     public record OperationView(UUID id, String target, String vendor, int part, String resourceType, String state,
                                 String remoteId, String remoteVersion, int sends, String errorClass,
-                                String errorDetail, List<AttemptView> attempts) {
+                                String errorDetail, boolean shadow, RenderedRequest rendered,
+                                List<AttemptView> attempts) {
     }
 
     /** One call to the EHR (send, reconcile search, or verification read). */

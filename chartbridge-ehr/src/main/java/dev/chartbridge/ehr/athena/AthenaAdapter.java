@@ -5,6 +5,8 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
@@ -16,6 +18,7 @@ import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Connection;
+import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.auth.ClientAuthentication;
@@ -30,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -108,13 +112,27 @@ public final class AthenaAdapter implements EhrAdapter {
 
     @Override
     public SendOutcome send(WriteContext write) {
+        return prepare(write).send();
+    }
+
+    @Override
+    public RenderOutcome render(WriteContext write) {
+        return prepare(write).render();
+    }
+
+    private PreparedSend prepare(WriteContext write) {
         AthenaContext.Resolved ctx = context.resolve(write.event(), write.event().type() == EventType.VITALS);
         if (ctx.error() != null) {
-            return ctx.refused() ? new SendOutcome.Rejected(ctx.error(), ctx.exchange())
-                    : new SendOutcome.Retryable(null, ctx.error(), ctx.exchange());
+            return PreparedSend.notSent(ctx.refused() ? new SendOutcome.Rejected(ctx.error(), ctx.exchange())
+                    : new SendOutcome.Retryable(null, ctx.error(), ctx.exchange()));
         }
         AthenaWrite w = AthenaMapping.render(write, ctx.patientId(), ctx.encounterId(), settings);
         String body = AthenaApi.encode(w.form());
+        return PreparedSend.ready(new RenderedRequest("POST", w.postPath(), Map.of(),
+                "application/x-www-form-urlencoded", body), () -> post(w, body));
+    }
+
+    private SendOutcome post(AthenaWrite w, String body) {
         Exchange sent = new Exchange(w.described(), Json.sha256(body), 0);
         AthenaApi.Answer a;
         try {

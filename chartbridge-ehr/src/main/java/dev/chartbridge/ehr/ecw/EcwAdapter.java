@@ -3,6 +3,7 @@ package dev.chartbridge.ehr.ecw;
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.RenderOutcome;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
@@ -108,6 +109,11 @@ public final class EcwAdapter implements EhrAdapter {
     @Override
     public SendOutcome send(WriteContext write) {
         return writer.send(write);
+    }
+
+    @Override
+    public RenderOutcome render(WriteContext write) {
+        return writer.render(write);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.chartbridge.ehr.epic;
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.RenderOutcome;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
@@ -80,6 +81,11 @@ public final class EpicAdapter implements EhrAdapter {
     @Override
     public SendOutcome send(WriteContext write) {
         return writer.send(write);
+    }
+
+    @Override
+    public RenderOutcome render(WriteContext write) {
+        return writer.render(write);
     }
 
     /**

@@ -5,12 +5,15 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import org.hl7.fhir.r4.model.Resource;
@@ -57,18 +60,33 @@ public final class BackendFhirWriter {
     }
 
     public SendOutcome send(WriteContext write) {
+        return prepare(write).send();
+    }
+
+    /** The create {@link #send} would make, without making it (the token and lookups are still fetched). */
+    public RenderOutcome render(WriteContext write) {
+        return prepare(write).render();
+    }
+
+    private PreparedSend prepare(WriteContext write) {
         Optional<AuthException> noToken = ensureToken();
         if (noToken.isPresent()) {
-            return answers.tokenFailure(noToken.get());
+            return PreparedSend.notSent(answers.tokenFailure(noToken.get()));
         }
         VendorProfile.EventSupport support = profile.support(write.event().type().wireName());
         ContextResolver.Resolved ctx = context.resolve(write.event(),
                 Boolean.TRUE.equals(support.requiresOpenEncounter()));
         if (ctx.error() != null) {
-            return contextFailure(ctx.error(), ctx.exchange());
+            return PreparedSend.notSent(contextFailure(ctx.error(), ctx.exchange()));
         }
         Resource resource = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
         String body = FhirContexts.r4().newJsonParser().encodeResourceToString(resource);
+        RenderedRequest request = new RenderedRequest("POST", resource.fhirType(), Map.of(), "application/fhir+json",
+                body);
+        return PreparedSend.ready(request, () -> create(resource, body));
+    }
+
+    private SendOutcome create(Resource resource, String body) {
         Exchange sent = new Exchange("POST " + resource.fhirType(), Json.sha256(body), 0);
         try {
             MethodOutcome outcome = auth.call(() -> server.client().create().resource(resource).execute());

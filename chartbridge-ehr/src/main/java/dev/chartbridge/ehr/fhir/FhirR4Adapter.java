@@ -9,6 +9,8 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
@@ -17,6 +19,7 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
@@ -24,6 +27,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes to any standard FHIR R4 server. Each create carries the gateway's write identifier and is conditional on
@@ -55,12 +59,28 @@ public final class FhirR4Adapter implements EhrAdapter {
 
     @Override
     public SendOutcome send(WriteContext write) {
+        return prepare(write).send();
+    }
+
+    @Override
+    public RenderOutcome render(WriteContext write) {
+        return prepare(write).render();
+    }
+
+    private PreparedSend prepare(WriteContext write) {
         ContextResolver.Resolved ctx = context.resolve(write.event());
         if (ctx.error() != null) {
-            return new SendOutcome.Rejected(ctx.error(), ctx.exchange());
+            return PreparedSend.notSent(new SendOutcome.Rejected(ctx.error(), ctx.exchange()));
         }
         Resource resource = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
         String body = FhirContexts.r4().newJsonParser().encodeResourceToString(resource);
+        String condition = "identifier=" + WriteContext.IDENTIFIER_SYSTEM + "|" + write.operationKey();
+        RenderedRequest request = new RenderedRequest("POST", resource.fhirType(),
+                Map.of("If-None-Exist", condition, "Prefer", "return=representation"), "application/fhir+json", body);
+        return PreparedSend.ready(request, () -> create(write, resource, body));
+    }
+
+    private SendOutcome create(WriteContext write, Resource resource, String body) {
         Exchange sent = new Exchange("POST " + resource.fhirType(), Json.sha256(body), 0);
         try {
             // Send the very text that was digested: the resource is encoded once, not again by the client.
