@@ -14,6 +14,7 @@ import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.event.Identifier;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.webhook.WebhookNotices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -24,6 +25,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -251,6 +253,7 @@ public final class Intake {
         if (initial == OperationState.DUE) {
             Outbox.enqueue(c, opId, target.queue());
         }
+        WebhookNotices.operationChanged(c, tenantId, opId, WebhookNotices.STATE_CHANGED, Map.of());
         return null;
     }
 

@@ -11,7 +11,12 @@ public record EventView(UUID id, String tenantId, String type, Instant acceptedA
     /** One write of the event to one target, with every attempt made. */
     public record OperationView(UUID id, String target, String vendor, int part, String resourceType, String state,
                                 String remoteId, String remoteVersion, int sends, String errorClass,
-                                String errorDetail, List<AttemptView> attempts) {
+                                String errorDetail, List<AttemptView> attempts, List<RemoteChangeView> remoteChanges) {
+    }
+
+    /** What read-back found changed in the EHR after the write: {@code amended}, {@code status-changed}, {@code deleted}. */
+    public record RemoteChangeView(Instant detectedAt, String change, String previousVersion, String version,
+                                   String previousStatus, String status) {
     }
 
     /** One call to the EHR (send, reconcile search, or verification read). */

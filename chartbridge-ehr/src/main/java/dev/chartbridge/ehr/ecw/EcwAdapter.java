@@ -3,6 +3,7 @@ package dev.chartbridge.ehr.ecw;
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
@@ -118,5 +119,10 @@ public final class EcwAdapter implements EhrAdapter {
     @Override
     public VerifyOutcome verify(WriteContext write) {
         return writer.verify(write);
+    }
+
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        return writer.readBack(write);
     }
 }
