@@ -72,7 +72,8 @@ public final class ReadBackWatcher implements AutoCloseable {
                     try {
                         readDue(target);
                     } catch (RuntimeException e) {
-                        LOG.error("read-back of {} failed ({}); will retry", target.queue(), e.getClass().getSimpleName());
+                        LOG.error("read-back of {} failed ({}); will retry", target.queue(),
+                                e.getClass().getSimpleName());
                     } finally {
                         reading.set(false);
                     }
