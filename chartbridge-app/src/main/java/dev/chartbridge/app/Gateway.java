@@ -21,6 +21,7 @@ import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.webhook.Webhooks;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Adapters;
 import dev.chartbridge.ehr.Connection;
@@ -61,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private final DeliveryEngine engine;
     private final ScheduledExecutorService sealer;
     private final HttpApi api;
+    private final PostWriteServices postWrite;
     private final PrometheusMeterRegistry registry;
 
     private Gateway(GatewayConfig config, Database database) {
@@ -97,13 +99,16 @@ public final class Gateway implements AutoCloseable {
                 LOG.error("sealing the audit chain failed ({}); will retry", e.getClass().getSimpleName());
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
+        Webhooks webhooks = new Webhooks(jdbc, vault);
+        this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
         this.api = new HttpApi(intake, new EventQueries(jdbc), keys, registry, jdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
-                userAssertions(config));
+                userAssertions(config), webhooks);
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
         String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
         engine.start();
+        postWrite.start();
         LOG.info("gateway node {} listening on port {}", node, api.port());
     }
 
@@ -235,6 +240,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         api.stop();
         engine.close();
+        postWrite.close();
         sealer.shutdown();
         try {
             sealer.awaitTermination(5, TimeUnit.SECONDS);

@@ -109,6 +109,16 @@ public class ApiClient {
         return send(b.build());
     }
 
+    /** A call with the tenant's key: {@code method} on {@code path}, with a JSON body or none (null). */
+    public Answer call(String method, String path, String jsonBody) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key);
+        if (jsonBody != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody)).build());
+    }
+
     public Answer get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }

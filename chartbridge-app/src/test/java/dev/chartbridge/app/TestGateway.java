@@ -43,6 +43,11 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         return new TestGateway(Gateway.start(config(jdbcUrl, ehrUrl, node, delivery, concurrency)));
     }
 
+    /** A node from a whole configuration (e.g. {@link #config} with webhook or read-back settings). */
+    public static TestGateway start(GatewayConfig config) {
+        return new TestGateway(Gateway.start(config));
+    }
+
     public static GatewayConfig config(String jdbcUrl, String ehrUrl, String node,
                                        GatewayConfig.DeliveryConfig delivery, int concurrency) {
         try {

@@ -11,7 +11,30 @@ import java.util.Map;
  * Secrets are never written in it: they are named by environment variable or file.
  */
 public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryConfig delivery, String node,
-                            SecurityConfig security, List<TenantConfig> tenants) {
+                            SecurityConfig security, List<TenantConfig> tenants, WebhookConfig webhooks,
+                            ReadBackConfig readBack) {
+
+    /** A configuration with default webhook delivery and read-back watching. */
+    public GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryConfig delivery, String node,
+                         SecurityConfig security, List<TenantConfig> tenants) {
+        this(database, http, delivery, node, security, tenants, null, null);
+    }
+
+    /** This configuration with other webhook and read-back settings. */
+    public GatewayConfig with(WebhookConfig webhooks, ReadBackConfig readBack) {
+        return new GatewayConfig(database, http, delivery, node, security, tenants, webhooks, readBack);
+    }
+
+    /** Webhook delivery overrides; absent fields keep the defaults. */
+    public record WebhookConfig(Integer maxAttempts, Long baseDelayMs, Long maxDelayMs, Long timeoutMs) {
+    }
+
+    /**
+     * Read-back watching overrides; absent fields keep the defaults (on, every hour, 60 reads a minute per target,
+     * less where the vendor's profile documents a smaller rate budget).
+     */
+    public record ReadBackConfig(Boolean enabled, Long intervalMs, Integer readsPerMinute, Long pollIntervalMs) {
+    }
 
     /**
      * Where the master key that encrypts stored secrets comes from: an environment variable holding base64 of 32

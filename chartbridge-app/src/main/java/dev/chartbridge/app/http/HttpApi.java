@@ -18,6 +18,7 @@ import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.status.EventView;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
+import dev.chartbridge.core.webhook.Webhooks;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
 import io.javalin.Javalin;
@@ -40,8 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The gateway's HTTP API (see {@code chartbridge-app/src/main/resources/openapi.yaml}): intake, event status,
  * approvals, the review queue ({@link ReviewRoutes}), release controls ({@link ReleaseRoutes}), the break-glass
- * report ({@link BreakGlassRoutes}), metrics, health, the OpenAPI document and the event JSON Schema. Every error is
- * problem+json. Thread-safe.
+ * report ({@link BreakGlassRoutes}), webhooks ({@link WebhookRoutes}), metrics, health, the OpenAPI document and the
+ * event JSON Schema. Every error is problem+json. Thread-safe.
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -57,6 +58,7 @@ public final class HttpApi {
     private final Jdbc jdbc;
     private final Targets targets;
     private final Approvals approvals;
+    private final Webhooks webhooks;
     private final long maxBodyBytes;
     private final String jwks;
     private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
@@ -65,9 +67,11 @@ public final class HttpApi {
 
     /** @param users per tenant id, how the users its app acts for are verified; a tenant not named takes the app's word */
     public HttpApi(Intake intake, EventQueries events, ApiKeys keys, PrometheusMeterRegistry registry, Jdbc jdbc,
-                   Targets targets, long maxBodyBytes, String jwks, Map<String, UserAssertions> users) {
+                   Targets targets, long maxBodyBytes, String jwks, Map<String, UserAssertions> users,
+                   Webhooks webhooks) {
         this.users = Map.copyOf(users);
         this.targets = targets;
+        this.webhooks = webhooks;
         this.jwks = jwks;
         this.approvals = new Approvals(jdbc);
         this.intake = intake;
@@ -111,6 +115,11 @@ public final class HttpApi {
             cfg.routes.get("/v1/release-controls", release::list);
             cfg.routes.put("/v1/release-controls", release::put);
             cfg.routes.get("/v1/break-glass", new BreakGlassRoutes(this, jdbc)::list);
+            WebhookRoutes hooks = new WebhookRoutes(this, jdbc, webhooks);
+            cfg.routes.post("/v1/webhooks", hooks::register);
+            cfg.routes.get("/v1/webhooks", hooks::list);
+            cfg.routes.delete("/v1/webhooks/{id}", hooks::remove);
+            cfg.routes.get("/v1/webhooks/{id}/deliveries", hooks::deliveries);
             cfg.routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));

@@ -31,4 +31,11 @@ public interface EhrAdapter {
 
     /** Reads back {@code write.remote()} and compares its critical fields with the event. */
     VerifyOutcome verify(WriteContext write);
+
+    /**
+     * Re-reads {@code write.remote()} long after it was verified, by the same read as {@link #verify}, and
+     * describes what stands in the EHR now (for read-back watching). One call to the EHR at most, plus what
+     * resolving the patient takes; never writes.
+     */
+    ReadBack readBack(WriteContext write);
 }

@@ -8,6 +8,7 @@ import dev.chartbridge.core.event.AuthorRole;
 import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -97,13 +99,16 @@ public final class Approvals {
     private static int release(Connection c, UUID eventId) throws SQLException {
         int released = 0;
         try (PreparedStatement ps = c.prepareStatement("UPDATE write_operation SET state = ?, updated_at = now()"
-                + " WHERE event_id = ? AND state = ? RETURNING id, tenant_id || '/' || target")) {
+                + " WHERE event_id = ? AND state = ? RETURNING id, tenant_id || '/' || target, tenant_id")) {
             ps.setString(1, OperationState.DUE.name());
             ps.setObject(2, eventId);
             ps.setString(3, OperationState.AWAITING_APPROVAL.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Outbox.enqueue(c, rs.getObject(1, UUID.class), rs.getString(2));
+                    UUID operationId = rs.getObject(1, UUID.class);
+                    Outbox.enqueue(c, operationId, rs.getString(2));
+                    WebhookNotices.operationChanged(c, rs.getString(3), operationId, WebhookNotices.STATE_CHANGED,
+                            Map.of());
                     released++;
                 }
             }

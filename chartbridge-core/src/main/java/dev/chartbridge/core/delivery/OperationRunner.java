@@ -13,7 +13,6 @@ import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.event.ClinicalEvent;
-import dev.chartbridge.core.intake.EventParser;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.intake.ParseResult;
 import org.slf4j.Logger;
@@ -42,7 +41,7 @@ final class OperationRunner {
     private final Targets targets;
     private final DeliveryPolicy policy;
     private final DeliveryMetrics metrics;
-    private final EventParser parser;
+    private final StoredEvents events;
     private final Clock clock;
 
     OperationRunner(OperationStore store, Targets targets, DeliveryPolicy policy, DeliveryMetrics metrics, Clock clock) {
@@ -50,8 +49,7 @@ final class OperationRunner {
         this.targets = targets;
         this.policy = policy;
         this.metrics = metrics;
-        // A stored event was valid when accepted; re-reading it must not fail on "occurredAt in the future".
-        this.parser = new EventParser(Clock.offset(clock, Duration.ofDays(36500)));
+        this.events = new StoredEvents(clock);
         this.clock = clock;
     }
 
@@ -71,7 +69,7 @@ final class OperationRunner {
 
     private void runLoaded(Claim claim, OperationRow op) {
         Target target = targets.find(op.tenantId(), op.target()).orElse(null);
-        ParseResult parsed = parser.parse(readTree(op.eventBody()));
+        ParseResult parsed = events.parse(op.eventBody());
         if (target == null || !parsed.isValid()) {
             String why = target == null ? "target " + op.target() + " is no longer configured"
                     : "stored event no longer parses: " + parsed.errors().get(0).pointer();
@@ -80,14 +78,6 @@ final class OperationRunner {
             return;
         }
         new Run(claim, target.adapter(), parsed.event()).from(op);
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode readTree(String body) {
-        try {
-            return Json.MAPPER.readTree(body);
-        } catch (java.io.IOException e) {
-            return null;
-        }
     }
 
     /** The steps of one claim: each returns the operation as it stands afterwards, or null when this claim ends. */

@@ -5,6 +5,7 @@ import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The delivery engine's SQL: claiming due work, loading it and recording transitions. Thread-safe. */
@@ -84,6 +86,12 @@ final class OperationStore {
                 return false;
             }
             updateOperation(c, op, t);
+            if (op.state() != t.to()) {
+                WebhookNotices.operationChanged(c, op.tenantId(), op.id(), WebhookNotices.STATE_CHANGED, Map.of());
+                if (ReadBackStore.WATCHED.contains(t.to())) {
+                    ReadBackStore.watch(c, op.id(), op.tenantId() + "/" + op.target());
+                }
+            }
             if (t.outcome() != null) {
                 insertAttempt(c, op, t);
             }

@@ -15,6 +15,7 @@ import dev.chartbridge.core.gate.GateOverride;
 import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.release.ReleaseMode;
+import dev.chartbridge.core.webhook.WebhookNotices;
 import dev.chartbridge.core.tenant.TenantPolicy;
 
 import java.sql.Connection;
@@ -155,6 +156,7 @@ final class IntakeStore {
         if (initial == OperationState.DUE) {
             Outbox.enqueue(c, opId, target.queue());
         }
+        WebhookNotices.operationChanged(c, tenantId, opId, WebhookNotices.STATE_CHANGED, java.util.Map.of());
         return null;
     }
 

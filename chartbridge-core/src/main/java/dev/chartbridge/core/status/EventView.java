@@ -19,7 +19,12 @@ public record EventView(UUID id, String tenantId, String type, Instant acceptedA
     public record OperationView(UUID id, String target, String vendor, int part, String resourceType, String state,
                                 String remoteId, String remoteVersion, int sends, String errorClass,
                                 String errorDetail, boolean shadow, RenderedRequest rendered,
-                                List<AttemptView> attempts) {
+                                List<AttemptView> attempts, List<RemoteChangeView> remoteChanges) {
+    }
+
+    /** What read-back found changed in the EHR after the write: {@code amended}, {@code status-changed}, {@code deleted}. */
+    public record RemoteChangeView(Instant detectedAt, String change, String previousVersion, String version,
+                                   String previousStatus, String status) {
     }
 
     /** One call to the EHR (send, reconcile search, or verification read). */

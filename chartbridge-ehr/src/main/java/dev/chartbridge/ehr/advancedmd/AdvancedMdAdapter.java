@@ -7,6 +7,7 @@ import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.RenderOutcome;
 import dev.chartbridge.core.adapter.RenderedRequest;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes notes and problems to AdvancedMD through its XML-RPC {@code ppmdmsg} actions, within a session from the
@@ -150,6 +152,19 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         List<String> differences = listing.write().differences(row);
         return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange())
                 : new VerifyOutcome.Modified(differences, listing.exchange());
+    }
+
+    /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        Listing listing = list(write);
+        if (listing.error() != null) {
+            return new ReadBack.Undetermined(listing.error(), listing.exchange());
+        }
+        return listing.rows().stream().filter(r -> write.remote().id().equals(r.get("id"))).findFirst()
+                .<ReadBack>map(r -> new ReadBack.Present(null, r.get("status"),
+                        Json.sha256(Json.canonical(Json.MAPPER.valueToTree(new TreeMap<>(r)))), listing.exchange()))
+                .orElseGet(() -> new ReadBack.Deleted(listing.exchange()));
     }
 
     /** The patient's records of the write's kind, with the write as it was rendered. */

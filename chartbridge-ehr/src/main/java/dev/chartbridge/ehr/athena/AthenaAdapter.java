@@ -1,9 +1,13 @@
 package dev.chartbridge.ehr.athena;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.RenderOutcome;
 import dev.chartbridge.core.adapter.RenderedRequest;
@@ -224,6 +228,36 @@ public final class AthenaAdapter implements EhrAdapter {
         }
         return different.isEmpty() ? new VerifyOutcome.Verified(listed.exchange())
                 : new VerifyOutcome.Modified(different, listed.exchange());
+    }
+
+    /**
+     * The verification listing again. Every record of the write gone is a deletion; a vitals reading not listed
+     * may be the practice's "vitals hidden" toggle, so that cannot tell.
+     */
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        Listed listed = list(write);
+        if (listed.error() != null) {
+            return new ReadBack.Undetermined(listed.error(), listed.exchange());
+        }
+        ArrayNode rows = Json.MAPPER.createArrayNode();
+        String status = null;
+        boolean anyListed = false;
+        for (String id : write.remote().id().split(",")) {
+            JsonNode row = listed.records().byId(id);
+            rows.add(row == null ? NullNode.getInstance() : row);
+            if (row != null) {
+                anyListed = true;
+                status = status != null ? status : row.path("status").asText(null);
+            }
+        }
+        if (!anyListed) {
+            return listed.write().kind().equals("vitals")
+                    ? new ReadBack.Undetermined(VendorError.of(ErrorClass.NOT_FOUND, "vitals not listed (hidden?)"),
+                    listed.exchange())
+                    : new ReadBack.Deleted(listed.exchange());
+        }
+        return new ReadBack.Present(null, status, Json.sha256(Json.canonical(rows)), listed.exchange());
     }
 
     private record Listed(AthenaWrite write, ChartRecords records, VendorError error, Exchange exchange) {

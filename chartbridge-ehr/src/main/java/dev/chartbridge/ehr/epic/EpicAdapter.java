@@ -4,6 +4,7 @@ import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
@@ -103,5 +104,10 @@ public final class EpicAdapter implements EhrAdapter {
     @Override
     public VerifyOutcome verify(WriteContext write) {
         return writer.verify(write);
+    }
+
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        return writer.readBack(write);
     }
 }

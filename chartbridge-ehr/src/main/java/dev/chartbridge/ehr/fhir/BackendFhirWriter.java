@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.RenderOutcome;
 import dev.chartbridge.core.adapter.RenderedRequest;
@@ -132,8 +133,7 @@ public final class BackendFhirWriter {
             return new VerifyOutcome.Undetermined(ctx.error(), ctx.exchange());
         }
         try {
-            Resource actual = (Resource) auth.call(() -> server.client().read().resource(remote.resourceType())
-                    .withId(remote.id()).execute());
+            Resource actual = read(remote);
             Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
             List<String> differences = CriticalFields.differences(expected, actual);
             Exchange ok = new Exchange(ex.request(), null, 200);
@@ -148,6 +148,31 @@ public final class BackendFhirWriter {
             return new VerifyOutcome.Undetermined(tokenFailure.isPresent()
                     ? answers.tokenFailure(tokenFailure.get()).error() : answers.failedCall(e), failed);
         }
+    }
+
+    /** Re-reads the record by the verification read; 404 or 410 (Epic: never for a record once readable) is gone. */
+    public ReadBack readBack(WriteContext write) {
+        RemoteRef remote = write.remote();
+        Exchange ex = new Exchange("GET " + remote.resourceType() + "/{id}", null, 0);
+        Optional<AuthException> noToken = ensureToken();
+        if (noToken.isPresent()) {
+            return new ReadBack.Undetermined(noToken.map(answers::tokenFailure).get().error(), Exchange.none());
+        }
+        try {
+            return FhirRecordState.of(read(remote), new Exchange(ex.request(), null, 200));
+        } catch (RuntimeException e) {
+            Optional<AuthException> tokenFailure = BearerAuthorization.tokenFailure(e);
+            VendorError error = tokenFailure.isPresent() ? answers.tokenFailure(tokenFailure.get()).error()
+                    : answers.failedCall(e);
+            return FhirRecordState.failed(FhirOutcomes.status(e), error,
+                    new Exchange(ex.request(), null, FhirOutcomes.status(e)));
+        }
+    }
+
+    /** The read that verification and read-back share. */
+    private Resource read(RemoteRef remote) {
+        return (Resource) auth.call(() -> server.client().read().resource(remote.resourceType())
+                .withId(remote.id()).execute());
     }
 
     private Optional<AuthException> ensureToken() {

@@ -8,6 +8,7 @@ import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.RenderOutcome;
 import dev.chartbridge.core.adapter.RenderedRequest;
@@ -129,8 +130,7 @@ public final class FhirR4Adapter implements EhrAdapter {
             return new VerifyOutcome.Undetermined(ctx.error(), ctx.exchange());
         }
         try {
-            Resource actual = (Resource) server.client().read().resource(remote.resourceType())
-                    .withId(remote.id()).execute();
+            Resource actual = read(remote);
             Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
             List<String> differences = CriticalFields.differences(expected, actual);
             Exchange ok = new Exchange(ex.request(), null, 200);
@@ -143,6 +143,23 @@ public final class FhirR4Adapter implements EhrAdapter {
             }
             return new VerifyOutcome.Undetermined(error, failed);
         }
+    }
+
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        RemoteRef remote = write.remote();
+        Exchange ex = new Exchange("GET " + remote.resourceType() + "/{id}", null, 0);
+        try {
+            return FhirRecordState.of(read(remote), new Exchange(ex.request(), null, 200));
+        } catch (RuntimeException e) {
+            return FhirRecordState.failed(FhirOutcomes.status(e), FhirOutcomes.error(e),
+                    new Exchange(ex.request(), null, FhirOutcomes.status(e)));
+        }
+    }
+
+    /** The read that verification and read-back share. */
+    private Resource read(RemoteRef remote) {
+        return (Resource) server.client().read().resource(remote.resourceType()).withId(remote.id()).execute();
     }
 
     private static RemoteRef ref(String type, MethodOutcome outcome) {

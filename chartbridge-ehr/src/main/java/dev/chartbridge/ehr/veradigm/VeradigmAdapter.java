@@ -7,6 +7,7 @@ import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.RenderOutcome;
 import dev.chartbridge.core.adapter.RenderedRequest;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
@@ -143,18 +144,33 @@ public final class VeradigmAdapter implements EhrAdapter {
         if (listing.error() != null) {
             return new VerifyOutcome.Undetermined(listing.error(), listing.exchange());
         }
-        for (JsonNode row : listing.rows()) {
-            if (write.remote().id().equals(row.path("ID").asText())) {
-                List<String> differences = listing.write().differences(row);
-                return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange())
-                        : new VerifyOutcome.Modified(differences, listing.exchange());
-            }
+        JsonNode row = listing.row(write.remote().id());
+        if (row == null) {
+            return new VerifyOutcome.NotYetReadable(listing.exchange());
         }
-        return new VerifyOutcome.NotYetReadable(listing.exchange());
+        List<String> differences = listing.write().differences(row);
+        return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange())
+                : new VerifyOutcome.Modified(differences, listing.exchange());
+    }
+
+    /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        Listing listing = list(write);
+        if (listing.error() != null) {
+            return new ReadBack.Undetermined(listing.error(), listing.exchange());
+        }
+        JsonNode row = listing.row(write.remote().id());
+        return row == null ? new ReadBack.Deleted(listing.exchange()) : new ReadBack.Present(null,
+                row.path("Status").asText(null), Json.sha256(Json.canonical(row)), listing.exchange());
     }
 
     private record Listing(VeradigmMapping.UnityWrite write, List<JsonNode> rows, VendorError error,
                            Exchange exchange) {
+        /** The listed record with this id, or null. */
+        JsonNode row(String id) {
+            return rows.stream().filter(r -> id.equals(r.path("ID").asText())).findFirst().orElse(null);
+        }
     }
 
     /** The patient's records of the write's kind ({@code GetClinicalSummary}), with the write as rendered. */
