@@ -203,7 +203,7 @@ public final class Intake {
                 UUID opId = UUID.randomUUID();
                 String opKey = OperationKey.of(contentBase, p.target().name(), part);
                 UUID clash = insertOperation(c, opId, eventId, tenantId, p.target(), part, types.get(part), opKey,
-                        initial);
+                        OperationKey.orderKey(tenantId, event, p.target().name()), initial);
                 if (clash != null) {
                     c.rollback();
                     return new IntakeResult.DuplicateContent(clash);
@@ -216,15 +216,22 @@ public final class Intake {
             ConsentRegistry.record(c, tenantId, eventId, event);
         }
         AuditLog.append(c, tenantId, actor, "event.accepted", eventId, null, acceptedDetail(event, operations));
+        if (!held) {
+            // After the acceptance is on record, so a write held behind an earlier one reads in that order.
+            for (IntakeResult.PlannedOperation op : operations) {
+                Outbox.enqueue(c, op.id(), targets.find(tenantId, op.target()).orElseThrow().queue());
+            }
+        }
         return new IntakeResult.Accepted(eventId, operations, false);
     }
 
-    /** Inserts the operation and its queue row; returns the event id that already holds this content, if any. */
+    /** Inserts the operation; returns the event id that already holds this content, if any. */
     private static UUID insertOperation(Connection c, UUID opId, UUID eventId, String tenantId, Target target,
-                                        int part, String resourceType, String opKey, OperationState initial)
+                                        int part, String resourceType, String opKey, String orderKey,
+                                        OperationState initial)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
-                + " vendor, part, resource_type, operation_key, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " vendor, part, resource_type, operation_key, state, order_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
             ps.setObject(1, opId);
             ps.setObject(2, eventId);
@@ -235,6 +242,7 @@ public final class Intake {
             ps.setString(7, resourceType);
             ps.setString(8, opKey);
             ps.setString(9, initial.name());
+            ps.setString(10, orderKey);
             if (ps.executeUpdate() == 0) {
                 try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
                         + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
@@ -247,9 +255,6 @@ public final class Intake {
                     }
                 }
             }
-        }
-        if (initial == OperationState.DUE) {
-            Outbox.enqueue(c, opId, target.queue());
         }
         return null;
     }
