@@ -98,6 +98,9 @@ final class OperationStore {
             if (t.rendered() != null) {
                 ShadowRequests.keep(c, op.id(), t.rendered());
             }
+            if (t.to().isTerminal() || t.to().isWritten()) {
+                Outbox.leaveLine(c, claim.operationId());
+            }
             updateQueue(c, claim, t, lease);
             if (t.outcome() != null) {
                 AuditLog.append(c, op.tenantId(), "node:" + node, "operation." + t.outcome(), op.eventId(), op.id(),

@@ -101,7 +101,7 @@ final class IntakeStore {
                 UUID opId = UUID.randomUUID();
                 String opKey = OperationKey.of(contentBase, p.target().name(), part);
                 UUID clash = insertOperation(c, opId, eventId, s.tenantId(), p.target(), part, types.get(part), opKey,
-                        initial, shadow.get(t));
+                        OperationKey.orderKey(s.tenantId(), event, p.target().name()), initial, shadow.get(t));
                 if (clash != null) {
                     c.rollback();
                     return new IntakeResult.DuplicateContent(clash);
@@ -120,15 +120,28 @@ final class IntakeStore {
             AuditLog.append(c, s.tenantId(), "user:" + event.author().npi(), "gate.overridden", eventId, null,
                     overrideDetail(s, o));
         }
+        if (!held) {
+            // After the acceptance is on record, so a write held behind an earlier one reads in that order.
+            for (int t = 0; t < s.plan().size(); t++) {
+                String queue = s.plan().get(t).target().queue();
+                String name = s.plan().get(t).target().name();
+                for (IntakeResult.PlannedOperation op : operations) {
+                    if (op.target().equals(name)) {
+                        Outbox.enqueue(c, op.id(), queue);
+                    }
+                }
+            }
+        }
         return new IntakeResult.Accepted(eventId, operations, false);
     }
 
-    /** Inserts the operation and its queue row; returns the event id that already holds this content, if any. */
+    /** Inserts the operation; returns the event id that already holds this content, if any. */
     private static UUID insertOperation(Connection c, UUID opId, UUID eventId, String tenantId, Target target,
-                                        int part, String resourceType, String opKey, OperationState initial,
-                                        boolean shadow) throws SQLException {
+                                        int part, String resourceType, String opKey, String orderKey,
+                                        OperationState initial, boolean shadow) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
-                + " vendor, part, resource_type, operation_key, state, shadow) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " vendor, part, resource_type, operation_key, state, shadow, order_key)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
             ps.setObject(1, opId);
             ps.setObject(2, eventId);
@@ -140,6 +153,7 @@ final class IntakeStore {
             ps.setString(8, opKey);
             ps.setString(9, initial.name());
             ps.setBoolean(10, shadow);
+            ps.setString(11, orderKey);
             if (ps.executeUpdate() == 0) {
                 try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
                         + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
@@ -152,9 +166,6 @@ final class IntakeStore {
                     }
                 }
             }
-        }
-        if (initial == OperationState.DUE) {
-            Outbox.enqueue(c, opId, target.queue());
         }
         WebhookNotices.operationChanged(c, tenantId, opId, WebhookNotices.STATE_CHANGED, java.util.Map.of());
         return null;
