@@ -76,17 +76,8 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
 
     /** A node whose tenant requires an active permitting consent of {@code scope} before writes. */
     public static TestGateway startRequiringConsent(String jdbcUrl, String ehrUrl, String node, String scope) {
-        return startWithTenant(jdbcUrl, ehrUrl, node, t -> new GatewayConfig.TenantConfig(t.id(), t.name(),
+        return startWith(jdbcUrl, ehrUrl, node, t -> new GatewayConfig.TenantConfig(t.id(), t.name(),
                 t.apiKeys(), t.connections(), scope, t.breakGlassRoles(), t.formularyFile(), t.users()));
-    }
-
-    /** A node whose first tenant ({@link #TENANT}) is changed by {@code tenant}; the other tenant stays as it is. */
-    public static TestGateway startWithTenant(String jdbcUrl, String ehrUrl, String node,
-                                              UnaryOperator<GatewayConfig.TenantConfig> tenant) {
-        GatewayConfig c = config(jdbcUrl, ehrUrl, node, fastDelivery(), 8);
-        List<GatewayConfig.TenantConfig> tenants = List.of(tenant.apply(c.tenants().get(0)), c.tenants().get(1));
-        return new TestGateway(Gateway.start(new GatewayConfig(c.database(), c.http(), c.delivery(), c.node(),
-                c.security(), tenants)));
     }
 
     /** A node whose test tenant is configured by {@code tenant} (e.g. safety settings, release controls). */

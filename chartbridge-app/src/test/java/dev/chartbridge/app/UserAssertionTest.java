@@ -55,7 +55,7 @@ class UserAssertionTest {
         Files.writeString(jwks, new JWKSet(idpKey.toPublicJWK()).toString());
         GatewayConfig.UserAssertionConfig users =
                 new GatewayConfig.UserAssertionConfig(ISSUER, AUDIENCE, jwks.toString(), true);
-        gateway = TestGateway.startWithTenant(pg.url(), ehr.simulator().baseUrl(), "users-node",
+        gateway = TestGateway.startWith(pg.url(), ehr.simulator().baseUrl(), "users-node",
                 t -> new GatewayConfig.TenantConfig(t.id(), t.name(), t.apiKeys(), t.connections(), null, null, null, users));
     }
 
