@@ -1,8 +1,10 @@
 package dev.chartbridge.app;
 
 import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.app.config.SafetySettings;
 import dev.chartbridge.app.config.Secrets;
 import dev.chartbridge.app.http.HttpApi;
+import dev.chartbridge.app.http.UserAssertions;
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
@@ -11,12 +13,15 @@ import dev.chartbridge.core.delivery.DeliveryEngine;
 import dev.chartbridge.core.delivery.DeliveryPolicy;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.Intake;
+import dev.chartbridge.core.release.ReleaseControl;
+import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.secret.SecretVault;
 import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.webhook.Webhooks;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Adapters;
 import dev.chartbridge.ehr.Connection;
@@ -57,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private final DeliveryEngine engine;
     private final ScheduledExecutorService sealer;
     private final HttpApi api;
+    private final PostWriteServices postWrite;
     private final PrometheusMeterRegistry registry;
 
     private Gateway(GatewayConfig config, Database database) {
@@ -74,7 +80,8 @@ public final class Gateway implements AutoCloseable {
         Targets targets = new Targets(targets(config, vault, env));
         registerTenants(config, keys);
         Map<String, TenantPolicy> policies = config.tenants().stream().collect(Collectors.toMap(
-                GatewayConfig.TenantConfig::id, t -> new TenantPolicy(t.requireConsent(), t.onConflict(), t.compensation())));
+                GatewayConfig.TenantConfig::id, SafetySettings::policy));
+        seedReleaseControls(config, new ReleaseControls(jdbc));
         Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry,
                 tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
         String node = config.node() != null ? config.node() : defaultNodeName();
@@ -92,13 +99,31 @@ public final class Gateway implements AutoCloseable {
                 LOG.error("sealing the audit chain failed ({}); will retry", e.getClass().getSimpleName());
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
+        Webhooks webhooks = new Webhooks(jdbc, vault);
+        this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
         this.api = new HttpApi(intake, new EventQueries(jdbc), keys, registry, jdbc, targets,
-                http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks());
+                http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
+                userAssertions(config), webhooks);
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
         String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
         engine.start();
+        postWrite.start();
         LOG.info("gateway node {} listening on port {}", node, api.port());
+    }
+
+    /** Per tenant with an identity provider configured, the verifier of its users' assertions. */
+    private static Map<String, UserAssertions> userAssertions(GatewayConfig config) {
+        Map<String, UserAssertions> users = new java.util.HashMap<>();
+        for (GatewayConfig.TenantConfig t : config.tenants()) {
+            GatewayConfig.UserAssertionConfig u = t.users();
+            if (u != null) {
+                users.put(t.id(), new UserAssertions(u.issuer(), u.audience(),
+                        UserAssertions.readKeys(java.nio.file.Path.of(u.jwksFile())),
+                        u.required() == null || u.required(), Clock.systemUTC()));
+            }
+        }
+        return users;
     }
 
     /** Starts a node: database (migrated), tenants and keys, delivery workers, audit sealer and HTTP API. */
@@ -178,7 +203,17 @@ public final class Gateway implements AutoCloseable {
                             + "' has no secret (set " + (k.secretEnv() != null ? "environment variable "
                             + k.secretEnv() : "file " + k.secretFile()) + ")");
                 }
-                keys.register(t.id(), k.label(), secret);
+                keys.register(t.id(), k.label(), secret, Boolean.TRUE.equals(k.admin()));
+            }
+        }
+    }
+
+    /** Applies the configured release controls; a setting an administrator changed since is kept, and said so. */
+    private static void seedReleaseControls(GatewayConfig config, ReleaseControls controls) {
+        for (GatewayConfig.TenantConfig t : config.tenants()) {
+            for (ReleaseControl kept : controls.seed(t.id(), SafetySettings.releaseControls(t))) {
+                LOG.warn("tenant {}: release control {}/{} was changed through the API; its configured value is"
+                        + " not applied", t.id(), kept.target(), kept.eventType());
             }
         }
     }
@@ -205,6 +240,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         api.stop();
         engine.close();
+        postWrite.close();
         sealer.shutdown();
         try {
             sealer.awaitTermination(5, TimeUnit.SECONDS);

@@ -85,6 +85,40 @@ public class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** {@code PUT /v1/release-controls} with a JSON body, with this client's key. */
+    public Answer putReleaseControl(String body) {
+        return send(HttpRequest.newBuilder(uri("/v1/release-controls"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** {@code GET path} with this client's key. */
+    public Answer getWithKey(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key).GET().build());
+    }
+
+    /** Submits with extra request headers (name, value pairs). */
+    public Answer submitWithHeaders(ObjectNode event, String idempotencyKey, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/v1/events"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TestGateway.bytes(event)))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .header("Idempotency-Key", idempotencyKey);
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    /** A call with the tenant's key: {@code method} on {@code path}, with a JSON body or none (null). */
+    public Answer call(String method, String path, String jsonBody) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key);
+        if (jsonBody != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(b.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody)).build());
+    }
+
     public Answer get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }

@@ -225,7 +225,7 @@ class DeliveryTest {
         sim().faults().commitThenTimeout(0.25, 2_500).commitThenReset(0.1).resetBeforeCommit(0.1, true);
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            ids.add(submit(Events.bloodPressure(3000 + i)));
+            ids.add(submit(Events.bloodPressureSpread(3000 + i)));
         }
         for (String id : ids) {
             JsonNode status = gateway.awaitSettled(id);

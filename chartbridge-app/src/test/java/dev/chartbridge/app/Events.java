@@ -26,4 +26,20 @@ final class Events {
         e.put("occurredAt", Instant.parse("2026-11-01T00:00:00Z").plus(n, ChronoUnit.SECONDS).toString());
         return e;
     }
+
+    private static final String[] SEEDED_MRNS = {"1001", "1002", "1003"};
+
+    /**
+     * {@link #bloodPressure(int)} for one of the three patients in the FHIR simulator's seed, by {@code n}: writes
+     * for one patient are delivered one after another (in order), so work meant to run in parallel needs several.
+     */
+    static ObjectNode bloodPressureSpread(int n) {
+        ObjectNode e = bloodPressure(n);
+        String mrn = SEEDED_MRNS[Math.floorMod(n, SEEDED_MRNS.length)];
+        ((ObjectNode) e.at("/patient/identifiers/0")).put("value", mrn);
+        if (!mrn.equals("1001")) {
+            e.remove("encounter"); // the open visit in the seed is Maria's
+        }
+        return e;
+    }
 }

@@ -45,8 +45,8 @@ class FanOutCompensationTest {
                 GatewayConfig.ConnectionConfig.fhir("ehr", first.simulator().baseUrl(), 4, 2_000L),
                 GatewayConfig.ConnectionConfig.fhir("ehr2", second.simulator().baseUrl(), 4, 2_000L));
         gateway = TestGateway.start(new GatewayConfig(c.database(), c.http(), c.delivery(), c.node(), c.security(),
-                List.of(new GatewayConfig.TenantConfig(t.id(), t.name(), t.apiKeys(), connections, null, null,
-                        Map.of("follow-up-task", "entered-in-error")))));
+                List.of(new GatewayConfig.TenantConfig(t.id(), t.name(), t.apiKeys(), connections, null, null, null,
+                        null, null, Map.of("follow-up-task", "entered-in-error")))));
     }
 
     @AfterAll

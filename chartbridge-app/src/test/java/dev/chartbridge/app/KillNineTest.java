@@ -48,11 +48,14 @@ class KillNineTest {
         Node first = Node.start(config);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < events; i++) {
-            TestGateway.Answer a = first.api.submit(Events.bloodPressure(5000 + i), null);
+            TestGateway.Answer a = first.api.submit(Events.bloodPressureSpread(5000 + i), null);
             assertThat(a.status()).isEqualTo(202);
             ids.add(a.body().get("id").asText());
         }
         waitUntil(() -> sim.resources("Observation").size() >= 30, Duration.ofSeconds(60));
+        // Kill while a write is in the simulator's hands (received, not yet stored), so one send is surely in flight.
+        waitUntil(() -> sim.stats().journal().matching("POST", "/fhir/Observation").size()
+                > sim.resources("Observation").size(), Duration.ofSeconds(60));
         first.process.destroyForcibly().waitFor();
         int landedBeforeKill = sim.resources("Observation").size();
         assertThat(landedBeforeKill).as("killed in the middle").isLessThan(events);

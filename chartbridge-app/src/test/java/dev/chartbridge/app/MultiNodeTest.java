@@ -31,7 +31,7 @@ class MultiNodeTest {
              TestGateway b = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "node-b")) {
             for (int i = 0; i < 120; i++) {
                 TestGateway gateway = i % 2 == 0 ? a : b;
-                TestGateway.Answer answer = gateway.submit(Events.bloodPressure(1000 + i), null);
+                TestGateway.Answer answer = gateway.submit(Events.bloodPressureSpread(1000 + i), null);
                 assertThat(answer.status()).isEqualTo(202);
                 ids.add(answer.body().get("id").asText());
             }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gateway node for a test: the real {@link Gateway} on a test database, pointed at a simulator, with an
@@ -18,6 +19,8 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
     public static final String TENANT = "acme";
     public static final String TARGET = "ehr";
     public static final String KEY = "cbk_test_key_acme_0123456789";
+    /** An administrator's key of the same tenant (release controls, the break-glass report). */
+    public static final String ADMIN_KEY = "cbk_test_admin_acme_0123456789";
 
     private final Gateway gateway;
 
@@ -40,12 +43,20 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         return new TestGateway(Gateway.start(config(jdbcUrl, ehrUrl, node, delivery, concurrency)));
     }
 
+    /** A node from a whole configuration (e.g. {@link #config} with webhook or read-back settings). */
+    public static TestGateway start(GatewayConfig config) {
+        return new TestGateway(Gateway.start(config));
+    }
+
     public static GatewayConfig config(String jdbcUrl, String ehrUrl, String node,
                                        GatewayConfig.DeliveryConfig delivery, int concurrency) {
         try {
             Path keyFile = Files.createTempFile("chartbridge-key", ".txt");
             Files.writeString(keyFile, KEY);
             keyFile.toFile().deleteOnExit();
+            Path adminKeyFile = Files.createTempFile("chartbridge-admin-key", ".txt");
+            Files.writeString(adminKeyFile, ADMIN_KEY);
+            adminKeyFile.toFile().deleteOnExit();
             return new GatewayConfig(
                     new GatewayConfig.DatabaseConfig(jdbcUrl, "postgres", null, null, null, 16),
                     new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null), delivery, node,
@@ -53,7 +64,9 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
                     new GatewayConfig.SecurityConfig(null, keyFile.resolveSibling("master-"
                             + Integer.toHexString(jdbcUrl.hashCode()) + ".key").toString()),
                     List.of(new GatewayConfig.TenantConfig(TENANT, "Acme Clinics",
-                                    List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString())),
+                                    List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString()),
+                                            new GatewayConfig.ApiKeyConfig("admin", null, adminKeyFile.toString(),
+                                                    true)),
                                     List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, concurrency, 2_000L))),
                             new GatewayConfig.TenantConfig("other", "Other Health", List.of(), List.of())));
         } catch (IOException e) {
@@ -68,12 +81,22 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
 
     /** A node whose tenant requires an active permitting consent of {@code scope} before writes. */
     public static TestGateway startRequiringConsent(String jdbcUrl, String ehrUrl, String node, String scope) {
+        return startWith(jdbcUrl, ehrUrl, node, t -> new GatewayConfig.TenantConfig(t.id(), t.name(),
+                t.apiKeys(), t.connections(), scope, t.breakGlassRoles(), t.formularyFile(), t.users()));
+    }
+
+    /** A node whose test tenant is configured by {@code tenant} (e.g. safety settings, release controls). */
+    public static TestGateway startWith(String jdbcUrl, String ehrUrl, String node,
+                                        UnaryOperator<GatewayConfig.TenantConfig> tenant) {
         GatewayConfig c = config(jdbcUrl, ehrUrl, node, fastDelivery(), 8);
-        GatewayConfig.TenantConfig t = c.tenants().get(0);
-        List<GatewayConfig.TenantConfig> tenants = List.of(new GatewayConfig.TenantConfig(t.id(), t.name(),
-                t.apiKeys(), t.connections(), scope), c.tenants().get(1));
+        List<GatewayConfig.TenantConfig> tenants = List.of(tenant.apply(c.tenants().get(0)), c.tenants().get(1));
         return new TestGateway(Gateway.start(new GatewayConfig(c.database(), c.http(), c.delivery(), c.node(),
                 c.security(), tenants)));
+    }
+
+    /** A client of this node with the administrator's key. */
+    public ApiClient admin() {
+        return new ApiClient(gateway.port(), ADMIN_KEY);
     }
 
     public Gateway gateway() {

@@ -35,8 +35,8 @@ final class CrashBench {
     }
 
     static void run(BenchMain.Args args, Report report) throws Exception {
-        int kills = args.integer("kills", 5);
-        int events = args.integer("events", 1000);
+        int kills = args.integer("kills", 20);
+        int events = args.integer("events", 10_000);
         report.line("crash: %d events, %d kill -9 of the serving process, commit-then-timeout on 10%% of writes",
                 events, kills);
         try (Node node = Node.freshDatabase(8); FhirSimulator ehr = FhirSimulator.start()) {

@@ -43,7 +43,14 @@ public final class ConfigLoader {
                 throw new ChartBridgeException("configuration: tenant " + t.id()
                         + ": requireConsent must be treatment, patient-privacy or research");
             }
+            GatewayConfig.UserAssertionConfig users = t.users();
+            if (users != null && (blank(users.issuer()) || blank(users.audience()) || blank(users.jwksFile()))) {
+                throw new ChartBridgeException("configuration: tenant " + t.id()
+                        + ": users needs issuer, audience and jwksFile");
+            }
             UpdatePolicies.validate(t);
+            SafetySettings.policy(t);
+            SafetySettings.releaseControls(t);
             for (GatewayConfig.ConnectionConfig c : t.connections() == null
                     ? java.util.List.<GatewayConfig.ConnectionConfig>of() : t.connections()) {
                 if (c.name() == null || c.vendor() == null || c.baseUrl() == null) {
@@ -53,5 +60,9 @@ public final class ConfigLoader {
             }
         }
         return config;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 }

@@ -1,5 +1,8 @@
 package dev.chartbridge.app.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.List;
 import java.util.Map;
 
@@ -8,7 +11,30 @@ import java.util.Map;
  * Secrets are never written in it: they are named by environment variable or file.
  */
 public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryConfig delivery, String node,
-                            SecurityConfig security, List<TenantConfig> tenants) {
+                            SecurityConfig security, List<TenantConfig> tenants, WebhookConfig webhooks,
+                            ReadBackConfig readBack) {
+
+    /** A configuration with default webhook delivery and read-back watching. */
+    public GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryConfig delivery, String node,
+                         SecurityConfig security, List<TenantConfig> tenants) {
+        this(database, http, delivery, node, security, tenants, null, null);
+    }
+
+    /** This configuration with other webhook and read-back settings. */
+    public GatewayConfig with(WebhookConfig webhooks, ReadBackConfig readBack) {
+        return new GatewayConfig(database, http, delivery, node, security, tenants, webhooks, readBack);
+    }
+
+    /** Webhook delivery overrides; absent fields keep the defaults. */
+    public record WebhookConfig(Integer maxAttempts, Long baseDelayMs, Long maxDelayMs, Long timeoutMs) {
+    }
+
+    /**
+     * Read-back watching overrides; absent fields keep the defaults (on, every hour, 60 reads a minute per target,
+     * less where the vendor's profile documents a smaller rate budget).
+     */
+    public record ReadBackConfig(Boolean enabled, Long intervalMs, Integer readsPerMinute, Long pollIntervalMs) {
+    }
 
     /**
      * Where the master key that encrypts stored secrets comes from: an environment variable holding base64 of 32
@@ -35,16 +61,21 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
     /**
      * A tenant: its API keys (by reference to a secret), its EHR connections, and its safety settings.
      *
-     * @param requireConsent a consent scope ({@code treatment}, {@code patient-privacy}, {@code research}) that must
-     *                       be permitted for a patient before any other write; absent: no consent required
-     * @param onConflict     per event type, {@code merge} or {@code review}: what an update does when the record
-     *                       changed in the EHR (default: follow-up-task merges, others review; medication-change
-     *                       always reviews)
-     * @param compensation   per event type, {@code none} (default) or {@code entered-in-error}: what happens to the
-     *                       written siblings of a partially delivered fan-out
+     * @param requireConsent  a consent scope ({@code treatment}, {@code patient-privacy}, {@code research}) that
+     *                        must be permitted for a patient before any other write; absent: no consent required
+     * @param breakGlassRoles author roles that may override the consent or patient-context gate with a reason;
+     *                        absent: nobody may
+     * @param formularyFile   a CSV formulary ({@code FileFormulary}) consulted for medication changes; absent: none
+     * @param users           how the users the tenant's app acts for are verified; absent: the app's word is taken
+     * @param onConflict      per event type, {@code merge} or {@code review}: what an update does when the record
+     *                        changed in the EHR (default: follow-up-task merges, others review; medication-change
+     *                        always reviews)
+     * @param compensation    per event type, {@code none} (default) or {@code entered-in-error}: what happens to the
+     *                        written siblings of a partially delivered fan-out
      */
     public record TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections,
-                               String requireConsent, Map<String, String> onConflict,
+                               String requireConsent, List<String> breakGlassRoles, String formularyFile,
+                               UserAssertionConfig users, Map<String, String> onConflict,
                                Map<String, String> compensation) {
         public TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections) {
             this(id, name, apiKeys, connections, null);
@@ -54,10 +85,62 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
                             String requireConsent) {
             this(id, name, apiKeys, connections, requireConsent, null, null);
         }
+
+        public TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections,
+                            String requireConsent, List<String> breakGlassRoles, String formularyFile) {
+            this(id, name, apiKeys, connections, requireConsent, breakGlassRoles, formularyFile, null);
+        }
+
+        public TenantConfig(String id, String name, List<ApiKeyConfig> apiKeys, List<ConnectionConfig> connections,
+                            String requireConsent, List<String> breakGlassRoles, String formularyFile,
+                            UserAssertionConfig users) {
+            this(id, name, apiKeys, connections, requireConsent, breakGlassRoles, formularyFile, users, null, null);
+        }
     }
 
-    /** An API key whose secret is read from an environment variable or a file. */
-    public record ApiKeyConfig(String label, String secretEnv, String secretFile) {
+    /**
+     * The tenant's identity provider, whose signed JWTs ({@code X-User-Assertion}) name the user a request acts for.
+     *
+     * @param jwksFile its public keys (a JWKS file)
+     * @param required whether approvals, review actions and submissions must carry a verified user (default true)
+     */
+    public record UserAssertionConfig(String issuer, String audience, String jwksFile, Boolean required) {
+    }
+
+    /**
+     * The release setting of one event type on one connection: {@code mode} ({@code off}, {@code shadow},
+     * {@code live}); with an allowlist of patient identifiers ({@code system|value}) and/or author NPIs, only listed
+     * events get {@code mode} and the others {@code otherwise} (default {@code shadow}). In YAML either the mode
+     * alone ({@code vitals: shadow}) or the object.
+     */
+    public record ReleaseConfig(String mode, List<String> allowPatients, List<String> allowAuthors, String otherwise) {
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        public ReleaseConfig(@JsonProperty("mode") String mode,
+                             @JsonProperty("allowPatients") List<String> allowPatients,
+                             @JsonProperty("allowAuthors") List<String> allowAuthors,
+                             @JsonProperty("otherwise") String otherwise) {
+            this.mode = mode;
+            this.allowPatients = allowPatients;
+            this.allowAuthors = allowAuthors;
+            this.otherwise = otherwise;
+        }
+
+        /** The short form: the mode alone. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static ReleaseConfig of(String mode) {
+            return new ReleaseConfig(mode, null, null, null);
+        }
+    }
+
+    /**
+     * An API key whose secret is read from an environment variable or a file.
+     *
+     * @param admin an administrator's key: may change release controls and read the break-glass report
+     */
+    public record ApiKeyConfig(String label, String secretEnv, String secretFile, Boolean admin) {
+        public ApiKeyConfig(String label, String secretEnv, String secretFile) {
+            this(label, secretEnv, secretFile, null);
+        }
     }
 
     /**
@@ -65,12 +148,30 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
      *
      * @param eventTypes the event types the tenant writes through this connection (default: all); the adapter
      *                   asks the EHR for the least scopes they need
+     * @param release    per event type, how far its writes are released (default: live); seeds the database's
+     *                   release controls at start
      */
     public record ConnectionConfig(String name, String vendor, String baseUrl, String tokenUrl, String clientId,
                                    String clientSecretEnv, String clientSecretFile, String username,
                                    String passwordEnv, String passwordFile, String practiceId,
                                    Map<String, String> settings, List<String> eventTypes, Integer maxConcurrency,
-                                   Long readTimeoutMs) {
+                                   Long readTimeoutMs, Map<String, ReleaseConfig> release) {
+        public ConnectionConfig(String name, String vendor, String baseUrl, String tokenUrl, String clientId,
+                                String clientSecretEnv, String clientSecretFile, String username,
+                                String passwordEnv, String passwordFile, String practiceId,
+                                Map<String, String> settings, List<String> eventTypes, Integer maxConcurrency,
+                                Long readTimeoutMs) {
+            this(name, vendor, baseUrl, tokenUrl, clientId, clientSecretEnv, clientSecretFile, username, passwordEnv,
+                    passwordFile, practiceId, settings, eventTypes, maxConcurrency, readTimeoutMs, null);
+        }
+
+        /** This connection with the given release settings. */
+        public ConnectionConfig withRelease(Map<String, ReleaseConfig> release) {
+            return new ConnectionConfig(name, vendor, baseUrl, tokenUrl, clientId, clientSecretEnv, clientSecretFile,
+                    username, passwordEnv, passwordFile, practiceId, settings, eventTypes, maxConcurrency,
+                    readTimeoutMs, release);
+        }
+
         /** A connection to a standard FHIR R4 server without authentication. */
         public static ConnectionConfig fhir(String name, String baseUrl, int maxConcurrency, long readTimeoutMs) {
             return new ConnectionConfig(name, "fhir-r4", baseUrl, null, null, null, null, null, null, null, null,

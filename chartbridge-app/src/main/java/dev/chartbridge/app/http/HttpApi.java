@@ -1,11 +1,13 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.app.audit.FhirAuditExport;
 import dev.chartbridge.core.approval.Approvals;
 import dev.chartbridge.core.audit.AuditQueries;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.core.gate.BreakGlass;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.FieldError;
@@ -16,6 +18,7 @@ import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.status.EventView;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
+import dev.chartbridge.core.webhook.Webhooks;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
 import io.javalin.Javalin;
@@ -37,7 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's HTTP API (see {@code chartbridge-app/src/main/resources/openapi.yaml}): intake, event status,
- * approvals, the review queue ({@link ReviewRoutes}), metrics, health, the OpenAPI document and the event JSON Schema. Every error is problem+json. Thread-safe.
+ * approvals, the review queue ({@link ReviewRoutes}), release controls ({@link ReleaseRoutes}), the break-glass
+ * report ({@link BreakGlassRoutes}), webhooks ({@link WebhookRoutes}), metrics, health, the OpenAPI document and the
+ * event JSON Schema. Every error is problem+json. Thread-safe.
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -53,14 +58,20 @@ public final class HttpApi {
     private final Jdbc jdbc;
     private final Targets targets;
     private final Approvals approvals;
+    private final Webhooks webhooks;
     private final long maxBodyBytes;
     private final String jwks;
     private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
+    private final Map<String, UserAssertions> users;
     private Javalin app;
 
+    /** @param users per tenant id, how the users its app acts for are verified; a tenant not named takes the app's word */
     public HttpApi(Intake intake, EventQueries events, ApiKeys keys, PrometheusMeterRegistry registry, Jdbc jdbc,
-                   Targets targets, long maxBodyBytes, String jwks) {
+                   Targets targets, long maxBodyBytes, String jwks, Map<String, UserAssertions> users,
+                   Webhooks webhooks) {
+        this.users = Map.copyOf(users);
         this.targets = targets;
+        this.webhooks = webhooks;
         this.jwks = jwks;
         this.approvals = new Approvals(jdbc);
         this.intake = intake;
@@ -72,6 +83,18 @@ public final class HttpApi {
     }
 
     private record CachedCaller(ApiKeys.Caller caller, long until) {
+    }
+
+    /** Who a request acts for: the tenant's API key, and the user when a signed user assertion verified. */
+    record Acting(ApiKeys.Caller caller, UserAssertions.VerifiedUser user) {
+        String tenantId() {
+            return caller.tenantId();
+        }
+
+        /** The actor recorded in audit entries: the key, and the verified user if any. */
+        String actor() {
+            return user == null ? caller.actor() : caller.actor() + " " + user.actor();
+        }
     }
 
     public void start(String host, int port) {
@@ -88,6 +111,15 @@ public final class HttpApi {
             ReviewRoutes review = new ReviewRoutes(this, jdbc);
             cfg.routes.get("/v1/review", review::list);
             cfg.routes.post("/v1/review/{id}/actions", review::act);
+            ReleaseRoutes release = new ReleaseRoutes(this, jdbc, targets);
+            cfg.routes.get("/v1/release-controls", release::list);
+            cfg.routes.put("/v1/release-controls", release::put);
+            cfg.routes.get("/v1/break-glass", new BreakGlassRoutes(this, jdbc)::list);
+            WebhookRoutes hooks = new WebhookRoutes(this, jdbc, webhooks);
+            cfg.routes.post("/v1/webhooks", hooks::register);
+            cfg.routes.get("/v1/webhooks", hooks::list);
+            cfg.routes.delete("/v1/webhooks/{id}", hooks::remove);
+            cfg.routes.get("/v1/webhooks/{id}/deliveries", hooks::deliveries);
             cfg.routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
@@ -122,7 +154,7 @@ public final class HttpApi {
     }
 
     private void submit(Context ctx) {
-        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        Optional<Acting> caller = acting(ctx);
         if (caller.isEmpty()) {
             return;
         }
@@ -156,7 +188,24 @@ public final class HttpApi {
             }
             boundPatient = new Identifier(context.substring(0, bar), context.substring(bar + 1));
         }
-        IntakeResult result = intake.submit(caller.get().tenantId(), caller.get().actor(), key, body, boundPatient);
+        UserAssertions.VerifiedUser user = caller.get().user();
+        if (user != null && user.patient() != null) {
+            if (boundPatient != null && !boundPatient.equals(user.patient())) {
+                problem(ctx, Problem.invalid(400, "invalid-header", "Invalid header", List.of(new FieldError(
+                        "header:X-Patient-Context", "names another patient than the verified user's launch context"))));
+                return;
+            }
+            boundPatient = user.patient();
+        }
+        List<FieldError> glassErrors = new java.util.ArrayList<>();
+        BreakGlass breakGlass = BreakGlass.parse(ctx.header(BreakGlass.GATES_HEADER),
+                ctx.header(BreakGlass.REASON_HEADER), glassErrors);
+        if (!glassErrors.isEmpty()) {
+            problem(ctx, Problem.invalid(400, "invalid-header", "Invalid header", glassErrors));
+            return;
+        }
+        IntakeResult result = intake.submit(caller.get().tenantId(), caller.get().actor(), key, body, boundPatient,
+                breakGlass);
         if (result instanceof IntakeResult.Accepted a) {
             ctx.header("Location", "/v1/events/" + a.eventId());
             json(ctx, a.replay() ? 200 : 202, Map.of("id", a.eventId(), "replay", a.replay(),
@@ -246,19 +295,13 @@ public final class HttpApi {
 
     /** A second clinician approves a held medication change; its writes enter the queue. */
     private void approve(Context ctx) {
-        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        Optional<Acting> caller = acting(ctx);
         if (caller.isEmpty()) {
             return;
         }
         UUID id = eventId(ctx);
-        byte[] body = readBody(ctx);
         List<FieldError> errors = new java.util.ArrayList<>();
-        com.fasterxml.jackson.databind.JsonNode tree = null;
-        try {
-            tree = body == null ? null : Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            errors.add(new FieldError("", "the body is not valid JSON"));
-        }
+        JsonNode tree = readJson(ctx, errors);
         Approvals.Approval approval = tree == null ? null : Approvals.parse(tree, errors);
         if (approval == null || id == null) {
             problem(ctx, id == null ? Problem.of(404, "not-found", "Not found", "no event with that id")
@@ -266,7 +309,9 @@ public final class HttpApi {
                     errors.isEmpty() ? List.of(new FieldError("", "send a JSON object")) : errors));
             return;
         }
-        Approvals.Result result = approvals.approve(caller.get().tenantId(), caller.get().actor(), id, approval);
+        UserAssertions.VerifiedUser user = caller.get().user();
+        Approvals.Result result = approvals.approve(caller.get().tenantId(), caller.get().actor(), id, approval,
+                user == null ? null : new Approvals.VerifiedApprover(user.npi(), user.role()));
         switch (result.outcome()) {
             case APPROVED -> json(ctx, 200, Map.of("id", id, "released", result.released()));
             case NOT_FOUND -> problem(ctx, Problem.of(404, "not-found", "Not found", "no event with that id"));
@@ -317,6 +362,41 @@ public final class HttpApi {
         }
     }
 
+    /**
+     * The API key's caller and, when the request carries {@code X-User-Assertion}, the verified user; writes the
+     * problem and returns empty when either fails, or when the tenant requires a verified user and none is sent.
+     */
+    Optional<Acting> acting(Context ctx) {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            return Optional.empty();
+        }
+        UserAssertions verifier = users.get(caller.get().tenantId());
+        String assertion = ctx.header(UserAssertions.HEADER);
+        String header = "header:" + UserAssertions.HEADER;
+        if (assertion == null) {
+            if (verifier != null && verifier.required()) {
+                problem(ctx, Problem.of(401, "user-unverified", "User not verified",
+                        "this tenant acts only for users its identity provider vouches for")
+                        .naming(header, "is required: a JWT from the tenant's identity provider naming the user"));
+                return Optional.empty();
+            }
+            return Optional.of(new Acting(caller.get(), null));
+        }
+        if (verifier == null) {
+            problem(ctx, Problem.invalid(400, "invalid-header", "Invalid header", List.of(new FieldError(header,
+                    "cannot be verified: no identity provider is configured for this tenant"))));
+            return Optional.empty();
+        }
+        UserAssertions.Verification verification = verifier.verify(assertion);
+        if (verification.user() == null) {
+            problem(ctx, Problem.of(401, "user-unverified", "User not verified", "the user assertion "
+                    + verification.refusal()).naming(header, verification.refusal()));
+            return Optional.empty();
+        }
+        return Optional.of(new Acting(caller.get(), verification.user()));
+    }
+
     Optional<ApiKeys.Caller> authenticate(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -342,6 +422,32 @@ public final class HttpApi {
         }
         callers.put(cacheKey, new CachedCaller(caller.get(), now + AUTH_CACHE_MS));
         return caller;
+    }
+
+    /** As {@link #authenticate}, and the key must be an administrator's (else 403). */
+    Optional<ApiKeys.Caller> authenticateAdmin(Context ctx) {
+        Optional<ApiKeys.Caller> caller = authenticate(ctx);
+        if (caller.isPresent() && !caller.get().admin()) {
+            problem(ctx, Problem.of(403, "admin-required", "Administrator key required",
+                    "this needs an administrator's API key of the tenant")
+                    .naming("header:Authorization", "is not an administrator's key"));
+            return Optional.empty();
+        }
+        return caller;
+    }
+
+    /**
+     * The body as JSON; null when it is missing, too large or not JSON (then the problem is added to {@code errors}
+     * on pointer {@code ""}, except for a missing body, which the caller's parser reports).
+     */
+    JsonNode readJson(Context ctx, List<FieldError> errors) {
+        byte[] body = readBody(ctx);
+        try {
+            return body == null ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            errors.add(new FieldError("", "the body is not valid JSON"));
+            return null;
+        }
     }
 
     /** The body, or null when it is larger than the limit (checked before and while reading). */

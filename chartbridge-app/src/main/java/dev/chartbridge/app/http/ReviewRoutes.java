@@ -3,7 +3,6 @@ package dev.chartbridge.app.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.review.ReviewFilter;
 import dev.chartbridge.core.review.ReviewQueries;
 import dev.chartbridge.core.review.ReviewQueue;
@@ -12,7 +11,6 @@ import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
 import io.javalin.http.Context;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +52,7 @@ final class ReviewRoutes {
     }
 
     void act(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        Optional<HttpApi.Acting> caller = api.acting(ctx);
         if (caller.isEmpty()) {
             return;
         }
@@ -63,15 +61,15 @@ final class ReviewRoutes {
             HttpApi.problem(ctx, notFound());
             return;
         }
-        byte[] body = api.readBody(ctx);
         List<FieldError> errors = new ArrayList<>();
-        JsonNode tree = null;
-        try {
-            tree = body == null ? null : Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            errors.add(new FieldError("", "the body is not valid JSON"));
-        }
+        JsonNode tree = api.readJson(ctx, errors);
         ReviewRequest request = errors.isEmpty() ? ReviewRequest.parse(tree, errors) : null;
+        UserAssertions.VerifiedUser user = caller.get().user();
+        if (request != null && user != null && !request.actor().equals(user.subject())
+                && !request.actor().equals(user.npi())) {
+            errors.add(new FieldError("/actor", "is not the verified user (the subject or NPI of X-User-Assertion)"));
+            request = null;
+        }
         if (request == null) {
             HttpApi.problem(ctx, Problem.invalid(400, "invalid-review-action", "Invalid review action", errors));
             return;
@@ -107,7 +105,7 @@ final class ReviewRoutes {
         return null;
     }
 
-    private static int limit(String value, List<FieldError> errors) {
+    static int limit(String value, List<FieldError> errors) {
         if (value == null) {
             return ReviewFilter.DEFAULT_LIMIT;
         }

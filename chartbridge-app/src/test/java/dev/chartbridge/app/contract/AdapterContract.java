@@ -82,7 +82,7 @@ public abstract class AdapterContract {
                 new GatewayConfig.DeliveryConfig(6, 50L, 500L, 3_000L, 100L, true), "contract",
                 new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()),
                 List.of(new GatewayConfig.TenantConfig("acme", "Acme",
-                        List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString())),
+                        List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString(), true)),
                         List.of(connection())))));
         api = new ApiClient(gateway.port(), KEY);
         afterGatewayStarted(gateway);
@@ -150,6 +150,39 @@ public abstract class AdapterContract {
             String detail = refused.body().at("/errors/0/detail").asText();
             assertThat(detail).as(type).contains(connection().vendor()).contains(type);
             assertThat(refused.body().at("/errors/0/pointer").asText()).isEqualTo("/targets/0");
+        }
+    }
+
+    /**
+     * Shadow mode goes through the adapter's own preparation (lookups and mapping) and stops before the write:
+     * the write ends SHADOWED with the request it would have sent, and the EHR holds nothing new.
+     */
+    @Test
+    void a_shadowed_write_is_rendered_and_nothing_reaches_the_ehr() {
+        String type = supportedTypes().stream().filter(t -> !t.equals("medication-change")).findFirst().orElseThrow();
+        ApiClient.Answer set = api.putReleaseControl("{\"target\":\"" + TARGET + "\",\"eventType\":\"" + type
+                + "\",\"mode\":\"shadow\"}");
+        assertThat(set.status()).as("%s", set.body()).isEqualTo(200);
+        try {
+            int before = recordsInEhr(type);
+            ObjectNode shadowed = event(type);
+            shadowed.put("occurredAt", Instant.parse(shadowed.get("occurredAt").asText()).minusSeconds(600).toString());
+            ApiClient.Answer accepted = api.submit(shadowed, "shadow-" + type);
+            assertThat(accepted.status()).as("%s", accepted.body()).isEqualTo(202);
+            JsonNode status = api.await(accepted.body().get("id").asText(),
+                    s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
+            assertThat(status.get("status").asText()).as("%s", status).isEqualTo("shadowed");
+            for (JsonNode op : status.get("operations")) {
+                assertThat(op.get("state").asText()).isEqualTo("SHADOWED");
+                assertThat(op.get("shadow").asBoolean()).isTrue();
+                assertThat(op.at("/rendered/method").asText()).isEqualTo("POST");
+                assertThat(op.at("/rendered/body").asText()).isNotBlank();
+                assertThat(op.get("sends").asInt()).isZero();
+            }
+            assertThat(recordsInEhr(type)).as("nothing written").isEqualTo(before);
+        } finally {
+            api.putReleaseControl("{\"target\":\"" + TARGET + "\",\"eventType\":\"" + type
+                    + "\",\"mode\":\"live\"}");
         }
     }
 

@@ -19,11 +19,25 @@ public interface EhrAdapter {
     /** Sends the write once. Never retries a create by itself. */
     SendOutcome send(WriteContext write);
 
+    /**
+     * Prepares the write exactly as {@link #send} would (the same lookups, the same mapping) and returns the
+     * request instead of sending it: for writes in shadow mode. May read from the EHR (patient and encounter
+     * lookups, a token); never writes to it.
+     */
+    RenderOutcome render(WriteContext write);
+
     /** Looks for what an earlier send of this write left in the EHR, by the strongest means the vendor offers. */
     FindOutcome find(WriteContext write);
 
     /** Reads back {@code write.remote()} and compares its critical fields with the event. */
     VerifyOutcome verify(WriteContext write);
+
+    /**
+     * Re-reads {@code write.remote()} long after it was verified, by the same read as {@link #verify}, and
+     * describes what stands in the EHR now (for read-back watching). One call to the EHR at most, plus what
+     * resolving the patient takes; never writes.
+     */
+    ReadBack readBack(WriteContext write);
 
     /**
      * Decides at intake whether this target can change the record an earlier event of the same type wrote, as

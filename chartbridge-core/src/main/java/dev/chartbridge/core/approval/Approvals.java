@@ -8,6 +8,7 @@ import dev.chartbridge.core.event.AuthorRole;
 import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -45,7 +47,20 @@ public final class Approvals {
         return dev.chartbridge.core.intake.EventParser.approval(body, errors);
     }
 
+    /** An approver whose NPI and role the gateway verified (a signed user assertion), not just the app's word. */
+    public record VerifiedApprover(String npi, AuthorRole role) {
+    }
+
+    /** An approval whose approver is asserted by the calling app under the tenant's key. */
     public Result approve(String tenantId, String actor, UUID eventId, Approval approval) {
+        return approve(tenantId, actor, eventId, approval, null);
+    }
+
+    /**
+     * @param verified who the gateway verified the approver to be, or null when the tenant takes the app's word;
+     *                 when given, the approval's NPI and role must be the verified ones
+     */
+    public Result approve(String tenantId, String actor, UUID eventId, Approval approval, VerifiedApprover verified) {
         return jdbc.inTransaction(c -> {
             String authorNpi;
             try (PreparedStatement ps = c.prepareStatement("SELECT body->'author'->>'npi' FROM clinical_event"
@@ -59,7 +74,7 @@ public final class Approvals {
                     authorNpi = rs.getString(1);
                 }
             }
-            List<FieldError> errors = new ArrayList<>();
+            List<FieldError> errors = new ArrayList<>(identityErrors(approval, verified));
             if (approval.approverNpi().equals(authorNpi)) {
                 errors.add(new FieldError("/approverNpi", "must be a clinician other than the author"));
             }
@@ -68,14 +83,15 @@ public final class Approvals {
                         + " change"));
             }
             if (!errors.isEmpty()) {
-                AuditLog.append(c, tenantId, actor, "approval.refused", eventId, null, detail(approval, errors));
+                AuditLog.append(c, tenantId, actor, "approval.refused", eventId, null,
+                        detail(approval, verified, errors));
                 return new Result(Outcome.REFUSED, 0, errors);
             }
             int released = release(c, eventId);
             if (released == 0) {
                 return new Result(Outcome.NOT_AWAITING, 0, List.of());
             }
-            AuditLog.append(c, tenantId, actor, "event.approved", eventId, null, detail(approval, List.of()));
+            AuditLog.append(c, tenantId, actor, "event.approved", eventId, null, detail(approval, verified, List.of()));
             return new Result(Outcome.APPROVED, released, List.of());
         });
     }
@@ -83,13 +99,16 @@ public final class Approvals {
     private static int release(Connection c, UUID eventId) throws SQLException {
         int released = 0;
         try (PreparedStatement ps = c.prepareStatement("UPDATE write_operation SET state = ?, updated_at = now()"
-                + " WHERE event_id = ? AND state = ? RETURNING id, tenant_id || '/' || target")) {
+                + " WHERE event_id = ? AND state = ? RETURNING id, tenant_id || '/' || target, tenant_id")) {
             ps.setString(1, OperationState.DUE.name());
             ps.setObject(2, eventId);
             ps.setString(3, OperationState.AWAITING_APPROVAL.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Outbox.enqueue(c, rs.getObject(1, UUID.class), rs.getString(2));
+                    UUID operationId = rs.getObject(1, UUID.class);
+                    Outbox.enqueue(c, operationId, rs.getString(2));
+                    WebhookNotices.operationChanged(c, rs.getString(3), operationId, WebhookNotices.STATE_CHANGED,
+                            Map.of());
                     released++;
                 }
             }
@@ -97,10 +116,27 @@ public final class Approvals {
         return released;
     }
 
-    private static String detail(Approval a, List<FieldError> errors) {
+    private static List<FieldError> identityErrors(Approval approval, VerifiedApprover verified) {
+        if (verified == null) {
+            return List.of();
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (verified.npi() == null) {
+            errors.add(new FieldError("/approverNpi", "cannot be checked: the verified user has no NPI"));
+        } else if (!verified.npi().equals(approval.approverNpi())) {
+            errors.add(new FieldError("/approverNpi", "is not the NPI of the verified user"));
+        }
+        if (verified.role() != null && verified.role() != approval.role()) {
+            errors.add(new FieldError("/role", "is not the role of the verified user"));
+        }
+        return errors;
+    }
+
+    private static String detail(Approval a, VerifiedApprover verified, List<FieldError> errors) {
         ObjectNode d = Json.MAPPER.createObjectNode();
         d.put("approverNpi", a.approverNpi());
         d.put("role", a.role().wireName());
+        d.put("identity", verified == null ? "asserted" : "verified");
         d.put("statement", a.statement());
         if (!errors.isEmpty()) {
             var list = d.putArray("refusedBecause");

@@ -28,10 +28,12 @@ import java.util.UUID;
 final class Compensations {
     private final Targets targets;
     private final String actor;
+    private final StoredEvents events;
 
-    Compensations(Targets targets, String node) {
+    Compensations(Targets targets, String node, StoredEvents events) {
         this.targets = targets;
         this.actor = "node:" + node;
+        this.events = events;
     }
 
     private record Write(UUID id, String tenantId, String target, String resourceType, String recordKey,
@@ -60,7 +62,7 @@ final class Compensations {
                 || !TenantPolicy.ENTERED_IN_ERROR.equals(writes.get(0).policy())) {
             return;
         }
-        ParseResult parsed = StoredEvents.parse(body);
+        ParseResult parsed = events.parse(body);
         for (Write w : writes.stream().filter(x -> x.state().isWritten()).toList()) {
             Target target = targets.find(w.tenantId(), w.target()).orElse(null);
             WritePlan plan = target == null || !parsed.isValid() ? WritePlan.refused("target not configured")
@@ -73,9 +75,11 @@ final class Compensations {
                 continue;
             }
             UUID opId = UUID.randomUUID();
-            RecordChanges.insert(c, new RecordChanges.Change(opId, eventId, w.tenantId(), target,
+            if (RecordChanges.insert(c, new RecordChanges.Change(opId, eventId, w.tenantId(), target,
                     RecordChanges.COMPENSATE, "compensate:" + w.id(), w.id(), w.recordKey(), w.resourceType(),
-                    w.remoteId(), w.remoteVersion(), TenantPolicy.REVIEW), OperationState.DUE);
+                    w.remoteId(), w.remoteVersion(), TenantPolicy.REVIEW), OperationState.DUE)) {
+                Outbox.enqueue(c, opId, target.queue());
+            }
             AuditLog.append(c, w.tenantId(), actor, "compensation.planned", eventId, opId,
                     Json.canonical(d.put("action", "mark entered-in-error")));
         }

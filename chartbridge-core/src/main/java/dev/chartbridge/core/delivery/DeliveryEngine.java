@@ -50,7 +50,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     public DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
                           Duration grace) {
-        this.store = new OperationStore(jdbc, node, targets);
+        this.store = new OperationStore(jdbc, node, targets, new StoredEvents(Clock.systemUTC()));
         this.targets = targets;
         this.policy = policy;
         this.grace = grace;

@@ -9,11 +9,13 @@ import java.util.UUID;
  * One write operation as stored, with the canonical body of its event. For a change of an earlier record
  * ({@code kind} {@code update} or {@code compensate}): the identity stamped on the record, the body of the event
  * the record was last written from, and the conflict policy; all null for a create.
+ *
+ * @param shadow planned in shadow mode: rendered instead of sent
  */
 record OperationRow(UUID id, UUID eventId, String tenantId, String target, int part, String resourceType,
                     String operationKey, OperationState state, int sends, int checks, RemoteRef remote,
-                    Instant createdAt, String eventBody, String kind, String recordKey, String baseBody,
-                    String onConflict) {
+                    Instant createdAt, String eventBody, boolean shadow, String kind, String recordKey,
+                    String baseBody, String onConflict) {
 
     /** This operation changes a record written earlier rather than creating one. */
     boolean changesRecord() {
@@ -22,7 +24,7 @@ record OperationRow(UUID id, UUID eventId, String tenantId, String target, int p
 
     OperationRow moved(OperationState to, int addSends, int addChecks, RemoteRef newRemote) {
         return new OperationRow(id, eventId, tenantId, target, part, resourceType, operationKey, to, sends + addSends,
-                checks + addChecks, newRemote != null ? newRemote : remote, createdAt, eventBody, kind, recordKey,
-                baseBody, onConflict);
+                checks + addChecks, newRemote != null ? newRemote : remote, createdAt, eventBody, shadow, kind,
+                recordKey, baseBody, onConflict);
     }
 }

@@ -5,6 +5,7 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderOutcome;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
@@ -14,6 +15,7 @@ import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.intake.ParseResult;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import org.slf4j.Logger;
@@ -23,10 +25,11 @@ import org.slf4j.MDC;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
+
+import static dev.chartbridge.core.delivery.AdapterCalls.call;
+import static dev.chartbridge.core.delivery.AdapterCalls.describe;
+import static dev.chartbridge.core.delivery.AdapterCalls.traceId;
 
 /**
  * Moves one claimed operation through as many steps as it can take now: send, reconcile an unknown outcome,
@@ -41,6 +44,7 @@ final class OperationRunner {
     private final Targets targets;
     private final DeliveryPolicy policy;
     private final DeliveryMetrics metrics;
+    private final StoredEvents events;
     private final Clock clock;
 
     OperationRunner(OperationStore store, Targets targets, DeliveryPolicy policy, DeliveryMetrics metrics, Clock clock) {
@@ -48,6 +52,7 @@ final class OperationRunner {
         this.targets = targets;
         this.policy = policy;
         this.metrics = metrics;
+        this.events = new StoredEvents(clock);
         this.clock = clock;
     }
 
@@ -67,8 +72,8 @@ final class OperationRunner {
 
     private void runLoaded(Claim claim, OperationRow op) {
         Target target = targets.find(op.tenantId(), op.target()).orElse(null);
-        ParseResult parsed = StoredEvents.parse(op.eventBody());
-        ParseResult base = op.changesRecord() ? StoredEvents.parse(op.baseBody()) : parsed;
+        ParseResult parsed = events.parse(op.eventBody());
+        ParseResult base = op.changesRecord() ? events.parse(op.baseBody()) : parsed;
         if (target == null || !parsed.isValid() || !base.isValid()) {
             String why = target == null ? "target " + op.target() + " is no longer configured"
                     : "stored event no longer parses: "
@@ -98,7 +103,7 @@ final class OperationRunner {
             OperationRow current = op;
             while (current != null && !current.state().isTerminal()) {
                 current = switch (current.state()) {
-                    case DUE, RETRY_WAIT -> send(current);
+                    case DUE, RETRY_WAIT -> current.shadow() ? shadow(current) : send(current);
                     case IN_FLIGHT -> recover(current);
                     case UNKNOWN -> reconcile(current);
                     case CREATED, PENDING_REMOTE -> verify(current);
@@ -181,6 +186,36 @@ final class OperationRunner {
                     + " changes " + String.join(", ", c.localFields());
             return record(claim, op, OperationState.CONFLICT, Step.SEND, "conflict", null, c.error(), detail,
                     c.exchange(), started, null, false, 0, 0, c);
+        }
+
+        /**
+         * Shadow mode: the adapter prepares the write as it would send it, and the request is kept instead of sent.
+         * What would have stopped the send before sending stops it here too: a refusal ends it REJECTED, a
+         * retryable lookup is tried again (counted as checks) and ends it DEAD after the last check.
+         */
+        private OperationRow shadow(OperationRow op) {
+            Instant started = clock.instant();
+            RenderOutcome outcome = call(() -> adapter.render(context(op)), e -> new RenderOutcome.NotRendered(
+                    new SendOutcome.Rejected(VendorError.of(ErrorClass.UNKNOWN, "adapter failed: "
+                            + e.getClass().getSimpleName()), Exchange.none())));
+            if (outcome instanceof RenderOutcome.Rendered r) {
+                Exchange rendered = new Exchange(r.request().method() + " " + r.request().path(),
+                        Json.sha256(r.request().body()), 0);
+                return record(claim, op, new Transition(OperationState.SHADOWED, null, null, null, Step.RENDER,
+                        "shadowed", rendered, started, millisSince(started), traceId(), null, false, 0, 0,
+                        r.request(), null));
+            }
+            SendOutcome notSent = ((RenderOutcome.NotRendered) outcome).outcome();
+            if (notSent instanceof SendOutcome.Retryable r && op.checks() + 1 < policy.maxChecks()) {
+                Instant due = clock.instant().plus(Backoff.delay(policy, op.checks() + 1, r.retryAfter()));
+                return record(claim, op, OperationState.RETRY_WAIT, Step.RENDER, "retryable", null, r.error(),
+                        describe(r.error()), r.exchange(), started, due, false, 0, 1);
+            }
+            VendorError error = notSent instanceof SendOutcome.Rejected r ? r.error()
+                    : ((SendOutcome.Retryable) notSent).error();
+            OperationState to = notSent instanceof SendOutcome.Rejected ? OperationState.REJECTED : OperationState.DEAD;
+            return record(claim, op, to, Step.RENDER, to == OperationState.DEAD ? "dead" : "rejected", null, error,
+                    describe(error), notSent.exchange(), started, null, false, 0, 1);
         }
 
         private OperationRow reconcile(OperationRow op) {
@@ -269,49 +304,30 @@ final class OperationRunner {
                                 RemoteRef remote, VendorError error, String detail, Exchange exchange,
                                 Instant started, Instant nextDue, boolean keepLease, int addSends, int addChecks,
                                 UpdateOutcome.Conflict conflict) {
-        long millis = Duration.between(started, clock.instant()).toMillis();
-        String traceId = traceId();
-        MDC.put("traceId", traceId);
-        Transition t = new Transition(to, remote, error, detail, step, outcome, exchange, started, millis, traceId,
-                nextDue, keepLease, addSends, addChecks, conflict);
+        return record(claim, op, new Transition(to, remote, error, detail, step, outcome, exchange, started,
+                millisSince(started), traceId(), nextDue, keepLease, addSends, addChecks, null, conflict));
+    }
+
+    private OperationRow record(Claim claim, OperationRow op, Transition t) {
+        MDC.put("traceId", t.traceId());
         if (!store.record(claim, op, t, policy.lease())) {
-            LOG.warn("operation {} lease lost during {}; another node owns it now", op.id(), step);
+            LOG.warn("operation {} lease lost during {}; another node owns it now", op.id(), t.step());
             return null;
         }
-        if (outcome != null) {
+        OperationState to = t.to();
+        if (t.outcome() != null) {
             metrics.transition(op.tenantId() + "/" + op.target(), to);
             if (to == OperationState.DEAD || to == OperationState.NEEDS_REVIEW || to == OperationState.CONFLICT) {
                 LOG.warn("operation {} of event {} -> {} ({})", op.id(), op.eventId(), to,
-                        error == null ? outcome : error.errorClass());
+                        t.error() == null ? t.outcome() : t.error().errorClass());
             } else {
-                LOG.debug("operation {} {} -> {}", op.id(), step, to);
+                LOG.debug("operation {} {} -> {}", op.id(), t.step(), to);
             }
         }
-        return op.moved(to, addSends, addChecks, remote);
+        return op.moved(to, t.addSends(), t.addChecks(), t.remote());
     }
 
-    private static String describe(VendorError e) {
-        if (e == null) {
-            return null;
-        }
-        String code = e.vendorCode() == null ? "" : " [" + e.vendorCode() + "]";
-        return e.errorClass() + code + (e.message() == null ? "" : ": " + e.message());
-    }
-
-    private static <T> T call(Supplier<T> adapterCall, java.util.function.Function<RuntimeException, T> onBug) {
-        try {
-            return adapterCall.get();
-        } catch (RuntimeException e) {
-            // The exception's message may quote the request: log the type only, never the text (no PHI in logs).
-            LOG.error("adapter threw {} at {}; treating the outcome as unknown", e.getClass().getName(),
-                    e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
-            return onBug.apply(e);
-        }
-    }
-
-    private static String traceId() {
-        byte[] bytes = new byte[16];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
+    private long millisSince(Instant started) {
+        return Duration.between(started, clock.instant()).toMillis();
     }
 }

@@ -5,7 +5,8 @@ package dev.chartbridge.core.delivery;
  * with {@code RETRY_WAIT} after a retryable answer, {@code UNKNOWN} when a send may or may not have landed
  * (reconciled before anything is resent), and the terminal {@code CONFLICT}, {@code REJECTED}, {@code DEAD},
  * {@code NEEDS_REVIEW}. Medication changes start in {@code AWAITING_APPROVAL} and enter the queue only when
- * approved. A reviewer may end an operation in review as {@code DISCARDED} (see {@code ReviewQueue}). Terminal
+ * approved. A reviewer may end an operation in review as {@code DISCARDED} (see {@code ReviewQueue}). A write in
+ * shadow mode (release controls) runs {@code DUE → SHADOWED}: rendered, never sent. Terminal
  * operations leave the work queue but are kept forever.
  */
 public enum OperationState {
@@ -26,7 +27,9 @@ public enum OperationState {
     DEAD(true),
     NEEDS_REVIEW(true),
     /** A reviewer decided the gateway writes nothing (more) for this operation. Audited with who and why. */
-    DISCARDED(true);
+    DISCARDED(true),
+    /** Shadow mode: rendered exactly as it would be sent, and not sent. The rendered request is kept. */
+    SHADOWED(true);
 
     private final boolean terminal;
 

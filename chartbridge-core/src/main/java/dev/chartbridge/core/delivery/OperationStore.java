@@ -2,9 +2,11 @@ package dev.chartbridge.core.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The delivery engine's SQL: claiming due work, loading it and recording transitions. Thread-safe. */
@@ -24,10 +27,10 @@ final class OperationStore {
     private final String node;
     private final Compensations compensations;
 
-    OperationStore(Jdbc jdbc, String node, dev.chartbridge.core.adapter.Targets targets) {
+    OperationStore(Jdbc jdbc, String node, Targets targets, StoredEvents events) {
         this.jdbc = jdbc;
         this.node = node;
-        this.compensations = new Compensations(targets, node);
+        this.compensations = new Compensations(targets, node, events);
     }
 
     /** Claims up to {@code limit} due operations of one queue; skips rows other nodes are claiming right now. */
@@ -57,7 +60,7 @@ final class OperationStore {
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.event_id, o.tenant_id, o.target, o.part,"
                     + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
-                    + " o.created_at, e.body::text, o.kind, o.record_key, ae.body::text, o.on_conflict"
+                    + " o.created_at, e.body::text, o.shadow, o.kind, o.record_key, ae.body::text, o.on_conflict"
                     + " FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
                     + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
                     + " LEFT JOIN clinical_event ae ON ae.id = a.event_id WHERE o.id = ?")) {
@@ -71,8 +74,9 @@ final class OperationStore {
                             rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7),
                             OperationState.valueOf(rs.getString(8)), rs.getInt(9), rs.getInt(10),
                             remoteId == null ? null : new RemoteRef(rs.getString(6), remoteId, rs.getString(12)),
-                            rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14), rs.getString(15),
-                            rs.getString(16), rs.getString(17), rs.getString(18));
+                            rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14),
+                            rs.getBoolean(15), rs.getString(16), rs.getString(17), rs.getString(18),
+                            rs.getString(19));
                 }
             }
         });
@@ -88,8 +92,20 @@ final class OperationStore {
                 return false;
             }
             updateOperation(c, op, t);
+            if (op.state() != t.to()) {
+                WebhookNotices.operationChanged(c, op.tenantId(), op.id(), WebhookNotices.STATE_CHANGED, Map.of());
+                if (ReadBackStore.WATCHED.contains(t.to())) {
+                    ReadBackStore.watch(c, op.id(), op.tenantId() + "/" + op.target());
+                }
+            }
             if (t.outcome() != null) {
                 insertAttempt(c, op, t);
+            }
+            if (t.rendered() != null) {
+                ShadowRequests.keep(c, op.id(), t.rendered());
+            }
+            if (t.to().isTerminal() || t.to().isWritten()) {
+                Outbox.leaveLine(c, claim.operationId());
             }
             updateQueue(c, claim, t, lease);
             if (t.conflict() != null) {
@@ -241,6 +257,10 @@ final class OperationStore {
         }
         if (t.errorDetail() != null) {
             d.put("detail", t.errorDetail());
+        }
+        if (t.rendered() != null) {
+            d.put("rendered", t.rendered().method() + " " + t.rendered().path());
+            d.put("requestDigest", t.exchange().requestDigest());
         }
         d.put("traceId", t.traceId());
         return Json.canonical(d);

@@ -1,21 +1,122 @@
 package dev.chartbridge.core.delivery;
 
+import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.intake.Json;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 
-/** Puts an operation into the delivery queue, due now, inside the caller's transaction. */
+/**
+ * Puts operations into the delivery queue and keeps each patient's line, inside the caller's transaction.
+ *
+ * <p>An operation with an order key (one per tenant, target and patient) joins the back of its patient's line:
+ * it is due now when the line is empty, otherwise it waits parked ({@code due_at = 'infinity'}, never claimed)
+ * until every earlier operation of the line has been written or has ended. Joining and leaving a line take a
+ * transaction-scoped advisory lock on the key, so of two transactions touching one line the second sees what the
+ * first committed, on any node. Stateless and thread-safe.
+ */
 public final class Outbox {
+    /** The advisory lock space of patient lines; the two-int form never meets the audit sealer's one-bigint lock. */
+    private static final int LINE_LOCK_SPACE = 50_005;
+    private static final String ACTOR = "gateway:patient-order";
+
     private Outbox() {
     }
 
+    /**
+     * Queues the operation. Ordered when its {@code write_operation} row carries an order key and nothing of it
+     * is written yet (a record already in the EHR, being read back, holds nobody up).
+     */
     public static void enqueue(Connection c, UUID operationId, String queue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO outbox (operation_id, queue, due_at) VALUES (?, ?, now())")) {
+        Queued op = queued(c, operationId);
+        UUID ahead = null;
+        if (op.orderKey() != null) {
+            lockLine(c, op.orderKey());
+            try (PreparedStatement ps = c.prepareStatement("SELECT operation_id FROM outbox WHERE order_key = ?"
+                    + " ORDER BY order_pos DESC LIMIT 1")) {
+                ps.setString(1, op.orderKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    ahead = rs.next() ? rs.getObject(1, UUID.class) : null;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (operation_id, queue, due_at, order_key,"
+                + " order_pos) VALUES (?, ?, " + (ahead == null ? "now()" : "'infinity'::timestamptz")
+                + ", ?, nextval('outbox_order_pos'))")) {
             ps.setObject(1, operationId);
             ps.setString(2, queue);
+            ps.setString(3, op.orderKey());
             ps.executeUpdate();
+        }
+        if (ahead != null) {
+            AuditLog.append(c, op.tenantId(), ACTOR, "operation.held", op.eventId(), operationId,
+                    Json.canonical(Json.MAPPER.createObjectNode().put("behind", ahead.toString())
+                            .put("reason", "an earlier write for this patient and target is not written yet")));
+        }
+    }
+
+    private record Queued(String tenantId, UUID eventId, String orderKey) {
+    }
+
+    private static Queued queued(Connection c, UUID operationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT tenant_id, event_id, order_key, state"
+                + " FROM write_operation WHERE id = ?")) {
+            ps.setObject(1, operationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("no write operation " + operationId);
+                }
+                boolean written = OperationState.valueOf(rs.getString(4)).isWritten();
+                return new Queued(rs.getString(1), rs.getObject(2, UUID.class), written ? null : rs.getString(3));
+            }
+        }
+    }
+
+    /**
+     * Takes the operation out of its patient's line (it has been written, or it has ended) and makes the next one
+     * due. The caller holds the operation's outbox row locked. Returns whether the operation was in a line.
+     */
+    static boolean leaveLine(Connection c, UUID operationId) throws SQLException {
+        String key;
+        try (PreparedStatement ps = c.prepareStatement("SELECT order_key FROM outbox WHERE operation_id = ?")) {
+            ps.setObject(1, operationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                key = rs.next() ? rs.getString(1) : null;
+            }
+        }
+        if (key == null) {
+            return false;
+        }
+        lockLine(c, key);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET order_key = NULL WHERE operation_id = ?")) {
+            ps.setObject(1, operationId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox o SET due_at = now() FROM write_operation w"
+                + " WHERE o.operation_id = (SELECT operation_id FROM outbox WHERE order_key = ? ORDER BY order_pos"
+                + " LIMIT 1) AND o.due_at = 'infinity'::timestamptz AND w.id = o.operation_id"
+                + " RETURNING o.operation_id, w.tenant_id, w.event_id")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    AuditLog.append(c, rs.getString(2), ACTOR, "operation.released", rs.getObject(3, UUID.class),
+                            rs.getObject(1, UUID.class), Json.canonical(Json.MAPPER.createObjectNode()
+                                    .put("after", operationId.toString())
+                                    .put("reason", "the earlier write for this patient and target was written or ended")));
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void lockLine(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            ps.setInt(1, LINE_LOCK_SPACE);
+            ps.setString(2, key);
+            ps.executeQuery().close();
         }
     }
 }

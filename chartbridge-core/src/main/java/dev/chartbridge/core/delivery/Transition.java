@@ -2,6 +2,7 @@ package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 
@@ -15,9 +16,11 @@ import java.time.Instant;
  *                  means it leaves the queue (terminal)
  * @param keepLease the same worker goes straight on with the next step, holding its lease
  * @param outcome   the outcome's name for the attempt ledger and the audit action; null records no attempt
+ * @param rendered  the request a shadowed write would have sent, kept with the transition; null otherwise
  * @param conflict  both sides of a conflict an update met, stored for review; null otherwise
  */
 record Transition(OperationState to, RemoteRef remote, VendorError error, String errorDetail, Step step,
                   String outcome, Exchange exchange, Instant startedAt, long durationMs, String traceId,
-                  Instant nextDue, boolean keepLease, int addSends, int addChecks, UpdateOutcome.Conflict conflict) {
+                  Instant nextDue, boolean keepLease, int addSends, int addChecks, RenderedRequest rendered,
+                  UpdateOutcome.Conflict conflict) {
 }

@@ -55,6 +55,9 @@ public final class EventParser {
             "subcutaneous", "topical", "transdermal", "inhalation", "nasal", "rectal", "ophthalmic", "otic");
     private static final Set<String> FREQUENCIES = Set.of("QD", "BID", "TID", "QID", "Q4H", "Q6H", "Q8H", "Q12H",
             "QHS", "QAM", "QWK", "PRN", "ONCE");
+    /** UCUM codes of the dose units a medication change may use; anything else would be charted as free text. */
+    private static final Set<String> DOSE_UNITS = Set.of("mg", "ug", "g", "mL", "L", "[iU]", "U", "meq", "mmol",
+            "%", "{tablet}", "{capsule}", "{puff}", "{drop}", "{patch}", "{spray}");
     private static final BigDecimal MAX_VITAL = new BigDecimal("100000");
     private static final BigDecimal MAX_DOSE = new BigDecimal("1000000");
 
@@ -336,7 +339,7 @@ public final class EventParser {
         String doseUnit = null;
         if (dose.object(dosed, List.of("value", "unit"))) {
             doseValue = dose.get("value").positive(true, MAX_DOSE);
-            doseUnit = dose.get("unit").text(true, 32);
+            doseUnit = dose.get("unit").oneOf(true, DOSE_UNITS);
         }
         String route = f.get("route").oneOf(dosed, ROUTES);
         String frequency = f.get("frequency").oneOf(dosed, FREQUENCIES);

@@ -6,34 +6,29 @@ import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.audit.AuditLog;
-import dev.chartbridge.core.consent.ConsentRegistry;
-import dev.chartbridge.core.delivery.Outbox;
-import dev.chartbridge.core.delivery.OperationState;
-import dev.chartbridge.core.delivery.RecordChanges;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.core.event.MedicationChangePayload;
+import dev.chartbridge.core.formulary.FormularyDecision;
+import dev.chartbridge.core.gate.BreakGlass;
+import dev.chartbridge.core.gate.Gate;
+import dev.chartbridge.core.gate.GateOverride;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Takes a submitted event: parses and validates it, plans its writes per target, and stores the event, its
- * operations, their queue rows and the audit entry in one transaction. Either all of that is stored or none of
- * it. Thread-safe.
+ * Takes a submitted event: parses and validates it, applies the safety gates, plans its writes per target, and
+ * stores the event, its operations, their queue rows and the audit entries in one transaction ({@link
+ * IntakeStore}). Either all of that is stored or none of it. A gate's refusal is audited in its own transaction;
+ * a gate overridden by break-glass is audited with the event. Thread-safe.
  */
 public final class Intake {
     private final Jdbc jdbc;
@@ -56,19 +51,19 @@ public final class Intake {
      *                       identical resubmission is recognised as the same event
      */
     public IntakeResult submit(String tenantId, String actor, String idempotencyKey, byte[] body) {
-        return submit(tenantId, actor, idempotencyKey, body, null);
+        return submit(tenantId, actor, idempotencyKey, body, null, null);
     }
 
     /**
      * @param boundPatient the patient the caller acts for, when its user's session is bound to one (SMART launch
      *                     context): an event for any other patient is refused and audited; null when unbound
+     * @param breakGlass   gates the event's author asks to override, with the reason; null for none
      */
     public IntakeResult submit(String tenantId, String actor, String idempotencyKey, byte[] body,
-                               Identifier boundPatient) {
-        IntakeResult result = decide(tenantId, actor, idempotencyKey, body, boundPatient);
-        String outcome = outcomeName(result);
+                               Identifier boundPatient, BreakGlass breakGlass) {
+        IntakeResult result = decide(tenantId, actor, idempotencyKey, body, boundPatient, breakGlass);
         Counter.builder("chartbridge.events").description("Submitted events by intake outcome")
-                .tag("outcome", outcome).register(registry).increment();
+                .tag("outcome", outcomeName(result)).register(registry).increment();
         return result;
     }
 
@@ -95,7 +90,7 @@ public final class Intake {
     }
 
     private IntakeResult decide(String tenantId, String actor, String idempotencyKey, byte[] body,
-                                Identifier boundPatient) {
+                                Identifier boundPatient, BreakGlass breakGlass) {
         List<FieldError> errors = new ArrayList<>();
         JsonNode tree = Json.parse(body, errors);
         if (tree == null) {
@@ -109,15 +104,22 @@ public final class Intake {
         if (event.tenant() != null && !event.tenant().equals(tenantId)) {
             return new IntakeResult.WrongTenant(event.tenant());
         }
+        TenantPolicy policy = policies.apply(tenantId);
+        BreakGlassCheck glass = new BreakGlassCheck(breakGlass, policy, event);
         if (boundPatient != null && !event.patientIdentifiers().contains(boundPatient)) {
-            return refuse(tenantId, actor, event, new FieldError("/patient/identifiers",
+            FieldError refused = glass.overrideOrRefuse(Gate.PATIENT_CONTEXT, new FieldError("/patient/identifiers",
                     "does not name the patient this caller is bound to (X-Patient-Context)"));
+            if (refused != null) {
+                return refuse(tenantId, actor, event, refused);
+            }
         }
-        if (event.type() == EventType.MEDICATION_CHANGE && !event.author().role().mayOrderMedication()) {
-            return refuse(tenantId, actor, event, new FieldError("/author/role", "a "
-                    + event.author().role().wireName() + " may not author a medication change"));
+        if (event.type() == EventType.MEDICATION_CHANGE) {
+            FieldError refused = medicationGates(event, policy);
+            if (refused != null) {
+                return refuse(tenantId, actor, event, refused);
+            }
         }
-        List<PlannedTarget> plan = new ArrayList<>();
+        List<IntakeStore.PlannedTarget> plan = new ArrayList<>();
         List<FieldError> unknown = new ArrayList<>();
         List<FieldError> refused = new ArrayList<>();
         for (int i = 0; i < event.targets().size(); i++) {
@@ -133,7 +135,7 @@ public final class Intake {
                         + (event.isAmendment() ? "update" : "take") + " a " + event.type().wireName() + " event: "
                         + writes.refusal()));
             } else {
-                plan.add(new PlannedTarget(target, writes));
+                plan.add(new IntakeStore.PlannedTarget(i, target, writes));
             }
         }
         if (!unknown.isEmpty()) {
@@ -145,12 +147,34 @@ public final class Intake {
         String canonical = Json.canonical(tree);
         String bodyHash = Json.sha256(canonical);
         String key = idempotencyKey != null ? idempotencyKey : "body:" + bodyHash;
-        IntakeResult result = jdbc.inTransaction(c -> store(c, tenantId, actor, key, bodyHash, canonical, tree, event,
-                plan));
+        IntakeStore.Submission submission = new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical,
+                tree, event, plan, policy, glass);
+        IntakeResult result = jdbc.inTransaction(c -> IntakeStore.store(c, submission));
         if (result instanceof IntakeResult.Refused r) {
             auditRefusal(tenantId, actor, event, r);
+        } else if (result instanceof IntakeResult.Accepted a && !a.replay()) {
+            for (GateOverride o : glass.overrides()) {
+                Counter.builder("chartbridge.break_glass").description("Gates overridden by break-glass")
+                        .tag("tenant", tenantId).tag("gate", o.gate().wireName()).register(registry).increment();
+            }
         }
         return result;
+    }
+
+    /** Who may order, and what the tenant's formulary carries; a stop is never refused by the formulary. */
+    private static FieldError medicationGates(ClinicalEvent event, TenantPolicy policy) {
+        if (!event.author().role().mayOrderMedication()) {
+            return new FieldError("/author/role", "a " + event.author().role().wireName()
+                    + " may not author a medication change");
+        }
+        MedicationChangePayload change = (MedicationChangePayload) event.payload();
+        if (!"stop".equals(change.action())) {
+            FormularyDecision decision = policy.formulary().decide(change);
+            if (!decision.allowed()) {
+                return new FieldError("/payload/medication/code", decision.reason());
+            }
+        }
+        return null;
     }
 
     /** A gate's refusal is a decision worth keeping: audited in its own transaction (the event was not stored). */
@@ -169,169 +193,5 @@ public final class Intake {
         IntakeResult.Refused refused = new IntakeResult.Refused(List.of(why));
         auditRefusal(tenantId, actor, event, refused);
         return refused;
-    }
-
-    private record PlannedTarget(Target target, WritePlan writes) {
-    }
-
-    private IntakeResult store(Connection c, String tenantId, String actor, String key, String bodyHash,
-                               String canonical, JsonNode tree, ClinicalEvent event, List<PlannedTarget> plan)
-            throws SQLException {
-        TenantPolicy policy = policies.apply(tenantId);
-        String consentScope = policy.requiredConsentScope();
-        if (consentScope != null && event.type() != EventType.CONSENT) {
-            Optional<String> missing = ConsentRegistry.missingPermit(c, tenantId, event, consentScope);
-            if (missing.isPresent()) {
-                return new IntakeResult.Refused(List.of(new FieldError("/patient", missing.get())));
-            }
-        }
-        Map<String, Amendments.Earlier> earlier = Map.of();
-        if (event.isAmendment()) {
-            List<FieldError> errors = new ArrayList<>();
-            earlier = Amendments.resolve(c, tenantId, event, errors);
-            if (!errors.isEmpty()) {
-                return new IntakeResult.InvalidAmendment(errors);
-            }
-        }
-        UUID eventId = UUID.randomUUID();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO clinical_event (id, tenant_id, idempotency_key,"
-                + " body_hash, event_type, schema_version, body) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)"
-                + " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING")) {
-            ps.setObject(1, eventId);
-            ps.setString(2, tenantId);
-            ps.setString(3, key);
-            ps.setString(4, bodyHash);
-            ps.setString(5, event.type().wireName());
-            ps.setString(6, event.schemaVersion());
-            ps.setString(7, canonical);
-            if (ps.executeUpdate() == 0) {
-                return earlier(c, tenantId, key, bodyHash);
-            }
-        }
-        String contentBase = OperationKey.contentBase(tenantId, event, tree);
-        boolean held = event.type() == EventType.MEDICATION_CHANGE;
-        OperationState initial = held ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
-        List<IntakeResult.PlannedOperation> operations = new ArrayList<>();
-        String compensation = policy.compensationPolicy(event.type());
-        for (PlannedTarget p : plan) {
-            if (event.isAmendment()) {
-                Amendments.Earlier e = earlier.get(p.target().name());
-                UUID opId = UUID.randomUUID();
-                if (!RecordChanges.insert(c, new RecordChanges.Change(opId, eventId, tenantId, p.target(),
-                        RecordChanges.UPDATE, OperationKey.of(contentBase, p.target().name(), 0), e.operationId(),
-                        e.recordKey(), e.resourceType(), e.remoteId(), e.remoteVersion(),
-                        policy.conflictPolicy(event.type())), initial)) {
-                    c.rollback();
-                    return new IntakeResult.InvalidAmendment(List.of(new FieldError("/amends",
-                            "its write to " + p.target().name() + " was amended by another event just now")));
-                }
-                operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), 0, e.resourceType(),
-                        initial.name()));
-                continue;
-            }
-            List<String> types = p.writes().resourceTypes();
-            for (int part = 0; part < types.size(); part++) {
-                UUID opId = UUID.randomUUID();
-                String opKey = OperationKey.of(contentBase, p.target().name(), part);
-                UUID clash = insertOperation(c, opId, eventId, tenantId, p.target(), part, types.get(part), opKey,
-                        initial, compensation);
-                if (clash != null) {
-                    c.rollback();
-                    return new IntakeResult.DuplicateContent(clash);
-                }
-                operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), part, types.get(part),
-                        initial.name()));
-            }
-        }
-        if (event.type() == EventType.CONSENT) {
-            ConsentRegistry.record(c, tenantId, eventId, event);
-        }
-        AuditLog.append(c, tenantId, actor, "event.accepted", eventId, null, acceptedDetail(event, operations));
-        return new IntakeResult.Accepted(eventId, operations, false);
-    }
-
-    /** Inserts the operation and its queue row; returns the event id that already holds this content, if any. */
-    private static UUID insertOperation(Connection c, UUID opId, UUID eventId, String tenantId, Target target,
-                                        int part, String resourceType, String opKey, OperationState initial,
-                                        String compensation) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
-                + " vendor, part, resource_type, operation_key, state, compensation)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
-            ps.setObject(1, opId);
-            ps.setObject(2, eventId);
-            ps.setString(3, tenantId);
-            ps.setString(4, target.name());
-            ps.setString(5, target.adapter().vendor());
-            ps.setInt(6, part);
-            ps.setString(7, resourceType);
-            ps.setString(8, opKey);
-            ps.setString(9, initial.name());
-            ps.setString(10, compensation);
-            if (ps.executeUpdate() == 0) {
-                try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
-                        + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
-                    q.setString(1, tenantId);
-                    q.setString(2, target.name());
-                    q.setString(3, opKey);
-                    try (ResultSet rs = q.executeQuery()) {
-                        rs.next();
-                        return rs.getObject(1, UUID.class);
-                    }
-                }
-            }
-        }
-        if (initial == OperationState.DUE) {
-            Outbox.enqueue(c, opId, target.queue());
-        }
-        return null;
-    }
-
-    private static IntakeResult earlier(Connection c, String tenantId, String key, String bodyHash)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT e.id, e.body_hash FROM clinical_event e"
-                + " WHERE e.tenant_id = ? AND e.idempotency_key = ?")) {
-            ps.setString(1, tenantId);
-            ps.setString(2, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                UUID id = rs.getObject(1, UUID.class);
-                if (!rs.getString(2).equals(bodyHash)) {
-                    return new IntakeResult.KeyReused(id);
-                }
-                return new IntakeResult.Accepted(id, operationsOf(c, id), true);
-            }
-        }
-    }
-
-    private static List<IntakeResult.PlannedOperation> operationsOf(Connection c, UUID eventId) throws SQLException {
-        List<IntakeResult.PlannedOperation> ops = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, target, part, resource_type, state"
-                + " FROM write_operation WHERE event_id = ? ORDER BY target, part")) {
-            ps.setObject(1, eventId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ops.add(new IntakeResult.PlannedOperation(rs.getObject(1, UUID.class), rs.getString(2),
-                            rs.getInt(3), rs.getString(4), rs.getString(5)));
-                }
-            }
-        }
-        return ops;
-    }
-
-    private static String acceptedDetail(ClinicalEvent event, List<IntakeResult.PlannedOperation> operations) {
-        ObjectNode d = Json.MAPPER.createObjectNode();
-        d.put("type", event.type().wireName());
-        d.put("aiAssisted", event.provenance().aiAssisted());
-        d.put("authorNpi", event.author().npi());
-        if (event.isAmendment()) {
-            d.put("amends", event.amends().toString());
-        }
-        var ops = d.putArray("operations");
-        for (IntakeResult.PlannedOperation op : operations) {
-            ops.addObject().put("id", op.id().toString()).put("target", op.target()).put("part", op.part())
-                    .put("resourceType", op.resourceType());
-        }
-        return Json.canonical(d);
     }
 }

@@ -41,7 +41,7 @@ public sealed interface IntakeResult {
     record WrongTenant(String named) implements IntakeResult {
     }
 
-    /** One write the event will become. */
-    record PlannedOperation(UUID id, String target, int part, String resourceType, String state) {
+    /** One write the event will become; {@code shadow}: rendered and kept, never sent (release controls). */
+    record PlannedOperation(UUID id, String target, int part, String resourceType, String state, boolean shadow) {
     }
 }

@@ -22,6 +22,14 @@ final class OperationKey {
         return event.isAmendment() ? base + "\namends " + event.amends() : base;
     }
 
+    /**
+     * The patient line an operation joins: tenant, target and the patient's primary identifier, hashed so the
+     * queue never holds the identifier itself.
+     */
+    static String orderKey(String tenantId, ClinicalEvent event, String target) {
+        return Json.sha256(String.join("\n", "order", tenantId, target, event.primaryPatientIdentifier().token()));
+    }
+
     static String of(String contentBase, String target, int part) {
         return Json.sha256(contentBase + "\n" + target + "\n" + part).substring(0, 40);
     }

@@ -6,11 +6,13 @@ import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -76,6 +78,7 @@ public final class ReviewQueue {
                 case DISCARD -> OperationState.DISCARDED;
             };
             update(c, operationId, to, request);
+            WebhookNotices.operationChanged(c, tenantId, operationId, WebhookNotices.STATE_CHANGED, Map.of());
             if (!to.isTerminal()) {
                 Outbox.enqueue(c, operationId, tenantId + "/" + op.target());
             }

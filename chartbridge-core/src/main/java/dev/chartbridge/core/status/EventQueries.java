@@ -1,7 +1,9 @@
 package dev.chartbridge.core.status;
 
+import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.delivery.EventStatus;
 import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.delivery.ShadowRequests;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.sql.Connection;
@@ -47,9 +49,11 @@ public final class EventQueries {
 
     private static List<EventView.OperationView> operations(Connection c, UUID eventId) throws SQLException {
         Map<UUID, List<EventView.AttemptView>> attempts = attempts(c, eventId);
+        Map<UUID, RenderedRequest> rendered = ShadowRequests.ofEvent(c, eventId);
+        Map<UUID, List<EventView.RemoteChangeView>> changes = remoteChanges(c, eventId);
         List<EventView.OperationView> ops = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, target, vendor, part, resource_type, state,"
-                + " remote_id, remote_version, sends, error_class, error_detail, kind, amends_operation_id"
+                + " remote_id, remote_version, sends, error_class, error_detail, shadow, kind, amends_operation_id"
                 + " FROM write_operation WHERE event_id = ? ORDER BY target, part, kind <> 'create', created_at")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -57,8 +61,9 @@ public final class EventQueries {
                     UUID id = rs.getObject(1, UUID.class);
                     ops.add(new EventView.OperationView(id, rs.getString(2), rs.getString(3), rs.getInt(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9),
-                            rs.getString(10), rs.getString(11), attempts.getOrDefault(id, List.of()),
-                            rs.getString(12), rs.getObject(13, UUID.class)));
+                            rs.getString(10), rs.getString(11), rs.getBoolean(12), rendered.get(id),
+                            attempts.getOrDefault(id, List.of()), changes.getOrDefault(id, List.of()),
+                            rs.getString(13), rs.getObject(14, UUID.class)));
                 }
             }
         }
@@ -79,6 +84,24 @@ public final class EventQueries {
                             .add(new EventView.AttemptView(rs.getString(2),
                                     rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getLong(4), rs.getString(5),
                                     http, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+                }
+            }
+        }
+        return byOp;
+    }
+
+    private static Map<UUID, List<EventView.RemoteChangeView>> remoteChanges(Connection c, UUID eventId)
+            throws SQLException {
+        Map<UUID, List<EventView.RemoteChangeView>> byOp = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT operation_id, detected_at, change, previous_version,"
+                + " version, previous_status, status FROM remote_change WHERE event_id = ? ORDER BY id")) {
+            ps.setObject(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byOp.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                            .add(new EventView.RemoteChangeView(rs.getObject(2, OffsetDateTime.class).toInstant(),
+                                    rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                                    rs.getString(7)));
                 }
             }
         }

@@ -1,5 +1,7 @@
 package dev.chartbridge.core.status;
 
+import dev.chartbridge.core.adapter.RenderedRequest;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -11,13 +13,22 @@ public record EventView(UUID id, String tenantId, String type, Instant acceptedA
     /**
      * One write of the event to one target, with every attempt made.
      *
-     * @param kind    {@code create}, {@code update} (an amendment of an earlier event's record) or
-     *                {@code compensate} (marking a sibling's record entered-in-error after a partial fan-out)
-     * @param amends  for an update or compensation, the operation whose record it changes; null for a create
+     * @param shadow   planned in shadow mode (release controls): rendered, never sent
+     * @param rendered for a shadowed write, the request it would have sent; null otherwise
+     * @param kind     {@code create}, {@code update} (an amendment of an earlier event's record) or
+     *                 {@code compensate} (marking a sibling's record entered-in-error after a partial fan-out)
+     * @param amends   for an update or compensation, the operation whose record it changes; null for a create
      */
     public record OperationView(UUID id, String target, String vendor, int part, String resourceType, String state,
                                 String remoteId, String remoteVersion, int sends, String errorClass,
-                                String errorDetail, List<AttemptView> attempts, String kind, UUID amends) {
+                                String errorDetail, boolean shadow, RenderedRequest rendered,
+                                List<AttemptView> attempts, List<RemoteChangeView> remoteChanges, String kind,
+                                UUID amends) {
+    }
+
+    /** What read-back found changed in the EHR after the write: {@code amended}, {@code status-changed}, {@code deleted}. */
+    public record RemoteChangeView(Instant detectedAt, String change, String previousVersion, String version,
+                                   String previousStatus, String status) {
     }
 
     /** One call to the EHR (send, reconcile search, or verification read). */

@@ -26,8 +26,12 @@ public final class ApiKeys {
         this.jdbc = jdbc;
     }
 
-    /** Who a request acts for: the tenant and the key used. */
-    public record Caller(String tenantId, UUID keyId) {
+    /**
+     * Who a request acts for: the tenant and the key used.
+     *
+     * @param admin the key is an administrator's: it may change release controls and read the break-glass report
+     */
+    public record Caller(String tenantId, UUID keyId, boolean admin) {
         /** The actor name recorded in audit entries. */
         public String actor() {
             return "apikey:" + keyId;
@@ -57,13 +61,19 @@ public final class ApiKeys {
 
     /** Registers a secret chosen elsewhere (e.g. read from the environment by configuration); idempotent. */
     public void register(String tenantId, String label, String secret) {
+        register(tenantId, label, secret, false);
+    }
+
+    /** Registers a secret; {@code admin} as configured now (a key's admin flag follows its configuration). */
+    public void register(String tenantId, String label, String secret, boolean admin) {
         jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_key (id, tenant_id, key_hash, label)"
-                    + " VALUES (?, ?, ?, ?) ON CONFLICT (key_hash) DO NOTHING")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_key (id, tenant_id, key_hash, label, admin)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key_hash) DO UPDATE SET admin = excluded.admin")) {
                 ps.setObject(1, UUID.randomUUID());
                 ps.setString(2, tenantId);
                 ps.setBytes(3, hash(secret));
                 ps.setString(4, label);
+                ps.setBoolean(5, admin);
                 return ps.executeUpdate();
             }
         });
@@ -76,10 +86,11 @@ public final class ApiKeys {
         }
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, tenant_id FROM api_key WHERE key_hash = ? AND revoked_at IS NULL")) {
+                    "SELECT id, tenant_id, admin FROM api_key WHERE key_hash = ? AND revoked_at IS NULL")) {
                 ps.setBytes(1, hash(secret));
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Caller(rs.getString(2), rs.getObject(1, UUID.class)))
+                    return rs.next() ? Optional.of(new Caller(rs.getString(2), rs.getObject(1, UUID.class),
+                            rs.getBoolean(3)))
                             : Optional.empty();
                 }
             }

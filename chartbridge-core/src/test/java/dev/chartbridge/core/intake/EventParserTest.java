@@ -101,6 +101,21 @@ class EventParserTest {
     }
 
     @Test
+    void a_medication_dose_unit_must_be_a_ucum_code_the_gateway_knows() {
+        ObjectNode change = Examples.load("medication-change");
+        ((ObjectNode) change.at("/payload/dose")).put("unit", "milligrams");
+        ((ObjectNode) change.at("/payload/medication")).put("code", "31407x");
+        change.with("payload").put("route", "by mouth").put("frequency", "twice daily");
+        assertThat(errors(change)).extracting(FieldError::pointer).containsExactlyInAnyOrder("/payload/dose/unit",
+                "/payload/medication/code", "/payload/route", "/payload/frequency");
+
+        ((ObjectNode) change.at("/payload/dose")).put("unit", "{tablet}");
+        ((ObjectNode) change.at("/payload/medication")).put("code", "314076");
+        change.with("payload").put("route", "oral").put("frequency", "BID");
+        assertThat(((MedicationChangePayload) parser.parse(change).event().payload()).doseUnit()).isEqualTo("{tablet}");
+    }
+
+    @Test
     void wrong_json_types_name_the_expected_type() {
         ObjectNode event = Examples.load("follow-up-task");
         event.put("targets", "ehr");

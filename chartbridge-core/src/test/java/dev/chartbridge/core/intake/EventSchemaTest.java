@@ -59,6 +59,10 @@ class EventSchemaTest {
             assertThat(SCHEMA.validate(event)).as("schema, breakage %d", i).isNotEmpty();
             assertThat(parser.parse(event).isValid()).as("parser, breakage %d", i).isFalse();
         }
+        ObjectNode medication = Examples.load("medication-change");
+        ((ObjectNode) medication.at("/payload/dose")).put("unit", "milligrams");
+        assertThat(SCHEMA.validate(medication)).as("schema, dose unit").isNotEmpty();
+        assertThat(parser.parse(medication).isValid()).as("parser, dose unit").isFalse();
     }
 
     @Test

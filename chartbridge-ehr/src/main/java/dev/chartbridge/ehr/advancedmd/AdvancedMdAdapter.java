@@ -5,6 +5,9 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.RenderedRequest;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
@@ -13,6 +16,7 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
@@ -25,6 +29,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes notes and problems to AdvancedMD through its XML-RPC {@code ppmdmsg} actions, within a session from the
@@ -75,21 +80,36 @@ public final class AdvancedMdAdapter implements EhrAdapter {
 
     @Override
     public SendOutcome send(WriteContext write) {
+        return prepare(write).send();
+    }
+
+    @Override
+    public RenderOutcome render(WriteContext write) {
+        return prepare(write).render();
+    }
+
+    private PreparedSend prepare(WriteContext write) {
         ClinicalEvent event = write.event();
         PatientContext.Resolved ctx = context.resolve(event, event.type() == EventType.NOTE);
         if (ctx.error() != null) {
             Exchange lookup = new Exchange("POST ppmdmsg lookup", null, ctx.failed() == null ? 0
                     : PpmdOutcomes.status(ctx.failed()));
-            return ctx.refusal() || ctx.failed() == null ? new SendOutcome.Rejected(ctx.error(), lookup)
-                    : PpmdOutcomes.ofFailedLookup(ctx.failed(), lookup, clock);
+            return PreparedSend.notSent(ctx.refusal() || ctx.failed() == null
+                    ? new SendOutcome.Rejected(ctx.error(), lookup)
+                    : PpmdOutcomes.ofFailedLookup(ctx.failed(), lookup, clock));
         }
         String provider = settings.providers().get(event.author().npi());
         if (provider == null) {
-            return new SendOutcome.Rejected(new VendorError(ErrorClass.INVALID, "no-provider",
-                    "the author's NPI has no AdvancedMD provider id in this connection"), Exchange.none());
+            return PreparedSend.notSent(new SendOutcome.Rejected(new VendorError(ErrorClass.INVALID, "no-provider",
+                    "the author's NPI has no AdvancedMD provider id in this connection"), Exchange.none()));
         }
         AdvancedMdMapping.PpmdWrite w = AdvancedMdMapping.render(event, ctx.patientId(), ctx.visitId(), provider);
         String xml = w.xml();
+        return PreparedSend.ready(new RenderedRequest("POST", "ppmdmsg " + w.action(), Map.of(),
+                "text/xml; charset=utf-8", xml), () -> post(w, xml));
+    }
+
+    private SendOutcome post(AdvancedMdMapping.PpmdWrite w, String xml) {
         Exchange sent = new Exchange("POST ppmdmsg " + w.action(), Json.sha256(xml), 0);
         return PpmdOutcomes.ofSend(client.call(xml), sent, clock, answer -> {
             Element record = PpmdXml.first(answer.doc(), w.kind());
@@ -132,6 +152,19 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         List<String> differences = listing.write().differences(row);
         return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange())
                 : new VerifyOutcome.Modified(differences, listing.exchange());
+    }
+
+    /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        Listing listing = list(write);
+        if (listing.error() != null) {
+            return new ReadBack.Undetermined(listing.error(), listing.exchange());
+        }
+        return listing.rows().stream().filter(r -> write.remote().id().equals(r.get("id"))).findFirst()
+                .<ReadBack>map(r -> new ReadBack.Present(null, r.get("status"),
+                        Json.sha256(Json.canonical(Json.MAPPER.valueToTree(new TreeMap<>(r)))), listing.exchange()))
+                .orElseGet(() -> new ReadBack.Deleted(listing.exchange()));
     }
 
     /** The patient's records of the write's kind, with the write as it was rendered. */

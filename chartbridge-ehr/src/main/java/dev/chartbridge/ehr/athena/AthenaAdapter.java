@@ -1,10 +1,16 @@
 package dev.chartbridge.ehr.athena;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
@@ -16,6 +22,7 @@ import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Connection;
+import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.auth.ClientAuthentication;
@@ -30,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -108,13 +116,27 @@ public final class AthenaAdapter implements EhrAdapter {
 
     @Override
     public SendOutcome send(WriteContext write) {
+        return prepare(write).send();
+    }
+
+    @Override
+    public RenderOutcome render(WriteContext write) {
+        return prepare(write).render();
+    }
+
+    private PreparedSend prepare(WriteContext write) {
         AthenaContext.Resolved ctx = context.resolve(write.event(), write.event().type() == EventType.VITALS);
         if (ctx.error() != null) {
-            return ctx.refused() ? new SendOutcome.Rejected(ctx.error(), ctx.exchange())
-                    : new SendOutcome.Retryable(null, ctx.error(), ctx.exchange());
+            return PreparedSend.notSent(ctx.refused() ? new SendOutcome.Rejected(ctx.error(), ctx.exchange())
+                    : new SendOutcome.Retryable(null, ctx.error(), ctx.exchange()));
         }
         AthenaWrite w = AthenaMapping.render(write, ctx.patientId(), ctx.encounterId(), settings);
         String body = AthenaApi.encode(w.form());
+        return PreparedSend.ready(new RenderedRequest("POST", w.postPath(), Map.of(),
+                "application/x-www-form-urlencoded", body), () -> post(w, body));
+    }
+
+    private SendOutcome post(AthenaWrite w, String body) {
         Exchange sent = new Exchange(w.described(), Json.sha256(body), 0);
         AthenaApi.Answer a;
         try {
@@ -206,6 +228,36 @@ public final class AthenaAdapter implements EhrAdapter {
         }
         return different.isEmpty() ? new VerifyOutcome.Verified(listed.exchange())
                 : new VerifyOutcome.Modified(different, listed.exchange());
+    }
+
+    /**
+     * The verification listing again. Every record of the write gone is a deletion; a vitals reading not listed
+     * may be the practice's "vitals hidden" toggle, so that cannot tell.
+     */
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        Listed listed = list(write);
+        if (listed.error() != null) {
+            return new ReadBack.Undetermined(listed.error(), listed.exchange());
+        }
+        ArrayNode rows = Json.MAPPER.createArrayNode();
+        String status = null;
+        boolean anyListed = false;
+        for (String id : write.remote().id().split(",")) {
+            JsonNode row = listed.records().byId(id);
+            rows.add(row == null ? NullNode.getInstance() : row);
+            if (row != null) {
+                anyListed = true;
+                status = status != null ? status : row.path("status").asText(null);
+            }
+        }
+        if (!anyListed) {
+            return listed.write().kind().equals("vitals")
+                    ? new ReadBack.Undetermined(VendorError.of(ErrorClass.NOT_FOUND, "vitals not listed (hidden?)"),
+                    listed.exchange())
+                    : new ReadBack.Deleted(listed.exchange());
+        }
+        return new ReadBack.Present(null, status, Json.sha256(Json.canonical(rows)), listed.exchange());
     }
 
     private record Listed(AthenaWrite write, ChartRecords records, VendorError error, Exchange exchange) {

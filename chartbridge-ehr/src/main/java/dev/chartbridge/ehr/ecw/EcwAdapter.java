@@ -3,6 +3,8 @@ package dev.chartbridge.ehr.ecw;
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
@@ -111,6 +113,11 @@ public final class EcwAdapter implements EhrAdapter {
     }
 
     @Override
+    public RenderOutcome render(WriteContext write) {
+        return writer.render(write);
+    }
+
+    @Override
     public FindOutcome find(WriteContext write) {
         return writer.find(write);
     }
@@ -118,5 +125,10 @@ public final class EcwAdapter implements EhrAdapter {
     @Override
     public VerifyOutcome verify(WriteContext write) {
         return writer.verify(write);
+    }
+
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        return writer.readBack(write);
     }
 }

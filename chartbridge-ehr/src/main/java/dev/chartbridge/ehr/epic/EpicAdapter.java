@@ -3,6 +3,8 @@ package dev.chartbridge.ehr.epic;
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.UpdateContext;
 import dev.chartbridge.core.adapter.UpdateOutcome;
@@ -84,6 +86,11 @@ public final class EpicAdapter implements EhrAdapter {
         return writer.send(write);
     }
 
+    @Override
+    public RenderOutcome render(WriteContext write) {
+        return writer.render(write);
+    }
+
     /**
      * Searches by the write identifier, then by content. A condition or allergy not found may be waiting in the
      * holding tank, where it cannot be searched: that is {@link FindOutcome.Undetermined}, so the engine looks
@@ -120,5 +127,10 @@ public final class EpicAdapter implements EhrAdapter {
     @Override
     public VerifyOutcome verify(WriteContext write) {
         return writer.verify(write);
+    }
+
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        return writer.readBack(write);
     }
 }

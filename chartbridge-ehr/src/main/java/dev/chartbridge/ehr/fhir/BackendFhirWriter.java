@@ -4,7 +4,10 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.UpdateContext;
 import dev.chartbridge.core.adapter.UpdateOutcome;
@@ -13,6 +16,7 @@ import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import org.hl7.fhir.r4.model.Resource;
@@ -104,18 +108,33 @@ public final class BackendFhirWriter {
     }
 
     public SendOutcome send(WriteContext write) {
+        return prepare(write).send();
+    }
+
+    /** The create {@link #send} would make, without making it (the token and lookups are still fetched). */
+    public RenderOutcome render(WriteContext write) {
+        return prepare(write).render();
+    }
+
+    private PreparedSend prepare(WriteContext write) {
         Optional<AuthException> noToken = ensureToken();
         if (noToken.isPresent()) {
-            return answers.tokenFailure(noToken.get());
+            return PreparedSend.notSent(answers.tokenFailure(noToken.get()));
         }
         VendorProfile.EventSupport support = profile.support(write.event().type().wireName());
         ContextResolver.Resolved ctx = context.resolve(write.event(),
                 Boolean.TRUE.equals(support.requiresOpenEncounter()));
         if (ctx.error() != null) {
-            return contextFailure(ctx.error(), ctx.exchange());
+            return PreparedSend.notSent(contextFailure(ctx.error(), ctx.exchange()));
         }
         Resource resource = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
         String body = FhirContexts.r4().newJsonParser().encodeResourceToString(resource);
+        RenderedRequest request = new RenderedRequest("POST", resource.fhirType(), Map.of(), "application/fhir+json",
+                body);
+        return PreparedSend.ready(request, () -> create(resource, body));
+    }
+
+    private SendOutcome create(Resource resource, String body) {
         Exchange sent = new Exchange("POST " + resource.fhirType(), Json.sha256(body), 0);
         try {
             MethodOutcome outcome = auth.call(() -> server.client().create().resource(resource).execute());
@@ -161,8 +180,7 @@ public final class BackendFhirWriter {
             return new VerifyOutcome.Undetermined(ctx.error(), ctx.exchange());
         }
         try {
-            Resource actual = (Resource) auth.call(() -> server.client().read().resource(remote.resourceType())
-                    .withId(remote.id()).execute());
+            Resource actual = read(remote);
             Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
             List<String> differences = CriticalFields.differences(expected, actual);
             Exchange ok = new Exchange(ex.request(), null, 200);
@@ -177,6 +195,31 @@ public final class BackendFhirWriter {
             return new VerifyOutcome.Undetermined(tokenFailure.isPresent()
                     ? answers.tokenFailure(tokenFailure.get()).error() : answers.failedCall(e), failed);
         }
+    }
+
+    /** Re-reads the record by the verification read; 404 or 410 (Epic: never for a record once readable) is gone. */
+    public ReadBack readBack(WriteContext write) {
+        RemoteRef remote = write.remote();
+        Exchange ex = new Exchange("GET " + remote.resourceType() + "/{id}", null, 0);
+        Optional<AuthException> noToken = ensureToken();
+        if (noToken.isPresent()) {
+            return new ReadBack.Undetermined(noToken.map(answers::tokenFailure).get().error(), Exchange.none());
+        }
+        try {
+            return FhirRecordState.of(read(remote), new Exchange(ex.request(), null, 200));
+        } catch (RuntimeException e) {
+            Optional<AuthException> tokenFailure = BearerAuthorization.tokenFailure(e);
+            VendorError error = tokenFailure.isPresent() ? answers.tokenFailure(tokenFailure.get()).error()
+                    : answers.failedCall(e);
+            return FhirRecordState.failed(FhirOutcomes.status(e), error,
+                    new Exchange(ex.request(), null, FhirOutcomes.status(e)));
+        }
+    }
+
+    /** The read that verification and read-back share. */
+    private Resource read(RemoteRef remote) {
+        return (Resource) auth.call(() -> server.client().read().resource(remote.resourceType())
+                .withId(remote.id()).execute());
     }
 
     private Optional<AuthException> ensureToken() {

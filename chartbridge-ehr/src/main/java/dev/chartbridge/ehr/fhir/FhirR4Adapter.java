@@ -8,7 +8,10 @@ import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.UpdateContext;
 import dev.chartbridge.core.adapter.UpdateOutcome;
@@ -19,6 +22,7 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
@@ -26,6 +30,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -60,12 +65,28 @@ public final class FhirR4Adapter implements EhrAdapter {
 
     @Override
     public SendOutcome send(WriteContext write) {
+        return prepare(write).send();
+    }
+
+    @Override
+    public RenderOutcome render(WriteContext write) {
+        return prepare(write).render();
+    }
+
+    private PreparedSend prepare(WriteContext write) {
         ContextResolver.Resolved ctx = context.resolve(write.event());
         if (ctx.error() != null) {
-            return new SendOutcome.Rejected(ctx.error(), ctx.exchange());
+            return PreparedSend.notSent(new SendOutcome.Rejected(ctx.error(), ctx.exchange()));
         }
         Resource resource = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
         String body = FhirContexts.r4().newJsonParser().encodeResourceToString(resource);
+        String condition = "identifier=" + WriteContext.IDENTIFIER_SYSTEM + "|" + write.operationKey();
+        RenderedRequest request = new RenderedRequest("POST", resource.fhirType(),
+                Map.of("If-None-Exist", condition, "Prefer", "return=representation"), "application/fhir+json", body);
+        return PreparedSend.ready(request, () -> create(write, resource, body));
+    }
+
+    private SendOutcome create(WriteContext write, Resource resource, String body) {
         Exchange sent = new Exchange("POST " + resource.fhirType(), Json.sha256(body), 0);
         try {
             // Send the very text that was digested: the resource is encoded once, not again by the client.
@@ -114,8 +135,7 @@ public final class FhirR4Adapter implements EhrAdapter {
             return new VerifyOutcome.Undetermined(ctx.error(), ctx.exchange());
         }
         try {
-            Resource actual = (Resource) server.client().read().resource(remote.resourceType())
-                    .withId(remote.id()).execute();
+            Resource actual = read(remote);
             Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
             List<String> differences = CriticalFields.differences(expected, actual);
             Exchange ok = new Exchange(ex.request(), null, 200);
@@ -158,6 +178,23 @@ public final class FhirR4Adapter implements EhrAdapter {
         ContextResolver.Resolved ctx = context.resolve(update.event());
         return ctx.error() != null ? failed.apply(ctx.error(), ctx.exchange())
                 : step.apply(ctx.patientId(), ctx.encounterId());
+    }
+
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        RemoteRef remote = write.remote();
+        Exchange ex = new Exchange("GET " + remote.resourceType() + "/{id}", null, 0);
+        try {
+            return FhirRecordState.of(read(remote), new Exchange(ex.request(), null, 200));
+        } catch (RuntimeException e) {
+            return FhirRecordState.failed(FhirOutcomes.status(e), FhirOutcomes.error(e),
+                    new Exchange(ex.request(), null, FhirOutcomes.status(e)));
+        }
+    }
+
+    /** The read that verification and read-back share. */
+    private Resource read(RemoteRef remote) {
+        return (Resource) server.client().read().resource(remote.resourceType()).withId(remote.id()).execute();
     }
 
     private static RemoteRef ref(String type, MethodOutcome outcome) {

@@ -55,8 +55,13 @@ final class UnityClient {
                 tokens.refused(token);
                 continue;
             }
-            return new Sent(envelope(appUser, action, patientId, parameters, data, "***"), reply);
+            return new Sent(masked(appUser, action, patientId, parameters, data), reply);
         }
+    }
+
+    /** The envelope {@link #magicAs} posts, with the token masked: what journals, digests and shadow mode show. */
+    String masked(String appUser, String action, String patientId, List<String> parameters, String data) {
+        return envelope(appUser, action, patientId, parameters, data, "***");
     }
 
     static boolean tokenProblem(String unityError) {

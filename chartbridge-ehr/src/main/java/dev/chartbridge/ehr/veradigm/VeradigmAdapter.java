@@ -5,6 +5,9 @@ import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderOutcome;
+import dev.chartbridge.core.adapter.RenderedRequest;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
@@ -13,6 +16,7 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.FollowUpTaskPayload;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
@@ -24,6 +28,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes to Veradigm (Allscripts) through Unity's Magic save actions, with a GetToken security token cached and
@@ -76,16 +81,32 @@ public final class VeradigmAdapter implements EhrAdapter {
 
     @Override
     public SendOutcome send(WriteContext write) {
+        return prepare(write).send();
+    }
+
+    @Override
+    public RenderOutcome render(WriteContext write) {
+        return prepare(write).render();
+    }
+
+    private PreparedSend prepare(WriteContext write) {
         PatientContext.Resolved ctx = context.resolve(write.event(), VeradigmMapping.takesEncounter(write.event()));
         if (ctx.error() != null) {
             Exchange lookup = new Exchange("POST MagicJson lookup", null,
                     ctx.failed() == null ? 0 : UnityOutcomes.status(ctx.failed()));
-            return ctx.refusal() ? new SendOutcome.Rejected(ctx.error(), lookup)
-                    : new SendOutcome.Retryable(null, ctx.error(), lookup);
+            return PreparedSend.notSent(ctx.refusal() ? new SendOutcome.Rejected(ctx.error(), lookup)
+                    : new SendOutcome.Retryable(null, ctx.error(), lookup));
         }
         VeradigmMapping.UnityWrite w = VeradigmMapping.render(write.event(), write.part(), ctx.encounterId(),
                 settings.users());
-        UnityClient.Call call = client.magicAs(appUser(write.event()), w.action(), ctx.patientId(), w.values(), null);
+        String user = appUser(write.event());
+        RenderedRequest request = new RenderedRequest("POST", "MagicJson", Map.of(), "application/json",
+                client.masked(user, w.action(), ctx.patientId(), w.values(), null));
+        return PreparedSend.ready(request, () -> save(user, w, ctx.patientId()));
+    }
+
+    private SendOutcome save(String user, VeradigmMapping.UnityWrite w, String patientId) {
+        UnityClient.Call call = client.magicAs(user, w.action(), patientId, w.values(), null);
         String digest = call instanceof UnityClient.Sent s ? Json.sha256(s.maskedBody()) : null;
         Exchange sent = new Exchange("POST MagicJson " + w.action(), digest, 0);
         return UnityOutcomes.ofSend(call, sent, answer -> {
@@ -123,18 +144,33 @@ public final class VeradigmAdapter implements EhrAdapter {
         if (listing.error() != null) {
             return new VerifyOutcome.Undetermined(listing.error(), listing.exchange());
         }
-        for (JsonNode row : listing.rows()) {
-            if (write.remote().id().equals(row.path("ID").asText())) {
-                List<String> differences = listing.write().differences(row);
-                return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange())
-                        : new VerifyOutcome.Modified(differences, listing.exchange());
-            }
+        JsonNode row = listing.row(write.remote().id());
+        if (row == null) {
+            return new VerifyOutcome.NotYetReadable(listing.exchange());
         }
-        return new VerifyOutcome.NotYetReadable(listing.exchange());
+        List<String> differences = listing.write().differences(row);
+        return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange())
+                : new VerifyOutcome.Modified(differences, listing.exchange());
+    }
+
+    /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
+    @Override
+    public ReadBack readBack(WriteContext write) {
+        Listing listing = list(write);
+        if (listing.error() != null) {
+            return new ReadBack.Undetermined(listing.error(), listing.exchange());
+        }
+        JsonNode row = listing.row(write.remote().id());
+        return row == null ? new ReadBack.Deleted(listing.exchange()) : new ReadBack.Present(null,
+                row.path("Status").asText(null), Json.sha256(Json.canonical(row)), listing.exchange());
     }
 
     private record Listing(VeradigmMapping.UnityWrite write, List<JsonNode> rows, VendorError error,
                            Exchange exchange) {
+        /** The listed record with this id, or null. */
+        JsonNode row(String id) {
+            return rows.stream().filter(r -> id.equals(r.path("ID").asText())).findFirst().orElse(null);
+        }
     }
 
     /** The patient's records of the write's kind ({@code GetClinicalSummary}), with the write as rendered. */

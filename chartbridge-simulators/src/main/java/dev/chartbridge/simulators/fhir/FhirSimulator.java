@@ -9,6 +9,7 @@ import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
 import dev.chartbridge.simulators.SimulatorStats;
+import dev.chartbridge.simulators.fhir.internal.ChartEdit;
 import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
 import dev.chartbridge.simulators.fhir.internal.FieldDropper;
 import dev.chartbridge.simulators.fhir.internal.ReadableProvider;
@@ -42,6 +43,7 @@ public final class FhirSimulator implements Simulator {
   private final ResourceStore store = new ResourceStore();
   private final SimulatorStats stats = new SimulatorStats();
   private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
+  private final ChartEdit chartEdit = new ChartEdit(store);
   private final SimulatorServer server;
 
   private FhirSimulator(int port) {
@@ -100,6 +102,21 @@ public final class FhirSimulator implements Simulator {
   @Override
   public void close() {
     server.close();
+  }
+
+  /**
+   * A clinician changes the status of {@code reference} in the EHR (e.g. {@code entered-in-error}); also
+   * {@code POST /_sim/chart/{type}/{id}/status} with {@code {"status": ...}}.
+   *
+   * @return the new version id
+   */
+  public String setStatus(String reference, String status) {
+    return chartEdit.setStatus(reference, status);
+  }
+
+  /** A clinician deletes {@code reference} in the EHR; also {@code DELETE /_sim/chart/{type}/{id}}. */
+  public void delete(String reference) {
+    chartEdit.delete(reference);
   }
 
   /** The current version of every stored resource of {@code type}, in creation order. */

@@ -105,6 +105,12 @@ public final class ResourceStore {
     return List.copyOf(versions.keySet());
   }
 
+  /** Deletes {@code type/id} with its history (reads answer 404 afterwards); false if it was not stored. */
+  public synchronized boolean remove(String type, String id) {
+    Map<String, List<Resource>> ofType = versions.get(type);
+    return ofType != null && ofType.remove(id) != null;
+  }
+
   /** Forgets everything and restarts server-assigned ids. */
   public synchronized void clear() {
     versions.clear();

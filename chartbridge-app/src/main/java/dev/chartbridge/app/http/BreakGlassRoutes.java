@@ -1,0 +1,41 @@
+package dev.chartbridge.app.http;
+
+import dev.chartbridge.core.gate.BreakGlassReport;
+import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.ApiKeys;
+import io.javalin.http.Context;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code GET /v1/break-glass?from=&to=&limit=}: the tenant's gate overrides, for an administrator. Thread-safe. */
+final class BreakGlassRoutes {
+    private final HttpApi api;
+    private final BreakGlassReport report;
+
+    BreakGlassRoutes(HttpApi api, Jdbc jdbc) {
+        this.api = api;
+        this.report = new BreakGlassReport(jdbc);
+    }
+
+    void list(Context ctx) {
+        Optional<ApiKeys.Caller> caller = api.authenticateAdmin(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        Instant from = HttpApi.instant(ctx, "from", errors);
+        Instant to = HttpApi.instant(ctx, "to", errors);
+        int limit = ReviewRoutes.limit(ctx.queryParam("limit"), errors);
+        if (!errors.isEmpty()) {
+            HttpApi.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
+            return;
+        }
+        BreakGlassReport.Report r = report.find(caller.get().tenantId(), from, to, limit);
+        HttpApi.json(ctx, 200, Map.of("tenant", caller.get().tenantId(), "counts", r.counts(), "items", r.items()));
+    }
+}

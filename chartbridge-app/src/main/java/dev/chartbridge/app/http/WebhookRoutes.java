@@ -1,0 +1,166 @@
+package dev.chartbridge.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.ApiKeys;
+import dev.chartbridge.core.webhook.WebhookDeliveries;
+import dev.chartbridge.core.webhook.Webhooks;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code /v1/webhooks}: a tenant registers, lists and removes the URLs its events' status changes are delivered
+ * to, and reads each webhook's recorded deliveries. The signing secret is in the registration's answer only.
+ * Thread-safe.
+ */
+final class WebhookRoutes {
+    private static final int MAX_LIMIT = 500;
+
+    private final HttpApi api;
+    private final Webhooks webhooks;
+    private final WebhookDeliveries deliveries;
+
+    WebhookRoutes(HttpApi api, Jdbc jdbc, Webhooks webhooks) {
+        this.api = api;
+        this.webhooks = webhooks;
+        this.deliveries = new WebhookDeliveries(jdbc);
+    }
+
+    void register(Context ctx) {
+        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        byte[] body = api.readBody(ctx);
+        if (body == null) {
+            HttpApi.problem(ctx, Problem.of(413, "too-large", "Request too large", "the body is over the limit"));
+            return;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        JsonNode tree = null;
+        try {
+            tree = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            errors.add(new FieldError("", "the body is not valid JSON"));
+        }
+        if (errors.isEmpty() && (tree == null || !tree.isObject())) {
+            errors.add(new FieldError("", "must be a JSON object {url, description}"));
+        }
+        String url = null;
+        String description = null;
+        if (errors.isEmpty()) {
+            url = text(tree, "url", errors);
+            description = text(tree, "description", errors);
+            tree.fieldNames().forEachRemaining(f -> {
+                if (!f.equals("url") && !f.equals("description")) {
+                    errors.add(new FieldError("/" + f, "is not a webhook field (url, description)"));
+                }
+            });
+        }
+        if (errors.isEmpty()) {
+            errors.addAll(Webhooks.validate(url, description));
+        }
+        if (!errors.isEmpty()) {
+            HttpApi.problem(ctx, Problem.invalid(400, "invalid-webhook", "Invalid webhook", errors));
+            return;
+        }
+        Webhooks.Registered r = webhooks.register(caller.get().tenantId(), caller.get().actor(), url, description);
+        Map<String, Object> answer = view(r.webhook());
+        answer.put("secret", r.secret());
+        ctx.header("Location", "/v1/webhooks/" + r.webhook().id());
+        HttpApi.json(ctx, 201, answer);
+    }
+
+    void list(Context ctx) {
+        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        if (caller.isPresent()) {
+            HttpApi.json(ctx, 200, Map.of("items",
+                    webhooks.list(caller.get().tenantId()).stream().map(WebhookRoutes::view).toList()));
+        }
+    }
+
+    void remove(Context ctx) {
+        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        UUID id = uuid(ctx.pathParam("id"));
+        if (id == null || !webhooks.remove(caller.get().tenantId(), caller.get().actor(), id)) {
+            HttpApi.problem(ctx, notFound());
+            return;
+        }
+        ctx.status(204);
+    }
+
+    void deliveries(Context ctx) {
+        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        int limit = 100;
+        String given = ctx.queryParam("limit");
+        if (given != null) {
+            try {
+                limit = Integer.parseInt(given);
+            } catch (NumberFormatException e) {
+                limit = 0;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                HttpApi.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query",
+                        List.of(new FieldError("query:limit", "must be an integer from 1 to " + MAX_LIMIT))));
+                return;
+            }
+        }
+        UUID id = uuid(ctx.pathParam("id"));
+        Optional<List<WebhookDeliveries.Delivery>> found = id == null ? Optional.empty()
+                : deliveries.of(caller.get().tenantId(), id, limit);
+        if (found.isEmpty()) {
+            HttpApi.problem(ctx, notFound());
+            return;
+        }
+        HttpApi.json(ctx, 200, Map.of("items", found.get()));
+    }
+
+    private static String text(JsonNode tree, String field, List<FieldError> errors) {
+        JsonNode v = tree.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            errors.add(new FieldError("/" + field, "must be a string"));
+            return null;
+        }
+        return v.asText();
+    }
+
+    private static Map<String, Object> view(Webhooks.Webhook w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", w.id());
+        m.put("url", w.url());
+        m.put("description", w.description());
+        m.put("createdAt", w.createdAt());
+        m.put("links", Map.of("deliveries", "/v1/webhooks/" + w.id() + "/deliveries"));
+        return m;
+    }
+
+    private static Problem notFound() {
+        return Problem.of(404, "not-found", "Not found", "no webhook with that id");
+    }
+
+    private static UUID uuid(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
