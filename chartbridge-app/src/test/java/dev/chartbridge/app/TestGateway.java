@@ -74,11 +74,6 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         }
     }
 
-    /** A node with any configuration (e.g. one built with {@link #config} and changed). */
-    public static TestGateway start(GatewayConfig config) {
-        return new TestGateway(Gateway.start(config));
-    }
-
     /** A node whose tenant requires an active permitting consent of {@code scope} before writes. */
     public static TestGateway startRequiringConsent(String jdbcUrl, String ehrUrl, String node, String scope) {
         return startWith(jdbcUrl, ehrUrl, node, t -> new GatewayConfig.TenantConfig(t.id(), t.name(),

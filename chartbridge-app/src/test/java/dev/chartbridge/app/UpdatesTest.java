@@ -3,15 +3,11 @@ package dev.chartbridge.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.simulators.RecordedRequest;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
-import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Task;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,36 +26,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class UpdatesTest {
     @RegisterExtension
-    static PostgresExtension pg = new PostgresExtension();
-    @RegisterExtension
-    static FhirSimulatorExtension ehr = new FhirSimulatorExtension();
-
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "updates-node");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    static GatewayExtension env = new GatewayExtension("updates-node", t -> t);
 
     private static FhirSimulator sim() {
-        return ehr.simulator();
+        return env.ehr();
     }
 
     @Test
     void a_task_status_update_is_sent_with_if_match_on_the_stored_version_and_lands() {
         ObjectNode task = Amendments.event("follow-up-task", 1);
-        JsonNode created = Amendments.deliver(gateway, task);
+        JsonNode created = Amendments.deliver(env.gateway(), task);
         String taskId = created.at("/operations/0/remoteId").asText();
         assertThat(created.at("/operations/0/remoteVersion").asText()).isEqualTo("1");
 
         ObjectNode done = Amendments.amending(task, created.get("id").asText());
         ((ObjectNode) done.get("payload")).put("status", "completed");
-        JsonNode updated = Amendments.deliver(gateway, done);
+        JsonNode updated = Amendments.deliver(env.gateway(), done);
 
         assertThat(updated.get("status").asText()).isEqualTo("delivered");
         JsonNode op = updated.at("/operations/0");
@@ -81,13 +63,13 @@ class UpdatesTest {
     @Test
     void a_concurrent_edit_makes_a_note_amendment_a_conflict_with_both_sides_in_review() {
         ObjectNode note = Amendments.event("note", 2);
-        JsonNode created = Amendments.deliver(gateway, note);
+        JsonNode created = Amendments.deliver(env.gateway(), note);
         String noteId = created.at("/operations/0/remoteId").asText();
         assertThat(sim().faults().concurrentEdit("DocumentReference/" + noteId)).isEqualTo("2");
 
         ObjectNode amended = Amendments.amending(note, created.get("id").asText());
         ((ObjectNode) amended.get("payload")).put("text", "Addendum: BP recheck moved to 2 weeks.");
-        JsonNode status = Amendments.deliver(gateway, amended);
+        JsonNode status = Amendments.deliver(env.gateway(), amended);
 
         assertThat(status.get("status").asText()).isEqualTo("needs-review");
         String opId = status.at("/operations/0/id").asText();
@@ -113,13 +95,13 @@ class UpdatesTest {
     @Test
     void a_task_whose_other_fields_changed_in_the_ehr_merges_and_keeps_both_changes() {
         ObjectNode task = Amendments.event("follow-up-task", 3);
-        JsonNode created = Amendments.deliver(gateway, task);
+        JsonNode created = Amendments.deliver(env.gateway(), task);
         String taskId = created.at("/operations/0/remoteId").asText();
         sim().faults().concurrentEdit("Task/" + taskId);
 
         ObjectNode started = Amendments.amending(task, created.get("id").asText());
         ((ObjectNode) started.get("payload")).put("status", "in-progress");
-        JsonNode updated = Amendments.deliver(gateway, started);
+        JsonNode updated = Amendments.deliver(env.gateway(), started);
 
         assertThat(updated.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
         assertThat(updated.at("/operations/0/remoteVersion").asText()).isEqualTo("3");
@@ -135,14 +117,14 @@ class UpdatesTest {
     @Test
     void a_medication_change_update_always_goes_to_review_even_when_the_fields_do_not_overlap() {
         ObjectNode med = Amendments.event("medication-change", 4);
-        JsonNode created = Amendments.deliver(gateway, med);
+        JsonNode created = Amendments.deliver(env.gateway(), med);
         String medId = created.at("/operations/0/remoteId").asText();
         sim().faults().concurrentEdit("MedicationRequest/" + medId);
 
         ObjectNode changed = Amendments.amending(med, created.get("id").asText());
         ((ObjectNode) changed.get("payload")).put("action", "change");
         ((ObjectNode) changed.at("/payload/dose")).put("value", 20);
-        JsonNode status = Amendments.deliver(gateway, changed);
+        JsonNode status = Amendments.deliver(env.gateway(), changed);
 
         assertThat(status.at("/operations/0/state").asText()).isEqualTo("CONFLICT");
         JsonNode conflict = item(status.at("/operations/0/id").asText()).get("conflict");
@@ -158,17 +140,17 @@ class UpdatesTest {
     @Test
     void an_update_whose_answer_was_lost_is_found_by_reading_the_record_and_not_sent_again() {
         ObjectNode task = Amendments.event("follow-up-task", 5);
-        JsonNode created = Amendments.deliver(gateway, task);
+        JsonNode created = Amendments.deliver(env.gateway(), task);
         String taskId = created.at("/operations/0/remoteId").asText();
         ObjectNode cancelled = Amendments.amending(task, created.get("id").asText());
         ((ObjectNode) cancelled.get("payload")).put("status", "cancelled");
         sim().faults().commitThenTimeout(1.0, 3_000);
         JsonNode updated;
         try {
-            String id = gateway.submit(cancelled, null).body().get("id").asText();
-            updated = gateway.await(id, s -> s.at("/operations/0/attempts").size() >= 1, Duration.ofSeconds(20));
+            String id = env.gateway().submit(cancelled, null).body().get("id").asText();
+            updated = env.gateway().await(id, s -> s.at("/operations/0/attempts").size() >= 1, Duration.ofSeconds(20));
             sim().faults().clear();
-            updated = gateway.awaitSettled(id);
+            updated = env.gateway().awaitSettled(id);
         } finally {
             sim().faults().clear();
         }
@@ -183,9 +165,9 @@ class UpdatesTest {
     @Test
     void an_amendment_that_names_no_changeable_write_is_refused_naming_the_field_and_nothing_is_stored() {
         ObjectNode task = Amendments.event("follow-up-task", 6);
-        String taskEvent = Amendments.deliver(gateway, task).get("id").asText();
+        String taskEvent = Amendments.deliver(env.gateway(), task).get("id").asText();
         ObjectNode note = Amendments.event("note", 6);
-        String noteEvent = Amendments.deliver(gateway, note).get("id").asText();
+        String noteEvent = Amendments.deliver(env.gateway(), note).get("id").asText();
 
         ObjectNode unknown = Amendments.amending(task, "00000000-0000-4000-8000-000000000000");
         assertThat(refused(unknown, 422)).isEqualTo("/amends");
@@ -202,22 +184,22 @@ class UpdatesTest {
 
         ObjectNode first = Amendments.amending(task, taskEvent);
         ((ObjectNode) first.get("payload")).put("status", "completed");
-        String firstId = Amendments.deliver(gateway, first).get("id").asText();
+        String firstId = Amendments.deliver(env.gateway(), first).get("id").asText();
         ObjectNode second = Amendments.amending(first, taskEvent);
         ((ObjectNode) second.get("payload")).put("status", "cancelled");
-        JsonNode problem = gateway.submit(second, null).body();
+        JsonNode problem = env.gateway().submit(second, null).body();
         assertThat(problem.at("/errors/0/detail").asText()).contains(firstId);
         assertThat(sim().stats().journal().matching("PUT", "/fhir/Task/")).hasSize(1);
     }
 
     private static String refused(ObjectNode event, int status) {
-        ApiClient.Answer a = gateway.submit(event, null);
+        ApiClient.Answer a = env.gateway().submit(event, null);
         assertThat(a.status()).as(a.text()).isEqualTo(status);
         return a.body().at("/errors/0/pointer").asText();
     }
 
     private static JsonNode item(String operationId) {
-        for (JsonNode i : gateway.review("?state=CONFLICT").body().get("items")) {
+        for (JsonNode i : env.gateway().review("?state=CONFLICT").body().get("items")) {
             if (i.get("id").asText().equals(operationId)) {
                 return i;
             }
