@@ -7,9 +7,7 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import dev.chartbridge.app.cli.ChartBridgeCli;
 import dev.chartbridge.core.audit.AuditSealer;
-import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.ehr.FhirContexts;
-import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
 import dev.chartbridge.simulators.fhir.SeedData;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
@@ -17,8 +15,6 @@ import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationS
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -34,21 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The audit trail exported as FHIR R4 passes the HAPI validator; `audit verify` names tampered entries. */
 class AuditExportTest {
     @RegisterExtension
-    static PostgresExtension pg = new PostgresExtension();
-    @RegisterExtension
-    static FhirSimulatorExtension ehr = new FhirSimulatorExtension();
-
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "audit-node");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    static GatewayExtension env = new GatewayExtension("audit-node", t -> t);
 
     private static FhirValidator validator() {
         var ctx = FhirContexts.r4();
@@ -62,12 +44,12 @@ class AuditExportTest {
 
     @Test
     void exported_audit_events_and_provenance_pass_the_r4_validator() {
-        String id = gateway.submit(Events.of("note"), "audited-note").body().get("id").asText();
-        assertThat(gateway.awaitSettled(id).get("status").asText()).isEqualTo("delivered");
+        String id = env.gateway().submit(Events.of("note"), "audited-note").body().get("id").asText();
+        assertThat(env.gateway().awaitSettled(id).get("status").asText()).isEqualTo("delivered");
         String patient = URLEncoder.encode(SeedData.MRN_SYSTEM + "|" + SeedData.MRN_MARIA, StandardCharsets.UTF_8);
 
-        ApiClient.Answer export = gateway.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                        + gateway.gateway().port() + "/v1/audit?patient=" + patient))
+        ApiClient.Answer export = env.gateway().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + env.gateway().gateway().port() + "/v1/audit?patient=" + patient))
                 .header("Authorization", "Bearer " + TestGateway.KEY).GET().build());
         assertThat(export.status()).isEqualTo(200);
         List<String> lines = export.text().lines().toList();
@@ -93,12 +75,12 @@ class AuditExportTest {
 
     @Test
     void audit_verify_names_an_altered_and_a_deleted_entry() {
-        String id = gateway.submit(Events.bloodPressure(77), "to-tamper").body().get("id").asText();
-        gateway.awaitSettled(id);
-        new AuditSealer(pg.jdbc(), 1000).sealAll();
-        long altered = pg.count("SELECT min(id) FROM audit_entry WHERE event_id = '" + id + "'");
-        long deleted = pg.count("SELECT max(id) FROM audit_entry WHERE event_id = '" + id + "'");
-        pg.execute("SET session_replication_role = replica;"
+        String id = env.gateway().submit(Events.bloodPressure(77), "to-tamper").body().get("id").asText();
+        env.gateway().awaitSettled(id);
+        new AuditSealer(env.pg().jdbc(), 1000).sealAll();
+        long altered = env.pg().count("SELECT min(id) FROM audit_entry WHERE event_id = '" + id + "'");
+        long deleted = env.pg().count("SELECT max(id) FROM audit_entry WHERE event_id = '" + id + "'");
+        env.pg().execute("SET session_replication_role = replica;"
                 + " UPDATE audit_entry SET actor = 'someone-else' WHERE id = " + altered + ";"
                 + " DELETE FROM audit_entry WHERE id = " + deleted + ";"
                 + " SET session_replication_role = origin");
@@ -108,7 +90,7 @@ class AuditExportTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            exit = new CommandLine(new ChartBridgeCli()).execute("audit", "verify", "--db-url", pg.url());
+            exit = new CommandLine(new ChartBridgeCli()).execute("audit", "verify", "--db-url", env.pg().url());
         } finally {
             System.setOut(original);
         }

@@ -3,14 +3,10 @@ package dev.chartbridge.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.adapter.WriteContext;
-import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
-import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
 import dev.chartbridge.simulators.fhir.SeedData;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,34 +17,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Accept, deliver, verify, against the generic FHIR simulator over real HTTP, with its faults. */
 class DeliveryTest {
     @RegisterExtension
-    static PostgresExtension pg = new PostgresExtension();
-    @RegisterExtension
-    static FhirSimulatorExtension ehr = new FhirSimulatorExtension();
-
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "delivery-node");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    static GatewayExtension env = new GatewayExtension("delivery-node", t -> t);
 
     private static FhirSimulator sim() {
-        return ehr.simulator();
+        return env.ehr();
     }
 
     private static String submit(ObjectNode event) {
-        TestGateway.Answer a = gateway.submit(event, null);
+        TestGateway.Answer a = env.gateway().submit(event, null);
         assertThat(a.status()).as("%s", a.body()).isEqualTo(202);
         return a.body().get("id").asText();
     }
 
     private static String operationKey(JsonNode status, int index) {
-        return pg.jdbc().read(c -> {
+        return env.pg().jdbc().read(c -> {
             try (var ps = c.prepareStatement("SELECT operation_key FROM write_operation WHERE id = ?::uuid")) {
                 ps.setString(1, status.at("/operations/" + index + "/id").asText());
                 try (var rs = ps.executeQuery()) {
@@ -61,7 +43,7 @@ class DeliveryTest {
 
     @Test
     void a_blood_pressure_reading_is_written_once_as_a_panel_and_verified() {
-        JsonNode status = gateway.awaitSettled(submit(Events.bloodPressure(100)));
+        JsonNode status = env.gateway().awaitSettled(submit(Events.bloodPressure(100)));
 
         assertThat(status.get("status").asText()).isEqualTo("delivered");
         JsonNode op = status.at("/operations/0");
@@ -88,9 +70,9 @@ class DeliveryTest {
         for (String type : List.of("note", "condition", "allergy", "medication-change", "follow-up-task", "consent")) {
             String id = submit(Events.of(type));
             if (type.equals("medication-change")) {
-                assertThat(gateway.approve(id).status()).isEqualTo(200);
+                assertThat(env.gateway().approve(id).status()).isEqualTo(200);
             }
-            JsonNode status = gateway.awaitSettled(id);
+            JsonNode status = env.gateway().awaitSettled(id);
             assertThat(status.get("status").asText()).as(type + ": " + status).isEqualTo("delivered");
             String ref = status.at("/operations/0/resourceType").asText() + "/" + status.at("/operations/0/remoteId").asText();
             Resource written = sim().read(ref).orElseThrow();
@@ -104,26 +86,26 @@ class DeliveryTest {
     void resubmitting_the_same_event_creates_nothing_new() {
         ObjectNode event = Events.bloodPressure(101);
         String id = submit(event);
-        gateway.awaitSettled(id);
+        env.gateway().awaitSettled(id);
         int stored = sim().resources("Observation").size();
 
-        TestGateway.Answer again = gateway.submit(event, null);
+        TestGateway.Answer again = env.gateway().submit(event, null);
 
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body().get("id").asText()).isEqualTo(id);
         TestGateway.sleep(300);
         assertThat(sim().resources("Observation")).hasSize(stored);
-        assertThat(pg.count("SELECT count(*) FROM write_operation WHERE event_id = '" + id + "'")).isEqualTo(1);
+        assertThat(env.pg().count("SELECT count(*) FROM write_operation WHERE event_id = '" + id + "'")).isEqualTo(1);
     }
 
     @Test
     void a_lost_answer_after_commit_is_reconciled_not_resent() {
         sim().faults().commitThenTimeout(1.0, 3_000);
         String id = submit(Events.bloodPressure(102));
-        gateway.await(id, s -> s.at("/operations/0/state").asText().equals("UNKNOWN"), java.time.Duration.ofSeconds(10));
+        env.gateway().await(id, s -> s.at("/operations/0/state").asText().equals("UNKNOWN"), java.time.Duration.ofSeconds(10));
         sim().faults().clear();
 
-        JsonNode status = gateway.awaitSettled(id);
+        JsonNode status = env.gateway().awaitSettled(id);
 
         assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
         assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, operationKey(status, 0))).isEqualTo(1);
@@ -136,10 +118,10 @@ class DeliveryTest {
     void a_503_with_retry_after_is_retried_and_lands_once() {
         sim().faults().errorRate(1.0, 503, 0, true);
         String id = submit(Events.bloodPressure(103));
-        gateway.await(id, s -> s.at("/operations/0/state").asText().equals("RETRY_WAIT"), java.time.Duration.ofSeconds(10));
+        env.gateway().await(id, s -> s.at("/operations/0/state").asText().equals("RETRY_WAIT"), java.time.Duration.ofSeconds(10));
         sim().faults().clear();
 
-        JsonNode status = gateway.awaitSettled(id);
+        JsonNode status = env.gateway().awaitSettled(id);
 
         assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
         JsonNode first = status.at("/operations/0/attempts/0");
@@ -152,7 +134,7 @@ class DeliveryTest {
     @Test
     void a_field_the_ehr_drops_silently_makes_the_write_modified_with_the_field_named() {
         sim().faults().dropFields("Observation", "component");
-        JsonNode status = gateway.awaitSettled(submit(Events.bloodPressure(104)));
+        JsonNode status = env.gateway().awaitSettled(submit(Events.bloodPressure(104)));
         sim().faults().clear();
 
         assertThat(status.get("status").asText()).isEqualTo("needs-review");
@@ -166,7 +148,7 @@ class DeliveryTest {
         ((ObjectNode) event.at("/patient/identifiers/0")).put("value", SeedData.MRN_AMBIGUOUS);
         event.remove("encounter");
 
-        JsonNode status = gateway.awaitSettled(submit(event));
+        JsonNode status = env.gateway().awaitSettled(submit(event));
 
         assertThat(status.get("status").asText()).isEqualTo("failed");
         assertThat(status.at("/operations/0/state").asText()).isEqualTo("REJECTED");
@@ -182,18 +164,18 @@ class DeliveryTest {
         sim().faults().errorRate(1.0, 500, null, true);
         String id = submit(Events.bloodPressure(106));
         // 500 after sending is an unknown outcome: the gateway searches before anything else.
-        JsonNode status = gateway.await(id, s -> s.at("/operations/0/attempts").size() >= 2,
+        JsonNode status = env.gateway().await(id, s -> s.at("/operations/0/attempts").size() >= 2,
                 java.time.Duration.ofSeconds(10));
         sim().faults().clear();
         assertThat(status.at("/operations/0/attempts/0/outcome").asText()).isEqualTo("unknown");
         assertThat(status.at("/operations/0/attempts/1/step").asText()).isEqualTo("RECONCILE");
-        assertThat(gateway.awaitSettled(id).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        assertThat(env.gateway().awaitSettled(id).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
     }
 
     @Test
     void a_write_that_keeps_getting_503_is_dead_after_the_capped_number_of_sends_and_kept() {
         sim().faults().errorRate(1.0, 503, null, true);
-        JsonNode status = gateway.awaitSettled(submit(Events.bloodPressure(107)));
+        JsonNode status = env.gateway().awaitSettled(submit(Events.bloodPressure(107)));
         sim().faults().clear();
 
         assertThat(status.get("status").asText()).isEqualTo("failed");
@@ -204,14 +186,14 @@ class DeliveryTest {
         assertThat(sim().resources("Observation").stream()
                 .filter(r -> ((Observation) r).getComponentFirstRep().getValueQuantity().getValue().intValue() == 117))
                 .isEmpty();
-        assertThat(pg.count("SELECT count(*) FROM outbox o JOIN write_operation w ON w.id = o.operation_id"
+        assertThat(env.pg().count("SELECT count(*) FROM outbox o JOIN write_operation w ON w.id = o.operation_id"
                 + " WHERE w.state = 'DEAD'")).isZero();
     }
 
     @Test
     void a_400_from_the_ehr_is_rejected_at_once_with_its_reason() {
         sim().faults().errorRate(1.0, 400, null, true);
-        JsonNode status = gateway.awaitSettled(submit(Events.bloodPressure(108)));
+        JsonNode status = env.gateway().awaitSettled(submit(Events.bloodPressure(108)));
         sim().faults().clear();
 
         assertThat(status.at("/operations/0/state").asText()).isEqualTo("REJECTED");
@@ -228,12 +210,12 @@ class DeliveryTest {
             ids.add(submit(Events.bloodPressureSpread(3000 + i)));
         }
         for (String id : ids) {
-            JsonNode status = gateway.awaitSettled(id);
+            JsonNode status = env.gateway().awaitSettled(id);
             assertThat(status.at("/operations/0/state").asText()).as("%s", status).isEqualTo("VERIFIED");
             assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, operationKey(status, 0)))
                     .isEqualTo(1);
         }
         sim().faults().clear();
-        assertThat(pg.count("SELECT count(*) FROM delivery_attempt WHERE outcome = 'unknown'")).isPositive();
+        assertThat(env.pg().count("SELECT count(*) FROM delivery_attempt WHERE outcome = 'unknown'")).isPositive();
     }
 }

@@ -3,11 +3,7 @@ package dev.chartbridge.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.core.testing.PostgresExtension;
-import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
 import dev.chartbridge.simulators.fhir.SeedData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,26 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A medication change waits for a second clinician's approval; nothing reaches the EHR before it. */
 class MedicationApprovalTest {
     @RegisterExtension
-    static PostgresExtension pg = new PostgresExtension();
-    @RegisterExtension
-    static FhirSimulatorExtension ehr = new FhirSimulatorExtension();
-
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "approval-node");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    static GatewayExtension env = new GatewayExtension("approval-node", t -> t);
 
     private static ApiClient.Answer approve(String eventId, String npi, String role) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("approverNpi", npi).put("role", role)
                 .put("statement", "Reviewed dose and interactions; approved.");
-        return gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway().port()
+        return env.gateway().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.gateway().gateway().port()
                         + "/v1/events/" + eventId + "/approvals"))
                 .header("Authorization", "Bearer " + TestGateway.KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(TestGateway.bytes(body))).build());
@@ -46,14 +28,14 @@ class MedicationApprovalTest {
 
     @Test
     void a_medication_change_is_held_until_a_second_clinician_approves_it() {
-        ApiClient.Answer accepted = gateway.submit(Events.of("medication-change"), "med-1");
+        ApiClient.Answer accepted = env.gateway().submit(Events.of("medication-change"), "med-1");
         assertThat(accepted.status()).isEqualTo(202);
         String id = accepted.body().get("id").asText();
         assertThat(accepted.body().at("/operations/0/state").asText()).isEqualTo("AWAITING_APPROVAL");
         TestGateway.sleep(500);
-        assertThat(gateway.status(id).body().get("status").asText()).isEqualTo("awaiting-approval");
-        assertThat(ehr.simulator().resources("MedicationRequest")).isEmpty();
-        assertThat(pg.count("SELECT count(*) FROM outbox o JOIN write_operation w ON w.id = o.operation_id"
+        assertThat(env.gateway().status(id).body().get("status").asText()).isEqualTo("awaiting-approval");
+        assertThat(env.ehr().resources("MedicationRequest")).isEmpty();
+        assertThat(env.pg().count("SELECT count(*) FROM outbox o JOIN write_operation w ON w.id = o.operation_id"
                 + " WHERE w.event_id = '" + id + "'")).isZero();
 
         ApiClient.Answer self = approve(id, SeedData.NPI_ADA, "physician");
@@ -64,9 +46,9 @@ class MedicationApprovalTest {
         assertThat(approved.status()).isEqualTo(200);
         assertThat(approved.body().get("released").asInt()).isEqualTo(1);
 
-        JsonNode status = gateway.awaitSettled(id);
+        JsonNode status = env.gateway().awaitSettled(id);
         assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
-        assertThat(ehr.simulator().resources("MedicationRequest")).hasSize(1);
+        assertThat(env.ehr().resources("MedicationRequest")).hasSize(1);
         assertThat(status.get("timeline").findValuesAsText("action"))
                 .containsSubsequence("event.accepted", "approval.refused", "event.approved", "operation.created");
         JsonNode approval = status.get("timeline").findParents("action").stream()
@@ -80,9 +62,9 @@ class MedicationApprovalTest {
     void a_medical_assistant_may_not_author_a_medication_change() {
         ObjectNode event = Events.of("medication-change");
         ((ObjectNode) event.get("author")).put("role", "medical-assistant");
-        ApiClient.Answer refused = gateway.submit(event, "med-2");
+        ApiClient.Answer refused = env.gateway().submit(event, "med-2");
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.body().at("/errors/0/pointer").asText()).isEqualTo("/author/role");
-        assertThat(pg.count("SELECT count(*) FROM clinical_event WHERE idempotency_key = 'med-2'")).isZero();
+        assertThat(env.pg().count("SELECT count(*) FROM clinical_event WHERE idempotency_key = 'med-2'")).isZero();
     }
 }

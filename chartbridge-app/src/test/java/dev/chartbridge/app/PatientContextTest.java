@@ -1,10 +1,6 @@
 package dev.chartbridge.app;
 
-import dev.chartbridge.core.testing.PostgresExtension;
-import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
 import dev.chartbridge.simulators.fhir.SeedData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,24 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A caller bound to one patient (its user's launch context) cannot write for another: refused and audited. */
 class PatientContextTest {
     @RegisterExtension
-    static PostgresExtension pg = new PostgresExtension();
-    @RegisterExtension
-    static FhirSimulatorExtension ehr = new FhirSimulatorExtension();
-
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "context-node");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    static GatewayExtension env = new GatewayExtension("context-node", t -> t);
 
     private static ApiClient.Answer submitBoundTo(String mrn, String idempotencyKey, int reading) {
-        return gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway().port()
+        return env.gateway().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.gateway().gateway().port()
                         + "/v1/events"))
                 .header("Authorization", "Bearer " + TestGateway.KEY).header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
@@ -51,17 +33,17 @@ class PatientContextTest {
 
         assertThat(other.status()).isEqualTo(422);
         assertThat(other.body().at("/errors/0/pointer").asText()).isEqualTo("/patient/identifiers");
-        assertThat(pg.count("SELECT count(*) FROM clinical_event WHERE idempotency_key = 'ctx-other'")).isZero();
-        assertThat(pg.count("SELECT count(*) FROM audit_entry WHERE action = 'event.refused'"
+        assertThat(env.pg().count("SELECT count(*) FROM clinical_event WHERE idempotency_key = 'ctx-other'")).isZero();
+        assertThat(env.pg().count("SELECT count(*) FROM audit_entry WHERE action = 'event.refused'"
                 + " AND detail LIKE '%bound to%'")).isEqualTo(1);
-        assertThat(ehr.simulator().resourcesForPatient(SeedData.PATIENT_MARIO))
+        assertThat(env.ehr().resourcesForPatient(SeedData.PATIENT_MARIO))
                 .noneMatch(r -> r.fhirType().equals("Observation"));
     }
 
     @Test
     void a_malformed_context_header_is_named() {
-        ApiClient.Answer bad = gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + gateway.gateway().port() + "/v1/events"))
+        ApiClient.Answer bad = env.gateway().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + env.gateway().gateway().port() + "/v1/events"))
                 .header("Authorization", "Bearer " + TestGateway.KEY).header("Content-Type", "application/json")
                 .header("X-Patient-Context", "no-bar")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(TestGateway.bytes(Events.bloodPressure(3)))).build());

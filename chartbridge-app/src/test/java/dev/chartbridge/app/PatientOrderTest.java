@@ -3,13 +3,9 @@ package dev.chartbridge.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.simulators.RecordedRequest;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
-import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
 import dev.chartbridge.simulators.fhir.SeedData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,21 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PatientOrderTest {
     @RegisterExtension
-    static PostgresExtension pg = new PostgresExtension();
-    @RegisterExtension
-    static FhirSimulatorExtension ehr = new FhirSimulatorExtension();
-
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "order-node");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    static GatewayExtension env = new GatewayExtension("order-node", t -> t);
 
     @BeforeEach
     void forgetEarlierRequests() {
@@ -50,14 +32,14 @@ class PatientOrderTest {
     }
 
     private static FhirSimulator sim() {
-        return ehr.simulator();
+        return env.ehr();
     }
 
     @Test
     void writes_for_one_patient_land_in_accepted_order_while_the_first_waits_out_a_503() {
         sim().faults().errorRate(1.0, 503, 2, true);
         String first = submit(Events.bloodPressure(11));
-        gateway.await(first, s -> s.at("/operations/0/state").asText().equals("RETRY_WAIT"), Duration.ofSeconds(10));
+        env.gateway().await(first, s -> s.at("/operations/0/state").asText().equals("RETRY_WAIT"), Duration.ofSeconds(10));
         // Accepted while the first is in backoff: they must wait behind it, so they never meet the fault.
         String second = submit(Events.bloodPressure(12));
         String third = submit(Events.bloodPressure(13));
@@ -65,7 +47,7 @@ class PatientOrderTest {
         String otherPatient = submit(forJames(Events.bloodPressure(14)));
 
         for (String id : List.of(first, second, third, otherPatient)) {
-            assertThat(gateway.awaitSettled(id).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+            assertThat(env.gateway().awaitSettled(id).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
         }
         List<Integer> posts = postedSystolics();
         List<Integer> maria = posts.stream().filter(s -> s != systolic(14)).toList();
@@ -82,7 +64,7 @@ class PatientOrderTest {
         assertThat(heldBehind(third)).isEqualTo(operationId(second));
         assertThat(actions(otherPatient)).as("James is not held up behind Maria's retry")
                 .doesNotContain("operation.held");
-        assertThat(pg.count("SELECT count(*) FROM outbox")).isZero();
+        assertThat(env.pg().count("SELECT count(*) FROM outbox")).isZero();
     }
 
     @Test
@@ -95,9 +77,9 @@ class PatientOrderTest {
         sim().faults().clear();
         String otherPatient = submit(forJames(Events.bloodPressure(23)));
 
-        JsonNode firstStatus = gateway.awaitSettled(first);
-        JsonNode secondStatus = gateway.awaitSettled(second);
-        assertThat(gateway.awaitSettled(otherPatient).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        JsonNode firstStatus = env.gateway().awaitSettled(first);
+        JsonNode secondStatus = env.gateway().awaitSettled(second);
+        assertThat(env.gateway().awaitSettled(otherPatient).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
 
         assertThat(firstStatus.at("/operations/0/attempts").findValuesAsText("outcome"))
                 .containsExactly("unknown", "found", "verified");
@@ -123,16 +105,16 @@ class PatientOrderTest {
         String held = submit(Events.of("medication-change"));
         String later = submit(Events.bloodPressure(31));
 
-        assertThat(gateway.awaitSettled(later).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        assertThat(env.gateway().awaitSettled(later).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
         assertThat(actions(later)).doesNotContain("operation.held");
-        assertThat(gateway.status(held).body().at("/operations/0/state").asText()).isEqualTo("AWAITING_APPROVAL");
+        assertThat(env.gateway().status(held).body().at("/operations/0/state").asText()).isEqualTo("AWAITING_APPROVAL");
 
-        assertThat(gateway.approve(held).status()).isEqualTo(200);
-        assertThat(gateway.awaitSettled(held).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        assertThat(env.gateway().approve(held).status()).isEqualTo(200);
+        assertThat(env.gateway().awaitSettled(held).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
     }
 
     private static String submit(ObjectNode event) {
-        TestGateway.Answer a = gateway.submit(event, null);
+        TestGateway.Answer a = env.gateway().submit(event, null);
         assertThat(a.status()).as("%s", a.body()).isEqualTo(202);
         return a.body().get("id").asText();
     }
@@ -172,20 +154,20 @@ class PatientOrderTest {
     }
 
     private static List<String> attemptOutcomes(String eventId) {
-        return gateway.status(eventId).body().at("/operations/0/attempts").findValuesAsText("outcome");
+        return env.gateway().status(eventId).body().at("/operations/0/attempts").findValuesAsText("outcome");
     }
 
     private static List<String> actions(String eventId) {
-        return gateway.status(eventId).body().get("timeline").findValuesAsText("action");
+        return env.gateway().status(eventId).body().get("timeline").findValuesAsText("action");
     }
 
     private static String operationId(String eventId) {
-        return gateway.status(eventId).body().at("/operations/0/id").asText();
+        return env.gateway().status(eventId).body().at("/operations/0/id").asText();
     }
 
     /** The operation the audit says this event's write was queued behind. */
     private static String heldBehind(String eventId) {
-        return pg.jdbc().read(c -> {
+        return env.pg().jdbc().read(c -> {
             try (var ps = c.prepareStatement("SELECT detail::jsonb ->> 'behind' FROM audit_entry"
                     + " WHERE event_id = ?::uuid AND action = 'operation.held'")) {
                 ps.setString(1, eventId);

@@ -1,10 +1,6 @@
 package dev.chartbridge.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.testing.PostgresExtension;
-import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,21 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProblemsNameTheFieldTest {
     @RegisterExtension
-    static PostgresExtension pg = new PostgresExtension();
-    @RegisterExtension
-    static FhirSimulatorExtension ehr = new FhirSimulatorExtension();
-
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "problems-node");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    static GatewayExtension env = new GatewayExtension("problems-node", t -> t);
 
     private static String pointer(TestGateway.Answer a) {
         JsonNode errors = a.body().get("errors");
@@ -44,13 +26,13 @@ class ProblemsNameTheFieldTest {
     void a_missing_or_wrong_key_names_the_authorization_header() {
         byte[] body = TestGateway.bytes(Events.of("vitals"));
 
-        assertThat(pointer(gateway.submit(body, "application/json", null, null))).isEqualTo("header:Authorization");
-        assertThat(pointer(gateway.submit(body, "application/json", null, "cbk_wrong"))).isEqualTo("header:Authorization");
+        assertThat(pointer(env.gateway().submit(body, "application/json", null, null))).isEqualTo("header:Authorization");
+        assertThat(pointer(env.gateway().submit(body, "application/json", null, "cbk_wrong"))).isEqualTo("header:Authorization");
     }
 
     @Test
     void a_wrong_content_type_names_the_content_type_header() {
-        TestGateway.Answer a = gateway.submit(TestGateway.bytes(Events.of("vitals")), "text/plain", null, TestGateway.KEY);
+        TestGateway.Answer a = env.gateway().submit(TestGateway.bytes(Events.of("vitals")), "text/plain", null, TestGateway.KEY);
 
         assertThat(a.status()).isEqualTo(415);
         assertThat(pointer(a)).isEqualTo("header:Content-Type");
@@ -60,7 +42,7 @@ class ProblemsNameTheFieldTest {
     void a_body_over_the_limit_names_the_body() {
         byte[] huge = ("{\"x\":\"" + "a".repeat(1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
 
-        TestGateway.Answer a = gateway.submit(huge, "application/json", null, TestGateway.KEY);
+        TestGateway.Answer a = env.gateway().submit(huge, "application/json", null, TestGateway.KEY);
 
         assertThat(a.status()).isEqualTo(413);
         assertThat(pointer(a)).isEmpty();

@@ -74,10 +74,10 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         }
     }
 
-    /** A node whose tenant requires an active permitting consent of {@code scope} before writes. */
-    public static TestGateway startRequiringConsent(String jdbcUrl, String ehrUrl, String node, String scope) {
-        return startWith(jdbcUrl, ehrUrl, node, t -> new GatewayConfig.TenantConfig(t.id(), t.name(),
-                t.apiKeys(), t.connections(), scope, t.breakGlassRoles(), t.formularyFile(), t.users()));
+    /** The test tenant changed to require an active permitting consent of {@code scope} before writes. */
+    public static UnaryOperator<GatewayConfig.TenantConfig> requiringConsent(String scope) {
+        return t -> new GatewayConfig.TenantConfig(t.id(), t.name(), t.apiKeys(), t.connections(), scope,
+                t.breakGlassRoles(), t.formularyFile(), t.users(), t.onConflict(), t.compensation());
     }
 
     /** A node whose test tenant is configured by {@code tenant} (e.g. safety settings, release controls). */
