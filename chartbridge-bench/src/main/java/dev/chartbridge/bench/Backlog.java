@@ -1,6 +1,7 @@
 package dev.chartbridge.bench;
 
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.simulators.fhir.SeedData;
 
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -8,20 +9,15 @@ import java.sql.Statement;
 /**
  * Inserts pending work straight into the real schema with {@code generate_series}: one valid blood-pressure event,
  * its write operation (DUE) and its queue row per number, exactly the rows intake would store (minus the audit
- * entry). This is how a large backlog is made in seconds instead of hours of HTTP.
+ * entries). This is how a large backlog is made in seconds instead of hours of HTTP.
+ *
+ * <p>As with {@link Bodies}, number {@code i} is for patient {@code i % Bodies.patients()} of the simulator's
+ * generated population, in that patient's open visit. Like intake, each operation carries its patient line's order
+ * key (SHA-256 of {@code order}, tenant, target and the MRN token, as {@code OperationKey.orderKey}), and only the
+ * first operation of each line is due; the others wait parked ({@code due_at = 'infinity'}) in number order, and
+ * are woken one at a time as the one ahead of them is written.
  */
 final class Backlog {
-    private static final String EVENT_BODY = "jsonb_build_object('schemaVersion', '1',"
-            + " 'patient', '{\"identifiers\":[{\"system\":\"urn:chartbridge:sim:mrn\",\"value\":\"1001\"}]}'::jsonb,"
-            + " 'encounter', '{\"identifier\":{\"system\":\"urn:chartbridge:sim:visit\",\"value\":\"V5001\"}}'::jsonb,"
-            + " 'author', '{\"npi\":\"1234567893\",\"role\":\"physician\",\"name\":\"Ada Park\"}'::jsonb,"
-            + " 'occurredAt', to_char(timestamp '2024-01-01 00:00:00' + i * interval '1 second',"
-            + "     'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-            + " 'targets', '[\"ehr\"]'::jsonb, 'type', 'vitals',"
-            + " 'payload', jsonb_build_object('measurements', jsonb_build_array(jsonb_build_object("
-            + "     'kind', 'blood-pressure', 'systolic', 100 + i % 90, 'diastolic', 60 + i % 30, 'unit', 'mm[Hg]'))),"
-            + " 'provenance', '{\"aiAssisted\":false}'::jsonb)";
-
     private Backlog() {
     }
 
@@ -36,22 +32,45 @@ final class Backlog {
         });
     }
 
-    /** Inserts operations numbered {@code from} (inclusive) to {@code to} (exclusive), in chunks of 100,000. */
-    static void insert(Jdbc jdbc, String tenant, String target, long from, long to) {
-        for (long lo = from; lo < to; lo += 100_000) {
-            long hi = Math.min(to, lo + 100_000) - 1;
+    /** Inserts operations numbered 0 to {@code count} (exclusive), in chunks of 100,000, into an empty queue. */
+    static void insert(Jdbc jdbc, String tenant, String target, long count) {
+        int patients = Bodies.patients();
+        // The MRN of number i, as SeedData.populationMrn makes it.
+        String mrn = "(" + SeedData.POPULATION_FIRST_MRN + " + i % " + patients + ")::text";
+        String body = "jsonb_build_object('schemaVersion', '1',"
+                + " 'patient', jsonb_build_object('identifiers', jsonb_build_array(jsonb_build_object("
+                + "     'system', '" + SeedData.MRN_SYSTEM + "', 'value', " + mrn + "))),"
+                + " 'encounter', jsonb_build_object('identifier', jsonb_build_object("
+                + "     'system', '" + SeedData.VISIT_SYSTEM + "', 'value', 'V' || " + mrn + ")),"
+                + " 'author', '{\"npi\":\"1234567893\",\"role\":\"physician\",\"name\":\"Ada Park\"}'::jsonb,"
+                + " 'occurredAt', to_char(timestamp '2024-01-01 00:00:00' + i * interval '1 second',"
+                + "     'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+                + " 'targets', '[\"ehr\"]'::jsonb, 'type', 'vitals',"
+                + " 'payload', jsonb_build_object('measurements', jsonb_build_array(jsonb_build_object("
+                + "     'kind', 'blood-pressure', 'systolic', 100 + i % 90, 'diastolic', 60 + i % 30,"
+                + "     'unit', 'mm[Hg]'))),"
+                + " 'provenance', '{\"aiAssisted\":false}'::jsonb)";
+        String orderKey = "encode(sha256(convert_to('order' || chr(10) || '" + tenant + "' || chr(10) || '" + target
+                + "' || chr(10) || '" + SeedData.MRN_SYSTEM + "|' || " + mrn + ", 'UTF8')), 'hex')";
+        for (long lo = 0; lo < count; lo += 100_000) {
+            long hi = Math.min(count, lo + 100_000) - 1;
             String range = " FROM generate_series(" + lo + ", " + hi + ") AS i";
             jdbc.inTransaction(c -> {
                 try (Statement s = c.createStatement()) {
                     s.execute("INSERT INTO clinical_event (id, tenant_id, idempotency_key, body_hash, event_type,"
                             + " schema_version, body) SELECT md5('event' || i)::uuid, '" + tenant + "',"
-                            + " 'bench-' || i, md5('body' || i), 'vitals', '1', " + EVENT_BODY + range);
+                            + " 'bench-' || i, md5('body' || i), 'vitals', '1', " + body + range);
                     s.execute("INSERT INTO write_operation (id, event_id, tenant_id, target, vendor, part,"
-                            + " resource_type, operation_key, state) SELECT md5('op' || i)::uuid,"
+                            + " resource_type, operation_key, state, order_key) SELECT md5('op' || i)::uuid,"
                             + " md5('event' || i)::uuid, '" + tenant + "', '" + target + "', 'fhir-r4', 0,"
-                            + " 'Observation', substr(md5('key' || i) || md5('KEY' || i), 1, 40), 'DUE'" + range);
-                    s.execute("INSERT INTO outbox (operation_id, queue, due_at) SELECT md5('op' || i)::uuid, '"
-                            + tenant + "/" + target + "', now()" + range);
+                            + " 'Observation', substr(md5('key' || i) || md5('KEY' || i), 1, 40), 'DUE', "
+                            + orderKey + range);
+                    s.execute("INSERT INTO outbox (operation_id, queue, due_at, order_key, order_pos)"
+                            + " SELECT md5('op' || i)::uuid, '" + tenant + "/" + target + "', CASE WHEN i < "
+                            + patients + " THEN now() ELSE 'infinity'::timestamptz END, " + orderKey + ", i + 1"
+                            + range);
+                    // Operations queued later (by intake) join the back of their lines.
+                    s.execute("SELECT setval('outbox_order_pos', " + (hi + 1) + ")");
                 }
                 return null;
             });

@@ -35,7 +35,7 @@ final class CostBench {
             Jdbc jdbc = new Jdbc(node.database().dataSource());
             Backlog.ensureTenant(jdbc, Node.TENANT);
             long t0 = System.nanoTime();
-            Backlog.insert(jdbc, Node.TENANT, Node.TARGET, 0, pending);
+            Backlog.insert(jdbc, Node.TENANT, Node.TARGET, pending);
             report.line("backlog inserted (and VACUUM ANALYZE) in %.1f s; outbox rows: %d", (System.nanoTime() - t0) / 1e9,
                     Delivered.single(jdbc, "SELECT count(*) FROM outbox"));
 
@@ -81,6 +81,7 @@ final class CostBench {
                 sim.destroy();
             }
             report.line("claim query while the node delivers, %d claims of 32: %s", loaded.getTotalCount(), ms(loaded));
+            Delivered.patientLines(report, jdbc);
 
             // CPU is counted from t=30 s: before that the JIT compilers take a third of the process CPU.
             Sample a = samples.stream().filter(x -> x.seconds() >= 30).findFirst().orElse(samples.get(0));
@@ -129,11 +130,12 @@ final class CostBench {
                 h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
     }
 
-    /** The generic FHIR simulator in a child JVM on the same class path. */
+    /** The generic FHIR simulator with the patients the backlog is spread over, in a child JVM on this class path. */
     private static Process startSimulator() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.chartbridge.simulators.SimulatorsMain").redirectErrorStream(true).start();
+                "dev.chartbridge.simulators.SimulatorsMain", "--population", Integer.toString(Bodies.patients()))
+                .redirectErrorStream(true).start();
     }
 
     private static String simulatorUrl(Process sim) throws Exception {

@@ -39,7 +39,7 @@ final class CrashBench {
         int events = args.integer("events", 10_000);
         report.line("crash: %d events, %d kill -9 of the serving process, commit-then-timeout on 10%% of writes",
                 events, kills);
-        try (Node node = Node.freshDatabase(8); FhirSimulator ehr = FhirSimulator.start()) {
+        try (Node node = Node.freshDatabase(8); FhirSimulator ehr = Node.simulator()) {
             ehr.faults().commitThenTimeout(0.1, 1500);
             Jdbc jdbc = new Jdbc(node.database().dataSource());
             Path config = writeConfig(node, ehr.baseUrl());
@@ -88,6 +88,7 @@ final class CrashBench {
     private static void check(Report report, Jdbc jdbc, FhirSimulator ehr, int events, int kills) {
         Map<String, Long> states = Delivered.byState(jdbc);
         report.line("states: %s", states);
+        Delivered.patientLines(report, jdbc);
         List<String> keys = jdbc.read(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT operation_key FROM write_operation");

@@ -40,6 +40,22 @@ final class Delivered {
         return -1;
     }
 
+    /**
+     * Prints how many distinct patient lines (tenant, target and patient: one write at a time each, in acceptance
+     * order) the write operations fall into, and the longest line, against the patients the events were spread
+     * over; records the figure.
+     */
+    static void patientLines(Report report, Jdbc jdbc) {
+        long lines = single(jdbc, "SELECT count(DISTINCT order_key) FROM write_operation");
+        long longest = single(jdbc, "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM write_operation"
+                + " GROUP BY order_key) x");
+        report.line("patients: %d distinct in %d write operations, at most %d writes for one patient (events spread"
+                        + " round-robin over %d patients); one patient's writes to a target go one at a time, in"
+                        + " acceptance order", lines, single(jdbc, "SELECT count(*) FROM write_operation"), longest,
+                Bodies.patients());
+        report.figure("distinct patients (patient lines)", lines);
+    }
+
     static Map<String, Long> byState(Jdbc jdbc) {
         return jdbc.read(c -> {
             Map<String, Long> m = new LinkedHashMap<>();

@@ -31,7 +31,7 @@ final class IntakeBench {
         Duration warmup = Duration.ofSeconds(args.integer("warmup", 30));
         Duration measure = Duration.ofSeconds(args.integer("seconds", 20));
         report.line("intake: %d clients, warm-up %s, measure %s per phase", clients, warmup, measure);
-        try (Node node = Node.freshDatabase(4); FhirSimulator ehr = FhirSimulator.start()) {
+        try (Node node = Node.freshDatabase(4); FhirSimulator ehr = Node.simulator()) {
             ehr.faults().latency(3_600_000);
             try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE bench_raw_event (LIKE clinical_event INCLUDING DEFAULTS INCLUDING INDEXES)");
@@ -67,6 +67,7 @@ final class IntakeBench {
                 Load.Result paced = Load.paced(clients, paceRate, measure, () -> api.submit(Bodies.next()) == 202);
                 report.load("after");
                 report.line("paced:    %s", paced.summary());
+                Delivered.patientLines(report, gateway.jdbc());
 
                 report.line("");
                 report.figure("raw JDBC inserts/s", base.rate());

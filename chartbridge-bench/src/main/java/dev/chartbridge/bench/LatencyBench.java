@@ -27,10 +27,10 @@ final class LatencyBench {
         double ceiling = concurrency * 1000.0 / latency;
         report.line("latency: %d writes backlogged, simulator latency %d ms, concurrency %d: ceiling %.0f writes/s",
                 events, latency, concurrency, ceiling);
-        try (Node node = Node.freshDatabase(4); FhirSimulator ehr = FhirSimulator.start()) {
+        try (Node node = Node.freshDatabase(4); FhirSimulator ehr = Node.simulator()) {
             Jdbc jdbc = new Jdbc(node.database().dataSource());
             Backlog.ensureTenant(jdbc, Node.TENANT);
-            Backlog.insert(jdbc, Node.TENANT, Node.TARGET, 0, events);
+            Backlog.insert(jdbc, Node.TENANT, Node.TARGET, events);
             ehr.faults().latency(latency);
             report.load("before");
             long cpu0 = Machine.jvmCpuNanos();
@@ -53,6 +53,7 @@ final class LatencyBench {
                 }
                 report.load("after");
                 report.line("states: %s", Delivered.byState(jdbc));
+                Delivered.patientLines(report, jdbc);
             } finally {
                 ehr.close();
                 gateway.close();

@@ -3,6 +3,7 @@ package dev.chartbridge.bench;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.store.Database;
+import dev.chartbridge.simulators.fhir.FhirSimulator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +16,8 @@ import java.util.stream.Stream;
 /**
  * The real parts a benchmark runs against: an embedded PostgreSQL in a temporary directory, and gateway nodes
  * (the product's {@link Gateway}, configured as a user would) on it, with one tenant {@value #TENANT}, its API
- * key {@value #KEY} and one FHIR R4 connection {@value #TARGET}. A second tenant {@code other} has no key.
+ * key {@value #KEY} and one FHIR R4 connection {@value #TARGET}. A second tenant {@code other} has no key. The EHR
+ * is the generic FHIR simulator with the patients the events are spread over ({@link #simulator()}).
  */
 final class Node implements AutoCloseable {
     static final String TENANT = "bench";
@@ -28,6 +30,11 @@ final class Node implements AutoCloseable {
     private Node(Path work, Database database) {
         this.work = work;
         this.database = database;
+    }
+
+    /** The generic FHIR simulator, on a free port, seeded with the {@link Bodies#patients()} patients events use. */
+    static FhirSimulator simulator() {
+        return FhirSimulator.start(0, Bodies.patients());
     }
 
     /** A fresh embedded PostgreSQL (migrated) in a new temporary directory. */

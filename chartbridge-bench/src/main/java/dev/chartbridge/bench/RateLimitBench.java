@@ -5,6 +5,7 @@ import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.simulators.ecw.EcwSeed;
 import dev.chartbridge.simulators.ecw.EcwSimulator;
+import dev.chartbridge.simulators.fhir.SeedData;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -15,7 +16,8 @@ import java.util.List;
  * included, and answers 429 without Retry-After for the rest of the minute. Conditions are offered at
  * {@code --per-minute} events (default 500; each needs at least a create and a read-back, so the offered EHR
  * load is at least four times the limit) for {@code --seconds} (default 180). The gateway must cause no 429:
- * the figure is the simulator's own count of 429s issued, with the calls it counted per window.
+ * the figure is the simulator's own count of 429s issued, with the calls it counted per window. The conditions are
+ * spread round-robin over the simulator's generated population ({@code --patients}, as {@link Bodies}).
  */
 final class RateLimitBench {
     private static final String CLIENT = "chartbridge-bench";
@@ -29,7 +31,7 @@ final class RateLimitBench {
         int seconds = args.integer("seconds", 180);
         report.line("ratelimit: eCW simulator limit %d calls/min (token calls included); offered %d conditions/min"
                 + " for %d s", EcwSimulator.DEFAULT_RATE_LIMIT, perMinute, seconds);
-        try (Node node = Node.freshDatabase(8); EcwSimulator ehr = EcwSimulator.start()) {
+        try (Node node = Node.freshDatabase(8); EcwSimulator ehr = EcwSimulator.builder().population(Bodies.patients()).start()) {
             Jdbc jdbc = new Jdbc(node.database().dataSource());
             GatewayConfig fhirConfig = node.config(ehr.baseUrl(), 4, true, null, 10_000L);
             GatewayConfig.TenantConfig t = fhirConfig.tenants().get(0);
@@ -68,6 +70,7 @@ final class RateLimitBench {
                 long verified = Delivered.byState(jdbc).getOrDefault("VERIFIED", 0L);
                 long issued = ehr.stats().tooManyRequestsIssued();
                 report.line("states: %s", Delivered.byState(jdbc));
+                Delivered.patientLines(report, jdbc);
                 report.figure("events offered and accepted", accepted);
                 report.figure("seconds offered", elapsed);
                 report.figure("writes verified within the run", verified);
@@ -80,11 +83,16 @@ final class RateLimitBench {
         }
     }
 
-    /** A distinct condition for Maria Garcia in the eCW seed (each with its own onset date and note). */
+    /**
+     * A distinct condition (each with its own onset date and note) for patient {@code n % patients} of the eCW
+     * simulator's generated population, in that patient's open encounter.
+     */
     private static String condition(long n) {
+        String mrn = SeedData.populationMrn((int) (n % Bodies.patients()));
         return "{\"schemaVersion\":\"1\",\"type\":\"condition\",\"patient\":{\"identifiers\":[{\"system\":\""
-                + EcwSeed.ACCOUNT_SYSTEM + "\",\"value\":\"" + EcwSeed.ACCOUNT_MARIA + "\"}]},"
-                + "\"encounter\":{\"identifier\":{\"system\":\"" + EcwSeed.ENCOUNTER_SYSTEM + "\",\"value\":\"5001\"}},"
+                + EcwSeed.ACCOUNT_SYSTEM + "\",\"value\":\"" + mrn + "\"}]},"
+                + "\"encounter\":{\"identifier\":{\"system\":\"" + EcwSeed.ENCOUNTER_SYSTEM + "\",\"value\":\"" + mrn
+                + "\"}},"
                 + "\"author\":{\"npi\":\"1234567893\",\"role\":\"physician\"},\"occurredAt\":\""
                 + BASE.plusSeconds(n) + "\",\"targets\":[\"" + Node.TARGET + "\"],\"payload\":{\"code\":{\"system\":"
                 + "\"http://snomed.info/sct\",\"code\":\"38341003\",\"display\":\"Hypertensive disorder\"},"

@@ -18,9 +18,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the six simulators on 127.0.0.1 until the process is killed, printing their base URLs and the credentials
  * their seed data registers. Usage: {@code SimulatorsMain [--port N] [--epic-port N] [--athena-port N]
- * [--ecw-port N] [--advancedmd-port N] [--veradigm-port N]}. {@code --port N} puts the generic FHIR simulator on N
- * and the others, in the order printed, on N+1 ... N+5 unless their own option says otherwise; without it each
- * takes a free port.
+ * [--ecw-port N] [--advancedmd-port N] [--veradigm-port N] [--population N]}. {@code --port N} puts the generic FHIR
+ * simulator on N and the others, in the order printed, on N+1 ... N+5 unless their own option says otherwise;
+ * without it each takes a free port. {@code --population N} adds N generated patients, each with an open encounter,
+ * to the generic FHIR simulator's seed ({@code SeedData.population}).
  */
 public final class SimulatorsMain {
   /** The vendor simulators' port options, in the order they are started and printed. */
@@ -34,9 +35,10 @@ public final class SimulatorsMain {
     for (int i = 0; i < args.length; i++) {
       String[] option = args[i].split("=", 2);
       String value = option.length == 2 ? option[1] : i + 1 < args.length ? args[++i] : null;
-      if (value == null || !(option[0].equals("--port") || VENDOR_OPTIONS.contains(option[0]))) {
+      if (value == null || !(option[0].equals("--port") || option[0].equals("--population")
+          || VENDOR_OPTIONS.contains(option[0]))) {
         System.err.println("usage: SimulatorsMain [--port N] [--epic-port N] [--athena-port N] [--ecw-port N]"
-            + " [--advancedmd-port N] [--veradigm-port N]");
+            + " [--advancedmd-port N] [--veradigm-port N] [--population N]");
         System.exit(2);
       }
       ports.put(option[0], Integer.parseInt(value));
@@ -46,7 +48,8 @@ public final class SimulatorsMain {
       ports.putIfAbsent(VENDOR_OPTIONS.get(i), base + i + 1);
     }
     List<Simulator> running = new ArrayList<>();
-    FhirSimulator fhir = FhirSimulator.start(ports.getOrDefault("--port", 0));
+    FhirSimulator fhir =
+        FhirSimulator.start(ports.getOrDefault("--port", 0), ports.getOrDefault("--population", 0));
     running.add(fhir);
     EpicSimulator epic = EpicSimulator.start(ports.getOrDefault("--epic-port", 0));
     running.add(epic);

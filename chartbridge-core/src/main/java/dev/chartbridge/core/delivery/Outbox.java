@@ -31,7 +31,20 @@ public final class Outbox {
      * is written yet (a record already in the EHR, being read back, holds nobody up).
      */
     public static void enqueue(Connection c, UUID operationId, String queue) throws SQLException {
-        Queued op = queued(c, operationId);
+        join(c, operationId, queue, queued(c, operationId));
+    }
+
+    /**
+     * As {@link #enqueue(Connection, UUID, String)} for an operation this transaction has just inserted and that
+     * nothing has written yet (intake): the caller passes the tenant, event and order key it stored, so the row is
+     * not read back.
+     */
+    public static void enqueueNew(Connection c, UUID operationId, String queue, String tenantId, UUID eventId,
+                                  String orderKey) throws SQLException {
+        join(c, operationId, queue, new Queued(tenantId, eventId, orderKey));
+    }
+
+    private static void join(Connection c, UUID operationId, String queue, Queued op) throws SQLException {
         UUID ahead = null;
         if (op.orderKey() != null) {
             lockLine(c, op.orderKey());

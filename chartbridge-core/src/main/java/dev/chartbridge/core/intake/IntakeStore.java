@@ -155,13 +155,15 @@ final class IntakeStore {
                     overrideDetail(s, o));
         }
         if (!held) {
-            // After the acceptance is on record, so a write held behind an earlier one reads in that order.
+            // After the acceptance is on record, so a write held behind an earlier one reads in that order. The
+            // operations were inserted above, DUE and with their order keys: nothing needs reading back.
             for (int t = 0; t < s.plan().size(); t++) {
                 String queue = s.plan().get(t).target().queue();
                 String name = s.plan().get(t).target().name();
+                String orderKey = OperationKey.orderKey(s.tenantId(), event, name);
                 for (IntakeResult.PlannedOperation op : operations) {
                     if (op.target().equals(name)) {
-                        Outbox.enqueue(c, op.id(), queue);
+                        Outbox.enqueueNew(c, op.id(), queue, s.tenantId(), eventId, orderKey);
                     }
                 }
             }

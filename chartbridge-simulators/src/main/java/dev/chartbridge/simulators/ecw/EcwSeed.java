@@ -10,7 +10,9 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * The records every {@link EcwSimulator} starts with: the people of {@link SeedData} under eCW-style ids
  * in one practice. eCW's real identifier systems are not in the project's sources, so the systems here
- * are the simulator's own ({@code urn:chartbridge:sim:ecw:...}). Constants.
+ * are the simulator's own ({@code urn:chartbridge:sim:ecw:...}). Constants. A generated population
+ * ({@link SeedData#population(int)}, on request) gets ids the same way: patient {@code ecwpat{mrn}}, account
+ * {@code {mrn}}, open encounter {@code ecwenc{mrn}} with encounter id {@code {mrn}}.
  */
 public final class EcwSeed {
 
@@ -58,13 +60,18 @@ public final class EcwSeed {
       Map.entry(SeedData.ENCOUNTER_JAMES_OPEN, ENCOUNTER_JAMES_OPEN),
       Map.entry(SeedData.PRACTITIONER_ADA, PRACTITIONER_ADA),
       Map.entry(SeedData.PRACTITIONER_SAMUEL, PRACTITIONER_SAMUEL)),
-      EcwSeed::identifier);
+      EcwSeed::identifier, generated -> "ecw" + generated.replace("-", ""));
 
   private EcwSeed() {}
 
   /** Fresh instances of every seed resource. */
   public static List<Resource> resources() {
     return REWRITER.resources();
+  }
+
+  /** Fresh instances of every seed resource and of a generated population of {@code population} patients. */
+  public static List<Resource> resources(int population) {
+    return REWRITER.resources(population);
   }
 
   private static Identifier identifier(Identifier generic) {

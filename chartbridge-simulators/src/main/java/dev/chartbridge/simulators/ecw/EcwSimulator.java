@@ -67,6 +67,7 @@ public final class EcwSimulator implements Simulator {
   };
 
   private final String practiceCode;
+  private final int population;
   private final Set<String> defaultWrites;
   private final Set<String> enabledWrites = new ConcurrentSkipListSet<>();
   private final ResourceStore store = new ResourceStore();
@@ -81,6 +82,7 @@ public final class EcwSimulator implements Simulator {
 
   private EcwSimulator(Builder builder) {
     practiceCode = builder.practiceCode;
+    population = builder.population;
     defaultWrites = Set.copyOf(builder.enabledWrites);
     enabledWrites.addAll(defaultWrites);
     rateLimit = new PracticeRateLimit(builder.rateLimit, builder.rateWindow, builder.clock, stats);
@@ -261,7 +263,7 @@ public final class EcwSimulator implements Simulator {
   private void seed() {
     store.atomically(() -> {
       store.clear();
-      EcwSeed.resources().forEach(r -> store.put(r.fhirType(), r.getIdElement().getIdPart(), r));
+      EcwSeed.resources(population).forEach(r -> store.put(r.fhirType(), r.getIdElement().getIdPart(), r));
       return null;
     });
   }
@@ -278,6 +280,7 @@ public final class EcwSimulator implements Simulator {
   public static final class Builder {
     private int port;
     private String practiceCode = EcwSeed.PRACTICE_CODE;
+    private int population;
     private Duration tokenLifetime = DEFAULT_TOKEN_LIFETIME;
     private int rateLimit = DEFAULT_RATE_LIMIT;
     private Duration rateWindow = DEFAULT_RATE_WINDOW;
@@ -294,6 +297,15 @@ public final class EcwSimulator implements Simulator {
     /** The practice code in the base URL. */
     public Builder practiceCode(String practiceCode) {
       this.practiceCode = practiceCode;
+      return this;
+    }
+
+    /**
+     * Adds a generated population of {@code patients} patients, each with an open encounter, to the seed (for load
+     * tests; ids as {@link EcwSeed} says); default none.
+     */
+    public Builder population(int patients) {
+      this.population = patients;
       return this;
     }
 

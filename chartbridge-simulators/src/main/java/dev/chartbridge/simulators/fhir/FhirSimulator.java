@@ -19,14 +19,16 @@ import dev.chartbridge.simulators.fhir.internal.WritableProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A generic FHIR R4 server for tests: in memory, versioned, with real conditional create, If-Match and
- * search filtering, seeded with {@link SeedData}, and with {@link Faults} applied to every request under
- * {@code /fhir}. Start one with {@link #start()}; it listens on 127.0.0.1 until {@link #close()}.
+ * search filtering, seeded with {@link SeedData} (and, if asked, a generated population), and with {@link Faults}
+ * applied to every request under {@code /fhir}. Start one with {@link #start()}; it listens on 127.0.0.1 until
+ * {@link #close()}.
  *
  * <p>Patient, Encounter and Practitioner are read-only (read, vread, search); the clinical types in
  * {@link #WRITABLE_TYPES} also support create and update. This class is thread-safe.
@@ -45,8 +47,10 @@ public final class FhirSimulator implements Simulator {
   private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
   private final ChartEdit chartEdit = new ChartEdit(store);
   private final SimulatorServer server;
+  private final int population;
 
-  private FhirSimulator(int port) {
+  private FhirSimulator(int port, int population) {
+    this.population = population;
     seed();
     RestfulServer fhir = new RestfulServer(FhirContext.forR4Cached());
     fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
@@ -69,7 +73,21 @@ public final class FhirSimulator implements Simulator {
 
   /** Starts a simulator on {@code port} (0 for a free one). */
   public static FhirSimulator start(int port) {
-    return new FhirSimulator(port);
+    return start(port, 0);
+  }
+
+  /**
+   * Starts a simulator on {@code port} (0 for a free one) whose seed also holds a generated population of
+   * {@code population} patients, each with an open encounter ({@link SeedData#population(int)}); they are part of
+   * the seed, so {@link #reset()} keeps them.
+   */
+  public static FhirSimulator start(int port, int population) {
+    return new FhirSimulator(port, population);
+  }
+
+  /** How many generated patients the seed holds besides {@link SeedData#resources()}. */
+  public int population() {
+    return population;
   }
 
   @Override
@@ -159,7 +177,8 @@ public final class FhirSimulator implements Simulator {
   private void seed() {
     store.atomically(() -> {
       store.clear();
-      SeedData.resources().forEach(r -> store.put(r.fhirType(), r.getIdElement().getIdPart(), r));
+      Stream.concat(SeedData.resources().stream(), SeedData.population(population).stream())
+          .forEach(r -> store.put(r.fhirType(), r.getIdElement().getIdPart(), r));
       return null;
     });
   }

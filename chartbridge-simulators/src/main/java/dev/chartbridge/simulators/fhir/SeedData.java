@@ -1,5 +1,6 @@
 package dev.chartbridge.simulators.fhir;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateType;
@@ -54,7 +55,45 @@ public final class SeedData {
   public static final String NPI_ADA = "1234567893";
   public static final String NPI_SAMUEL = "1245319599";
 
+  /**
+   * The MRN of the first patient of a generated population ({@link #population(int)}); patient {@code i} has MRN
+   * {@code POPULATION_FIRST_MRN + i}, far from the named patients' MRNs.
+   */
+  public static final int POPULATION_FIRST_MRN = 100_000;
+  /** The largest population {@link #population(int)} generates. */
+  public static final int POPULATION_MAX = 899_999;
+
   private SeedData() {}
+
+  /** The MRN of patient {@code i} (0-based) of a generated population. */
+  public static String populationMrn(int i) {
+    return Integer.toString(POPULATION_FIRST_MRN + i);
+  }
+
+  /** The visit identifier of the in-progress encounter of patient {@code i} of a generated population. */
+  public static String populationVisit(int i) {
+    return "V" + populationMrn(i);
+  }
+
+  /**
+   * New instances of a generated population: {@code count} unambiguous patients (ids {@code pat-{mrn}}, MRNs from
+   * {@link #populationMrn(int)}), each with one in-progress encounter ({@code enc-{mrn}}, visit
+   * {@link #populationVisit(int)}). For load tests that need many patients; not part of {@link #resources()}.
+   */
+  public static List<Resource> population(int count) {
+    if (count < 0 || count > POPULATION_MAX) {
+      throw new IllegalArgumentException("a population has 0 to " + POPULATION_MAX + " patients, not " + count);
+    }
+    List<Resource> out = new ArrayList<>(2 * count);
+    for (int i = 0; i < count; i++) {
+      String mrn = populationMrn(i);
+      out.add(patient("pat-" + mrn, mrn, "Population", "Patient" + i,
+          i % 2 == 0 ? AdministrativeGender.FEMALE : AdministrativeGender.MALE,
+          (1940 + i % 60) + "-0" + (1 + i % 9) + "-1" + (i % 10)));
+      out.add(encounter("enc-" + mrn, "pat-" + mrn, Encounter.EncounterStatus.INPROGRESS, populationVisit(i)));
+    }
+    return out;
+  }
 
   /** New instances of every seed resource, ids set, no meta (the store adds version 1). */
   public static List<Resource> resources() {

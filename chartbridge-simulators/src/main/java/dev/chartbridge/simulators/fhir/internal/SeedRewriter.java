@@ -4,6 +4,7 @@ import dev.chartbridge.simulators.fhir.SeedData;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
@@ -18,19 +19,38 @@ public final class SeedRewriter {
 
   private final Map<String, String> ids;
   private final UnaryOperator<Identifier> identifiers;
+  private final UnaryOperator<String> generatedIds;
 
   /**
    * @param ids generic seed id (e.g. {@code pat-1001}) to vendor id; every seed id must be mapped
    * @param identifiers rewrites one identifier (system and value) into the vendor's spelling
    */
   public SeedRewriter(Map<String, String> ids, UnaryOperator<Identifier> identifiers) {
+    this(ids, identifiers, null);
+  }
+
+  /**
+   * As {@link #SeedRewriter(Map, UnaryOperator)}, and able to rewrite a generated population too.
+   *
+   * @param generatedIds generic id of a generated resource ({@link SeedData#population(int)}, e.g.
+   *     {@code pat-100000}) to vendor id
+   */
+  public SeedRewriter(Map<String, String> ids, UnaryOperator<Identifier> identifiers,
+      UnaryOperator<String> generatedIds) {
     this.ids = Map.copyOf(ids);
     this.identifiers = identifiers;
+    this.generatedIds = generatedIds;
   }
 
   /** Fresh seed resources with vendor ids, identifiers and references. */
   public List<Resource> resources() {
-    return SeedData.resources().stream().map(this::rewrite).toList();
+    return resources(0);
+  }
+
+  /** As {@link #resources()}, followed by a generated population of {@code population} patients. */
+  public List<Resource> resources(int population) {
+    return Stream.concat(SeedData.resources().stream(), SeedData.population(population).stream())
+        .map(this::rewrite).toList();
   }
 
   private Resource rewrite(Resource seed) {
@@ -49,7 +69,7 @@ public final class SeedRewriter {
   }
 
   private String vendorId(String seedId) {
-    String id = ids.get(seedId);
+    String id = ids.containsKey(seedId) || generatedIds == null ? ids.get(seedId) : generatedIds.apply(seedId);
     if (id == null) {
       throw new IllegalStateException("no vendor id for seed " + seedId);
     }
