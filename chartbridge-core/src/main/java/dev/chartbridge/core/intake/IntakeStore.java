@@ -162,7 +162,10 @@ final class IntakeStore {
                 String name = s.plan().get(t).target().name();
                 String orderKey = OperationKey.orderKey(s.tenantId(), event, name);
                 for (IntakeResult.PlannedOperation op : operations) {
-                    if (op.target().equals(name)) {
+                    if (op.target().equals(name) && event.isAmendment()) {
+                        // An amendment stands in the line of the record it changes (RecordChanges).
+                        Outbox.enqueue(c, op.id(), queue);
+                    } else if (op.target().equals(name)) {
                         Outbox.enqueueNew(c, op.id(), queue, s.tenantId(), eventId, orderKey);
                     }
                 }
