@@ -1,6 +1,7 @@
 package dev.chartbridge.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
@@ -108,5 +109,35 @@ class ReadBackTest {
         assertThat(probe.changes(untouchedOp)).isZero();
         assertThat(probe.remoteNotices(untouched)).isEmpty();
         assertThat(gateway.status(untouched).body().at("/operations/0/remoteChanges").size()).isZero();
+    }
+
+    /**
+     * The gateway's own amendment of a watched record is no change made in the EHR: nothing is reported, and the
+     * record is watched on under the amendment (from what its verification saw), where a later edit shows.
+     */
+    @Test
+    void the_gateways_own_amendment_is_not_reported_and_a_later_edit_shows_on_the_amendment() {
+        ObjectNode task = Amendments.event("follow-up-task", 8101);
+        JsonNode created = Amendments.deliver(gateway, task);
+        String original = created.at("/operations/0/id").asText();
+        probe.awaitReads(original, 1);
+
+        ObjectNode done = Amendments.amending(task, created.get("id").asText());
+        ((ObjectNode) done.get("payload")).put("status", "completed");
+        JsonNode updated = Amendments.deliver(gateway, done);
+        assertThat(updated.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        String amendment = updated.at("/operations/0/id").asText();
+        probe.awaitReads(amendment, 2);
+        assertThat(probe.changes(original)).as("the original is no longer watched apart").isZero();
+        assertThat(probe.reads(original)).isZero();
+        assertThat(probe.changes(amendment)).isZero();
+
+        ehr.simulator().setStatus("Task/" + updated.at("/operations/0/remoteId").asText(), "cancelled");
+        JsonNode change = probe.awaitChange(updated.get("id").asText(), 1);
+        assertThat(change.get("change").asText()).isEqualTo("status-changed");
+        assertThat(change.get("previousStatus").asText()).isEqualTo("completed");
+        assertThat(probe.changes(original)).isZero();
+        assertThat(gateway.status(created.get("id").asText()).body().at("/operations/0/remoteChanges").size())
+                .isZero();
     }
 }

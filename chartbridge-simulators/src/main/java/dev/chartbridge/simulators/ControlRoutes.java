@@ -9,7 +9,7 @@ import io.javalin.http.Context;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
-/** The control endpoints common to every simulator: faults, stats, reset. */
+/** The control endpoints common to every simulator: faults, stats, reset, and chart edits where it has them. */
 final class ControlRoutes {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -17,11 +17,14 @@ final class ControlRoutes {
   private final Faults faults;
   private final SimulatorStats stats;
   private final Runnable reset;
+  private final ChartEditor chart;
 
-  ControlRoutes(Faults faults, SimulatorStats stats, Runnable reset) {
+  /** @param chart the simulator's chart edits, or null for none */
+  ControlRoutes(Faults faults, SimulatorStats stats, Runnable reset, ChartEditor chart) {
     this.faults = faults;
     this.stats = stats;
     this.reset = reset;
+    this.chart = chart;
   }
 
   void register(RoutesConfig routes) {
@@ -32,6 +35,10 @@ final class ControlRoutes {
       json(ctx, faults.plan());
     });
     routes.post("/_sim/concurrent-edit/{type}/{id}", this::concurrentEdit);
+    if (chart != null) {
+      routes.post("/_sim/chart/{type}/{id}/status", this::setStatus);
+      routes.delete("/_sim/chart/{type}/{id}", this::delete);
+    }
     routes.get("/_sim/stats", ctx -> json(ctx, stats.toMap()));
     routes.post("/_sim/reset", ctx -> {
       reset.run();
@@ -67,6 +74,33 @@ final class ControlRoutes {
       json(ctx, Map.of("reference", reference, "versionId", version));
     } catch (NoSuchElementException e) {
       problem(ctx, 404, "no stored " + reference);
+    }
+  }
+
+  private void setStatus(Context ctx) throws JsonProcessingException {
+    String reference = ctx.pathParam("type") + "/" + ctx.pathParam("id");
+    String status = JSON.readTree(ctx.body()).path("status").asText("");
+    try {
+      Map<String, String> answer = new java.util.LinkedHashMap<>();
+      answer.put("reference", reference);
+      answer.put("versionId", chart.setStatus(reference, status));
+      json(ctx, answer);
+    } catch (NoSuchElementException e) {
+      problem(ctx, 404, "no stored " + reference);
+    } catch (IllegalArgumentException e) {
+      problem(ctx, 400, e.getMessage());
+    }
+  }
+
+  private void delete(Context ctx) throws JsonProcessingException {
+    String reference = ctx.pathParam("type") + "/" + ctx.pathParam("id");
+    try {
+      chart.delete(reference);
+      ctx.status(204);
+    } catch (NoSuchElementException e) {
+      problem(ctx, 404, "no stored " + reference);
+    } catch (UnsupportedOperationException e) {
+      problem(ctx, 405, e.getMessage());
     }
   }
 

@@ -65,6 +65,7 @@ public final class SimulatorServer implements AutoCloseable {
     private SimulatorStats stats;
     private Runnable reset = () -> {};
     private Consumer<RoutesConfig> controlRoutes = routes -> {};
+    private ChartEditor chart;
 
     private Builder() {}
 
@@ -100,6 +101,12 @@ public final class SimulatorServer implements AutoCloseable {
       return this;
     }
 
+    /** A clinician's later edits, served under {@code /_sim/chart/} (none unless set). */
+    public Builder chart(ChartEditor chart) {
+      this.chart = chart;
+      return this;
+    }
+
     /** Adds simulator-specific control routes; by convention under {@code /_sim/}. */
     public Builder controlRoutes(Consumer<RoutesConfig> controlRoutes) {
       this.controlRoutes = controlRoutes;
@@ -119,7 +126,7 @@ public final class SimulatorServer implements AutoCloseable {
       Objects.requireNonNull(stats, "stats");
       CountDownLatch stopping = new CountDownLatch(1);
       FaultFilter filter = new FaultFilter(faults, stats, stopping);
-      ControlRoutes control = new ControlRoutes(faults, stats, reset);
+      ControlRoutes control = new ControlRoutes(faults, stats, reset, chart);
       Javalin javalin = Javalin.create(cfg -> {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;

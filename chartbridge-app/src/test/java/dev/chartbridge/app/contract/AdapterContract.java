@@ -8,6 +8,8 @@ import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.testing.Examples;
 import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.simulators.Faults;
+import dev.chartbridge.simulators.RecordedRequest;
+import dev.chartbridge.simulators.Simulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,17 +39,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class AdapterContract {
     protected static final String KEY = "cbk_contract_key_0123456789abcdef";
     protected static final String TARGET = "ehr";
+    protected static final String AMENDED = "amended";
+    protected static final String STATUS_CHANGED = "status-changed";
+    protected static final String DELETED = "deleted";
 
     @RegisterExtension
     static PostgresExtension pg = new PostgresExtension();
 
     private Gateway gateway;
+    private ReadBackWatch watch;
     protected ApiClient api;
 
-    /** Starts the vendor's simulator (and registers the gateway's client with it where needed). */
-    protected abstract void startSimulator(Path workDir) throws Exception;
+    private Simulator simulator;
 
-    protected abstract void stopSimulator();
+    /** Starts the vendor's simulator (and registers the gateway's client with it where needed); returns it. */
+    protected abstract Simulator startSimulator(Path workDir) throws Exception;
+
+    /** Stops what {@link #startSimulator} started. */
+    protected void stopSimulator() {
+        simulator.close();
+    }
 
     /** The connection to the simulator, as a tenant would configure it. */
     protected abstract GatewayConfig.ConnectionConfig connection();
@@ -62,6 +75,45 @@ public abstract class AdapterContract {
     /** How many records of this event type the EHR holds for the patient (the exactly-once check). */
     protected abstract int recordsInEhr(String eventType);
 
+    /** The simulator {@link #startSimulator} started. */
+    protected Simulator simulator() {
+        return simulator;
+    }
+
+    /** The connection of the read-back check's own tenant: by default the contract's. */
+    protected GatewayConfig.ConnectionConfig readBackConnection() {
+        return connection();
+    }
+
+    /** The simulator behind {@link #readBackConnection()}. */
+    protected Simulator readBackSimulator() {
+        return simulator();
+    }
+
+    /**
+     * A status a clinician may give the written condition in this EHR, in the EHR's own words (e.g. FHIR's
+     * {@code resolved}); the read-back check sets it through the simulator's chart controls.
+     */
+    protected abstract String statusSetInEhr();
+
+    /**
+     * The changes made in the EHR that the read-back check makes and expects read-back to report: by default an
+     * amendment, a status change and a deletion. A vendor that never deletes a record, or whose read budget makes
+     * a third re-read slow, names fewer (and says why).
+     */
+    protected List<String> readBackChanges() {
+        return List.of(AMENDED, STATUS_CHANGED, DELETED);
+    }
+
+    /**
+     * Whether a request the simulator received writes to the chart, as opposed to reading it or fetching a
+     * token. By default anything but a GET, apart from the token endpoint; an API whose reads are POSTs too
+     * (XML-RPC, Unity) tells them apart by action.
+     */
+    protected boolean writesToChart(RecordedRequest request) {
+        return !request.method().equals("GET") && !request.pathAndQuery().contains("/token");
+    }
+
     /** Makes held writes readable (Epic's holding tank); a no-op for most vendors. */
     protected void releaseHeldWrites() {
     }
@@ -73,18 +125,29 @@ public abstract class AdapterContract {
     @BeforeAll
     void start() throws Exception {
         Path work = Files.createTempDirectory("contract");
-        startSimulator(work);
+        simulator = startSimulator(work);
         Path keyFile = work.resolve("key");
         Files.writeString(keyFile, KEY);
-        gateway = Gateway.start(new GatewayConfig(
+        // A second tenant on the same connection, whose writes only the read-back check makes and watches.
+        Path watchKeyFile = work.resolve("watch-key");
+        Files.writeString(watchKeyFile, ReadBackWatch.KEY);
+        List<GatewayConfig.TenantConfig> tenants = List.of(
+                new GatewayConfig.TenantConfig("acme", "Acme",
+                        List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString(), true)),
+                        List.of(connection())),
+                new GatewayConfig.TenantConfig(ReadBackWatch.TENANT, "Read-back check",
+                        List.of(new GatewayConfig.ApiKeyConfig("watch", null, watchKeyFile.toString(), true)),
+                        List.of(readBackConnection())));
+        GatewayConfig config = new GatewayConfig(
                 new GatewayConfig.DatabaseConfig(pg.url(), "postgres", null, null, null, 16),
                 new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null),
                 new GatewayConfig.DeliveryConfig(6, 50L, 500L, 3_000L, 100L, true), "contract",
-                new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()),
-                List.of(new GatewayConfig.TenantConfig("acme", "Acme",
-                        List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString(), true)),
-                        List.of(connection())))));
+                new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()), tenants)
+                // This node re-reads nothing: read-back is the watch node's, started by the read-back check.
+                .with(null, new GatewayConfig.ReadBackConfig(false, null, null, null));
+        gateway = Gateway.start(config);
         api = new ApiClient(gateway.port(), KEY);
+        watch = new ReadBackWatch(config, gateway, readBackConnection(), pg);
         afterGatewayStarted(gateway);
     }
 
@@ -97,7 +160,9 @@ public abstract class AdapterContract {
         if (gateway != null) {
             gateway.close();
         }
-        stopSimulator();
+        if (simulator != null) {
+            stopSimulator();
+        }
     }
 
     protected ObjectNode event(String type) {
@@ -124,13 +189,7 @@ public abstract class AdapterContract {
             if (type.equals("medication-change")) {
                 assertThat(api.approve(id).status()).as("approval").isEqualTo(200);
             }
-            JsonNode status = api.await(id, s -> {
-                String st = s.get("status").asText();
-                if (st.equals("in-progress")) {
-                    releaseHeldWrites();
-                }
-                return !st.equals("in-progress");
-            }, Duration.ofSeconds(30));
+            JsonNode status = settled(api, id);
             assertThat(status.get("status").asText()).as("%s: %s", type, status).isEqualTo("delivered");
             for (JsonNode op : status.get("operations")) {
                 assertThat(op.get("state").asText()).as(type).isEqualTo("VERIFIED");
@@ -184,6 +243,98 @@ public abstract class AdapterContract {
             api.putReleaseControl("{\"target\":\"" + TARGET + "\",\"eventType\":\"" + type
                     + "\",\"mode\":\"live\"}");
         }
+    }
+
+    /**
+     * Read-back watching against this EHR. Conditions of a tenant of their own are written and verified, then
+     * changed in the EHR as a clinician would change them (amended, status changed, deleted: as far as the vendor
+     * goes) before anything re-read them; a node watching that tenant alone then finds each change on its first
+     * re-read, against the baseline its verification read took (a vendor without versions shows nothing else).
+     * Each change is (a) in the ledger and on the event with the right kind, once, and (b) audited by the
+     * watching node; (c) what reached the EHR meanwhile were reads only, and (d) no more re-reads than the
+     * target's read budget allows, none refused by the EHR's rate limit.
+     */
+    @Test
+    void changes_made_in_the_ehr_are_read_back_recorded_and_audited_by_reads_only_within_the_budget() {
+        ApiClient watched = watch.client();
+        List<Written> written = new ArrayList<>();
+        for (String change : readBackChanges()) {
+            ObjectNode condition = event("condition");
+            condition.put("occurredAt", Instant.now().minusSeconds(120L + 60L * written.size())
+                    .truncatedTo(ChronoUnit.SECONDS).toString());
+            ApiClient.Answer accepted = watched.submit(condition, "readback-" + change);
+            assertThat(accepted.status()).as("%s", accepted.body()).isEqualTo(202);
+            JsonNode status = settled(watched, accepted.body().get("id").asText());
+            assertThat(status.get("status").asText()).as("%s", status).isEqualTo("delivered");
+            written.add(new Written(change, status.get("id").asText(), status.at("/operations/0")));
+        }
+        Simulator sim = readBackSimulator();
+        for (Written w : written) {
+            switch (w.change()) {
+                case AMENDED -> sim.faults().concurrentEdit(w.reference());
+                case STATUS_CHANGED -> sim.chart().setStatus(w.reference(), statusSetInEhr());
+                default -> sim.chart().delete(w.reference());
+            }
+        }
+        sim.stats().journal().clear();
+        long stored = sim.stats().creates() + sim.stats().updates();
+        long refused = sim.stats().tooManyRequestsIssued();
+
+        try (ReadBackWatch.Node node = watch.start()) {
+            for (Written w : written) {
+                JsonNode event = watched.await(w.eventId(), s -> s.at("/operations/0/remoteChanges").size() > 0,
+                        Duration.ofSeconds(60));
+                JsonNode found = event.at("/operations/0/remoteChanges/0");
+                assertThat(found.get("change").asText()).as("%s: %s", w.change(), found).isEqualTo(w.change());
+                if (w.change().equals(STATUS_CHANGED)) {
+                    assertThat(found.get("status").asText()).contains(statusSetInEhr());
+                    assertThat(found.path("previousStatus").asText(null)).isNotEqualTo(found.get("status").asText());
+                }
+                assertThat(watch.changes(w.operationId())).as(w.change()).containsExactly(w.change());
+                List<JsonNode> audited = new ArrayList<>();
+                event.get("timeline").forEach(e -> {
+                    if (e.get("action").asText().equals("operation.remote-changed")) {
+                        audited.add(e);
+                    }
+                });
+                assertThat(audited).as("audit of %s", w.change()).hasSize(1);
+                assertThat(audited.get(0).get("operationId").asText()).isEqualTo(w.operationId());
+                assertThat(audited.get(0).get("actor").asText()).isEqualTo(node.actor());
+                assertThat(audited.get(0).get("detail").asText()).contains("\"change\":\"" + w.change() + "\"");
+            }
+
+            List<RecordedRequest> requests = sim.stats().journal().all();
+            assertThat(requests).as("re-reads reached the EHR").isNotEmpty();
+            assertThat(requests).as("read-back only reads").noneMatch(this::writesToChart);
+            assertThat(sim.stats().creates() + sim.stats().updates()).as("nothing stored").isEqualTo(stored);
+            long reads = watch.reads();
+            assertThat(reads).isGreaterThanOrEqualTo(written.size());
+            assertThat((double) reads).as("re-reads within %s a minute", watch.readsPerMinute())
+                    .isLessThanOrEqualTo(1 + watch.readsPerMinute() * node.running().toMillis() / 60_000.0);
+            assertThat(sim.stats().tooManyRequestsIssued()).as("refused for rate").isEqualTo(refused);
+        }
+    }
+
+    /** A write of the read-back check and the change the EHR makes to it. */
+    private record Written(String change, String eventId, JsonNode operation) {
+        String operationId() {
+            return operation.get("id").asText();
+        }
+
+        String reference() {
+            return operation.get("resourceType").asText() + "/" + operation.get("remoteId").asText();
+        }
+    }
+
+    /** Waits until the event is no longer in progress, releasing held writes meanwhile. */
+    private JsonNode settled(ApiClient client, String eventId) {
+        return client.await(eventId, s -> {
+            String st = s.get("status").asText();
+            if (st.equals("in-progress")) {
+                releaseHeldWrites();
+            }
+            return !st.equals("in-progress");
+        }, Duration.ofSeconds(30));
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.ApiClient;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.athena.AthenaSeed;
 import dev.chartbridge.simulators.athena.AthenaSimulator;
 import dev.chartbridge.simulators.vendorkit.ChartStore;
@@ -30,15 +31,17 @@ class AthenaContractTest extends AdapterContract {
     private Path secretFile;
 
     @Override
-    protected void startSimulator(Path workDir) throws Exception {
+    protected Simulator startSimulator(Path workDir) throws Exception {
         sim = AthenaSimulator.start();
         secretFile = workDir.resolve("athena-secret");
         writeFile(secretFile, AthenaSeed.CLIENT_SECRET);
+        return sim;
     }
 
+    /** athena's problem status: the check writes none, a clinician then calls the problem chronic. */
     @Override
-    protected void stopSimulator() {
-        sim.close();
+    protected String statusSetInEhr() {
+        return "CHRONIC";
     }
 
     @Override

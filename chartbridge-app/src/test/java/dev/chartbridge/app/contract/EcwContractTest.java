@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.ecw.EcwSeed;
 import dev.chartbridge.simulators.ecw.EcwSimulator;
 
@@ -22,13 +23,14 @@ class EcwContractTest extends AdapterContract {
     private EcwSimulator sim;
 
     @Override
-    protected void startSimulator(Path workDir) {
+    protected Simulator startSimulator(Path workDir) {
         sim = EcwSimulator.start();
+        return sim;
     }
 
     @Override
-    protected void stopSimulator() {
-        sim.close();
+    protected String statusSetInEhr() {
+        return "resolved";
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.epic.EpicSeed;
 import dev.chartbridge.simulators.epic.EpicSimulator;
 
@@ -22,13 +23,20 @@ class EpicContractTest extends AdapterContract {
     private EpicSimulator sim;
 
     @Override
-    protected void startSimulator(Path workDir) {
+    protected Simulator startSimulator(Path workDir) {
         sim = EpicSimulator.start();
+        return sim;
     }
 
     @Override
-    protected void stopSimulator() {
-        sim.close();
+    protected String statusSetInEhr() {
+        return "resolved";
+    }
+
+    /** No deletion: Epic never removes a record once it is readable (a clinician marks it in error instead). */
+    @Override
+    protected List<String> readBackChanges() {
+        return List.of(AMENDED, STATUS_CHANGED);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.testing.Examples;
+import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
 import dev.chartbridge.simulators.fhir.SeedData;
 
@@ -19,13 +20,14 @@ class FhirR4ContractTest extends AdapterContract {
     private FhirSimulator sim;
 
     @Override
-    protected void startSimulator(Path workDir) {
+    protected Simulator startSimulator(Path workDir) {
         sim = FhirSimulator.start();
+        return sim;
     }
 
     @Override
-    protected void stopSimulator() {
-        sim.close();
+    protected String statusSetInEhr() {
+        return "resolved";
     }
 
     @Override

@@ -1,13 +1,14 @@
 package dev.chartbridge.app.contract;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.ApiClient;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.simulators.RecordedRequest;
+import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.veradigm.VeradigmSeed;
 import dev.chartbridge.simulators.veradigm.VeradigmSimulator;
-
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -15,27 +16,37 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The adapter contract against the Veradigm simulator's Unity API (GetToken, MagicJson save actions). */
 class VeradigmContractTest extends AdapterContract {
     private static final String MRN_SYSTEM = "urn:example:veradigm:mrn";
+    private static final Pattern SAVE_ACTION = Pattern.compile("\"Action\"\\s*:\\s*\"Save",
+            Pattern.CASE_INSENSITIVE);
     private static final Map<String, String> KIND = Map.of("vitals", "vitals", "note", "note", "condition", "problem",
             "allergy", "allergy", "medication-change", "medication", "follow-up-task", "task");
     private VeradigmSimulator sim;
     private Path passwordFile;
 
     @Override
-    protected void startSimulator(Path workDir) throws Exception {
+    protected Simulator startSimulator(Path workDir) throws Exception {
         sim = VeradigmSimulator.start();
         passwordFile = workDir.resolve("unity-password");
         writeFile(passwordFile, VeradigmSeed.UNITY_PASSWORD);
+        return sim;
     }
 
     @Override
-    protected void stopSimulator() {
-        sim.close();
+    protected String statusSetInEhr() {
+        return "Resolved";
+    }
+
+    /** Every Unity call is a POST: writes are the Save actions. */
+    @Override
+    protected boolean writesToChart(RecordedRequest request) {
+        return SAVE_ACTION.matcher(request.bodyText()).find();
     }
 
     @Override

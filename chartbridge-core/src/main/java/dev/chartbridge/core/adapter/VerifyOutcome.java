@@ -6,12 +6,27 @@ import java.util.List;
 public sealed interface VerifyOutcome {
     Exchange exchange();
 
-    /** Every critical field reads back as written. */
-    record Verified(Exchange exchange) implements VerifyOutcome {
+    /**
+     * Every critical field reads back as written.
+     *
+     * @param seen the record as this read saw it, the baseline read-back watching compares later re-reads with;
+     *             null where the adapter cannot tell (the first re-read then sets the baseline)
+     */
+    record Verified(Exchange exchange, ReadBack.Present seen) implements VerifyOutcome {
+        public Verified(Exchange exchange) {
+            this(exchange, null);
+        }
     }
 
-    /** The EHR dropped or altered the named critical fields. */
-    record Modified(List<String> fields, Exchange exchange) implements VerifyOutcome {
+    /**
+     * The EHR dropped or altered the named critical fields.
+     *
+     * @param seen as for {@link Verified}
+     */
+    record Modified(List<String> fields, Exchange exchange, ReadBack.Present seen) implements VerifyOutcome {
+        public Modified(List<String> fields, Exchange exchange) {
+            this(fields, exchange, null);
+        }
     }
 
     /** The EHR took the write but does not show it yet (e.g. Epic's holding tank). */

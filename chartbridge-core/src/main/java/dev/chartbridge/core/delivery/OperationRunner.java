@@ -4,6 +4,7 @@ import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.RenderOutcome;
 import dev.chartbridge.core.adapter.SendOutcome;
@@ -203,7 +204,7 @@ final class OperationRunner {
                         Json.sha256(r.request().body()), 0);
                 return record(claim, op, new Transition(OperationState.SHADOWED, null, null, null, Step.RENDER,
                         "shadowed", rendered, started, millisSince(started), traceId(), null, false, 0, 0,
-                        r.request(), null));
+                        r.request(), null, null));
             }
             SendOutcome notSent = ((RenderOutcome.NotRendered) outcome).outcome();
             if (notSent instanceof SendOutcome.Retryable r && op.checks() + 1 < policy.maxChecks()) {
@@ -251,14 +252,13 @@ final class OperationRunner {
                     VendorError.of(ErrorClass.UNKNOWN, "adapter failed: " + e.getClass().getSimpleName()),
                     Exchange.none()));
             if (outcome instanceof VerifyOutcome.Verified v) {
-                return record(claim, op, OperationState.VERIFIED, Step.VERIFY, "verified", null, null, null,
-                        v.exchange(), started, null, false, 0, 1);
+                return checked(op, OperationState.VERIFIED, "verified", null, null, v.exchange(), started, v.seen());
             }
             if (outcome instanceof VerifyOutcome.Modified m) {
-                return record(claim, op, OperationState.MODIFIED, Step.VERIFY, "modified", null,
+                return checked(op, OperationState.MODIFIED, "modified",
                         VendorError.of(ErrorClass.INVALID, "fields dropped or altered"),
-                        "the EHR dropped or altered: " + String.join(", ", m.fields()), m.exchange(), started, null,
-                        false, 0, 1);
+                        "the EHR dropped or altered: " + String.join(", ", m.fields()), m.exchange(), started,
+                        m.seen());
             }
             if (outcome instanceof VerifyOutcome.NotYetReadable n) {
                 if (clock.instant().isAfter(op.createdAt().plus(policy.pendingDeadline()))) {
@@ -271,6 +271,13 @@ final class OperationRunner {
             }
             VerifyOutcome.Undetermined u = (VerifyOutcome.Undetermined) outcome;
             return retryCheck(op, Step.VERIFY, op.state(), u.error(), u.exchange(), started, "could not read back");
+        }
+
+        /** The record reads back (as written or not): written, watched from what this read saw. */
+        private OperationRow checked(OperationRow op, OperationState to, String outcome, VendorError error,
+                                     String detail, Exchange exchange, Instant started, ReadBack.Present seen) {
+            return record(claim, op, new Transition(to, null, error, detail, Step.VERIFY, outcome, exchange, started,
+                    millisSince(started), traceId(), null, false, 0, 1, null, null, seen));
         }
 
         private OperationRow created(OperationRow op, Step step, String outcome, RemoteRef ref, Exchange exchange,
@@ -305,7 +312,7 @@ final class OperationRunner {
                                 Instant started, Instant nextDue, boolean keepLease, int addSends, int addChecks,
                                 UpdateOutcome.Conflict conflict) {
         return record(claim, op, new Transition(to, remote, error, detail, step, outcome, exchange, started,
-                millisSince(started), traceId(), nextDue, keepLease, addSends, addChecks, null, conflict));
+                millisSince(started), traceId(), nextDue, keepLease, addSends, addChecks, null, conflict, null));
     }
 
     private OperationRow record(Claim claim, OperationRow op, Transition t) {

@@ -95,7 +95,10 @@ final class OperationStore {
             if (op.state() != t.to()) {
                 WebhookNotices.operationChanged(c, op.tenantId(), op.id(), WebhookNotices.STATE_CHANGED, Map.of());
                 if (ReadBackStore.WATCHED.contains(t.to())) {
-                    ReadBackStore.watch(c, op.id(), op.tenantId() + "/" + op.target());
+                    ReadBackStore.watch(c, op.id(), op.tenantId() + "/" + op.target(), t.seen());
+                    if (op.changesRecord()) {
+                        ReadBackStore.handOver(c, op.id());
+                    }
                 }
             }
             if (t.outcome() != null) {

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Read-back watching's SQL: which written records are due for a re-read, and what a re-read found, recorded with
@@ -30,6 +32,11 @@ final class ReadBackStore {
     /** The states whose record stands written in the EHR and is watched. */
     static final Set<OperationState> WATCHED = EnumSet.of(OperationState.VERIFIED,
             OperationState.CREATED_UNVERIFIED, OperationState.MODIFIED);
+
+    /** States of a change of a record that may have reached the EHR and is not settled: sent, or about to be. */
+    private static final String CHANGING = Arrays.stream(OperationState.values())
+            .filter(s -> !s.isTerminal() && s != OperationState.AWAITING_APPROVAL)
+            .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", "));
 
     private final Jdbc jdbc;
     private final String node;
@@ -43,24 +50,54 @@ final class ReadBackStore {
     record Due(UUID operationId, UUID token, String lastVersion, String lastStatus, String lastFingerprint) {
     }
 
-    /** Starts (or restarts, with a fresh baseline) watching an operation that just reached a written state. */
-    static void watch(Connection c, UUID operationId, String queue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO readback_watch (operation_id, queue, read_at)"
-                + " VALUES (?, ?, now()) ON CONFLICT (operation_id) DO UPDATE SET read_at = now(),"
-                + " last_version = NULL, last_status = NULL, last_fingerprint = NULL, deleted = false")) {
+    /**
+     * Starts (or restarts, with a fresh baseline) watching an operation that just reached a written state. The
+     * baseline is the record as the verification read saw it, so that a change made in the EHR before the first
+     * re-read is reported too (on a vendor without versions nothing else would show it); with {@code seen} null
+     * the first re-read sets it.
+     */
+    static void watch(Connection c, UUID operationId, String queue, ReadBack.Present seen) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO readback_watch (operation_id, queue, read_at,"
+                + " last_version, last_status, last_fingerprint) VALUES (?, ?, now(), ?, ?, ?)"
+                + " ON CONFLICT (operation_id) DO UPDATE SET read_at = now(), last_version = excluded.last_version,"
+                + " last_status = excluded.last_status, last_fingerprint = excluded.last_fingerprint,"
+                + " deleted = false")) {
             ps.setObject(1, operationId);
             ps.setString(2, queue);
+            ps.setString(3, seen == null ? null : seen.version());
+            ps.setString(4, seen == null ? null : seen.status());
+            ps.setString(5, seen == null ? null : seen.fingerprint());
             ps.executeUpdate();
         }
     }
 
-    /** Claims up to {@code limit} records of one queue last read at least {@code interval} ago. */
+    /**
+     * The gateway itself changed a watched record ({@code changeId} is an update or compensation that reached a
+     * written state, and is watched from what its verification saw): the record is watched under its latest
+     * writer only, so the gateway's own change is never reported as one made in the EHR, and the record is not
+     * read twice. Later changes in the EHR show on the changing operation.
+     */
+    static void handOver(Connection c, UUID changeId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM readback_watch WHERE operation_id ="
+                + " (SELECT amends_operation_id FROM write_operation WHERE id = ?)")) {
+            ps.setObject(1, changeId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} records of one queue last read at least {@code interval} ago, leaving out those
+     * the gateway is changing right now (an update or compensation sent and not yet verified), whose new content
+     * would read as a change made in the EHR.
+     */
     List<Due> claim(String queue, int limit, Duration interval) {
         return jdbc.inTransaction(c -> {
             List<Due> due = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE readback_watch w SET read_at = now(),"
                     + " claim_token = gen_random_uuid() FROM (SELECT operation_id FROM readback_watch"
                     + "   WHERE queue = ? AND NOT deleted AND read_at <= now() - ? * interval '1 ms'"
+                    + "   AND NOT EXISTS (SELECT 1 FROM write_operation u WHERE u.amends_operation_id"
+                    + "     = readback_watch.operation_id AND u.state IN (" + CHANGING + "))"
                     + "   ORDER BY read_at LIMIT ? FOR UPDATE SKIP LOCKED) d WHERE w.operation_id = d.operation_id"
                     + " RETURNING w.operation_id, w.claim_token, w.last_version, w.last_status, w.last_fingerprint")) {
                 ps.setString(1, queue);

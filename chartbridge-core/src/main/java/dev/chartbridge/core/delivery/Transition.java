@@ -1,6 +1,7 @@
 package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.adapter.Exchange;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.UpdateOutcome;
@@ -18,9 +19,10 @@ import java.time.Instant;
  * @param outcome   the outcome's name for the attempt ledger and the audit action; null records no attempt
  * @param rendered  the request a shadowed write would have sent, kept with the transition; null otherwise
  * @param conflict  both sides of a conflict an update met, stored for review; null otherwise
+ * @param seen      the record as the verification read saw it: read-back watching's first baseline; null otherwise
  */
 record Transition(OperationState to, RemoteRef remote, VendorError error, String errorDetail, Step step,
                   String outcome, Exchange exchange, Instant startedAt, long durationMs, String traceId,
                   Instant nextDue, boolean keepLease, int addSends, int addChecks, RenderedRequest rendered,
-                  UpdateOutcome.Conflict conflict) {
+                  UpdateOutcome.Conflict conflict, ReadBack.Present seen) {
 }

@@ -150,8 +150,9 @@ public final class AdvancedMdAdapter implements EhrAdapter {
             return new VerifyOutcome.NotYetReadable(listing.exchange());
         }
         List<String> differences = listing.write().differences(row);
-        return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange())
-                : new VerifyOutcome.Modified(differences, listing.exchange());
+        ReadBack.Present seen = present(row, listing.exchange());
+        return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange(), seen)
+                : new VerifyOutcome.Modified(differences, listing.exchange(), seen);
     }
 
     /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
@@ -162,9 +163,14 @@ public final class AdvancedMdAdapter implements EhrAdapter {
             return new ReadBack.Undetermined(listing.error(), listing.exchange());
         }
         return listing.rows().stream().filter(r -> write.remote().id().equals(r.get("id"))).findFirst()
-                .<ReadBack>map(r -> new ReadBack.Present(null, r.get("status"),
-                        Json.sha256(Json.canonical(Json.MAPPER.valueToTree(new TreeMap<>(r)))), listing.exchange()))
+                .<ReadBack>map(r -> present(r, listing.exchange()))
                 .orElseGet(() -> new ReadBack.Deleted(listing.exchange()));
+    }
+
+    /** A listed record as read-back compares it: no version (AdvancedMD keeps none), its status, a digest. */
+    private static ReadBack.Present present(Map<String, String> row, Exchange exchange) {
+        return new ReadBack.Present(null, row.get("status"),
+                Json.sha256(Json.canonical(Json.MAPPER.valueToTree(new TreeMap<>(row)))), exchange);
     }
 
     /** The patient's records of the write's kind, with the write as it was rendered. */

@@ -226,8 +226,9 @@ public final class AthenaAdapter implements EhrAdapter {
                 }
             }
         }
-        return different.isEmpty() ? new VerifyOutcome.Verified(listed.exchange())
-                : new VerifyOutcome.Modified(different, listed.exchange());
+        ReadBack.Present seen = state(listed, write) instanceof ReadBack.Present p ? p : null;
+        return different.isEmpty() ? new VerifyOutcome.Verified(listed.exchange(), seen)
+                : new VerifyOutcome.Modified(different, listed.exchange(), seen);
     }
 
     /**
@@ -240,6 +241,11 @@ public final class AthenaAdapter implements EhrAdapter {
         if (listed.error() != null) {
             return new ReadBack.Undetermined(listed.error(), listed.exchange());
         }
+        return state(listed, write);
+    }
+
+    /** The write's records in the listing: their status (the first listed one's) and a digest of all of them. */
+    private static ReadBack state(Listed listed, WriteContext write) {
         ArrayNode rows = Json.MAPPER.createArrayNode();
         String status = null;
         boolean anyListed = false;

@@ -184,7 +184,7 @@ public final class BackendFhirWriter {
             Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
             List<String> differences = CriticalFields.differences(expected, actual);
             Exchange ok = new Exchange(ex.request(), null, 200);
-            return differences.isEmpty() ? new VerifyOutcome.Verified(ok) : new VerifyOutcome.Modified(differences, ok);
+            return FhirRecordState.verified(differences, actual, ok);
         } catch (RuntimeException e) {
             Exchange failed = new Exchange(ex.request(), null, FhirOutcomes.status(e));
             if (FhirOutcomes.status(e) == 404) {

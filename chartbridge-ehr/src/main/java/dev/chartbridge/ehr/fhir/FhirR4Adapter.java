@@ -139,7 +139,7 @@ public final class FhirR4Adapter implements EhrAdapter {
             Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
             List<String> differences = CriticalFields.differences(expected, actual);
             Exchange ok = new Exchange(ex.request(), null, 200);
-            return differences.isEmpty() ? new VerifyOutcome.Verified(ok) : new VerifyOutcome.Modified(differences, ok);
+            return FhirRecordState.verified(differences, actual, ok);
         } catch (RuntimeException e) {
             VendorError error = FhirOutcomes.error(e);
             Exchange failed = new Exchange(ex.request(), null, FhirOutcomes.status(e));

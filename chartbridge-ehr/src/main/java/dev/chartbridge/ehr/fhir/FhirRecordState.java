@@ -3,6 +3,7 @@ package dev.chartbridge.ehr.fhir;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.FhirContexts;
 import org.hl7.fhir.r4.model.Base;
@@ -36,6 +37,17 @@ final class FhirRecordState {
         }
         String fingerprint = Json.sha256(FhirContexts.r4().newJsonParser().encodeResourceToString(content));
         return new ReadBack.Present(actual.getMeta().getVersionId(), status(actual), fingerprint, exchange);
+    }
+
+    /**
+     * What verification found, with the record as it read it: the baseline of read-back watching.
+     *
+     * @param differences the critical fields the record lacks or holds differently; empty when as written
+     */
+    static VerifyOutcome verified(List<String> differences, Resource actual, Exchange exchange) {
+        ReadBack.Present seen = of(actual, exchange);
+        return differences.isEmpty() ? new VerifyOutcome.Verified(exchange, seen)
+                : new VerifyOutcome.Modified(differences, exchange, seen);
     }
 
     /** A read that failed: 404 or 410 means the record is gone; anything else cannot tell. */

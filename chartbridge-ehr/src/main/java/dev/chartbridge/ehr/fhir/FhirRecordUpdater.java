@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.UpdateContext;
@@ -117,13 +118,15 @@ final class FhirRecordUpdater {
             return new VerifyOutcome.Undetermined(errorOf(current.error()), current.error().exchange());
         }
         Exchange ok = new Exchange("GET " + u.resourceType() + "/{id}", null, 200);
+        // What read-back watching compares later re-reads with: the record as this update left it.
+        ReadBack.Present seen = FhirRecordState.of(current.resource(), ok);
         if (landed(u, current, patientId, encounterId)) {
-            return new VerifyOutcome.Verified(ok);
+            return new VerifyOutcome.Verified(ok, seen);
         }
         ObjectNode base = render(u, u.base(), patientId, encounterId);
         Intent intent = intent(u, base, current.json(), patientId, encounterId);
         return new VerifyOutcome.Modified(intent.fields().stream()
-                .filter(f -> !RecordDiff.shows(intent.mine(), current.json(), List.of(f))).toList(), ok);
+                .filter(f -> !RecordDiff.shows(intent.mine(), current.json(), List.of(f))).toList(), ok, seen);
     }
 
     private boolean landed(UpdateContext u, Current current, String patientId, String encounterId) {
@@ -155,7 +158,8 @@ final class FhirRecordUpdater {
         return failedRead instanceof SendOutcome.Rejected r ? r.error() : ((SendOutcome.Retryable) failedRead).error();
     }
 
-    private record Current(ObjectNode json, String version, SendOutcome error) {
+    /** The record as read: its JSON for comparing fields, its version, the resource itself; or why not read. */
+    private record Current(ObjectNode json, String version, SendOutcome error, Resource resource) {
     }
 
     private Current read(RemoteRef remote) {
@@ -164,14 +168,14 @@ final class FhirRecordUpdater {
                     .withId(remote.id()).execute());
             String version = r.getIdElement().getVersionIdPart() != null ? r.getIdElement().getVersionIdPart()
                     : r.getMeta().getVersionId();
-            return new Current(RecordDiff.json((Resource) r), version, null);
+            return new Current(RecordDiff.json((Resource) r), version, null, (Resource) r);
         } catch (RuntimeException e) {
             Exchange failed = new Exchange("GET " + remote.resourceType() + "/{id}", null, FhirOutcomes.status(e));
             VendorError error = FhirOutcomes.error(e);
             // Nothing was sent yet: a failed read is retried, never an unknown outcome.
             return new Current(null, null, error.errorClass() == ErrorClass.NOT_FOUND
                     || error.errorClass() == ErrorClass.FORBIDDEN ? new SendOutcome.Rejected(error, failed)
-                    : new SendOutcome.Retryable(null, error, failed));
+                    : new SendOutcome.Retryable(null, error, failed), null);
         }
     }
 

@@ -149,8 +149,9 @@ public final class VeradigmAdapter implements EhrAdapter {
             return new VerifyOutcome.NotYetReadable(listing.exchange());
         }
         List<String> differences = listing.write().differences(row);
-        return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange())
-                : new VerifyOutcome.Modified(differences, listing.exchange());
+        ReadBack.Present seen = present(row, listing.exchange());
+        return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange(), seen)
+                : new VerifyOutcome.Modified(differences, listing.exchange(), seen);
     }
 
     /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
@@ -161,8 +162,13 @@ public final class VeradigmAdapter implements EhrAdapter {
             return new ReadBack.Undetermined(listing.error(), listing.exchange());
         }
         JsonNode row = listing.row(write.remote().id());
-        return row == null ? new ReadBack.Deleted(listing.exchange()) : new ReadBack.Present(null,
-                row.path("Status").asText(null), Json.sha256(Json.canonical(row)), listing.exchange());
+        return row == null ? new ReadBack.Deleted(listing.exchange()) : present(row, listing.exchange());
+    }
+
+    /** A listed record as read-back compares it: no version (Unity keeps none), its {@code Status}, a digest. */
+    private static ReadBack.Present present(JsonNode row, Exchange exchange) {
+        return new ReadBack.Present(null, row.path("Status").asText(null), Json.sha256(Json.canonical(row)),
+                exchange);
     }
 
     private record Listing(VeradigmMapping.UnityWrite write, List<JsonNode> rows, VendorError error,

@@ -111,7 +111,8 @@ class AthenaReconciliationTest {
         SendOutcome.Created created = (SendOutcome.Created) adapter.send(write);
         VerifyOutcome outcome = adapter.verify(AthenaFixture.at(write, created.ref()));
 
-        assertThat(outcome).isEqualTo(new VerifyOutcome.Modified(List.of("note"), outcome.exchange()));
+        assertThat(outcome).isInstanceOf(VerifyOutcome.Modified.class);
+        assertThat(((VerifyOutcome.Modified) outcome).fields()).containsExactly("note");
         assertThat(sim.records("problem", AthenaFixture.MARIA).get(0).fields()).doesNotContainKey("note");
     }
 

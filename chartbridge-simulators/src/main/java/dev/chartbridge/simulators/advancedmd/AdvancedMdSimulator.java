@@ -1,6 +1,7 @@
 package dev.chartbridge.simulators.advancedmd;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.simulators.ChartEditor;
 import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
@@ -37,6 +38,8 @@ public final class AdvancedMdSimulator implements Simulator {
   private final SimulatorStats stats = new SimulatorStats();
   private final Clock clock;
   private final ChartStore records;
+  /** Status is the {@code status} attribute (a problem's Active or Resolved); a deleted record is no longer listed (<b>invented</b>: the documents are silent). */
+  private final ChartEditor chart;
   private final Faults faults;
   private final Sessions sessions;
   private final WindowLimiter limiter;
@@ -50,6 +53,7 @@ public final class AdvancedMdSimulator implements Simulator {
     tier = defaultTier = b.tier;
     faults = new Faults(this::concurrentEdit);
     records = new ChartStore(n -> Long.toString(9000 + n), clock, faults, stats);
+    chart = records.editor("status");
     sessions = new Sessions(clock, b.sessionLifetime);
     limiter = new WindowLimiter(clock, Duration.ofSeconds(60));
     fhir = new CapabilityFhirServlet("/vendor/advancedmd/r4-capabilitystatement.json", AdvancedMdSeed.OFFICE_KEY,
@@ -66,6 +70,7 @@ public final class AdvancedMdSimulator implements Simulator {
         .faults(faults)
         .stats(stats)
         .onReset(this::reset)
+        .chart(chart)
         .controlRoutes(routes -> {
           ChartInspection.register(routes, records);
           routes.post("/_sim/expire-sessions", ctx -> {
@@ -110,6 +115,11 @@ public final class AdvancedMdSimulator implements Simulator {
   @Override
   public Faults faults() {
     return faults;
+  }
+
+  @Override
+  public ChartEditor chart() {
+    return chart;
   }
 
   @Override

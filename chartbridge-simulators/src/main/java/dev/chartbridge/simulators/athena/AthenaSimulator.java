@@ -1,6 +1,7 @@
 package dev.chartbridge.simulators.athena;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.simulators.ChartEditor;
 import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
@@ -41,6 +42,8 @@ public final class AthenaSimulator implements Simulator {
   private final SimulatorStats stats = new SimulatorStats();
   private final Faults faults;
   private final ChartStore records;
+  /** Status is athena's {@code status} (a problem's CHRONIC or ACUTE); a deleted record is no longer listed (<b>invented</b>: the documents are silent). */
+  private final ChartEditor chart;
   private final Patients patients = new Patients();
   private final IssuedTokens tokens;
   private final WindowLimiter tokenWindow;
@@ -60,6 +63,7 @@ public final class AthenaSimulator implements Simulator {
     Clock clock = b.clock;
     faults = new Faults(this::concurrentEdit);
     records = new ChartStore(n -> Long.toString(1000 + n), clock, faults, stats);
+    chart = records.editor("status");
     tokens = new IssuedTokens(clock);
     tokenWindow = new WindowLimiter(clock, Duration.ofMinutes(1));
     secondWindow = new WindowLimiter(clock, Duration.ofSeconds(1));
@@ -70,7 +74,7 @@ public final class AthenaSimulator implements Simulator {
     fhir.seed(fhirSeed());
     ClientAuthenticator clients = b.clients != null ? b.clients
         : new ClientSecrets(Map.of(AthenaSeed.CLIENT_ID, AthenaSeed.CLIENT_SECRET), false);
-    ChartApi chart = new ChartApi(records, patients, () -> vitalsHidden);
+    ChartApi chartApi = new ChartApi(records, patients, () -> vitalsHidden);
     server = SimulatorServer.builder()
         .port(b.port)
         .api("/oauth2", new ClientCredentialsServlet("/v1/token", () -> clients, tokens, TOKEN_LIFETIME,
@@ -78,10 +82,11 @@ public final class AthenaSimulator implements Simulator {
             () -> tokensPerMinute, stats))
         .api("/fhir/r4", fhir)
         .api("/v1", new AthenaApiServlet(tokens, secondWindow, dayWindow, () -> callsPerSecond, () -> callsPerDay,
-            chart, patients, stats))
+            chartApi, patients, stats))
         .faults(faults)
         .stats(stats)
         .onReset(this::reset)
+        .chart(chart)
         .controlRoutes(routes -> ChartInspection.register(routes, records))
         .start();
   }
@@ -119,6 +124,11 @@ public final class AthenaSimulator implements Simulator {
   @Override
   public Faults faults() {
     return faults;
+  }
+
+  @Override
+  public ChartEditor chart() {
+    return chart;
   }
 
   @Override

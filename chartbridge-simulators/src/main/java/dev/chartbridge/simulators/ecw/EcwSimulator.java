@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import dev.chartbridge.simulators.ChartEditor;
 import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
@@ -15,6 +16,7 @@ import dev.chartbridge.simulators.auth.ClientRegistration;
 import dev.chartbridge.simulators.auth.Interaction;
 import dev.chartbridge.simulators.auth.SmartAuth;
 import dev.chartbridge.simulators.fhir.internal.CapabilityStatementFile;
+import dev.chartbridge.simulators.fhir.internal.ChartEdit;
 import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
 import dev.chartbridge.simulators.fhir.internal.FieldDropper;
 import dev.chartbridge.simulators.fhir.internal.ReadableProvider;
@@ -73,6 +75,8 @@ public final class EcwSimulator implements Simulator {
   private final ResourceStore store = new ResourceStore();
   private final SimulatorStats stats = new SimulatorStats();
   private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
+  /** Deletion <b>invented</b>: eCW's documents do not say what its API answers for a removed entry (here 404). */
+  private final ChartEdit chart = new ChartEdit(store);
   private final CapabilityStatementFile capabilities =
       CapabilityStatementFile.load("/vendor/ecw/r4-capabilitystatement.json");
   private final PracticeRateLimit rateLimit;
@@ -106,6 +110,7 @@ public final class EcwSimulator implements Simulator {
         .faults(faults)
         .stats(stats)
         .onReset(this::reset)
+        .chart(chart)
         .controlRoutes(routes -> {
           routes.post(TOKEN_PATH, auth.tokenEndpoint().gatedBy(ctx -> {
             if (rateLimit.admit()) {
@@ -158,6 +163,11 @@ public final class EcwSimulator implements Simulator {
   @Override
   public Faults faults() {
     return faults;
+  }
+
+  @Override
+  public ChartEditor chart() {
+    return chart;
   }
 
   @Override

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.PreferReturnEnum;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import dev.chartbridge.simulators.ChartEditor;
 import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
@@ -15,6 +16,7 @@ import dev.chartbridge.simulators.auth.AuthPolicy;
 import dev.chartbridge.simulators.auth.ClientRegistration;
 import dev.chartbridge.simulators.auth.SmartAuth;
 import dev.chartbridge.simulators.fhir.internal.CapabilityStatementFile;
+import dev.chartbridge.simulators.fhir.internal.ChartEdit;
 import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
 import dev.chartbridge.simulators.fhir.internal.FieldDropper;
 import dev.chartbridge.simulators.fhir.internal.ReadableProvider;
@@ -59,6 +61,8 @@ public final class EpicSimulator implements Simulator {
   private final SimulatorStats stats = new SimulatorStats();
   private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
   private final HoldingTank tank = new HoldingTank();
+  /** Status changes only: Epic never deletes a record once it is readable. */
+  private final ChartEditor chart = new ChartEdit(store)::setStatus;
   private final CapabilityStatementFile capabilities =
       CapabilityStatementFile.load("/vendor/epic/r4-capabilitystatement.json");
   private final SmartAuth auth;
@@ -84,6 +88,7 @@ public final class EpicSimulator implements Simulator {
         .faults(faults)
         .stats(stats)
         .onReset(this::reset)
+        .chart(chart)
         .controlRoutes(routes -> {
           routes.post(TOKEN_PATH, auth.tokenEndpoint());
           new AuthControlRoutes(auth).register(routes);
@@ -124,6 +129,11 @@ public final class EpicSimulator implements Simulator {
   @Override
   public Faults faults() {
     return faults;
+  }
+
+  @Override
+  public ChartEditor chart() {
+    return chart;
   }
 
   @Override

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import dev.chartbridge.simulators.ChartEditor;
 import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
@@ -45,7 +46,7 @@ public final class FhirSimulator implements Simulator {
   private final ResourceStore store = new ResourceStore();
   private final SimulatorStats stats = new SimulatorStats();
   private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
-  private final ChartEdit chartEdit = new ChartEdit(store);
+  private final ChartEdit chart = new ChartEdit(store);
   private final SimulatorServer server;
   private final int population;
 
@@ -62,6 +63,7 @@ public final class FhirSimulator implements Simulator {
         .faults(faults)
         .stats(stats)
         .onReset(this::reset)
+        .chart(chart)
         .controlRoutes(routes -> new InspectionRoutes(this).register(routes))
         .start();
   }
@@ -106,6 +108,11 @@ public final class FhirSimulator implements Simulator {
   }
 
   @Override
+  public ChartEditor chart() {
+    return chart;
+  }
+
+  @Override
   public SimulatorStats stats() {
     return stats;
   }
@@ -129,12 +136,12 @@ public final class FhirSimulator implements Simulator {
    * @return the new version id
    */
   public String setStatus(String reference, String status) {
-    return chartEdit.setStatus(reference, status);
+    return chart.setStatus(reference, status);
   }
 
   /** A clinician deletes {@code reference} in the EHR; also {@code DELETE /_sim/chart/{type}/{id}}. */
   public void delete(String reference) {
-    chartEdit.delete(reference);
+    chart.delete(reference);
   }
 
   /** The current version of every stored resource of {@code type}, in creation order. */

@@ -1,5 +1,6 @@
 package dev.chartbridge.simulators.vendorkit;
 
+import dev.chartbridge.simulators.ChartEditor;
 import dev.chartbridge.simulators.FaultKind;
 import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.SimulatorStats;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * What a vendor simulator's proprietary API has written: flat records of a kind ({@code problem},
@@ -75,18 +77,59 @@ public final class ChartStore {
    * @throws NoSuchElementException if no such record
    */
   public synchronized String edit(String id) {
+    Entry edited = replace(null, id, e -> e.with(EDITED_FIELD,
+        Integer.toString(Integer.parseInt(e.fields().getOrDefault(EDITED_FIELD, "0")) + 1)));
+    stats.recordFault(FaultKind.CONCURRENT_EDIT);
+    return edited.fields().get(EDITED_FIELD);
+  }
+
+  /**
+   * A clinician's later edits of these records, the record named {@code kind/id}: a status change sets
+   * {@code statusField} (the vendor's own name for it, e.g. athena's {@code status}, Unity's {@code Status});
+   * a deletion removes the record, so that the vendor's reads no longer list it. Neither keeps a version (the
+   * vendors keep none), and neither counts as a fault.
+   */
+  public ChartEditor editor(String statusField) {
+    return new ChartEditor() {
+      @Override
+      public String setStatus(String reference, String status) {
+        replace(reference, e -> e.with(statusField, status));
+        return null;
+      }
+
+      @Override
+      public void delete(String reference) {
+        replace(reference, e -> null);
+      }
+
+      private void replace(String reference, UnaryOperator<Entry> change) {
+        int slash = reference.indexOf('/');
+        if (slash < 1) {
+          throw new NoSuchElementException("not a kind/id reference: " + reference);
+        }
+        ChartStore.this.replace(reference.substring(0, slash), reference.substring(slash + 1), change);
+      }
+    };
+  }
+
+  /**
+   * Replaces the record {@code id} (of {@code kind}, or of any kind when null) by what {@code change} makes of
+   * it; null removes it. Returns the replacement.
+   */
+  private synchronized Entry replace(String kind, String id, UnaryOperator<Entry> change) {
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
-      if (e.id().equals(id)) {
-        Map<String, String> fields = new LinkedHashMap<>(e.fields());
-        int edits = Integer.parseInt(fields.getOrDefault(EDITED_FIELD, "0")) + 1;
-        fields.put(EDITED_FIELD, Integer.toString(edits));
-        entries.set(i, new Entry(e.kind(), e.id(), e.patientId(), Collections.unmodifiableMap(fields), e.storedAt()));
-        stats.recordFault(FaultKind.CONCURRENT_EDIT);
-        return Integer.toString(edits);
+      if (e.id().equals(id) && (kind == null || e.kind().equals(kind))) {
+        Entry changed = change.apply(e);
+        if (changed == null) {
+          entries.remove(i);
+        } else {
+          entries.set(i, changed);
+        }
+        return changed;
       }
     }
-    throw new NoSuchElementException(id);
+    throw new NoSuchElementException(kind == null ? id : kind + "/" + id);
   }
 
   /** Forgets everything and restarts the ids. */
@@ -96,5 +139,12 @@ public final class ChartStore {
   }
 
   /** One stored record; {@code fields} are the vendor's own field names. */
-  public record Entry(String kind, String id, String patientId, Map<String, String> fields, String storedAt) {}
+  public record Entry(String kind, String id, String patientId, Map<String, String> fields, String storedAt) {
+    /** This record with {@code field} set to {@code value}. */
+    Entry with(String field, String value) {
+      Map<String, String> changed = new LinkedHashMap<>(fields);
+      changed.put(field, value);
+      return new Entry(kind, id, patientId, Collections.unmodifiableMap(changed), storedAt);
+    }
+  }
 }

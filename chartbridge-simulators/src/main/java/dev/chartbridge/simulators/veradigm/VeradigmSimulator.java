@@ -1,6 +1,7 @@
 package dev.chartbridge.simulators.veradigm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.simulators.ChartEditor;
 import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
@@ -45,6 +46,8 @@ public final class VeradigmSimulator implements Simulator {
   private final SimulatorStats stats = new SimulatorStats();
   private final Faults faults;
   private final ChartStore records;
+  /** Status is Unity's {@code Status} (a problem's Active or Resolved); a deleted record is no longer listed (<b>invented</b>: the documents are silent). */
+  private final ChartEditor chart;
   private final UnityTokens unityTokens;
   private final IssuedTokens fhirTokens;
   private final WindowLimiter unityLimiter;
@@ -61,6 +64,7 @@ public final class VeradigmSimulator implements Simulator {
     Clock clock = b.clock;
     faults = new Faults(this::concurrentEdit);
     records = new ChartStore(n -> Long.toString(500000 + n), clock, faults, stats);
+    chart = records.editor("Status");
     unityTokens = new UnityTokens(clock, b.unityTokenLifetime);
     fhirTokens = new IssuedTokens(clock);
     unityLimiter = new WindowLimiter(clock, Duration.ofMinutes(1));
@@ -81,6 +85,7 @@ public final class VeradigmSimulator implements Simulator {
         .faults(faults)
         .stats(stats)
         .onReset(this::reset)
+        .chart(chart)
         .controlRoutes(routes -> {
           ChartInspection.register(routes, records);
           routes.get("/_sim/resources", ctx -> {
@@ -131,6 +136,11 @@ public final class VeradigmSimulator implements Simulator {
   @Override
   public Faults faults() {
     return faults;
+  }
+
+  @Override
+  public ChartEditor chart() {
+    return chart;
   }
 
   @Override

@@ -181,4 +181,24 @@ class AthenaChartApiTest {
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.body()).isEqualTo("Service not registered with API gateway.");
   }
+
+  @Test
+  void a_clinicians_status_change_and_deletion_show_in_the_lists_and_unknown_records_are_404() throws Exception {
+    AthenaClient c = client();
+    String id = json(c.problem(AthenaSeed.PATIENT_MARIA)).get("problemid").asText();
+    String chart = SIM.simulator().controlUrl() + "/chart/problem/" + id;
+
+    HttpResponse<String> status = TestHttp.send("POST", chart + "/status", "{\"status\":\"CHRONIC\"}");
+    JsonNode listed = json(c.get("/chart/" + AthenaSeed.PATIENT_MARIA + "/problems")).get("problems").get(0);
+
+    assertThat(status.statusCode()).isEqualTo(200);
+    assertThat(json(status).get("versionId").isNull()).isTrue();
+    assertThat(listed.get("status").asText()).isEqualTo("CHRONIC");
+    assertThat(TestHttp.send("POST", SIM.simulator().controlUrl() + "/chart/allergy/" + id + "/status",
+        "{\"status\":\"CHRONIC\"}").statusCode()).as("another kind's id").isEqualTo(404);
+
+    assertThat(TestHttp.send("DELETE", chart, null).statusCode()).isEqualTo(204);
+    assertThat(json(c.get("/chart/" + AthenaSeed.PATIENT_MARIA + "/problems")).get("totalcount").asInt()).isZero();
+    assertThat(TestHttp.send("DELETE", chart, null).statusCode()).isEqualTo(404);
+  }
 }

@@ -297,4 +297,21 @@ class EpicWriteTest {
     assertThat(response.headers().firstValue("Location")).hasValue(location);
     assertThat(sim().read(location).orElseThrow().getMeta().getVersionId()).isEqualTo("2");
   }
+
+  @Test
+  void a_clinician_changes_a_status_as_a_new_version_and_cannot_delete_a_readable_record() throws Exception {
+    String location = post("Observation", json(bloodPressure(PATIENT_MARIA, ENCOUNTER_MARIA_OPEN, "e9")), Map.of())
+        .headers().firstValue("Location").orElseThrow();
+
+    HttpResponse<String> changed = send("POST", sim().controlUrl() + "/chart/" + location + "/status", null,
+        "{\"status\":\"entered-in-error\"}", Map.of());
+    HttpResponse<String> deleted = send("DELETE", sim().controlUrl() + "/chart/" + location, null, null, Map.of());
+
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(changed.body()).contains("\"versionId\":\"2\"");
+    Observation read = parse(Observation.class, get(location).body());
+    assertThat(read.getStatus()).isEqualTo(Observation.ObservationStatus.ENTEREDINERROR);
+    assertThat(deleted.statusCode()).isEqualTo(405);
+    assertThat(get(location).statusCode()).isEqualTo(200);
+  }
 }

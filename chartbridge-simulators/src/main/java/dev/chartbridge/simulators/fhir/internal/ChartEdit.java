@@ -1,5 +1,6 @@
 package dev.chartbridge.simulators.fhir.internal;
 
+import dev.chartbridge.simulators.ChartEditor;
 import java.util.NoSuchElementException;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Enumeration;
@@ -12,7 +13,7 @@ import org.hl7.fhir.r4.model.Resource;
  * {@code entered-in-error}, a condition resolved) as a new version, or deletes the record so that reading it
  * answers 404. Test infrastructure for read-back watching. Thread-safe.
  */
-public final class ChartEdit {
+public final class ChartEdit implements ChartEditor {
 
   private final ResourceStore store;
 
@@ -27,6 +28,7 @@ public final class ChartEdit {
    * @throws NoSuchElementException if no such record is stored
    * @throws IllegalArgumentException if the status is not one the type allows
    */
+  @Override
   public String setStatus(String reference, String status) {
     IdType id = parse(reference);
     return store.atomically(() -> {
@@ -52,6 +54,7 @@ public final class ChartEdit {
    *
    * @throws NoSuchElementException if no such record is stored
    */
+  @Override
   public void delete(String reference) {
     IdType id = parse(reference);
     if (!store.remove(id.getResourceType(), id.getIdPart())) {
