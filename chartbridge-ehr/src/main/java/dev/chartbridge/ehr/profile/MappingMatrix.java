@@ -31,6 +31,12 @@ public final class MappingMatrix {
             }
             md.append('\n');
         }
+        md.append("| AI provenance |");
+        profiles.forEach(p -> md.append(' ').append(provenance(p.provenance())).append(" |"));
+        md.append("\n\nAI provenance: for an AI-assisted event (model, prompt version, transcript hash, the")
+                .append(" clinician's edits\nand attestation), what the EHR is sent besides the writes. It is always")
+                .append(" kept in the gateway's audit\ntrail and its FHIR export; a Provenance sent is its own")
+                .append(" operation, after the writes it describes.\n");
         md.append("\n## Vendors\n");
         for (VendorProfile p : profiles) {
             md.append("\n### ").append(p.name()).append(" (`").append(p.vendor()).append("`)\n\n")
@@ -53,6 +59,10 @@ public final class MappingMatrix {
             }
         }
         return md.toString();
+    }
+
+    private static String provenance(VendorProfile.ProvenanceSupport p) {
+        return p.sent() ? "`" + p.call() + "` (version-specific target)" : "kept locally: " + p.reason();
     }
 
     private static String cell(VendorProfile.EventSupport s) {
