@@ -365,14 +365,7 @@ class ReviewQueueTest {
     }
 
     private static String operationKey(String operationId) {
-        return pg.jdbc().read(c -> {
-            try (var ps = c.prepareStatement("SELECT operation_key FROM write_operation WHERE id = ?::uuid")) {
-                ps.setString(1, operationId);
-                try (var rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getString(1);
-                }
-            }
-        });
+        return pg.text("SELECT operation_key FROM write_operation WHERE id = '"
+                + java.util.UUID.fromString(operationId) + "'");
     }
 }

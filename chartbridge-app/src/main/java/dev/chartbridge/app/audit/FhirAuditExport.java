@@ -1,9 +1,12 @@
 package dev.chartbridge.app.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chartbridge.core.adapter.ProvenanceWriter;
 import dev.chartbridge.core.audit.AuditQueries;
+import dev.chartbridge.core.event.Attestation;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.fhir.FhirProvenanceMapping;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -25,11 +28,11 @@ import java.util.List;
  * RESTful operation type and interaction subtype, the acting client as requestor, ChartBridge as observer, the
  * patient and the written record as entities), and a Provenance for every write that landed (the EHR record as
  * target, the author, the AI model as assembler and the attesting clinician as verifier, the transcript hash
- * as source). Stateless and thread-safe.
+ * as source: {@link FhirProvenanceMapping#attribute}, as in the Provenance sent to an EHR that keeps one).
+ * Stateless and thread-safe.
  */
 public final class FhirAuditExport {
     static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
-    static final String NPI = "http://hl7.org/fhir/sid/us-npi";
     static final String ACTION_SYSTEM = "urn:chartbridge:audit-action";
 
     private FhirAuditExport() {
@@ -37,7 +40,8 @@ public final class FhirAuditExport {
 
     /** Writes each row's resources as NDJSON (one resource per line). */
     public static int writeNdjson(List<AuditQueries.Row> rows, Writer out) {
-        var parser = FhirContexts.r4().newJsonParser().setPrettyPrint(false);
+        // Versions kept in references: a Provenance targets the version that was written.
+        var parser = FhirContexts.r4().newJsonParser().setPrettyPrint(false).setStripVersionsFromReferences(false);
         int count = 0;
         try {
             for (AuditQueries.Row row : rows) {
@@ -59,8 +63,9 @@ public final class FhirAuditExport {
         JsonNode event = readTree(row.eventBody());
         out.add(auditEvent(row, event));
         String action = row.entry().action();
+        // A Provenance sent to the EHR is itself described by the Provenance of the writes it is about.
         if (event != null && row.remoteId() != null && (action.equals("operation.created")
-                || action.equals("operation.found"))) {
+                || action.equals("operation.found")) && !ProvenanceWriter.RESOURCE_TYPE.equals(row.resourceType())) {
             out.add(provenance(row, event));
         }
         return out;
@@ -119,27 +124,22 @@ public final class FhirAuditExport {
         p.setRecordedElement(new InstantType(Date.from(row.entry().recordedAt())));
         p.setActivity(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/v3-DataOperation",
                 "CREATE", "create")));
-        p.addAgent().setType(participant("author", "Author"))
-                .setWho(practitioner(event.at("/author/npi").asText()));
-        JsonNode provenance = event.get("provenance");
-        if (provenance != null && provenance.path("aiAssisted").asBoolean()) {
-            p.addAgent().setType(participant("assembler", "Assembler"))
-                    .setWho(new Reference().setDisplay("AI model " + provenance.path("model").asText()
-                            + ", prompt " + provenance.path("promptVersion").asText()));
-            p.addAgent().setType(participant("verifier", "Verifier"))
-                    .setWho(practitioner(provenance.at("/attestation/byNpi").asText()));
-            p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
-                    .setWhat(new Reference().setIdentifier(new Identifier().setSystem("urn:chartbridge:transcript")
-                            .setValue(provenance.path("transcriptHash").asText())).setDisplay("source transcript"));
-        }
+        FhirProvenanceMapping.attribute(p, event.at("/author/npi").asText(), source(event.get("provenance")));
         p.addAgent().setType(participant("custodian", "Custodian"))
                 .setWho(new Reference().setIdentifier(new Identifier().setSystem("urn:chartbridge:gateway")
                         .setValue("chartbridge")).setDisplay("ChartBridge"));
         return p;
     }
 
-    private static Reference practitioner(String npi) {
-        return new Reference().setIdentifier(new Identifier().setSystem(NPI).setValue(npi));
+    /** The event's provenance as far as attribution needs it (who attested; not when or what). */
+    private static dev.chartbridge.core.event.Provenance source(JsonNode p) {
+        if (p == null || !p.path("aiAssisted").asBoolean()) {
+            return dev.chartbridge.core.event.Provenance.human();
+        }
+        JsonNode attestation = p.get("attestation");
+        return new dev.chartbridge.core.event.Provenance(true, p.path("transcriptHash").asText(),
+                p.path("model").asText(), p.path("promptVersion").asText(), null, attestation == null ? null
+                : new Attestation(attestation.path("byNpi").asText(), null, null));
     }
 
     private static CodeableConcept participant(String code, String display) {

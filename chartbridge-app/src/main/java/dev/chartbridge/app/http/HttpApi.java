@@ -330,7 +330,10 @@ public final class HttpApi {
         }
     }
 
-    /** Per connection of the caller's tenant: which event types it takes, how, and why not. */
+    /**
+     * Per connection of the caller's tenant: which event types it takes, how, and why not; and whether the
+     * provenance of AI-assisted content is sent to it or kept locally, and why.
+     */
     private void capabilities(Context ctx) {
         Optional<ApiKeys.Caller> caller = authenticate(ctx);
         if (caller.isEmpty()) {
@@ -347,8 +350,11 @@ public final class HttpApi {
                                 ? Map.of("supported", true, "api", s.api(), "call", s.call())
                                 : Map.of("supported", false, "reason", s.unsupported()));
                     }
+                    VendorProfile.ProvenanceSupport provenance = profile.provenance();
                     connections.add(Map.of("target", t.name(), "vendor", profile.vendor(), "name", profile.name(),
-                            "eventTypes", types));
+                            "eventTypes", types, "provenance", provenance.sent()
+                                    ? Map.of("handling", provenance.handling(), "call", provenance.call())
+                                    : Map.of("handling", provenance.handling(), "reason", provenance.reason())));
                 });
         json(ctx, 200, Map.of("tenant", caller.get().tenantId(), "connections", connections));
     }

@@ -98,8 +98,11 @@ public final class Approvals {
 
     private static int release(Connection c, UUID eventId) throws SQLException {
         int released = 0;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE write_operation SET state = ?, updated_at = now()"
-                + " WHERE event_id = ? AND state = ? RETURNING id, tenant_id || '/' || target, tenant_id")) {
+        // Queued in part order, as intake queues them: a patient's line then runs a Provenance after its writes.
+        try (PreparedStatement ps = c.prepareStatement("WITH released AS (UPDATE write_operation SET state = ?,"
+                + " updated_at = now() WHERE event_id = ? AND state = ?"
+                + " RETURNING id, tenant_id || '/' || target AS queue, tenant_id, target, part)"
+                + " SELECT id, queue, tenant_id FROM released ORDER BY target, part")) {
             ps.setString(1, OperationState.DUE.name());
             ps.setObject(2, eventId);
             ps.setString(3, OperationState.AWAITING_APPROVAL.name());

@@ -89,7 +89,9 @@ final class Compensations {
         List<Write> writes = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, tenant_id, target, resource_type,"
                 + " coalesce(record_key, operation_key), remote_id, remote_version, state, compensation"
-                + " FROM write_operation WHERE event_id = ? AND kind <> 'compensate' ORDER BY target, part")) {
+                + " FROM write_operation WHERE event_id = ? AND kind <> 'compensate'"
+                // A Provenance describes the clinical writes; its fate never decides whether they are compensated.
+                + " AND resource_type <> 'Provenance' ORDER BY target, part")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

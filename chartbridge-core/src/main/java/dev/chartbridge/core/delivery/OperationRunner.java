@@ -46,6 +46,7 @@ final class OperationRunner {
     private final DeliveryPolicy policy;
     private final DeliveryMetrics metrics;
     private final StoredEvents events;
+    private final ProvenanceSteps provenance;
     private final Clock clock;
 
     OperationRunner(OperationStore store, Targets targets, DeliveryPolicy policy, DeliveryMetrics metrics, Clock clock) {
@@ -54,6 +55,7 @@ final class OperationRunner {
         this.policy = policy;
         this.metrics = metrics;
         this.events = new StoredEvents(clock);
+        this.provenance = new ProvenanceSteps(store.jdbc());
         this.clock = clock;
     }
 
@@ -83,7 +85,17 @@ final class OperationRunner {
                     Exchange.none(), clock.instant(), null, false, 0, 0);
             return;
         }
-        new Run(claim, target.adapter(), parsed.event(), base.event()).from(op);
+        EhrAdapter adapter = target.adapter();
+        if (ProvenanceSteps.describes(op)) {
+            ProvenanceSteps.Prepared p = provenance.prepare(op, adapter);
+            if (p.hold() != null) {
+                record(claim, op, p.hold().to(), Step.SEND, "blocked", null, p.hold().error(), p.hold().detail(),
+                        Exchange.none(), clock.instant(), null, false, 0, 0);
+                return;
+            }
+            adapter = p.adapter();
+        }
+        new Run(claim, adapter, parsed.event(), base.event()).from(op);
     }
 
     /** The steps of one claim: each returns the operation as it stands afterwards, or null when this claim ends. */

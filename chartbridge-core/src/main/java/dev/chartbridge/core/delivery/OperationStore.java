@@ -33,6 +33,11 @@ final class OperationStore {
         this.compensations = new Compensations(targets, node, events);
     }
 
+    /** The database, for the engine's reads beside the ledger's own (e.g. the writes a Provenance describes). */
+    Jdbc jdbc() {
+        return jdbc;
+    }
+
     /** Claims up to {@code limit} due operations of one queue; skips rows other nodes are claiming right now. */
     List<Claim> claim(String queue, int limit, Duration lease) {
         return jdbc.inTransaction(c -> {

@@ -150,6 +150,7 @@ final class IntakeStore {
         List<GateOverride> overrides = s.glass().overrides();
         AuditLog.append(c, s.tenantId(), s.actor(), "event.accepted", eventId, null,
                 acceptedDetail(event, operations, overrides));
+        ProvenanceNotes.keptLocally(c, s.tenantId(), eventId, s.plan());
         for (GateOverride o : overrides) {
             AuditLog.append(c, s.tenantId(), "user:" + event.author().npi(), "gate.overridden", eventId, null,
                     overrideDetail(s, o));

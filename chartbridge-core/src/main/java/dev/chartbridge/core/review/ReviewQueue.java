@@ -37,9 +37,12 @@ import java.util.UUID;
  * operation already at the maximum number of sends goes DEAD rather than being sent again. Thread-safe.
  */
 public final class ReviewQueue {
-    /** Outcomes of a send (or of the step before one) that mean the EHR did not take the write. */
+    /**
+     * Outcomes of a send (or of the step before one) that mean the EHR did not take the write; {@code blocked}: a
+     * Provenance held back because a write it describes is not in the EHR, nothing sent.
+     */
     private static final Set<String> CLEAR_REFUSALS = Set.of("retryable", "dead", "conflict", "rejected",
-            "unprocessable");
+            "unprocessable", "blocked");
 
     private final Jdbc jdbc;
 

@@ -82,6 +82,16 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         });
     }
 
+    /** The first column of the first row of a query, as text (null when SQL NULL). */
+    public String text(String sql) {
+        return jdbc().read(c -> {
+            try (var ps = c.prepareStatement(sql); var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+
     public void execute(String sql) {
         jdbc().read(c -> {
             try (var s = c.createStatement()) {

@@ -28,7 +28,8 @@ public final class CriticalFields {
             "MedicationRequest", List.of("status", "intent", "medication", "subject", "dosageInstruction",
                     "identifier"),
             "Task", List.of("status", "intent", "priority", "description", "for", "restriction", "identifier"),
-            "Consent", List.of("status", "scope", "patient", "provision", "identifier"));
+            "Consent", List.of("status", "scope", "patient", "provision", "identifier"),
+            "Provenance", List.of("target", "recorded", "agent", "entity", "signature"));
 
     private CriticalFields() {
     }

@@ -27,6 +27,12 @@ public final class MappingMatrix {
             }
             md.append('\n');
         }
+        md.append("| AI provenance |");
+        profiles.forEach(p -> md.append(' ').append(provenance(p.provenance())).append(" |"));
+        md.append("\n\nAI provenance: for an AI-assisted event (model, prompt version, transcript hash, the")
+                .append(" clinician's edits\nand attestation), what the EHR is sent besides the writes. It is always")
+                .append(" kept in the gateway's audit\ntrail and its FHIR export; a Provenance sent is its own")
+                .append(" operation, after the writes it describes.\n");
         md.append("\n## Updates\n\n")
                 .append("How a record written earlier is changed: by an amendment (`amends`, for follow-up-task, note,\n")
                 .append("condition and medication-change events) or by marking it entered-in-error (fan-out compensation).\n")
@@ -72,6 +78,10 @@ public final class MappingMatrix {
         md.append("\n|---|");
         profiles.forEach(p -> md.append("---|"));
         md.append('\n');
+    }
+
+    private static String provenance(VendorProfile.ProvenanceSupport p) {
+        return p.sent() ? "`" + p.call() + "` (version-specific target)" : "kept locally: " + p.reason();
     }
 
     private static String cell(VendorProfile.EventSupport s) {

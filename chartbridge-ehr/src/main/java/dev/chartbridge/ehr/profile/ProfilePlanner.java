@@ -11,7 +11,8 @@ import java.util.Collections;
 /**
  * Decides at intake, from a vendor profile alone, whether a target takes an event: the event type must be
  * supported, an encounter given where the vendor requires one, and each constrained field within what the vendor
- * accepts. Stateless and thread-safe.
+ * accepts. An AI-assisted event gets a Provenance part after its writes where the profile says the vendor keeps
+ * one. Stateless and thread-safe.
  */
 public final class ProfilePlanner {
     private ProfilePlanner() {
@@ -35,7 +36,8 @@ public final class ProfilePlanner {
             }
         }
         int parts = event.payload() instanceof VitalsPayload v ? v.measurements().size() : 1;
-        return WritePlan.of(Collections.nCopies(parts, kind));
+        WritePlan plan = WritePlan.of(Collections.nCopies(parts, kind));
+        return event.provenance().aiAssisted() ? profile.provenance().applyTo(plan) : plan;
     }
 
     /**

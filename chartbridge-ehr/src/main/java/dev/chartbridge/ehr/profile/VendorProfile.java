@@ -1,6 +1,7 @@
 package dev.chartbridge.ehr.profile;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.chartbridge.core.adapter.WritePlan;
 
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,12 @@ import java.util.Map;
  * are generated from it, and a test checks its FHIR claims against the vendor's published CapabilityStatement.
  * Immutable.
  *
- * @param events keyed by the event type's wire name ({@code vitals}, {@code medication-change} ...)
+ * @param events     keyed by the event type's wire name ({@code vitals}, {@code medication-change} ...)
+ * @param provenance whether the vendor keeps the provenance of AI-assisted content the gateway sends
  */
 public record VendorProfile(String vendor, String name, String source, Auth auth, RateLimit rateLimit,
                             String versioning, List<String> dedupe, Map<String, EventSupport> events,
-                            List<String> quirks, String noUpdates) {
+                            List<String> quirks, String noUpdates, ProvenanceSupport provenance) {
 
     /** {@code versioning: etag}: updates carry {@code If-Match: W/"<version>"}; otherwise read, compare, write. */
     public boolean versionsRecords() {
@@ -65,6 +67,26 @@ public record VendorProfile(String vendor, String name, String source, Auth auth
         }
     }
 
+    /**
+     * What the vendor keeps of an AI-assisted event's provenance (model, prompt, transcript, the clinician's
+     * edits and attestation): {@code fhir-resource}, a FHIR Provenance sent through {@code call} after the writes
+     * it describes, or {@code local-only}, kept in the gateway's audit trail (and its FHIR export) only, for
+     * {@code reason}.
+     */
+    public record ProvenanceSupport(String handling, String call, String reason) {
+        public static final String FHIR_RESOURCE = "fhir-resource";
+        public static final String LOCAL_ONLY = "local-only";
+
+        public boolean sent() {
+            return FHIR_RESOURCE.equals(handling);
+        }
+
+        /** An AI-assisted event's plan with its Provenance part, or noting why there is none. */
+        public WritePlan applyTo(WritePlan plan) {
+            return sent() ? plan.withProvenance() : plan.keepingProvenanceLocally(reason);
+        }
+    }
+
     /** A value the vendor restricts: the field (JSON Pointer into the canonical event) must be one of {@code allowed}. */
     public record Constraint(String field, List<String> allowed, String reason) {
     }
@@ -89,6 +111,13 @@ public record VendorProfile(String vendor, String name, String source, Auth auth
             return "the " + vendor + " profile describes no update of " + eventType + " records";
         }
         return s.update().supported() ? null : s.update().unsupported();
+    }
+
+    /** The provenance entry; a profile without one keeps provenance locally. */
+    @Override
+    public ProvenanceSupport provenance() {
+        return provenance != null ? provenance : new ProvenanceSupport(ProvenanceSupport.LOCAL_ONLY, null,
+                "not described in the " + vendor + " profile");
     }
 
     @JsonProperty("dedupe")

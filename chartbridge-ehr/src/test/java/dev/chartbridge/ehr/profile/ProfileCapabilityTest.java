@@ -87,4 +87,17 @@ class ProfileCapabilityTest {
         assertThat(epic.getRest().get(0).getResource().stream().filter(r -> r.getType().equals("Condition"))
                 .findFirst().orElseThrow().getConditionalCreate()).isFalse();
     }
+
+    @Test
+    void provenance_is_sent_only_where_the_vendor_declares_a_provenance_create() throws Exception {
+        for (String vendor : VENDORS) {
+            CapabilityStatement cs = statement(vendor);
+            VendorProfile.ProvenanceSupport provenance = VendorProfiles.of(vendor).provenance();
+            assertThat(provenance.sent()).as(vendor).isEqualTo(declares(cs, "Provenance", "create")).isFalse();
+            assertThat(provenance.reason()).as(vendor).contains("Provenance");
+        }
+        VendorProfile.ProvenanceSupport generic = VendorProfiles.of("fhir-r4").provenance();
+        assertThat(generic.sent()).isTrue();
+        assertThat(generic.call()).isEqualTo("Provenance.create");
+    }
 }

@@ -15,6 +15,7 @@ import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
 import dev.chartbridge.simulators.fhir.internal.FieldDropper;
 import dev.chartbridge.simulators.fhir.internal.ReadableProvider;
 import dev.chartbridge.simulators.fhir.internal.ResourceStore;
+import dev.chartbridge.simulators.fhir.internal.SearchParameterDeclarations;
 import dev.chartbridge.simulators.fhir.internal.SearchQuery;
 import dev.chartbridge.simulators.fhir.internal.WritableProvider;
 import java.util.ArrayList;
@@ -43,6 +44,19 @@ public final class FhirSimulator implements Simulator {
   public static final List<String> WRITABLE_TYPES = List.of("Observation", "DocumentReference", "Condition",
       "AllergyIntolerance", "MedicationRequest", "Task", "Consent", "Provenance");
 
+  /**
+   * The server's own FHIR context: it serves references exactly as clients sent them, so a Provenance keeps
+   * its version-specific target ({@code Type/id/_history/n}); HAPI's default strips versions when it encodes.
+   * One for all simulators of the JVM, built on first use (thread-safe once built).
+   */
+  private static final class ServerContext {
+    static final FhirContext R4 = FhirContext.forR4();
+
+    static {
+      R4.getParserOptions().setStripVersionsFromReferences(false);
+    }
+  }
+
   private final ResourceStore store = new ResourceStore();
   private final SimulatorStats stats = new SimulatorStats();
   private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
@@ -53,10 +67,11 @@ public final class FhirSimulator implements Simulator {
   private FhirSimulator(int port, int population) {
     this.population = population;
     seed();
-    RestfulServer fhir = new RestfulServer(FhirContext.forR4Cached());
+    RestfulServer fhir = new RestfulServer(ServerContext.R4);
     fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
     fhir.setPagingProvider(new FifoMemoryPagingProvider(100));
     fhir.setResourceProviders(providers());
+    fhir.registerInterceptor(new SearchParameterDeclarations());
     server = SimulatorServer.builder()
         .port(port)
         .api("/fhir", fhir)

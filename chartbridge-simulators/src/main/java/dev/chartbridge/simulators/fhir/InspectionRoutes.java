@@ -35,7 +35,7 @@ final class InspectionRoutes {
       ctx.status(400).contentType("application/json").result("{\"error\":\"give type, patient or both\"}");
       return;
     }
-    IParser parser = FhirContext.forR4Cached().newJsonParser();
+    IParser parser = FhirContext.forR4Cached().newJsonParser().setStripVersionsFromReferences(false);
     String body = found.stream().map(parser::encodeResourceToString).collect(Collectors.joining(",", "[", "]"));
     ctx.contentType("application/json").result(body);
   }

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,5 +115,51 @@ class SearchTest {
   void unsupported_search_parameter_is_rejected_rather_than_ignored() {
     assertThatThrownBy(() -> search("Observation?code=8867-4"))
         .isInstanceOf(InvalidRequestException.class);
+  }
+
+  private Provenance provenanceOf(String target, String tag) {
+    Provenance provenance = new Provenance();
+    provenance.getMeta().addTag("urn:chartbridge:test:tag", tag, null);
+    provenance.addTarget(new Reference(target));
+    provenance.setRecorded(new java.util.Date());
+    provenance.addAgent().setWho(new Reference().setDisplay("someone"));
+    return provenance;
+  }
+
+  @Test
+  void provenance_is_searched_by_tag_and_by_target_and_conditionally_created_on_its_tag() throws Exception {
+    String observation = "Observation/" + search("Observation?identifier=" + TestClients.TEST_SYSTEM + "|s1")
+        .getEntryFirstRep().getResource().getIdElement().getIdPart();
+    var created = TestClients.post(SIM.simulator().baseUrl() + "/Provenance", TestClients.FHIR.newJsonParser()
+        .setStripVersionsFromReferences(false).encodeResourceToString(provenanceOf(observation + "/_history/1", "p1")),
+        java.util.Map.of());
+    assertThat(created.statusCode()).isEqualTo(201);
+    String stored = TestClients.FHIR.newJsonParser().parseResource(Provenance.class, created.body()).getIdPart();
+    client.create().resource(provenanceOf("Observation/999", "p2")).execute();
+    assertThat(client.read().resource(Provenance.class).withId(stored).execute().getTargetFirstRep().getReference())
+        .as("served as sent, with its version").isEqualTo(observation + "/_history/1");
+
+    assertThat(search("Provenance?_tag=urn:chartbridge:test:tag|p1").getTotal()).isEqualTo(1);
+    assertThat(search("Provenance?_tag=urn:chartbridge:test:tag|p3").getTotal()).isZero();
+    assertThat(search("Provenance?_tag=urn:other|p1").getTotal()).isZero();
+    assertThat(search("Provenance?target=" + observation).getTotal()).as("any version of the target").isEqualTo(1);
+
+    var again = TestClients.post(SIM.simulator().baseUrl() + "/Provenance",
+        TestClients.FHIR.newJsonParser().encodeResourceToString(provenanceOf(observation, "p1")),
+        java.util.Map.of("If-None-Exist", "_tag=urn:chartbridge:test:tag|p1"));
+    assertThat(again.statusCode()).as("matched the stored one").isEqualTo(200);
+    assertThat(SIM.simulator().resources("Provenance")).hasSize(2);
+  }
+
+  @Test
+  void the_capability_statement_declares_the_search_parameters_the_simulator_filters_on() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+    CapabilityStatement.CapabilityStatementRestResourceComponent provenance = statement.getRestFirstRep()
+        .getResource().stream().filter(r -> r.getType().equals("Provenance")).findFirst().orElseThrow();
+
+    assertThat(provenance.getConditionalCreate()).isTrue();
+    assertThat(provenance.getInteraction()).extracting(i -> i.getCode().toCode()).contains("create", "search-type");
+    assertThat(provenance.getSearchParam()).extracting(p -> p.getName() + ":" + p.getType().toCode())
+        .contains("_tag:token", "target:reference").doesNotContain("identifier:token");
   }
 }

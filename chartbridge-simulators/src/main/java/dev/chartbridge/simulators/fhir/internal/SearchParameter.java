@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -21,23 +22,25 @@ import org.hl7.fhir.r4.model.ResourceFactory;
 final class SearchParameter {
 
   /** How a parameter value is compared with an element. */
-  private enum Kind { ID, TOKEN, CODE, REFERENCE, NAME, DATE }
+  private enum Kind { ID, TOKEN, TAG, CODE, REFERENCE, NAME, DATE }
 
   private record Definition(Kind kind, List<String> candidatePaths, String nameField) {}
 
   private static final List<String> PATIENT_PATHS = List.of("subject", "patient", "for", "target");
 
-  private static final Map<String, Definition> DEFINITIONS = Map.of(
-      "_id", new Definition(Kind.ID, List.of(), null),
-      "identifier", new Definition(Kind.TOKEN, List.of("identifier"), null),
-      "patient", new Definition(Kind.REFERENCE, PATIENT_PATHS, null),
-      "subject", new Definition(Kind.REFERENCE, PATIENT_PATHS, null),
-      "encounter", new Definition(Kind.REFERENCE, List.of("encounter", "context.encounter"), null),
-      "status", new Definition(Kind.CODE, List.of("status"), null),
-      "gender", new Definition(Kind.CODE, List.of("gender"), null),
-      "birthdate", new Definition(Kind.DATE, List.of("birthDate"), null),
-      "family", new Definition(Kind.NAME, List.of("name"), "family"),
-      "given", new Definition(Kind.NAME, List.of("name"), "given"));
+  private static final Map<String, Definition> DEFINITIONS = Map.ofEntries(
+      Map.entry("_id", new Definition(Kind.ID, List.of(), null)),
+      Map.entry("_tag", new Definition(Kind.TAG, List.of("meta.tag"), null)),
+      Map.entry("identifier", new Definition(Kind.TOKEN, List.of("identifier"), null)),
+      Map.entry("patient", new Definition(Kind.REFERENCE, PATIENT_PATHS, null)),
+      Map.entry("subject", new Definition(Kind.REFERENCE, PATIENT_PATHS, null)),
+      Map.entry("target", new Definition(Kind.REFERENCE, List.of("target"), null)),
+      Map.entry("encounter", new Definition(Kind.REFERENCE, List.of("encounter", "context.encounter"), null)),
+      Map.entry("status", new Definition(Kind.CODE, List.of("status"), null)),
+      Map.entry("gender", new Definition(Kind.CODE, List.of("gender"), null)),
+      Map.entry("birthdate", new Definition(Kind.DATE, List.of("birthDate"), null)),
+      Map.entry("family", new Definition(Kind.NAME, List.of("name"), "family")),
+      Map.entry("given", new Definition(Kind.NAME, List.of("name"), "given")));
 
   private final Definition definition;
   private final List<String> paths;
@@ -45,6 +48,22 @@ final class SearchParameter {
   private SearchParameter(Definition definition, List<String> paths) {
     this.definition = definition;
     this.paths = paths;
+  }
+
+  /**
+   * The parameters the simulator supports on {@code type}, by name, each with its FHIR search parameter type
+   * ({@code token}, {@code reference}, {@code string}, {@code date}), for the CapabilityStatement.
+   */
+  static Map<String, String> supportedOn(String type) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    DEFINITIONS.forEach((name, definition) -> forType(type, name).ifPresent(p -> out.put(name,
+        switch (definition.kind()) {
+          case ID, TOKEN, TAG, CODE -> "token";
+          case REFERENCE -> "reference";
+          case NAME -> "string";
+          case DATE -> "date";
+        })));
+    return out;
   }
 
   /** The parameter {@code name} on {@code type}, if the simulator supports it there. */
@@ -73,7 +92,8 @@ final class SearchParameter {
 
   private boolean matchesValue(Base element, String value) {
     return switch (definition.kind()) {
-      case TOKEN -> element instanceof Identifier id && tokenMatches(id, value);
+      case TOKEN -> element instanceof Identifier id && tokenMatches(id.getSystem(), id.getValue(), value);
+      case TAG -> element instanceof Coding tag && tokenMatches(tag.getSystem(), tag.getCode(), value);
       case CODE -> element instanceof PrimitiveType<?> p && value.equals(p.getValueAsString());
       case REFERENCE -> element instanceof Reference r && referenceMatches(r, value);
       case DATE -> element instanceof PrimitiveType<?> p
@@ -83,15 +103,16 @@ final class SearchParameter {
     };
   }
 
-  private static boolean tokenMatches(Identifier identifier, String token) {
+  /** A token {@code system|code}, {@code code}, {@code |code} (no system) or {@code system|} against one value. */
+  private static boolean tokenMatches(String system, String code, String token) {
     int bar = token.indexOf('|');
     if (bar < 0) {
-      return token.equals(identifier.getValue());
+      return token.equals(code);
     }
-    String system = token.substring(0, bar);
-    String value = token.substring(bar + 1);
-    boolean systemOk = system.isEmpty() ? !identifier.hasSystem() : system.equals(identifier.getSystem());
-    return systemOk && (value.isEmpty() || value.equals(identifier.getValue()));
+    String wantedSystem = token.substring(0, bar);
+    String wantedCode = token.substring(bar + 1);
+    boolean systemOk = wantedSystem.isEmpty() ? system == null || system.isEmpty() : wantedSystem.equals(system);
+    return systemOk && (wantedCode.isEmpty() || wantedCode.equals(code));
   }
 
   private static boolean referenceMatches(Reference reference, String wanted) {

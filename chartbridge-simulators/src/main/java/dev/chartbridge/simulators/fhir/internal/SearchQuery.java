@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -17,6 +18,9 @@ import org.hl7.fhir.r4.model.Resource;
  * Immutable and thread-safe.
  */
 public final class SearchQuery implements Predicate<Resource> {
+
+  /** The parameters starting with {@code _} that filter (every other one is a result parameter). */
+  private static final Set<String> FILTERING = Set.of("_id", "_tag");
 
   private final List<Predicate<Resource>> clauses;
 
@@ -32,7 +36,7 @@ public final class SearchQuery implements Predicate<Resource> {
   public static SearchQuery of(String type, Map<String, String[]> parameters) {
     List<Predicate<Resource>> clauses = new ArrayList<>();
     parameters.forEach((name, values) -> {
-      if (name.startsWith("_") && !name.equals("_id")) {
+      if (name.startsWith("_") && !FILTERING.contains(name)) {
         return; // result parameters (_count, _format, _sort...) do not filter
       }
       SearchParameter parameter = SearchParameter.forType(type, name)

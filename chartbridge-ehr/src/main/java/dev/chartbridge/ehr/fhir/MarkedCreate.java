@@ -1,0 +1,93 @@
+package dev.chartbridge.ehr.fhir;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.PreferReturnEnum;
+import ca.uhn.fhir.rest.gclient.ICriterion;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
+import dev.chartbridge.core.adapter.Exchange;
+import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.adapter.RenderedRequest;
+import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.adapter.WriteContext;
+import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.PreparedSend;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A create on a standard FHIR server, marked with the gateway's write key ({@code urn:chartbridge:write|key}) and
+ * conditional on that mark ({@code If-None-Exist}), so that a server honouring conditional create cannot make a
+ * second copy even on a resend; and the search by the same mark that finds what an earlier create left. The mark
+ * is searched through {@code identifier} where the resource type has one, and through {@code _tag} (a
+ * {@code meta.tag}) for Provenance, which has no identifier in R4. Stateless and thread-safe.
+ *
+ * @param marker the search parameter that finds the mark: {@code identifier} or {@code _tag}
+ */
+record MarkedCreate(FhirServer server, String marker) {
+    static final String BY_IDENTIFIER = "identifier";
+    static final String BY_TAG = "_tag";
+
+    /** The create of {@code resource}, ready to be sent or shown; its body is encoded once, here. */
+    PreparedSend prepare(Resource resource, String key) {
+        // As built: HAPI would otherwise drop the version of a reference (a Provenance targets a version).
+        String body = FhirContexts.r4().newJsonParser().setStripVersionsFromReferences(false)
+                .encodeResourceToString(resource);
+        String condition = marker + "=" + WriteContext.IDENTIFIER_SYSTEM + "|" + key;
+        RenderedRequest request = new RenderedRequest("POST", resource.fhirType(),
+                Map.of("If-None-Exist", condition, "Prefer", "return=representation"), "application/fhir+json", body);
+        return PreparedSend.ready(request, () -> create(resource.fhirType(), body, key));
+    }
+
+    private SendOutcome create(String type, String body, String key) {
+        Exchange sent = new Exchange("POST " + type, Json.sha256(body), 0);
+        try {
+            // Send the very text that was digested: the resource is encoded once, not again by the client.
+            MethodOutcome outcome = server.client().create().resource(body).conditional().where(mark(key))
+                    .prefer(PreferReturnEnum.REPRESENTATION)
+                    .execute();
+            int status = Boolean.TRUE.equals(outcome.getCreated()) ? 201 : 200;
+            return new SendOutcome.Created(ref(type, outcome),
+                    new Exchange(sent.request(), sent.requestDigest(), outcome.getResponseStatusCode() > 0
+                            ? outcome.getResponseStatusCode() : status));
+        } catch (RuntimeException e) {
+            return FhirOutcomes.ofSend(e, sent);
+        }
+    }
+
+    /** The records of {@code type} that carry the mark {@code key}: one is Found, none Absent, more Ambiguous. */
+    FindOutcome find(String type, String key) {
+        Exchange ex = new Exchange("GET " + type + "?" + marker, null, 0);
+        try {
+            Bundle found = server.client().search().forResource(type).where(mark(key))
+                    .returnBundle(Bundle.class).execute();
+            Exchange ok = new Exchange(ex.request(), null, 200);
+            List<RemoteRef> refs = found.getEntry().stream().map(e -> e.getResource())
+                    .map(r -> new RemoteRef(r.fhirType(), r.getIdElement().getIdPart(),
+                            r.getMeta().getVersionId())).toList();
+            if (refs.isEmpty()) {
+                return new FindOutcome.Absent(ok);
+            }
+            return refs.size() == 1 ? new FindOutcome.Found(refs.get(0), ok) : new FindOutcome.Ambiguous(refs, ok);
+        } catch (RuntimeException e) {
+            return new FindOutcome.Undetermined(FhirOutcomes.error(e),
+                    new Exchange(ex.request(), null, FhirOutcomes.status(e)));
+        }
+    }
+
+    private ICriterion<TokenClientParam> mark(String key) {
+        return new TokenClientParam(marker).exactly().systemAndCode(WriteContext.IDENTIFIER_SYSTEM, key);
+    }
+
+    private static RemoteRef ref(String type, MethodOutcome outcome) {
+        var id = outcome.getId();
+        if ((id == null || id.getIdPart() == null) && outcome.getResource() != null) {
+            id = outcome.getResource().getIdElement();
+        }
+        return new RemoteRef(type, id == null ? null : id.getIdPart(), id == null ? null : id.getVersionIdPart());
+    }
+}
