@@ -130,6 +130,11 @@ class DeliveryTest {
         assertThat(status.at("/operations/0/sends").asInt()).isEqualTo(1);
         assertThat(status.at("/operations/0/attempts").findValuesAsText("outcome"))
                 .containsExactly("unknown", "found", "verified");
+        // The claim that recorded UNKNOWN gave its lease back and ended there: only the next claim, after the
+        // reconcile delay, searched.
+        String key = operationKey(status, 0);
+        assertThat(sim().stats().journal().all()).filteredOn(r -> r.method().equals("GET")
+                && r.pathAndQuery().contains(key)).as("searches for the write").hasSize(1);
     }
 
     @Test

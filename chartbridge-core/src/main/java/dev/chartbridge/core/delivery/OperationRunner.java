@@ -80,7 +80,10 @@ final class OperationRunner {
         new Run(claim, target.adapter(), parsed.event()).from(op);
     }
 
-    /** The steps of one claim: each returns the operation as it stands afterwards, or null when this claim ends. */
+    /**
+     * The steps of one claim: each returns the operation as it stands afterwards while the claim holds its lease,
+     * or null when this claim ends (the step ended the operation, gave it back to wait, or lost the lease).
+     */
     private final class Run {
         private final Claim claim;
         private final EhrAdapter adapter;
@@ -280,6 +283,11 @@ final class OperationRunner {
             } else {
                 LOG.debug("operation {} {} -> {}", op.id(), t.step(), to);
             }
+        }
+        if (!t.keepLease()) {
+            // The lease went back with this transition (due again later, or out of the queue): this claim ends
+            // here. Going on would run the next step now, ignoring the wait, and fail at its record.
+            return null;
         }
         return new OperationRow(op.id(), op.eventId(), op.tenantId(), op.target(), op.part(), op.resourceType(),
                 op.operationKey(), to, op.sends() + t.addSends(), op.checks() + t.addChecks(),
