@@ -275,6 +275,22 @@ class AdvancedMdAdapterTest {
     }
 
     @Test
+    void a_429_that_names_a_retry_after_is_retried_after_it() {
+        AdvancedMdAdapter adapter = adapter();
+        WriteContext write = TestEvents.write(condition(e -> { }), 0, "ehrproblem");
+        assertThat(adapter.send(write)).isInstanceOf(SendOutcome.Created.class); // session and patient at hand
+        sim.faults().tooManyRequestsRate(1.0, 3, true);
+
+        SendOutcome out = adapter.send(write);
+
+        sim.faults().clear();
+        assertThat(out).isInstanceOfSatisfying(SendOutcome.Retryable.class, r -> {
+            assertThat(r.error().errorClass()).isEqualTo(ErrorClass.RATE_LIMITED);
+            assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+        });
+    }
+
+    @Test
     void quota_violation_429_is_retryable_until_the_window_ends() {
         sim.tier(dev.chartbridge.simulators.advancedmd.RateTier.TIER_1);
         CLOCK.set(java.time.Instant.parse("2026-11-24T17:00:30Z"));
