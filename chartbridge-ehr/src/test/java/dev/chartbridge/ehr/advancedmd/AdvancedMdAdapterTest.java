@@ -275,6 +275,24 @@ class AdvancedMdAdapterTest {
     }
 
     @Test
+    void a_contracted_quota_replaces_the_tiers_numbers_at_any_hour() {
+        CLOCK.set(java.time.Instant.parse("2026-11-24T17:00:00Z")); // Tuesday 10:00 Mountain: peak
+        Connection c = connection(sim, AdvancedMdSeed.PASSWORD, "2", Duration.ofSeconds(5));
+        c.settings().put("requestsPerMinute", "14");
+        AdvancedMdAdapter adapter = new AdvancedMdAdapter(AdvancedMdSettings.from(c), CLOCK);
+        ClinicalEvent event = condition(e -> { });
+        List<SendOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            outcomes.add(adapter.send(TestEvents.write(event, 0, "ehrproblem")));
+        }
+
+        // 14 per 60 s instead of tier 2's 12 at peak: 2 login requests + 1 lookup + 11 writes
+        assertThat(outcomes).filteredOn(o -> o instanceof SendOutcome.Created).hasSize(11);
+        assertThat(outcomes.get(11)).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sim.stats().tooManyRequestsIssued()).isZero();
+    }
+
+    @Test
     void a_429_that_names_a_retry_after_is_retried_after_it() {
         AdvancedMdAdapter adapter = adapter();
         WriteContext write = TestEvents.write(condition(e -> { }), 0, "ehrproblem");
