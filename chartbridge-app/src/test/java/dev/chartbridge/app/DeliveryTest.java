@@ -112,11 +112,16 @@ class DeliveryTest {
         assertThat(status.at("/operations/0/sends").asInt()).isEqualTo(1);
         assertThat(status.at("/operations/0/attempts").findValuesAsText("outcome"))
                 .containsExactly("unknown", "found", "verified");
+        // The claim that recorded UNKNOWN gave its lease back and ended there: only the next claim, after the
+        // reconcile delay, searched.
+        String key = operationKey(status, 0);
+        assertThat(sim().stats().journal().all()).filteredOn(r -> r.method().equals("GET")
+                && r.pathAndQuery().contains(key)).as("searches for the write").hasSize(1);
     }
 
     @Test
-    void a_503_with_retry_after_is_retried_and_lands_once() {
-        sim().faults().errorRate(1.0, 503, 0, true);
+    void a_503_with_retry_after_is_retried_no_sooner_and_lands_once() {
+        sim().faults().errorRate(1.0, 503, 2, true);
         String id = submit(Events.bloodPressure(103));
         env.gateway().await(id, s -> s.at("/operations/0/state").asText().equals("RETRY_WAIT"), java.time.Duration.ofSeconds(10));
         sim().faults().clear();
@@ -128,6 +133,11 @@ class DeliveryTest {
         assertThat(first.get("outcome").asText()).isEqualTo("retryable");
         assertThat(first.get("httpStatus").asInt()).isEqualTo(503);
         assertThat(first.get("errorClass").asText()).isEqualTo("TRANSIENT");
+        java.time.Instant answered = java.time.Instant.parse(first.get("startedAt").asText())
+                .plusMillis(first.get("durationMs").asLong());
+        java.time.Instant resent = java.time.Instant.parse(status.at("/operations/0/attempts/1/startedAt").asText());
+        assertThat(java.time.Duration.between(answered, resent)).as("sent again after Retry-After: 2")
+                .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2));
         assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, operationKey(status, 0))).isEqualTo(1);
     }
 

@@ -1,6 +1,5 @@
 package dev.chartbridge.app.faults;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.simulators.advancedmd.AdvancedMdSeed;
 import dev.chartbridge.simulators.advancedmd.AdvancedMdSimulator;
@@ -17,14 +16,28 @@ import java.util.Map;
 
 /**
  * AdvancedMD: session login, no identifiers on records. Its quota is kept as published for tier 3 off-peak (120
- * requests a minute; the simulator's clock is moved to a Sunday so the test behaves the same at any hour), which
- * is why it gets few events: a quota hit costs the rest of a 60 s window.
+ * requests a minute; the simulator's clock is moved to a Sunday, and the gateway is told the office key's quota is
+ * 120 at any hour, so the test behaves the same at any hour), which is why it gets few events: a quota hit costs
+ * the rest of a 60 s window.
  */
-final class AdvancedMdLane implements Lane {
+final class AdvancedMdLane extends ChartLane {
     private static final String CHART_SYSTEM = "urn:example:advancedmd:chart";
-    private static final Map<String, String> KIND = Map.of("note", "ehrnote", "condition", "ehrproblem");
-    private final AdvancedMdSimulator sim = AdvancedMdSimulator.builder().tier(RateTier.TIER_3).clock(sunday()).start();
+    private final AdvancedMdSimulator sim;
     private final String passwordFile = FaultMatrixTest.secretFile("advancedmd", AdvancedMdSeed.PASSWORD);
+
+    AdvancedMdLane() {
+        this(AdvancedMdSimulator.builder().tier(RateTier.TIER_3).clock(sunday()).start());
+    }
+
+    private AdvancedMdLane(AdvancedMdSimulator sim) {
+        super("advancedmd", sim, List.of("note", "condition"), 30, seeded(CHART_SYSTEM,
+                        "urn:example:advancedmd:visit", List.of(AdvancedMdSeed.VISIT_MARIA_OPEN,
+                                AdvancedMdSeed.VISIT_MARIO_OPEN, AdvancedMdSeed.VISIT_JAMES_OPEN),
+                        List.of(AdvancedMdSeed.PATIENT_MARIA, AdvancedMdSeed.PATIENT_MARIO,
+                                AdvancedMdSeed.PATIENT_JAMES)),
+                Map.of("note", "ehrnote", "condition", "ehrproblem"), sim::records, true);
+        this.sim = sim;
+    }
 
     private static Clock sunday() {
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
@@ -33,52 +46,11 @@ final class AdvancedMdLane implements Lane {
     }
 
     @Override
-    public String target() {
-        return "advancedmd";
-    }
-
-    @Override
-    public AdvancedMdSimulator simulator() {
-        return sim;
-    }
-
-    @Override
-    public GatewayConfig.ConnectionConfig connection() {
+    GatewayConfig.ConnectionConfig connection() {
         return new GatewayConfig.ConnectionConfig(target(), "advancedmd", sim.partnerLoginUrl(), null, null, null, null,
                 AdvancedMdSeed.USERNAME, null, passwordFile, AdvancedMdSeed.OFFICE_KEY,
-                Map.of("appName", AdvancedMdSeed.APP_NAME, "tier", "3", "mrnSystem", CHART_SYSTEM,
-                        "provider.1234567893", AdvancedMdSeed.PROVIDER_ADA),
+                Map.of("appName", AdvancedMdSeed.APP_NAME, "tier", "3", "requestsPerMinute", "120",
+                        "mrnSystem", CHART_SYSTEM, "provider.1234567893", AdvancedMdSeed.PROVIDER_ADA),
                 null, FaultMatrixTest.CONCURRENCY, FaultMatrixTest.READ_TIMEOUT_MS);
-    }
-
-    @Override
-    public List<String> types() {
-        return List.of("note", "condition");
-    }
-
-    @Override
-    public int events() {
-        return 30;
-    }
-
-    @Override
-    public List<Patient> patients() {
-        String visit = "urn:example:advancedmd:visit";
-        return List.of(
-                Patient.of(CHART_SYSTEM, "1001", visit, AdvancedMdSeed.VISIT_MARIA_OPEN, AdvancedMdSeed.PATIENT_MARIA),
-                Patient.of(CHART_SYSTEM, "1002", visit, AdvancedMdSeed.VISIT_MARIO_OPEN, AdvancedMdSeed.PATIENT_MARIO),
-                Patient.of(CHART_SYSTEM, "1003", visit, AdvancedMdSeed.VISIT_JAMES_OPEN, AdvancedMdSeed.PATIENT_JAMES));
-    }
-
-    @Override
-    public int records(String eventType, Patient patient) {
-        return sim.records(KIND.get(eventType), patient.simulatorId()).size();
-    }
-
-    @Override
-    public void adapt(String eventType, ObjectNode event) {
-        if (eventType.equals("condition")) {
-            event.with("payload").put("verificationStatus", "confirmed");
-        }
     }
 }

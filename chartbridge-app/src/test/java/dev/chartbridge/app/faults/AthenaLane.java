@@ -3,6 +3,7 @@ package dev.chartbridge.app.faults;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.simulators.athena.AthenaSeed;
 import dev.chartbridge.simulators.athena.AthenaSimulator;
+import dev.chartbridge.simulators.vendorkit.ChartStore;
 
 import java.util.List;
 import java.util.Map;
@@ -11,24 +12,26 @@ import java.util.Map;
  * athenahealth: client secret, records without the gateway's identifier (a lost answer is found by content).
  * The preview environment's per-second call limit is raised: the matrix is about faults, not quotas.
  */
-final class AthenaLane implements Lane {
-    private static final Map<String, String> KIND = Map.of("vitals", "vitals", "note", "clinicaldocument",
-            "condition", "problem", "allergy", "allergy", "medication-change", "medication");
-    private final AthenaSimulator sim = AthenaSimulator.builder().limits(1_000, 10_000, 10_000_000).start();
+final class AthenaLane extends ChartLane {
+    private final AthenaSimulator sim;
     private final String secretFile = FaultMatrixTest.secretFile("athena", AthenaSeed.CLIENT_SECRET);
 
-    @Override
-    public String target() {
-        return "athena";
+    AthenaLane() {
+        this(AthenaSimulator.builder().limits(1_000, 10_000, 10_000_000).start());
+    }
+
+    private AthenaLane(AthenaSimulator sim) {
+        super("athena", sim, List.of("vitals", "note", "condition", "allergy", "medication-change"), 250,
+                seeded(AthenaSeed.MRN_SYSTEM, "urn:athenahealth:encounterid", List.of(AthenaSeed.ENCOUNTER_MARIA_OPEN,
+                                AthenaSeed.ENCOUNTER_MARIO_OPEN, AthenaSeed.ENCOUNTER_JAMES_OPEN),
+                        List.of(AthenaSeed.PATIENT_MARIA, AthenaSeed.PATIENT_MARIO, AthenaSeed.PATIENT_JAMES)),
+                Map.of("vitals", "vitals", "note", "clinicaldocument", "condition", "problem", "allergy", "allergy",
+                        "medication-change", "medication"), sim::records, false);
+        this.sim = sim;
     }
 
     @Override
-    public AthenaSimulator simulator() {
-        return sim;
-    }
-
-    @Override
-    public GatewayConfig.ConnectionConfig connection() {
+    GatewayConfig.ConnectionConfig connection() {
         String origin = sim.tokenUrl().replace("/oauth2/v1/token", "");
         return new GatewayConfig.ConnectionConfig(target(), "athenahealth", origin, sim.tokenUrl(), AthenaSeed.CLIENT_ID,
                 null, secretFile, null, null, null, AthenaSeed.PRACTICE_ID,
@@ -36,29 +39,9 @@ final class AthenaLane implements Lane {
                 FaultMatrixTest.CONCURRENCY, FaultMatrixTest.READ_TIMEOUT_MS);
     }
 
+    /** A blood pressure is two readings in athena, counted once (by its systolic reading). */
     @Override
-    public List<String> types() {
-        return List.of("vitals", "note", "condition", "allergy", "medication-change");
-    }
-
-    @Override
-    public int events() {
-        return 250;
-    }
-
-    @Override
-    public List<Patient> patients() {
-        String enc = "urn:athenahealth:encounterid";
-        return List.of(
-                Patient.of(AthenaSeed.MRN_SYSTEM, "1001", enc, AthenaSeed.ENCOUNTER_MARIA_OPEN, AthenaSeed.PATIENT_MARIA),
-                Patient.of(AthenaSeed.MRN_SYSTEM, "1002", enc, AthenaSeed.ENCOUNTER_MARIO_OPEN, AthenaSeed.PATIENT_MARIO),
-                Patient.of(AthenaSeed.MRN_SYSTEM, "1003", enc, AthenaSeed.ENCOUNTER_JAMES_OPEN, AthenaSeed.PATIENT_JAMES));
-    }
-
-    /** One per write: a blood pressure is two readings in athena, counted once (by its systolic reading). */
-    @Override
-    public int records(String eventType, Patient patient) {
-        return (int) sim.records(KIND.get(eventType), patient.simulatorId()).stream()
-                .filter(r -> !"VITALS.BLOODPRESSURE.DIASTOLIC".equals(r.fields().get("clinicalelementid"))).count();
+    boolean countsAsWrite(ChartStore.Entry entry) {
+        return !"VITALS.BLOODPRESSURE.DIASTOLIC".equals(entry.fields().get("clinicalelementid"));
     }
 }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.testing.Examples;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 /**
  * The matrix's events: the published examples, aimed at one vendor and patient, each made distinct clinical
- * content by its number {@code n} (time, values, text), so that no two are the same write and a content search
- * has one right answer.
+ * content by its number {@code n} (time, values, text, a condition's onset, a dose), so that no two are the same
+ * write and a content search has one right answer where the vendor keeps the distinguishing field.
  */
 final class MatrixEvents {
     private MatrixEvents() {
@@ -31,8 +33,12 @@ final class MatrixEvents {
             }
             case "note" -> payload.put("title", "Follow-up visit " + n).put("signedAt", at.plusSeconds(30).toString())
                     .put("text", "Matrix note " + n + ". Assessment: hypertension, improving. Plan: recheck.");
-            case "condition" -> payload.put("note", "Elevated readings, matrix case " + n + ".");
-            case "medication-change" -> payload.put("reason", "Hypertension, matrix case " + n);
+            case "condition" -> payload.put("note", "Elevated readings, matrix case " + n + ".")
+                    .put("onset", LocalDate.ofInstant(base, ZoneOffset.UTC).minusDays(1 + n).toString());
+            case "medication-change" -> {
+                payload.put("reason", "Hypertension, matrix case " + n);
+                payload.with("dose").put("value", 1 + n % 250);
+            }
             case "follow-up-task" -> payload.put("description", "Book a blood pressure recheck, matrix case " + n + ".");
             default -> {
                 // allergy: distinct by its time only; a content search that cannot tell two apart must say so

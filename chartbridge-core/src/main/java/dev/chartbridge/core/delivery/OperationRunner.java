@@ -98,7 +98,10 @@ final class OperationRunner {
         new Run(claim, adapter, parsed.event(), base.event()).from(op);
     }
 
-    /** The steps of one claim: each returns the operation as it stands afterwards, or null when this claim ends. */
+    /**
+     * The steps of one claim: each returns the operation as it stands afterwards while the claim holds its lease,
+     * or null when this claim ends (the step ended the operation, gave it back to wait, or lost the lease).
+     */
     private final class Run {
         private final Claim claim;
         private final EhrAdapter adapter;
@@ -342,6 +345,11 @@ final class OperationRunner {
             } else {
                 LOG.debug("operation {} {} -> {}", op.id(), t.step(), to);
             }
+        }
+        if (!t.keepLease()) {
+            // The lease went back with this transition (due again later, or out of the queue): this claim ends
+            // here. Going on would run the next step now, ignoring the wait, and fail at its record.
+            return null;
         }
         return op.moved(to, t.addSends(), t.addChecks(), t.remote());
     }

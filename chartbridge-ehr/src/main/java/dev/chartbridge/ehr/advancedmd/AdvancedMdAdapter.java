@@ -55,7 +55,7 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         this.settings = settings;
         this.clock = clock;
         PpmdTransport transport = new PpmdTransport(settings.connectTimeout(), settings.readTimeout());
-        QuotaBudget budget = new QuotaBudget(settings.tier(), clock);
+        QuotaBudget budget = new QuotaBudget(settings.tier(), settings.requestsPerMinute(), clock);
         this.sessions = new CachingTokenSource(new SessionLogin(settings, transport, budget, clock),
                 Duration.ofSeconds(60), clock);
         this.client = new PpmdClient(sessions, transport, budget);

@@ -14,12 +14,15 @@ import java.util.Map;
  *
  * @param partnerLoginUrl full URL of the partner login ({@code .../practicemanager/xmlrpc/processrequest.aspx})
  * @param tier            the office key's contracted tier, 1 to 3 (requests per 60 s: 1/60, 12/120, 24/120 peak/off-peak)
+ * @param requestsPerMinute requests per 60 s at any hour when the office key's contract differs from the published
+ *                        tiers ({@code settings.requestsPerMinute}); null: the tier's numbers
  * @param mrnSystem       identifier system of the chart number in events; null: the event's first identifier
  * @param providers       author NPI to AdvancedMD provider id ({@code settings.provider.<npi>})
  */
 public record AdvancedMdSettings(String partnerLoginUrl, String username, String password, String officeKey,
-                                 String appName, int tier, String mrnSystem, Map<String, String> providers,
-                                 Duration sessionLifetime, Duration connectTimeout, Duration readTimeout) {
+                                 String appName, int tier, Integer requestsPerMinute, String mrnSystem,
+                                 Map<String, String> providers, Duration sessionLifetime, Duration connectTimeout,
+                                 Duration readTimeout) {
 
     /**
      * @throws ChartBridgeException when a required key is missing, so a misconfigured connection fails at startup
@@ -35,6 +38,11 @@ public record AdvancedMdSettings(String partnerLoginUrl, String username, String
         require(c, c.password(), "passwordEnv or passwordFile");
         require(c, c.practiceId(), "practiceId (the office key)");
         require(c, c.setting("appName", null), "settings.appName");
+        String perMinute = c.setting("requestsPerMinute", null);
+        if (perMinute != null && !perMinute.matches("[2-9]|[1-9][0-9]{1,5}")) {
+            throw new ChartBridgeException("connection " + c.name() + ": settings.requestsPerMinute must be a number"
+                    + " from 2 (the office key's contracted requests per 60 s)");
+        }
         Map<String, String> providers = new HashMap<>();
         if (c.settings() != null) {
             c.settings().forEach((k, v) -> {
@@ -44,7 +52,9 @@ public record AdvancedMdSettings(String partnerLoginUrl, String username, String
             });
         }
         return new AdvancedMdSettings(c.baseUrl(), c.username(), c.password(), c.practiceId(),
-                c.setting("appName", null), Integer.parseInt(tier), c.setting("mrnSystem", null), Map.copyOf(providers),
+                c.setting("appName", null), Integer.parseInt(tier),
+                perMinute == null ? null : Integer.valueOf(perMinute), c.setting("mrnSystem", null),
+                Map.copyOf(providers),
                 Duration.ofMinutes(Long.parseLong(c.setting("sessionMinutes", "55"))), Duration.ofSeconds(5),
                 c.readTimeout() == null ? Duration.ofSeconds(15) : c.readTimeout());
     }

@@ -4,6 +4,7 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.ehr.RetryAfter;
 import dev.chartbridge.ehr.auth.AuthException;
 
 import java.time.Clock;
@@ -14,7 +15,8 @@ import java.util.function.Function;
  * Turns what an AdvancedMD call got into the gateway's outcomes. Fault codes ride in HTTP 200 bodies: 1025 (session
  * timed out) and 1000 (login refused) are auth, 1100 a bad request, 1101 an unknown patient or visit, 1102 an
  * unsupported action (the last four as the simulator defines them; AdvancedMD publishes only 1025). A 429
- * QuotaViolation carries no Retry-After: wait for the end of the 60 s window. Once a request may have left, a
+ * QuotaViolation carries no Retry-After: wait for the end of the 60 s window (an answer that names a Retry-After is
+ * waited out as it says). Once a request may have left, a
  * missing answer or a 5xx is an unknown outcome. Stateless.
  */
 final class PpmdOutcomes {
@@ -46,7 +48,8 @@ final class PpmdOutcomes {
         }
         VendorError error = error(a);
         if (a.status() == 429 || a.status() == 503) {
-            return new SendOutcome.Retryable(a.status() == 429 ? untilWindowEnds(clock) : null, error, ex);
+            return new SendOutcome.Retryable(RetryAfter.orElse(a.retryAfter(),
+                    a.status() == 429 ? untilWindowEnds(clock) : null), error, ex);
         }
         if (a.status() >= 500 || (a.status() == 200 && a.doc() == null)) {
             return new SendOutcome.Unknown("HTTP " + a.status() + (a.doc() == null ? " without XML" : ""), ex);

@@ -31,8 +31,8 @@ final class PpmdTransport {
     sealed interface Reply {
     }
 
-    /** An HTTP answer; {@code doc} is null when the body is not XML. */
-    record Answer(int status, Document doc) implements Reply {
+    /** An HTTP answer; {@code doc} is null when the body is not XML, {@code retryAfter} when no such header came. */
+    record Answer(int status, Document doc, String retryAfter) implements Reply {
         boolean success() {
             Element results = doc == null ? null : PpmdXml.first(doc, "Results");
             return status == 200 && results != null && "1".equals(results.getAttribute("success"))
@@ -62,7 +62,8 @@ final class PpmdTransport {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), PpmdXml.parse(response.body()));
+            return new Answer(response.statusCode(), PpmdXml.parse(response.body()),
+                    response.headers().firstValue("Retry-After").orElse(null));
         } catch (HttpConnectTimeoutException | ConnectException e) {
             return new NoAnswer(true, "could not connect (" + e.getClass().getSimpleName() + ")");
         } catch (IOException e) {

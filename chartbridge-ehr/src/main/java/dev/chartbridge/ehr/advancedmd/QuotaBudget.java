@@ -22,11 +22,14 @@ final class QuotaBudget {
     private static final int[][] TIERS = {{1, 60}, {12, 120}, {24, 120}};
 
     private final int tier;
+    private final Integer perMinute;
     private final Clock clock;
     private final Deque<Instant> sent = new ArrayDeque<>();
 
-    QuotaBudget(int tier, Clock clock) {
+    /** @param perMinute a contracted limit that replaces the tier's peak and off-peak numbers; null: the tier's */
+    QuotaBudget(int tier, Integer perMinute, Clock clock) {
         this.tier = tier;
+        this.perMinute = perMinute;
         this.clock = clock;
     }
 
@@ -56,7 +59,7 @@ final class QuotaBudget {
     }
 
     int limit(Instant at) {
-        return TIERS[tier - 1][peak(at) ? 0 : 1];
+        return perMinute != null ? perMinute : TIERS[tier - 1][peak(at) ? 0 : 1];
     }
 
     static boolean peak(Instant at) {

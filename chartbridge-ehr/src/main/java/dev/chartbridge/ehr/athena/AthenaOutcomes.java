@@ -5,6 +5,7 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.ehr.RetryAfter;
 import dev.chartbridge.ehr.auth.AuthException;
 
 import java.io.IOException;
@@ -37,7 +38,7 @@ final class AthenaOutcomes {
             case 401 -> new SendOutcome.Retryable(Duration.ZERO, error, ex);
             case 409 -> new SendOutcome.Conflict(error, ex);
             case 429 -> new SendOutcome.Retryable(retryAfter(a, clock), error, ex);
-            case 503 -> new SendOutcome.Retryable(seconds(a.header("Retry-After")), error, ex);
+            case 503 -> new SendOutcome.Retryable(RetryAfter.parse(a.header("Retry-After")), error, ex);
             default -> a.status() >= 500 ? new SendOutcome.Unknown("HTTP " + a.status(), ex)
                     : new SendOutcome.Rejected(error, ex);
         };
@@ -97,7 +98,7 @@ final class AthenaOutcomes {
      * seconds) when the day's quota is spent ({@code X-RateLimit-Remaining: 0}); else the per-second limit: a second.
      */
     static Duration retryAfter(AthenaApi.Answer a, Clock clock) {
-        Duration explicit = seconds(a.header("Retry-After"));
+        Duration explicit = RetryAfter.parse(a.header("Retry-After"));
         if (explicit != null) {
             return explicit;
         }
@@ -112,17 +113,6 @@ final class AthenaOutcomes {
             }
         }
         return PER_SECOND_WAIT;
-    }
-
-    private static Duration seconds(String header) {
-        if (header == null) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Long.parseLong(header.trim()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     private static String text(JsonNode body, String field) {

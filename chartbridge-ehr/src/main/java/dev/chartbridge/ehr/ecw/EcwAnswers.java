@@ -23,7 +23,8 @@ import java.util.Optional;
  * which may quote the request). Every such refusal is final, whatever HTTP status carried it (308 comes as a 500):
  * 139 a locked encounter is a conflict only a human can resolve, 202 must not be retried, 308 and 2 are
  * configuration problems of the practice, the rest invalid content. A 429 (eCW blocks the practice for the rest of
- * the clock minute, without Retry-After) is retried after the minute turns. Stateless apart from the clock.
+ * the clock minute, without Retry-After) is retried after the minute turns, or after its Retry-After when it names
+ * one. Stateless apart from the clock.
  */
 final class EcwAnswers implements BackendFhirWriter.Answers {
     static final int FAILURE = 2;
@@ -45,7 +46,9 @@ final class EcwAnswers implements BackendFhirWriter.Answers {
             return new SendOutcome.Rejected(refusal.get(), answered);
         }
         if (FhirOutcomes.status(e) == 429) {
-            return new SendOutcome.Retryable(untilNextMinute(), FhirOutcomes.error(e), answered);
+            Duration named = FhirOutcomes.retryAfter(e);
+            return new SendOutcome.Retryable(named != null ? named : untilNextMinute(), FhirOutcomes.error(e),
+                    answered);
         }
         return FhirOutcomes.ofSend(e, sent);
     }

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How to reach a standard FHIR R4 server: its base URL, an optional static bearer token, the HTTP timeouts and
- * the connection pool size (the target's concurrency).
+ * how many connections it may use at once (the target's concurrency; the FHIR client's pool, shared by all
+ * servers, allows at least that many per host).
  */
 public record FhirConnection(String baseUrl, String bearerToken, Duration connectTimeout, Duration readTimeout,
                              int maxConnections) {

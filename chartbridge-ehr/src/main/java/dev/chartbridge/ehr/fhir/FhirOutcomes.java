@@ -8,6 +8,7 @@ import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.ehr.RetryAfter;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -101,21 +102,22 @@ public final class FhirOutcomes {
         return new VendorError(cls, code, text);
     }
 
+    /** The {@code Retry-After} of the answer that failed a call; null when it named none or there was no answer. */
+    public static Duration retryAfter(RuntimeException e) {
+        return e instanceof BaseServerResponseException r ? retryAfter(r) : null;
+    }
+
+    /** HAPI's exception does not keep the answer's headers; {@link FhirServer} saw them. */
     private static Duration retryAfter(BaseServerResponseException r) {
         Map<String, List<String>> headers = r.getResponseHeaders();
-        if (headers == null) {
-            return null;
-        }
-        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-            if ("retry-after".equalsIgnoreCase(h.getKey()) && !h.getValue().isEmpty()) {
-                try {
-                    return Duration.ofSeconds(Long.parseLong(h.getValue().get(0).trim()));
-                } catch (NumberFormatException e) {
-                    return null;
+        if (headers != null) {
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if ("retry-after".equalsIgnoreCase(h.getKey()) && !h.getValue().isEmpty()) {
+                    return RetryAfter.parse(h.getValue().get(0));
                 }
             }
         }
-        return null;
+        return FhirServer.retryAfterOfLastAnswer();
     }
 
     /** Connection refused or unknown host: the request never left, so nothing can have been created. */

@@ -1,21 +1,30 @@
 package dev.chartbridge.ehr.fhir;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.apache.ApacheHttpRequest;
 import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.IHttpRequest;
+import ca.uhn.fhir.rest.client.api.IHttpResponse;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import dev.chartbridge.ehr.FhirContexts;
+import dev.chartbridge.ehr.RetryAfter;
 import org.apache.http.client.config.RequestConfig;
-import org.apache.http.impl.client.HttpClients;
-import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
+import org.apache.http.impl.client.HttpClientBuilder;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
- * One HTTP client for one FHIR server: its own connection pool and timeouts, automatic retries off (a retried
- * POST is exactly the duplicate this gateway exists to prevent), and no {@code /metadata} fetch before calls.
- * Thread-safe.
+ * One FHIR server as the gateway reaches it: its timeouts, automatic retries off (a retried POST is exactly the
+ * duplicate this gateway exists to prevent, and a retried read is a call no budget counted), redirects not
+ * followed, and no {@code /metadata} fetch before calls. Thread-safe.
+ *
+ * <p>HAPI sends every request through the client factory of its {@link FhirContext}, whatever factory the client
+ * was made with, so the HTTP client is the one {@link Transport} installs on the JVM's shared context, and each
+ * server's timeouts travel with its requests.
  */
 public final class FhirServer {
     private final IGenericClient client;
@@ -29,19 +38,9 @@ public final class FhirServer {
      * attaches a refreshed token, a call budget that counts each request against the vendor's rate limit).
      */
     public FhirServer(FhirConnection connection, List<IClientInterceptor> interceptors) {
-        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
-        pool.setMaxTotal(connection.maxConnections());
-        pool.setDefaultMaxPerRoute(connection.maxConnections());
-        RequestConfig timeouts = RequestConfig.custom()
-                .setConnectTimeout((int) connection.connectTimeout().toMillis())
-                .setConnectionRequestTimeout((int) connection.readTimeout().toMillis())
-                .setSocketTimeout((int) connection.readTimeout().toMillis())
-                .build();
-        ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(FhirContexts.r4());
-        factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
-        factory.setHttpClient(HttpClients.custom().setConnectionManager(pool).setDefaultRequestConfig(timeouts)
-                .disableAutomaticRetries().disableRedirectHandling().build());
-        this.client = factory.newGenericClient(connection.baseUrl());
+        Transport transport = Transport.forConnection(connection);
+        this.client = Transport.CONTEXT.newRestfulGenericClient(connection.baseUrl());
+        client.registerInterceptor(transport);
         if (connection.bearerToken() != null) {
             client.registerInterceptor(new BearerTokenAuthInterceptor(connection.bearerToken()));
         }
@@ -50,5 +49,78 @@ public final class FhirServer {
 
     public IGenericClient client() {
         return client;
+    }
+
+    /**
+     * The {@code Retry-After} of the last error answer this thread received from any FHIR server, null when it
+     * carried none. HAPI's exceptions do not keep the answer's headers; an error is turned into an outcome on the
+     * thread that made the call, right after it.
+     */
+    static Duration retryAfterOfLastAnswer() {
+        return Transport.RETRY_AFTER.get();
+    }
+
+    /** The HTTP settings of one server's requests, and the shared client they run on. */
+    static final class Transport implements IClientInterceptor {
+        static final FhirContext CONTEXT = install(FhirContexts.r4());
+        private static final ThreadLocal<Duration> RETRY_AFTER = new ThreadLocal<>();
+
+        private final RequestConfig config;
+
+        private Transport(RequestConfig config) {
+            this.config = config;
+        }
+
+        static synchronized Transport forConnection(FhirConnection connection) {
+            NoRetries factory = (NoRetries) CONTEXT.getRestfulClientFactory();
+            if (factory.getPoolMaxPerRoute() < connection.maxConnections()) {
+                factory.setPoolMaxPerRoute(connection.maxConnections());
+            }
+            return new Transport(RequestConfig.custom()
+                    .setConnectTimeout((int) connection.connectTimeout().toMillis())
+                    .setConnectionRequestTimeout((int) connection.readTimeout().toMillis())
+                    .setSocketTimeout((int) connection.readTimeout().toMillis())
+                    .setRedirectsEnabled(false)
+                    .build());
+        }
+
+        private static FhirContext install(FhirContext context) {
+            NoRetries factory = new NoRetries(context);
+            factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+            factory.setPoolMaxTotal(1_000);
+            context.setRestfulClientFactory(factory);
+            return context;
+        }
+
+        @Override
+        public void interceptRequest(IHttpRequest request) {
+            RETRY_AFTER.remove();
+            if (request instanceof ApacheHttpRequest apache) {
+                apache.getApacheRequest().setConfig(config);
+            }
+        }
+
+        @Override
+        public void interceptResponse(IHttpResponse response) {
+            List<String> retryAfter = response.getStatus() >= 400 ? response.getHeaders("Retry-After") : null;
+            if (retryAfter != null && !retryAfter.isEmpty()) {
+                RETRY_AFTER.set(RetryAfter.parse(retryAfter.get(0)));
+            }
+        }
+    }
+
+    /**
+     * HAPI's Apache client factory with automatic retries and redirects off; a client it rebuilds after a setting
+     * changed is built the same way.
+     */
+    private static final class NoRetries extends ApacheRestfulClientFactory {
+        NoRetries(FhirContext context) {
+            super(context);
+        }
+
+        @Override
+        protected HttpClientBuilder getHttpClientBuilder() {
+            return super.getHttpClientBuilder().disableAutomaticRetries().disableRedirectHandling();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.ehr.RetryAfter;
 import dev.chartbridge.ehr.auth.AuthException;
 
 import java.time.Duration;
@@ -20,7 +21,7 @@ final class UnityOutcomes {
     static final String CODE = "MagicError";
     /** How long a refused GetToken waits before it is tried again: an operator must fix the credentials. */
     static final Duration AFTER_LOGIN_REFUSED = Duration.ofMinutes(5);
-    /** Unity publishes no rate limit and its 429 no Retry-After. */
+    /** Unity publishes no rate limit and its 429 no Retry-After: the wait when a 429 names none. */
     static final Duration AFTER_429 = Duration.ofSeconds(60);
 
     private UnityOutcomes() {
@@ -41,7 +42,8 @@ final class UnityOutcomes {
         UnityTransport.Answer a = (UnityTransport.Answer) reply;
         Exchange ex = new Exchange(sent.request(), sent.requestDigest(), a.status());
         if (a.status() == 429 || a.status() == 503) {
-            return new SendOutcome.Retryable(a.status() == 429 ? AFTER_429 : null, error(a), ex);
+            return new SendOutcome.Retryable(RetryAfter.orElse(a.retryAfter(), a.status() == 429 ? AFTER_429 : null),
+                    error(a), ex);
         }
         if (a.status() >= 500 || (a.status() == 200 && a.json() == null)) {
             return new SendOutcome.Unknown("HTTP " + a.status() + (a.json() == null ? " without JSON" : ""), ex);

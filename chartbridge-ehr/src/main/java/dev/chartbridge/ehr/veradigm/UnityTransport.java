@@ -31,8 +31,8 @@ final class UnityTransport {
     sealed interface Reply {
     }
 
-    /** An HTTP answer: its text, and its JSON when it is JSON. */
-    record Answer(int status, String text, JsonNode json) implements Reply {
+    /** An HTTP answer: its text, its JSON when it is JSON, and its {@code Retry-After} header (or null). */
+    record Answer(int status, String text, JsonNode json, String retryAfter) implements Reply {
         /** Unity's error inside a 200: {@code [{"Error": "..."}]}; null when there is none. */
         String unityError() {
             JsonNode first = json != null && json.isArray() && !json.isEmpty() ? json.get(0) : null;
@@ -50,7 +50,8 @@ final class UnityTransport {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body(), parse(response.body()));
+            return new Answer(response.statusCode(), response.body(), parse(response.body()),
+                    response.headers().firstValue("Retry-After").orElse(null));
         } catch (HttpConnectTimeoutException | ConnectException e) {
             return new NoAnswer(true, "could not connect (" + e.getClass().getSimpleName() + ")");
         } catch (IOException e) {

@@ -275,6 +275,40 @@ class AdvancedMdAdapterTest {
     }
 
     @Test
+    void a_contracted_quota_replaces_the_tiers_numbers_at_any_hour() {
+        CLOCK.set(java.time.Instant.parse("2026-11-24T17:00:00Z")); // Tuesday 10:00 Mountain: peak
+        Connection c = connection(sim, AdvancedMdSeed.PASSWORD, "2", Duration.ofSeconds(5));
+        c.settings().put("requestsPerMinute", "14");
+        AdvancedMdAdapter adapter = new AdvancedMdAdapter(AdvancedMdSettings.from(c), CLOCK);
+        ClinicalEvent event = condition(e -> { });
+        List<SendOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            outcomes.add(adapter.send(TestEvents.write(event, 0, "ehrproblem")));
+        }
+
+        // 14 per 60 s instead of tier 2's 12 at peak: 2 login requests + 1 lookup + 11 writes
+        assertThat(outcomes).filteredOn(o -> o instanceof SendOutcome.Created).hasSize(11);
+        assertThat(outcomes.get(11)).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sim.stats().tooManyRequestsIssued()).isZero();
+    }
+
+    @Test
+    void a_429_that_names_a_retry_after_is_retried_after_it() {
+        AdvancedMdAdapter adapter = adapter();
+        WriteContext write = TestEvents.write(condition(e -> { }), 0, "ehrproblem");
+        assertThat(adapter.send(write)).isInstanceOf(SendOutcome.Created.class); // session and patient at hand
+        sim.faults().tooManyRequestsRate(1.0, 3, true);
+
+        SendOutcome out = adapter.send(write);
+
+        sim.faults().clear();
+        assertThat(out).isInstanceOfSatisfying(SendOutcome.Retryable.class, r -> {
+            assertThat(r.error().errorClass()).isEqualTo(ErrorClass.RATE_LIMITED);
+            assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+        });
+    }
+
+    @Test
     void quota_violation_429_is_retryable_until_the_window_ends() {
         sim.tier(dev.chartbridge.simulators.advancedmd.RateTier.TIER_1);
         CLOCK.set(java.time.Instant.parse("2026-11-24T17:00:30Z"));

@@ -99,12 +99,29 @@ class EcwAdapterTest {
 
     @Test
     void a_429_is_retried_after_the_minute_turns() {
-        ECW.simulator().faults().tooManyRequestsRate(1.0, 0, true);
+        ECW.simulator().faults().tooManyRequestsRate(1.0, null, true);
         SendOutcome sent = adapter().send(Writes.write(MARIA.event("condition"), 0, "throttled"));
+        ECW.simulator().faults().clear();
         assertThat(sent).isInstanceOf(SendOutcome.Retryable.class);
         SendOutcome.Retryable retry = (SendOutcome.Retryable) sent;
         assertThat(retry.error().errorClass()).isEqualTo(ErrorClass.RATE_LIMITED);
         assertThat(retry.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(61));
+    }
+
+    @Test
+    void a_429_or_503_that_names_a_retry_after_is_retried_after_it() {
+        EcwAdapter adapter = adapter();
+        ECW.simulator().faults().tooManyRequestsRate(1.0, 3, true);
+        SendOutcome throttled = adapter.send(Writes.write(MARIA.event("condition"), 0, "throttled-3"));
+        ECW.simulator().faults().clear();
+        ECW.simulator().faults().errorRate(1.0, 503, 2, true);
+        SendOutcome busy = adapter.send(Writes.write(MARIA.event("condition"), 0, "busy-2"));
+        ECW.simulator().faults().clear();
+
+        assertThat(throttled).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(3)));
+        assertThat(busy).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
     }
 
     @Test

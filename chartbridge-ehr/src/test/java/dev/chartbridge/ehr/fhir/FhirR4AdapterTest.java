@@ -27,6 +27,11 @@ class FhirR4AdapterTest {
         return new FhirR4Adapter(FhirConnection.of(ehr.simulator().baseUrl()).withReadTimeout(Duration.ofSeconds(2)));
     }
 
+    /** A blood pressure for Maria in her open encounter, under the operation key {@code key}. */
+    private static WriteContext vitals(String key) {
+        return Writes.write(EVENTS.event("vitals", SeedData.MRN_MARIA, "V5001", e -> { }), 0, key);
+    }
+
     private static int posts(FhirSimulator sim) {
         return sim.stats().journal().matching("POST", "/fhir/Observation").size();
     }
@@ -61,5 +66,48 @@ class FhirR4AdapterTest {
         assertThat(posts(sim)).isEqualTo(1);
         sim.faults().clear();
         assertThat(adapter().find(write)).isInstanceOf(FindOutcome.Absent.class);
+    }
+
+    /** HAPI takes its HTTP client from the FhirContext; the one the gateway configures must be that one. */
+    @Test
+    void a_reset_read_is_not_repeated_by_the_http_client_either() {
+        FhirSimulator sim = ehr.simulator();
+        sim.stats().journal().clear();
+        sim.faults().resetBeforeCommit(1.0, false);
+
+        FindOutcome outcome = adapter().find(vitals("reset-read"));
+
+        sim.faults().clear();
+        assertThat(outcome).isInstanceOf(FindOutcome.Undetermined.class);
+        assertThat(sim.stats().journal().matching("GET", "/fhir/Observation")).as("searches on the wire").hasSize(1);
+    }
+
+    @Test
+    void the_connections_read_timeout_bounds_a_lost_answer() {
+        FhirSimulator sim = ehr.simulator();
+        sim.faults().commitThenTimeout(1.0, 5_000);
+
+        long started = System.nanoTime();
+        SendOutcome outcome = new FhirR4Adapter(FhirConnection.of(sim.baseUrl())
+                .withReadTimeout(Duration.ofMillis(400))).send(vitals("slow"));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        sim.faults().clear();
+        assertThat(outcome).isInstanceOf(SendOutcome.Unknown.class);
+        assertThat(took).as("the answer was given up after the read timeout, not the EHR's hang")
+                .isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void a_503_names_its_retry_after_to_the_engine() {
+        FhirSimulator sim = ehr.simulator();
+        sim.faults().errorRate(1.0, 503, 2, true);
+
+        SendOutcome outcome = adapter().send(vitals("busy"));
+
+        sim.faults().clear();
+        assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
+        assertThat(adapter().send(vitals("busy"))).isInstanceOf(SendOutcome.Created.class);
     }
 }

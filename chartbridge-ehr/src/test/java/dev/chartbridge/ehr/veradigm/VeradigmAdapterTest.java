@@ -234,6 +234,29 @@ class VeradigmAdapterTest {
     }
 
     @Test
+    void a_429_or_503_naming_a_retry_after_waits_that_long_and_a_bare_429_a_minute() {
+        VeradigmAdapter adapter = adapter();
+        WriteContext write = TestEvents.write(event("condition", e -> { }), 0, "problem");
+        assertThat(adapter.send(write)).isInstanceOf(SendOutcome.Created.class); // token and patient at hand
+
+        sim.faults().errorRate(1.0, 503, 2, true);
+        SendOutcome busy = adapter.send(write);
+        sim.faults().clear();
+        sim.faults().tooManyRequestsRate(1.0, 3, true);
+        SendOutcome throttled = adapter.send(write);
+        sim.faults().tooManyRequestsRate(1.0, null, true);
+        SendOutcome bare = adapter.send(write);
+        sim.faults().clear();
+
+        assertThat(busy).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
+        assertThat(throttled).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(3)));
+        assertThat(bare).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                r -> assertThat(r.retryAfter()).isEqualTo(UnityOutcomes.AFTER_429));
+    }
+
+    @Test
     void refused_credentials_are_retryable_later_as_auth() {
         VeradigmAdapter adapter = new VeradigmAdapter(VeradigmSettings.from(new Connection("ehr", "veradigm",
                 sim.unityUrl(), null, null, null, VeradigmSeed.UNITY_USERNAME, "wrong", null,
