@@ -48,8 +48,8 @@ public final class Demo {
         this.out = out;
     }
 
-    /** One sample submitted to one EHR, and what became of it. */
-    private record Submitted(DemoEhr ehr, Sample sample, String eventId, String refusal) {
+    /** One sample submitted to one EHR (the event as sent), and what became of it. */
+    private record Submitted(DemoEhr ehr, Sample sample, ObjectNode event, String eventId, String refusal) {
     }
 
     public boolean run(Duration timeout) throws IOException, InterruptedException {
@@ -73,6 +73,7 @@ public final class Demo {
             }
             out.println();
             boolean ok = report(api, key, submitted, started.plus(timeout));
+            ok &= completeTasks(api, key, submitted, started.plus(timeout));
             new AuditSealer(gateway.jdbc(), 1000).sealAll();
             AuditVerifier.Report audit = new AuditVerifier(gateway.jdbc()).verify();
             out.printf("%nAudit chain: %d entries, %s%n", audit.entriesChecked(),
@@ -88,12 +89,13 @@ public final class Demo {
 
     private Submitted submit(String api, String key, DemoEhr ehr, Sample sample)
             throws IOException, InterruptedException {
-        HttpResponse<String> r = post(api + "/v1/events", key, Json.MAPPER.writeValueAsString(sample.event(ehr)));
+        ObjectNode event = sample.event(ehr);
+        HttpResponse<String> r = post(api + "/v1/events", key, Json.MAPPER.writeValueAsString(event));
         JsonNode body = Json.MAPPER.readTree(r.body());
         if (r.statusCode() == 422) {
             String reason = body.at("/errors/0/detail").asText();
             out.printf("x  %-16s %-28s refused at intake: %s%n", ehr.label(), sample.label(), reason);
-            return new Submitted(ehr, sample, null, reason);
+            return new Submitted(ehr, sample, event, null, reason);
         }
         if (r.statusCode() != 202) {
             throw new IllegalStateException("the gateway refused a demo event: " + r.statusCode() + " " + r.body());
@@ -110,7 +112,49 @@ public final class Demo {
             out.printf("   %-16s %-28s held for a second clinician; approved by pharmacist NPI %s%n", "", "",
                     APPROVER_NPI);
         }
-        return new Submitted(ehr, sample, id, null);
+        return new Submitted(ehr, sample, event, id, null);
+    }
+
+    /**
+     * Each follow-up task written is then marked completed by an amendment ({@code amends}): an update of the
+     * record, with {@code If-Match} where the EHR versions. Succeeds when every amendment is verified where the
+     * vendor's profile takes task updates, and refused at intake where it does not.
+     */
+    private boolean completeTasks(String api, String key, List<Submitted> submitted, Instant deadline)
+            throws IOException, InterruptedException {
+        out.printf("%nAmendments: each follow-up task written is marked completed (\"amends\": the task's event)%n");
+        boolean ok = true;
+        for (Submitted s : submitted) {
+            if (!s.sample().example().equals("follow-up-task") || s.eventId() == null) {
+                continue;
+            }
+            ObjectNode done = s.event().deepCopy();
+            done.put("amends", s.eventId());
+            done.put("occurredAt", Instant.parse(s.event().get("occurredAt").asText()).plusSeconds(30).toString());
+            ((ObjectNode) done.get("payload")).put("status", "completed");
+            String refusal = VendorProfiles.of(s.ehr().connection().vendor()).updateRefusal(s.sample().example());
+            HttpResponse<String> r = post(api + "/v1/events", key, Json.MAPPER.writeValueAsString(done));
+            JsonNode body = Json.MAPPER.readTree(r.body());
+            if (r.statusCode() == 422) {
+                out.printf("x  %-16s %-28s refused at intake: %s%n", s.ehr().label(), "task completed",
+                        body.at("/errors/0/detail").asText());
+                ok &= refusal != null;
+                continue;
+            }
+            if (r.statusCode() != 202) {
+                throw new IllegalStateException("the gateway refused a demo amendment: " + r.statusCode() + " "
+                        + r.body());
+            }
+            JsonNode status = follow(api, key, body.get("id").asText(), deadline);
+            for (JsonNode op : status.get("operations")) {
+                String state = op.get("state").asText();
+                out.printf("-> %-16s %-28s %-14s %s/%s now at version %s%n", s.ehr().label(), "task completed",
+                        state, op.get("resourceType").asText(), op.get("remoteId").asText(),
+                        op.get("remoteVersion").asText());
+                ok &= state.equals("VERIFIED") && refusal == null;
+            }
+        }
+        return ok;
     }
 
     private boolean report(String api, String key, List<Submitted> submitted, Instant deadline)
