@@ -142,6 +142,42 @@ class DeliveryTest {
     }
 
     @Test
+    void a_search_answered_503_with_retry_after_is_repeated_no_sooner() {
+        int stored = sim().resources("Observation").size();
+        sim().faults().commitThenTimeout(1.0, 3_000);
+        String id = submit(Events.bloodPressure(109));
+        // The write is stored and its answer held back: the search that follows, and every request after it, is
+        // answered 503 with Retry-After: 2.
+        while (sim().resources("Observation").size() == stored) {
+            TestGateway.sleep(20);
+        }
+        sim().faults().clear();
+        sim().faults().errorRate(1.0, 503, 2, false);
+        JsonNode unknown = env.gateway().await(id, s -> s.at("/operations/0/state").asText().equals("UNKNOWN"),
+                java.time.Duration.ofSeconds(10));
+        String key = operationKey(unknown, 0);
+        java.util.function.Supplier<List<java.time.Instant>> searches = () -> sim().stats().journal().all().stream()
+                .filter(r -> r.method().equals("GET") && r.pathAndQuery().contains(key))
+                .map(dev.chartbridge.simulators.RecordedRequest::receivedAt).toList();
+        while (searches.get().size() < 2) {
+            TestGateway.sleep(20);
+        }
+        sim().faults().clear();
+
+        JsonNode status = env.gateway().awaitSettled(id);
+
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, key)).isEqualTo(1);
+        JsonNode failed = status.at("/operations/0/attempts/1");
+        assertThat(failed.get("step").asText()).isEqualTo("RECONCILE");
+        assertThat(failed.get("outcome").asText()).isEqualTo("undetermined");
+        assertThat(failed.get("httpStatus").asInt()).isEqualTo(503);
+        List<java.time.Instant> at = searches.get();
+        assertThat(java.time.Duration.between(at.get(0), at.get(1))).as("searched again after Retry-After: 2")
+                .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2));
+    }
+
+    @Test
     void a_field_the_ehr_drops_silently_makes_the_write_modified_with_the_field_named() {
         sim().faults().dropFields("Observation", "component");
         JsonNode status = env.gateway().awaitSettled(submit(Events.bloodPressure(104)));

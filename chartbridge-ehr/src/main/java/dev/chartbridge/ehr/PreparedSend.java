@@ -24,9 +24,13 @@ public final class PreparedSend {
         this.dispatch = dispatch;
     }
 
-    /** Nothing will be sent: the preparation already decided the outcome (a refusal or a retryable lookup). */
+    /**
+     * Nothing will be sent: the preparation already decided the outcome (a refusal, or a token or lookup to try
+     * again). A retryable outcome is marked {@link SendOutcome.Retryable#notSent() not sent}: it is no send.
+     */
     public static PreparedSend notSent(SendOutcome outcome) {
-        return new PreparedSend(Objects.requireNonNull(outcome), null, null);
+        return new PreparedSend(Objects.requireNonNull(outcome) instanceof SendOutcome.Retryable r ? r.unsent()
+                : outcome, null, null);
     }
 
     /** Ready: {@code dispatch} sends exactly {@code request}. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ public final class RecordingRequest extends HttpServletRequestWrapper {
     }
     String query = r.getQueryString();
     String path = r.getRequestURI() + (query == null ? "" : "?" + query);
-    return new RecordedRequest(r.getMethod(), path, headers, body);
+    return new RecordedRequest(r.getMethod(), path, headers, body, Instant.now());
   }
 
   @Override

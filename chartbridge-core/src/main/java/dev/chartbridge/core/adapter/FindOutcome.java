@@ -1,5 +1,6 @@
 package dev.chartbridge.core.adapter;
 
+import java.time.Duration;
 import java.util.List;
 
 /** What an adapter found when it looked for the result of an earlier send whose outcome was unknown. */
@@ -18,7 +19,15 @@ public sealed interface FindOutcome {
     record Ambiguous(List<RemoteRef> candidates, Exchange exchange) implements FindOutcome {
     }
 
-    /** The search itself failed or the vendor offers no means to tell. */
-    record Undetermined(VendorError error, Exchange exchange) implements FindOutcome {
+    /**
+     * The search itself failed or the vendor offers no means to tell.
+     *
+     * @param retryAfter the wait the failed answer asked for ({@code Retry-After}, or the gateway's own budget);
+     *                   null when it named none
+     */
+    record Undetermined(VendorError error, Exchange exchange, Duration retryAfter) implements FindOutcome {
+        public Undetermined(VendorError error, Exchange exchange) {
+            this(error, exchange, null);
+        }
     }
 }

@@ -10,8 +10,24 @@ public sealed interface SendOutcome {
     record Created(RemoteRef ref, Exchange exchange) implements SendOutcome {
     }
 
-    /** Not taken, and safe to send again later: nothing was created (429, 503 before processing, auth refresh). */
-    record Retryable(Duration retryAfter, VendorError error, Exchange exchange) implements SendOutcome {
+    /**
+     * Not taken, and safe to send again later: nothing was created (429, 503 before processing, auth refresh).
+     *
+     * @param notSent nothing of the write left the gateway: its own call budget had no room, no token could be
+     *                had, or a lookup before the write failed. Such a retry does not count as a send
+     *                ({@code maxSends} bounds how often a write reaches the EHR); false when the EHR answered it
+     */
+    record Retryable(Duration retryAfter, VendorError error, Exchange exchange, boolean notSent)
+            implements SendOutcome {
+        /** An answer the EHR gave to the write itself (it counts as a send). */
+        public Retryable(Duration retryAfter, VendorError error, Exchange exchange) {
+            this(retryAfter, error, exchange, false);
+        }
+
+        /** The same wait and error, for a write that was not sent at all. */
+        public Retryable unsent() {
+            return new Retryable(retryAfter, error, exchange, true);
+        }
     }
 
     /** The EHR's copy changed or already exists in a way that needs a human (409, 412). */

@@ -1,5 +1,6 @@
 package dev.chartbridge.core.adapter;
 
+import java.time.Duration;
 import java.util.List;
 
 /** What a read-back of a created record showed, compared field by field with what was meant to be written. */
@@ -33,7 +34,15 @@ public sealed interface VerifyOutcome {
     record NotYetReadable(Exchange exchange) implements VerifyOutcome {
     }
 
-    /** The read failed; try again later. */
-    record Undetermined(VendorError error, Exchange exchange) implements VerifyOutcome {
+    /**
+     * The read failed; try again later.
+     *
+     * @param retryAfter the wait the failed answer asked for ({@code Retry-After}, or the gateway's own budget);
+     *                   null when it named none
+     */
+    record Undetermined(VendorError error, Exchange exchange, Duration retryAfter) implements VerifyOutcome {
+        public Undetermined(VendorError error, Exchange exchange) {
+            this(error, exchange, null);
+        }
     }
 }

@@ -169,10 +169,14 @@ final class OperationRunner {
             } else {
                 outcome = call(() -> adapter.send(context(inFlight)), onBug);
             }
-            metrics.sent(op.tenantId() + "/" + op.target(), outcome.getClass().getSimpleName(), started, clock.instant());
+            metrics.sent(op.tenantId() + "/" + op.target(), outcome instanceof SendOutcome.Retryable r && r.notSent()
+                    ? "NotSent" : outcome.getClass().getSimpleName(), started, clock.instant());
             if (outcome instanceof SendOutcome.Created c) {
                 metrics.written(op.tenantId() + "/" + op.target(), op.createdAt(), clock.instant());
                 return created(inFlight, Step.SEND, "created", c.ref(), c.exchange(), started);
+            }
+            if (outcome instanceof SendOutcome.Retryable r && r.notSent()) {
+                return deferred(inFlight, r, started);
             }
             if (outcome instanceof SendOutcome.Retryable r) {
                 boolean exhausted = inFlight.sends() >= policy.maxSends();
@@ -193,6 +197,23 @@ final class OperationRunner {
             return record(claim, inFlight, OperationState.UNKNOWN, Step.SEND, "unknown", null,
                     VendorError.of(ErrorClass.UNKNOWN, u.reason()), u.reason(), u.exchange(), started,
                     clock.instant().plus(policy.reconcileDelay()), false, 0, 0);
+        }
+
+        /**
+         * Nothing of the write left the gateway (its own call budget, a token, a lookup before the write): the send
+         * marked for it is given back, so waiting on the gateway's side never uses up {@code maxSends}. Such waits
+         * are bounded by the pending deadline instead: past it, the write goes to review saying it was never sent.
+         */
+        private OperationRow deferred(OperationRow op, SendOutcome.Retryable r, Instant started) {
+            String why = "not sent: " + describe(r.error());
+            if (clock.instant().isAfter(op.createdAt().plus(policy.pendingDeadline()))) {
+                return record(claim, op, OperationState.NEEDS_REVIEW, Step.SEND, "deferred-expired", null, r.error(),
+                        why + "; still not sent " + policy.pendingDeadline() + " after it was planned", r.exchange(),
+                        started, null, false, -1, 0);
+            }
+            Instant due = clock.instant().plus(Backoff.delay(policy, Math.max(1, op.sends() - 1), r.retryAfter()));
+            return record(claim, op, OperationState.RETRY_WAIT, Step.SEND, "deferred", null, r.error(), why,
+                    r.exchange(), started, due, false, -1, 0);
         }
 
         /** An update met a record changed in the EHR: both sides are stored with the move to CONFLICT. */
@@ -257,7 +278,7 @@ final class OperationRunner {
             }
             FindOutcome.Undetermined u = (FindOutcome.Undetermined) outcome;
             return retryCheck(op, Step.RECONCILE, OperationState.UNKNOWN, u.error(), u.exchange(), started,
-                    "could not tell whether the write landed");
+                    "could not tell whether the write landed", u.retryAfter());
         }
 
         private OperationRow verify(OperationRow op) {
@@ -285,7 +306,8 @@ final class OperationRunner {
                         "the EHR holds the record but does not show it yet", n.exchange(), started, due, false, 0, 0);
             }
             VerifyOutcome.Undetermined u = (VerifyOutcome.Undetermined) outcome;
-            return retryCheck(op, Step.VERIFY, op.state(), u.error(), u.exchange(), started, "could not read back");
+            return retryCheck(op, Step.VERIFY, op.state(), u.error(), u.exchange(), started, "could not read back",
+                    u.retryAfter());
         }
 
         /** The record reads back (as written or not): written, watched from what this read saw. */
@@ -303,13 +325,13 @@ final class OperationRunner {
         }
 
         private OperationRow retryCheck(OperationRow op, Step step, OperationState stay, VendorError error,
-                                        Exchange exchange, Instant started, String what) {
+                                        Exchange exchange, Instant started, String what, Duration retryAfter) {
             int checks = op.checks() + 1;
             if (checks >= policy.maxChecks()) {
                 return record(claim, op, OperationState.NEEDS_REVIEW, step, "undetermined", null, error,
                         what + " after " + checks + " tries: " + describe(error), exchange, started, null, false, 0, 1);
             }
-            Instant due = clock.instant().plus(Backoff.delay(policy, checks, null));
+            Instant due = clock.instant().plus(Backoff.delay(policy, checks, retryAfter));
             return record(claim, op, stay, step, "undetermined", null, error, describe(error), exchange, started, due,
                     false, 0, 1);
         }

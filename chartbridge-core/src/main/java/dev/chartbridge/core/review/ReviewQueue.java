@@ -39,10 +39,11 @@ import java.util.UUID;
 public final class ReviewQueue {
     /**
      * Outcomes of a send (or of the step before one) that mean the EHR did not take the write; {@code blocked}: a
-     * Provenance held back because a write it describes is not in the EHR, nothing sent.
+     * Provenance held back because a write it describes is not in the EHR, nothing sent; {@code deferred} and
+     * {@code deferred-expired}: the write did not leave the gateway (its own call budget, a token, a lookup).
      */
     private static final Set<String> CLEAR_REFUSALS = Set.of("retryable", "dead", "conflict", "rejected",
-            "unprocessable", "blocked");
+            "unprocessable", "blocked", "deferred", "deferred-expired");
 
     private final Jdbc jdbc;
 

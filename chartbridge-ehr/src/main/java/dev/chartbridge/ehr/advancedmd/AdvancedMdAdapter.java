@@ -55,7 +55,8 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         this.settings = settings;
         this.clock = clock;
         PpmdTransport transport = new PpmdTransport(settings.connectTimeout(), settings.readTimeout());
-        QuotaBudget budget = new QuotaBudget(settings.tier(), settings.requestsPerMinute(), clock);
+        QuotaBudget budget = new QuotaBudget(settings.tier(), settings.requestsPerMinute(), settings.quotaWindow(),
+                clock);
         this.sessions = new CachingTokenSource(new SessionLogin(settings, transport, budget, clock),
                 Duration.ofSeconds(60), clock);
         this.client = new PpmdClient(sessions, transport, budget);
@@ -125,7 +126,7 @@ public final class AdvancedMdAdapter implements EhrAdapter {
     public FindOutcome find(WriteContext write) {
         Listing listing = list(write);
         if (listing.error() != null) {
-            return new FindOutcome.Undetermined(listing.error(), listing.exchange());
+            return new FindOutcome.Undetermined(listing.error(), listing.exchange(), listing.retryAfter());
         }
         Instant notBefore = write.event().occurredAt().minus(SKEW);
         List<RemoteRef> matches = listing.rows().stream()
@@ -142,7 +143,7 @@ public final class AdvancedMdAdapter implements EhrAdapter {
     public VerifyOutcome verify(WriteContext write) {
         Listing listing = list(write);
         if (listing.error() != null) {
-            return new VerifyOutcome.Undetermined(listing.error(), listing.exchange());
+            return new VerifyOutcome.Undetermined(listing.error(), listing.exchange(), listing.retryAfter());
         }
         Map<String, String> row = listing.rows().stream().filter(r -> write.remote().id().equals(r.get("id")))
                 .findFirst().orElse(null);
@@ -173,16 +174,20 @@ public final class AdvancedMdAdapter implements EhrAdapter {
                 Json.sha256(Json.canonical(Json.MAPPER.valueToTree(new TreeMap<>(row)))), exchange);
     }
 
-    /** The patient's records of the write's kind, with the write as it was rendered. */
+    /**
+     * The patient's records of the write's kind, with the write as it was rendered; or why not, and how long the
+     * failed call asked to wait ({@code retryAfter}, null when it named no wait).
+     */
     private record Listing(AdvancedMdMapping.PpmdWrite write, List<Map<String, String>> rows, VendorError error,
-                           Exchange exchange) {
+                           Exchange exchange, Duration retryAfter) {
     }
 
     private Listing list(WriteContext write) {
         ClinicalEvent event = write.event();
         PatientContext.Resolved ctx = context.resolve(event, false);
         if (ctx.error() != null) {
-            return new Listing(null, List.of(), ctx.error(), new Exchange("POST ppmdmsg lookup", null, 0));
+            return new Listing(null, List.of(), ctx.error(), new Exchange("POST ppmdmsg lookup", null, 0),
+                    ctx.failed() == null ? null : PpmdOutcomes.retryAfter(ctx.failed(), clock));
         }
         String visit = event.type() == EventType.NOTE && event.encounterIdentifier() != null
                 ? event.encounterIdentifier().value() : null;
@@ -192,10 +197,11 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         PpmdClient.Call call = client.call(PpmdXml.message(w.listAction(), "api",
                 Map.of("patientid", ctx.patientId()), Map.of()));
         if (call instanceof PpmdClient.Sent s && s.reply() instanceof PpmdTransport.Answer a && a.success()) {
-            return new Listing(w, PpmdXml.rows(a.doc(), w.kind()), null, new Exchange(ex.request(), null, a.status()));
+            return new Listing(w, PpmdXml.rows(a.doc(), w.kind()), null, new Exchange(ex.request(), null, a.status()),
+                    null);
         }
         return new Listing(w, List.of(), PpmdOutcomes.error(call),
-                new Exchange(ex.request(), null, PpmdOutcomes.status(call)));
+                new Exchange(ex.request(), null, PpmdOutcomes.status(call)), PpmdOutcomes.retryAfter(call, clock));
     }
 
     private static boolean createdBefore(Map<String, String> row, Instant notBefore) {

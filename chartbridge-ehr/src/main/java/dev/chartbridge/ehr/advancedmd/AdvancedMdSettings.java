@@ -16,11 +16,14 @@ import java.util.Map;
  * @param tier            the office key's contracted tier, 1 to 3 (requests per 60 s: 1/60, 12/120, 24/120 peak/off-peak)
  * @param requestsPerMinute requests per 60 s at any hour when the office key's contract differs from the published
  *                        tiers ({@code settings.requestsPerMinute}); null: the tier's numbers
+ * @param quotaWindow     what {@code requestsPerMinute} is counted over when the contract counts over another
+ *                        window than 60 s ({@code settings.quotaWindowSeconds}, only with requestsPerMinute)
  * @param mrnSystem       identifier system of the chart number in events; null: the event's first identifier
  * @param providers       author NPI to AdvancedMD provider id ({@code settings.provider.<npi>})
  */
 public record AdvancedMdSettings(String partnerLoginUrl, String username, String password, String officeKey,
-                                 String appName, int tier, Integer requestsPerMinute, String mrnSystem,
+                                 String appName, int tier, Integer requestsPerMinute, Duration quotaWindow,
+                                 String mrnSystem,
                                  Map<String, String> providers, Duration sessionLifetime, Duration connectTimeout,
                                  Duration readTimeout) {
 
@@ -43,6 +46,11 @@ public record AdvancedMdSettings(String partnerLoginUrl, String username, String
             throw new ChartBridgeException("connection " + c.name() + ": settings.requestsPerMinute must be a number"
                     + " from 2 (the office key's contracted requests per 60 s)");
         }
+        String window = c.setting("quotaWindowSeconds", null);
+        if (window != null && (perMinute == null || !window.matches("[1-9][0-9]{0,3}"))) {
+            throw new ChartBridgeException("connection " + c.name() + ": settings.quotaWindowSeconds must be a number"
+                    + " of seconds from 1, given with settings.requestsPerMinute (the window the contract counts in)");
+        }
         Map<String, String> providers = new HashMap<>();
         if (c.settings() != null) {
             c.settings().forEach((k, v) -> {
@@ -53,7 +61,9 @@ public record AdvancedMdSettings(String partnerLoginUrl, String username, String
         }
         return new AdvancedMdSettings(c.baseUrl(), c.username(), c.password(), c.practiceId(),
                 c.setting("appName", null), Integer.parseInt(tier),
-                perMinute == null ? null : Integer.valueOf(perMinute), c.setting("mrnSystem", null),
+                perMinute == null ? null : Integer.valueOf(perMinute),
+                window == null ? QuotaBudget.WINDOW : Duration.ofSeconds(Long.parseLong(window)),
+                c.setting("mrnSystem", null),
                 Map.copyOf(providers),
                 Duration.ofMinutes(Long.parseLong(c.setting("sessionMinutes", "55"))), Duration.ofSeconds(5),
                 c.readTimeout() == null ? Duration.ofSeconds(15) : c.readTimeout());

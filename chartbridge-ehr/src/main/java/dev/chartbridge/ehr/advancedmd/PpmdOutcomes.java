@@ -9,6 +9,7 @@ import dev.chartbridge.ehr.auth.AuthException;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 
 /**
@@ -29,11 +30,10 @@ final class PpmdOutcomes {
     static SendOutcome ofSend(PpmdClient.Call call, Exchange sent, Clock clock,
                               Function<PpmdTransport.Answer, SendOutcome> onSuccess) {
         if (call instanceof PpmdClient.Blocked b) {
-            return new SendOutcome.Retryable(b.waitFor(), new VendorError(ErrorClass.RATE_LIMITED, "budget",
-                    "the gateway's own AdvancedMD request budget is used up for this window"), sent);
+            return new SendOutcome.Retryable(b.waitFor(), budgetError(b, clock), sent).unsent();
         }
         if (call instanceof PpmdClient.NoSession n) {
-            return new SendOutcome.Retryable(retryAfterLogin(n.error(), clock), authError(n.error()), sent);
+            return new SendOutcome.Retryable(retryAfterLogin(n.error(), clock), authError(n.error()), sent).unsent();
         }
         PpmdTransport.Reply reply = ((PpmdClient.Sent) call).reply();
         if (reply instanceof PpmdTransport.NoAnswer no) {
@@ -48,8 +48,7 @@ final class PpmdOutcomes {
         }
         VendorError error = error(a);
         if (a.status() == 429 || a.status() == 503) {
-            return new SendOutcome.Retryable(RetryAfter.orElse(a.retryAfter(),
-                    a.status() == 429 ? untilWindowEnds(clock) : null), error, ex);
+            return new SendOutcome.Retryable(retryAfter(call, clock), error, ex);
         }
         if (a.status() >= 500 || (a.status() == 200 && a.doc() == null)) {
             return new SendOutcome.Unknown("HTTP " + a.status() + (a.doc() == null ? " without XML" : ""), ex);
@@ -98,6 +97,26 @@ final class PpmdOutcomes {
         };
         String text = a.faultText() != null ? a.faultText() : "HTTP " + a.status();
         return new VendorError(cls, code, text);
+    }
+
+    /**
+     * How long a call that did not succeed asks to wait before the next: the gateway's own budget's wait, the
+     * answer's {@code Retry-After}, the rest of the window after a 429; null when it names no wait.
+     */
+    static Duration retryAfter(PpmdClient.Call call, Clock clock) {
+        if (call instanceof PpmdClient.Blocked b) {
+            return b.waitFor();
+        }
+        if (call instanceof PpmdClient.Sent s && s.reply() instanceof PpmdTransport.Answer a
+                && (a.status() == 429 || a.status() == 503)) {
+            return RetryAfter.orElse(a.retryAfter(), a.status() == 429 ? untilWindowEnds(clock) : null);
+        }
+        return null;
+    }
+
+    private static VendorError budgetError(PpmdClient.Blocked b, Clock clock) {
+        return new VendorError(ErrorClass.RATE_LIMITED, "budget", "the gateway's own AdvancedMD request budget for"
+                + " this office key is used up until " + clock.instant().plus(b.waitFor()).truncatedTo(ChronoUnit.SECONDS));
     }
 
     static int status(PpmdClient.Call call) {

@@ -23,13 +23,18 @@ final class QuotaBudget {
 
     private final int tier;
     private final Integer perMinute;
+    private final Duration window;
     private final Clock clock;
     private final Deque<Instant> sent = new ArrayDeque<>();
 
-    /** @param perMinute a contracted limit that replaces the tier's peak and off-peak numbers; null: the tier's */
-    QuotaBudget(int tier, Integer perMinute, Clock clock) {
+    /**
+     * @param perMinute a contracted limit that replaces the tier's peak and off-peak numbers; null: the tier's
+     * @param window    what {@code perMinute} is counted over ({@link #WINDOW} unless the contract says otherwise)
+     */
+    QuotaBudget(int tier, Integer perMinute, Duration window, Clock clock) {
         this.tier = tier;
         this.perMinute = perMinute;
+        this.window = window;
         this.clock = clock;
     }
 
@@ -40,7 +45,7 @@ final class QuotaBudget {
      */
     synchronized Duration tryTake(int permits) {
         Instant now = clock.instant();
-        while (!sent.isEmpty() && !sent.peekFirst().plus(WINDOW).isAfter(now)) {
+        while (!sent.isEmpty() && !sent.peekFirst().plus(window).isAfter(now)) {
             sent.removeFirst();
         }
         int limit = limit(now);
@@ -54,7 +59,7 @@ final class QuotaBudget {
             return null;
         }
         Instant freeAt = sent.stream().skip(sent.size() + permits - limit - 1L).findFirst().orElse(now)
-                .plus(WINDOW);
+                .plus(window);
         return Duration.between(now, freeAt).plusMillis(50);
     }
 

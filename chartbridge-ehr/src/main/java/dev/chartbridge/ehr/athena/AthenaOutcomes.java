@@ -54,7 +54,7 @@ final class AthenaOutcomes {
 
     /** The token endpoint refused or failed: nothing reached the chart, so the write may be tried again later. */
     static SendOutcome ofAuth(AuthException e, Exchange ex) {
-        return new SendOutcome.Retryable(null, ofAuth(e), ex);
+        return new SendOutcome.Retryable(null, ofAuth(e), ex).unsent();
     }
 
     /** A token failure: rate limited (athena limits new-token requests per minute), an outage, or a refusal. */

@@ -175,7 +175,7 @@ final class FhirRecordUpdater {
             // Nothing was sent yet: a failed read is retried, never an unknown outcome.
             return new Current(null, null, error.errorClass() == ErrorClass.NOT_FOUND
                     || error.errorClass() == ErrorClass.FORBIDDEN ? new SendOutcome.Rejected(error, failed)
-                    : new SendOutcome.Retryable(null, error, failed), null);
+                    : new SendOutcome.Retryable(FhirOutcomes.retryAfter(e), error, failed).unsent(), null);
         }
     }
 

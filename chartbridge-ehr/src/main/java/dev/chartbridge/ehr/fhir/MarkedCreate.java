@@ -75,7 +75,7 @@ record MarkedCreate(FhirServer server, String marker) {
             return refs.size() == 1 ? new FindOutcome.Found(refs.get(0), ok) : new FindOutcome.Ambiguous(refs, ok);
         } catch (RuntimeException e) {
             return new FindOutcome.Undetermined(FhirOutcomes.error(e),
-                    new Exchange(ex.request(), null, FhirOutcomes.status(e)));
+                    new Exchange(ex.request(), null, FhirOutcomes.status(e)), FhirOutcomes.retryAfter(e));
         }
     }
 

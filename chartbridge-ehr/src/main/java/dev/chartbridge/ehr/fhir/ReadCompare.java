@@ -36,7 +36,7 @@ final class ReadCompare {
             if (error.errorClass() == ErrorClass.NOT_FOUND) {
                 return new VerifyOutcome.NotYetReadable(failed);
             }
-            return new VerifyOutcome.Undetermined(error, failed);
+            return new VerifyOutcome.Undetermined(error, failed, FhirOutcomes.retryAfter(e));
         }
     }
 }

@@ -53,7 +53,7 @@ public final class WriteReconciler {
                     .returnBundle(Bundle.class).execute());
         } catch (RuntimeException e) {
             return new FindOutcome.Undetermined(FhirOutcomes.error(e),
-                    new Exchange(byId.request(), null, FhirOutcomes.status(e)));
+                    new Exchange(byId.request(), null, FhirOutcomes.status(e)), FhirOutcomes.retryAfter(e));
         }
         if (!tagged.isEmpty()) {
             return decide(refs(tagged), new Exchange(byId.request(), null, 200));
@@ -71,7 +71,7 @@ public final class WriteReconciler {
             }
         } catch (RuntimeException e) {
             return new FindOutcome.Undetermined(FhirOutcomes.error(e),
-                    new Exchange(byContent.request(), null, FhirOutcomes.status(e)));
+                    new Exchange(byContent.request(), null, FhirOutcomes.status(e)), FhirOutcomes.retryAfter(e));
         }
         Exchange ok = new Exchange(byContent.request(), null, 200);
         if (!matching.isEmpty()) {

@@ -31,7 +31,7 @@ final class UnityOutcomes {
                               Function<UnityTransport.Answer, SendOutcome> onSuccess) {
         if (call instanceof UnityClient.NoToken n) {
             return new SendOutcome.Retryable(n.error().isTransient() ? null : AFTER_LOGIN_REFUSED,
-                    authError(n.error()), sent);
+                    authError(n.error()), sent).unsent();
         }
         UnityTransport.Reply reply = ((UnityClient.Sent) call).reply();
         if (reply instanceof UnityTransport.NoAnswer no) {
