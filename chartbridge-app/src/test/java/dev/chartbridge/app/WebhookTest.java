@@ -109,6 +109,28 @@ class WebhookTest {
     }
 
     @Test
+    void an_approval_releasing_a_held_write_is_a_state_change_with_its_notice() {
+        try (WebhookReceiver own = new WebhookReceiver(0)) {
+            JsonNode hook = register(own.url("/hooks/approvals"), null);
+            own.secret(hook.get("secret").asText());
+            ApiClient.Answer accepted = gateway.submit(Events.of("medication-change"), "webhook-med-1");
+            String eventId = accepted.body().get("id").asText();
+            String operationId = accepted.body().at("/operations/0/id").asText();
+            assertThat(gateway.approve(eventId).status()).isEqualTo(200);
+
+            // AWAITING_APPROVAL -> DUE: written by the approval, not by intake or the engine.
+            JsonNode released = own.await(r -> r.json().path("operationId").asText().equals(operationId)
+                    && r.json().path("state").asText().equals("DUE"), Duration.ofSeconds(20)).json();
+            assertThat(released.get("type").asText()).isEqualTo("operation.state-changed");
+            assertThat(released.get("eventId").asText()).isEqualTo(eventId);
+            assertThat(released.get("eventStatus").asText()).isEqualTo("in-progress");
+            assertThat(own.received()).allSatisfy(r -> assertThat(r.signatureValid()).isTrue());
+            gateway.awaitSettled(eventId);
+            remove(hook.get("id").asText());
+        }
+    }
+
+    @Test
     void a_receiver_that_never_accepts_sees_each_delivery_given_up_after_the_last_attempt() {
         JsonNode hook = register(receiver.url("/hooks/down"), null);
         receiver.secret(hook.get("secret").asText());

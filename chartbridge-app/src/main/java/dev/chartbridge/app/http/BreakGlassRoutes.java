@@ -14,28 +14,28 @@ import java.util.Optional;
 
 /** {@code GET /v1/break-glass?from=&to=&limit=}: the tenant's gate overrides, for an administrator. Thread-safe. */
 final class BreakGlassRoutes {
-    private final HttpApi api;
+    private final RequestAuth auth;
     private final BreakGlassReport report;
 
-    BreakGlassRoutes(HttpApi api, Jdbc jdbc) {
-        this.api = api;
+    BreakGlassRoutes(RequestAuth auth, Jdbc jdbc) {
+        this.auth = auth;
         this.report = new BreakGlassReport(jdbc);
     }
 
     void list(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticateAdmin(ctx);
+        Optional<ApiKeys.Caller> caller = auth.authenticateAdmin(ctx);
         if (caller.isEmpty()) {
             return;
         }
         List<FieldError> errors = new ArrayList<>();
-        Instant from = HttpApi.instant(ctx, "from", errors);
-        Instant to = HttpApi.instant(ctx, "to", errors);
+        Instant from = Params.instant(ctx, "from", errors);
+        Instant to = Params.instant(ctx, "to", errors);
         int limit = ReviewRoutes.limit(ctx.queryParam("limit"), errors);
         if (!errors.isEmpty()) {
-            HttpApi.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
+            Responses.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
             return;
         }
         BreakGlassReport.Report r = report.find(caller.get().tenantId(), from, to, limit);
-        HttpApi.json(ctx, 200, Map.of("tenant", caller.get().tenantId(), "counts", r.counts(), "items", r.items()));
+        Responses.json(ctx, 200, Map.of("tenant", caller.get().tenantId(), "counts", r.counts(), "items", r.items()));
     }
 }

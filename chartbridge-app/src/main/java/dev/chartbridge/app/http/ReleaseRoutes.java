@@ -21,18 +21,20 @@ import java.util.Optional;
  * administrator's key): the tenant's release settings per target and event type. Thread-safe.
  */
 final class ReleaseRoutes {
-    private final HttpApi api;
+    private final RequestAuth auth;
+    private final RequestBodies bodies;
     private final ReleaseControls controls;
     private final Targets targets;
 
-    ReleaseRoutes(HttpApi api, Jdbc jdbc, Targets targets) {
-        this.api = api;
+    ReleaseRoutes(RequestAuth auth, RequestBodies bodies, Jdbc jdbc, Targets targets) {
+        this.auth = auth;
+        this.bodies = bodies;
         this.controls = new ReleaseControls(jdbc);
         this.targets = targets;
     }
 
     void list(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
         if (caller.isEmpty()) {
             return;
         }
@@ -43,28 +45,28 @@ final class ReleaseRoutes {
             item.put("updatedAt", s.updatedAt());
             items.add(item);
         }
-        HttpApi.json(ctx, 200, Map.of("tenant", caller.get().tenantId(), "default", "live", "controls", items));
+        Responses.json(ctx, 200, Map.of("tenant", caller.get().tenantId(), "default", "live", "controls", items));
     }
 
     void put(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticateAdmin(ctx);
+        Optional<ApiKeys.Caller> caller = auth.authenticateAdmin(ctx);
         if (caller.isEmpty()) {
             return;
         }
         List<FieldError> errors = new ArrayList<>();
-        JsonNode tree = api.readJson(ctx, errors);
+        JsonNode tree = bodies.readJson(ctx, errors);
         ReleaseControl control = tree == null ? null : ReleaseControlParser.parse(tree, errors);
         if (control != null && targets.find(caller.get().tenantId(), control.target()).isEmpty()) {
             errors.add(new FieldError("/target", "is not an EHR connection of tenant " + caller.get().tenantId()));
             control = null;
         }
         if (control == null) {
-            HttpApi.problem(ctx, Problem.invalid(400, "invalid-release-control", "Invalid release control",
+            Responses.problem(ctx, Problem.invalid(400, "invalid-release-control", "Invalid release control",
                     errors.isEmpty() ? List.of(new FieldError("", "send a JSON object")) : errors));
             return;
         }
         ReleaseControls.Change change = controls.set(caller.get().tenantId(), caller.get().actor(), control);
-        HttpApi.json(ctx, 200, Map.of("target", control.target(), "eventType", control.eventType(),
+        Responses.json(ctx, 200, Map.of("target", control.target(), "eventType", control.eventType(),
                 "changed", !change.before().equals(change.after()), "before", view(change.before()),
                 "after", view(change.after())));
     }

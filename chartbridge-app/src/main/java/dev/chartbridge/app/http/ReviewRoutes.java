@@ -20,18 +20,20 @@ import java.util.UUID;
 
 /** {@code GET /v1/review} and {@code POST /v1/review/{id}/actions}: the review queue over HTTP. Thread-safe. */
 final class ReviewRoutes {
-    private final HttpApi api;
+    private final RequestAuth auth;
+    private final RequestBodies bodies;
     private final ReviewQueries queries;
     private final ReviewQueue queue;
 
-    ReviewRoutes(HttpApi api, Jdbc jdbc) {
-        this.api = api;
+    ReviewRoutes(RequestAuth auth, RequestBodies bodies, Jdbc jdbc) {
+        this.auth = auth;
+        this.bodies = bodies;
         this.queries = new ReviewQueries(jdbc);
         this.queue = new ReviewQueue(jdbc);
     }
 
     void list(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
         if (caller.isEmpty()) {
             return;
         }
@@ -41,28 +43,28 @@ final class ReviewRoutes {
         if (target != null && target.isBlank()) {
             errors.add(new FieldError("query:target", "must not be blank"));
         }
-        Instant since = HttpApi.instant(ctx, "since", errors);
+        Instant since = Params.instant(ctx, "since", errors);
         int limit = limit(ctx.queryParam("limit"), errors);
         if (!errors.isEmpty()) {
-            HttpApi.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
+            Responses.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
             return;
         }
-        HttpApi.json(ctx, 200, Map.of("items",
+        Responses.json(ctx, 200, Map.of("items",
                 queries.list(caller.get().tenantId(), new ReviewFilter(state, target, since, limit))));
     }
 
     void act(Context ctx) {
-        Optional<HttpApi.Acting> caller = api.acting(ctx);
+        Optional<RequestAuth.Acting> caller = auth.acting(ctx);
         if (caller.isEmpty()) {
             return;
         }
-        UUID id = uuid(ctx.pathParam("id"));
+        UUID id = Params.uuid(ctx.pathParam("id"));
         if (id == null) {
-            HttpApi.problem(ctx, notFound());
+            Responses.problem(ctx, notFound());
             return;
         }
         List<FieldError> errors = new ArrayList<>();
-        JsonNode tree = api.readJson(ctx, errors);
+        JsonNode tree = bodies.readJson(ctx, errors);
         ReviewRequest request = errors.isEmpty() ? ReviewRequest.parse(tree, errors) : null;
         UserAssertions.VerifiedUser user = caller.get().user();
         if (request != null && user != null && !request.actor().equals(user.subject())
@@ -71,16 +73,16 @@ final class ReviewRoutes {
             request = null;
         }
         if (request == null) {
-            HttpApi.problem(ctx, Problem.invalid(400, "invalid-review-action", "Invalid review action", errors));
+            Responses.problem(ctx, Problem.invalid(400, "invalid-review-action", "Invalid review action", errors));
             return;
         }
         ReviewQueue.Result result = queue.act(caller.get().tenantId(), caller.get().actor(), id, request);
         switch (result.outcome()) {
-            case DONE -> HttpApi.json(ctx, 200, Map.of("id", id, "action", request.action().wireName(),
+            case DONE -> Responses.json(ctx, 200, Map.of("id", id, "action", request.action().wireName(),
                     "previousState", result.from(), "state", result.to(), "links",
                     Map.of("event", "/v1/events/" + result.eventId())));
-            case NOT_FOUND -> HttpApi.problem(ctx, notFound());
-            case NOT_IN_REVIEW -> HttpApi.problem(ctx, Problem.of(409, "not-in-review", "Not in review",
+            case NOT_FOUND -> Responses.problem(ctx, notFound());
+            case NOT_IN_REVIEW -> Responses.problem(ctx, Problem.of(409, "not-in-review", "Not in review",
                     "the operation is " + result.from() + ", not in review; another reviewer may have acted first"));
         }
     }
@@ -119,13 +121,5 @@ final class ReviewRoutes {
         }
         errors.add(new FieldError("query:limit", "must be an integer from 1 to " + ReviewFilter.MAX_LIMIT));
         return ReviewFilter.DEFAULT_LIMIT;
-    }
-
-    private static UUID uuid(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

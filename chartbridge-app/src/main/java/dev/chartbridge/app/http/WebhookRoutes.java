@@ -25,24 +25,26 @@ import java.util.UUID;
 final class WebhookRoutes {
     private static final int MAX_LIMIT = 500;
 
-    private final HttpApi api;
+    private final RequestAuth auth;
+    private final RequestBodies bodies;
     private final Webhooks webhooks;
     private final WebhookDeliveries deliveries;
 
-    WebhookRoutes(HttpApi api, Jdbc jdbc, Webhooks webhooks) {
-        this.api = api;
+    WebhookRoutes(RequestAuth auth, RequestBodies bodies, Jdbc jdbc, Webhooks webhooks) {
+        this.auth = auth;
+        this.bodies = bodies;
         this.webhooks = webhooks;
         this.deliveries = new WebhookDeliveries(jdbc);
     }
 
     void register(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
         if (caller.isEmpty()) {
             return;
         }
-        byte[] body = api.readBody(ctx);
+        byte[] body = bodies.read(ctx);
         if (body == null) {
-            HttpApi.problem(ctx, Problem.of(413, "too-large", "Request too large", "the body is over the limit"));
+            Responses.problem(ctx, Problem.of(413, "too-large", "Request too large", "the body is over the limit"));
             return;
         }
         List<FieldError> errors = new ArrayList<>();
@@ -70,39 +72,39 @@ final class WebhookRoutes {
             errors.addAll(Webhooks.validate(url, description));
         }
         if (!errors.isEmpty()) {
-            HttpApi.problem(ctx, Problem.invalid(400, "invalid-webhook", "Invalid webhook", errors));
+            Responses.problem(ctx, Problem.invalid(400, "invalid-webhook", "Invalid webhook", errors));
             return;
         }
         Webhooks.Registered r = webhooks.register(caller.get().tenantId(), caller.get().actor(), url, description);
         Map<String, Object> answer = view(r.webhook());
         answer.put("secret", r.secret());
         ctx.header("Location", "/v1/webhooks/" + r.webhook().id());
-        HttpApi.json(ctx, 201, answer);
+        Responses.json(ctx, 201, answer);
     }
 
     void list(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
         if (caller.isPresent()) {
-            HttpApi.json(ctx, 200, Map.of("items",
+            Responses.json(ctx, 200, Map.of("items",
                     webhooks.list(caller.get().tenantId()).stream().map(WebhookRoutes::view).toList()));
         }
     }
 
     void remove(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
         if (caller.isEmpty()) {
             return;
         }
-        UUID id = uuid(ctx.pathParam("id"));
+        UUID id = Params.uuid(ctx.pathParam("id"));
         if (id == null || !webhooks.remove(caller.get().tenantId(), caller.get().actor(), id)) {
-            HttpApi.problem(ctx, notFound());
+            Responses.problem(ctx, notFound());
             return;
         }
         ctx.status(204);
     }
 
     void deliveries(Context ctx) {
-        Optional<ApiKeys.Caller> caller = api.authenticate(ctx);
+        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
         if (caller.isEmpty()) {
             return;
         }
@@ -115,19 +117,19 @@ final class WebhookRoutes {
                 limit = 0;
             }
             if (limit < 1 || limit > MAX_LIMIT) {
-                HttpApi.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query",
+                Responses.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query",
                         List.of(new FieldError("query:limit", "must be an integer from 1 to " + MAX_LIMIT))));
                 return;
             }
         }
-        UUID id = uuid(ctx.pathParam("id"));
+        UUID id = Params.uuid(ctx.pathParam("id"));
         Optional<List<WebhookDeliveries.Delivery>> found = id == null ? Optional.empty()
                 : deliveries.of(caller.get().tenantId(), id, limit);
         if (found.isEmpty()) {
-            HttpApi.problem(ctx, notFound());
+            Responses.problem(ctx, notFound());
             return;
         }
-        HttpApi.json(ctx, 200, Map.of("items", found.get()));
+        Responses.json(ctx, 200, Map.of("items", found.get()));
     }
 
     private static String text(JsonNode tree, String field, List<FieldError> errors) {
@@ -154,13 +156,5 @@ final class WebhookRoutes {
 
     private static Problem notFound() {
         return Problem.of(404, "not-found", "Not found", "no webhook with that id");
-    }
-
-    private static UUID uuid(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

@@ -3,12 +3,12 @@ package dev.chartbridge.core.approval;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.event.AuthorRole;
 import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
-import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -97,26 +96,13 @@ public final class Approvals {
     }
 
     private static int release(Connection c, UUID eventId) throws SQLException {
-        int released = 0;
         // Queued in part order, as intake queues them: a patient's line then runs a Provenance after its writes.
-        try (PreparedStatement ps = c.prepareStatement("WITH released AS (UPDATE write_operation SET state = ?,"
-                + " updated_at = now() WHERE event_id = ? AND state = ?"
-                + " RETURNING id, tenant_id || '/' || target AS queue, tenant_id, target, part)"
-                + " SELECT id, queue, tenant_id FROM released ORDER BY target, part")) {
-            ps.setString(1, OperationState.DUE.name());
-            ps.setObject(2, eventId);
-            ps.setString(3, OperationState.AWAITING_APPROVAL.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UUID operationId = rs.getObject(1, UUID.class);
-                    Outbox.enqueue(c, operationId, rs.getString(2));
-                    WebhookNotices.operationChanged(c, rs.getString(3), operationId, WebhookNotices.STATE_CHANGED,
-                            Map.of());
-                    released++;
-                }
-            }
+        List<OperationStates.Moved> released = OperationStates.moveAll(c, eventId, OperationState.AWAITING_APPROVAL,
+                OperationState.DUE);
+        for (OperationStates.Moved op : released) {
+            Outbox.enqueue(c, op.id(), op.queue());
         }
-        return released;
+        return released.size();
     }
 
     private static List<FieldError> identityErrors(Approval approval, VerifiedApprover verified) {

@@ -75,7 +75,7 @@ final class Compensations {
                 continue;
             }
             UUID opId = UUID.randomUUID();
-            if (RecordChanges.insert(c, new RecordChanges.Change(opId, eventId, w.tenantId(), target,
+            if (OperationStates.insert(c, new RecordChanges.Change(opId, eventId, w.tenantId(), target,
                     RecordChanges.COMPENSATE, "compensate:" + w.id(), w.id(), w.recordKey(), w.resourceType(),
                     w.remoteId(), w.remoteVersion(), TenantPolicy.REVIEW), OperationState.DUE)) {
                 Outbox.enqueue(c, opId, target.queue());

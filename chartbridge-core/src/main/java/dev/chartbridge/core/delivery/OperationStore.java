@@ -6,7 +6,6 @@ import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
-import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** The delivery engine's SQL: claiming due work, loading it and recording transitions. Thread-safe. */
@@ -96,9 +94,8 @@ final class OperationStore {
             if (!holdsLease(c, claim)) {
                 return false;
             }
-            updateOperation(c, op, t);
-            if (op.state() != t.to()) {
-                WebhookNotices.operationChanged(c, op.tenantId(), op.id(), WebhookNotices.STATE_CHANGED, Map.of());
+            OperationState was = updateOperation(c, op, t);
+            if (was != t.to()) {
                 if (ReadBackStore.WATCHED.contains(t.to())) {
                     ReadBackStore.watch(c, op.id(), op.tenantId() + "/" + op.target(), t.seen());
                     if (op.changesRecord()) {
@@ -180,21 +177,14 @@ final class OperationStore {
         }
     }
 
-    private static void updateOperation(Connection c, OperationRow op, Transition t) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE write_operation SET state = ?,"
-                + " remote_id = coalesce(?, remote_id), remote_version = coalesce(?, remote_version),"
-                + " error_class = ?, error_detail = ?, sends = sends + ?, checks = checks + ?, updated_at = now()"
-                + " WHERE id = ?")) {
-            ps.setString(1, t.to().name());
-            ps.setString(2, t.remote() == null ? null : t.remote().id());
-            ps.setString(3, t.remote() == null ? null : t.remote().version());
-            ps.setString(4, t.error() == null ? null : t.error().errorClass().name());
-            ps.setString(5, t.errorDetail());
-            ps.setInt(6, t.addSends());
-            ps.setInt(7, t.addChecks());
-            ps.setObject(8, op.id());
-            ps.executeUpdate();
-        }
+    /** Writes the transition's state (and its notice, when the state changes); returns the state it had. */
+    private static OperationState updateOperation(Connection c, OperationRow op, Transition t) throws SQLException {
+        return OperationStates.move(c, op.id(), t.to(), "remote_id = coalesce(?, remote_id),"
+                        + " remote_version = coalesce(?, remote_version), error_class = ?, error_detail = ?,"
+                        + " sends = sends + ?, checks = checks + ?",
+                t.remote() == null ? null : t.remote().id(), t.remote() == null ? null : t.remote().version(),
+                t.error() == null ? null : t.error().errorClass().name(), t.errorDetail(), t.addSends(),
+                t.addChecks());
     }
 
     private void insertAttempt(Connection c, OperationRow op, Transition t) throws SQLException {

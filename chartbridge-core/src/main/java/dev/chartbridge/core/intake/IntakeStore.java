@@ -7,6 +7,7 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.consent.ConsentRegistry;
 import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.delivery.RecordChanges;
 import dev.chartbridge.core.event.ClinicalEvent;
@@ -16,7 +17,6 @@ import dev.chartbridge.core.gate.GateOverride;
 import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.release.ReleaseMode;
-import dev.chartbridge.core.webhook.WebhookNotices;
 import dev.chartbridge.core.tenant.TenantPolicy;
 
 import java.sql.Connection;
@@ -117,7 +117,7 @@ final class IntakeStore {
             if (event.isAmendment()) {
                 Amendments.Earlier e = earlier.get(p.target().name());
                 UUID opId = UUID.randomUUID();
-                if (!RecordChanges.insert(c, new RecordChanges.Change(opId, eventId, s.tenantId(), p.target(),
+                if (!OperationStates.insert(c, new RecordChanges.Change(opId, eventId, s.tenantId(), p.target(),
                         RecordChanges.UPDATE, OperationKey.of(contentBase, p.target().name(), 0), e.operationId(),
                         e.recordKey(), e.resourceType(), e.remoteId(), e.remoteVersion(),
                         s.policy().conflictPolicy(event.type())), initial)) {
@@ -133,9 +133,9 @@ final class IntakeStore {
             for (int part = 0; part < types.size(); part++) {
                 UUID opId = UUID.randomUUID();
                 String opKey = OperationKey.of(contentBase, p.target().name(), part);
-                UUID clash = insertOperation(c, opId, eventId, s.tenantId(), p.target(), part, types.get(part), opKey,
-                        OperationKey.orderKey(s.tenantId(), event, p.target().name()), initial, shadow.get(t),
-                        compensation);
+                UUID clash = insertOperation(c, new OperationStates.Planned(opId, eventId, s.tenantId(), p.target(),
+                        part, types.get(part), opKey, OperationKey.orderKey(s.tenantId(), event, p.target().name()),
+                        shadow.get(t), compensation), initial);
                 if (clash != null) {
                     c.rollback();
                     return new IntakeResult.DuplicateContent(clash);
@@ -176,41 +176,21 @@ final class IntakeStore {
     }
 
     /** Inserts the operation; returns the event id that already holds this content, if any. */
-    private static UUID insertOperation(Connection c, UUID opId, UUID eventId, String tenantId, Target target,
-                                        int part, String resourceType, String opKey, String orderKey,
-                                        OperationState initial, boolean shadow, String compensation)
+    private static UUID insertOperation(Connection c, OperationStates.Planned op, OperationState initial)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
-                + " vendor, part, resource_type, operation_key, state, shadow, order_key, compensation)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
-            ps.setObject(1, opId);
-            ps.setObject(2, eventId);
-            ps.setString(3, tenantId);
-            ps.setString(4, target.name());
-            ps.setString(5, target.adapter().vendor());
-            ps.setInt(6, part);
-            ps.setString(7, resourceType);
-            ps.setString(8, opKey);
-            ps.setString(9, initial.name());
-            ps.setBoolean(10, shadow);
-            ps.setString(11, orderKey);
-            ps.setString(12, compensation);
-            if (ps.executeUpdate() == 0) {
-                try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
-                        + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
-                    q.setString(1, tenantId);
-                    q.setString(2, target.name());
-                    q.setString(3, opKey);
-                    try (ResultSet rs = q.executeQuery()) {
-                        rs.next();
-                        return rs.getObject(1, UUID.class);
-                    }
-                }
+        if (OperationStates.insert(c, op, initial)) {
+            return null;
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
+                + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
+            q.setString(1, op.tenantId());
+            q.setString(2, op.target().name());
+            q.setString(3, op.operationKey());
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getObject(1, UUID.class);
             }
         }
-        WebhookNotices.operationChanged(c, tenantId, opId, WebhookNotices.STATE_CHANGED, java.util.Map.of());
-        return null;
     }
 
     private static IntakeResult earlier(Connection c, String tenantId, String key, String bodyHash)

@@ -3,16 +3,15 @@ package dev.chartbridge.core.review;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
-import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -82,7 +81,6 @@ public final class ReviewQueue {
                 case DISCARD -> OperationState.DISCARDED;
             };
             update(c, operationId, to, request);
-            WebhookNotices.operationChanged(c, tenantId, operationId, WebhookNotices.STATE_CHANGED, Map.of());
             if (!to.isTerminal()) {
                 Outbox.enqueue(c, operationId, tenantId + "/" + op.target());
             }
@@ -117,20 +115,12 @@ public final class ReviewQueue {
 
     private static void update(Connection c, UUID operationId, OperationState to, ReviewRequest request)
             throws SQLException {
-        String remote = switch (request.action()) {
-            case MARK_DELIVERED -> ", remote_id = ?, remote_version = NULL";
-            case RESEND_ANYWAY -> ", remote_id = NULL, remote_version = NULL";
-            default -> "";
-        };
-        try (PreparedStatement ps = c.prepareStatement("UPDATE write_operation SET state = ?, checks = 0,"
-                + " updated_at = now()" + remote + " WHERE id = ?")) {
-            int i = 1;
-            ps.setString(i++, to.name());
-            if (request.action() == ReviewAction.MARK_DELIVERED) {
-                ps.setString(i++, request.remoteId());
-            }
-            ps.setObject(i, operationId);
-            ps.executeUpdate();
+        switch (request.action()) {
+            case MARK_DELIVERED -> OperationStates.move(c, operationId, to,
+                    "checks = 0, remote_id = ?, remote_version = NULL", request.remoteId());
+            case RESEND_ANYWAY -> OperationStates.move(c, operationId, to,
+                    "checks = 0, remote_id = NULL, remote_version = NULL");
+            default -> OperationStates.move(c, operationId, to, "checks = 0");
         }
     }
 

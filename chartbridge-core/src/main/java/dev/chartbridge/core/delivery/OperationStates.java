@@ -1,0 +1,157 @@
+package dev.chartbridge.core.delivery;
+
+import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.core.webhook.WebhookNotices;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The one place {@code write_operation.state} is written: every new operation and every change of an operation's
+ * state goes through here, and queues its {@link WebhookNotices#STATE_CHANGED} notice in the same statement's
+ * transaction, so the app hears of every status change of its events and a path that changes a state cannot forget
+ * to tell it. A write that leaves the state as it was queues none. {@code updated_at} is set with the state.
+ * {@code OperationStatesTest} fails when another class inserts operations or writes their state. Stateless; runs
+ * in the caller's transaction.
+ */
+public final class OperationStates {
+    private OperationStates() {
+    }
+
+    /** An operation planned by intake for one part of an event's write to a target. */
+    public record Planned(UUID id, UUID eventId, String tenantId, Target target, int part, String resourceType,
+                          String operationKey, String orderKey, boolean shadow, String compensation) {
+    }
+
+    /** An operation {@link #moveAll} moved, with its tenant and queue ({@code tenant/target}). */
+    public record Moved(UUID id, String tenantId, String queue) {
+    }
+
+    /** Inserts the operation in {@code initial}; false (nothing inserted) when its operation key exists. */
+    public static boolean insert(Connection c, Planned op, OperationState initial) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
+                + " vendor, part, resource_type, operation_key, state, shadow, order_key, compensation)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
+            ps.setObject(1, op.id());
+            ps.setObject(2, op.eventId());
+            ps.setString(3, op.tenantId());
+            ps.setString(4, op.target().name());
+            ps.setString(5, op.target().adapter().vendor());
+            ps.setInt(6, op.part());
+            ps.setString(7, op.resourceType());
+            ps.setString(8, op.operationKey());
+            ps.setString(9, initial.name());
+            ps.setBoolean(10, op.shadow());
+            ps.setString(11, op.orderKey());
+            ps.setString(12, op.compensation());
+            return inserted(c, ps, op.tenantId(), op.id());
+        }
+    }
+
+    /**
+     * Inserts a change of a record (see {@link RecordChanges}) in {@code initial}, in the patient line of the write
+     * it changes; false (nothing inserted) when the record already has a change of this kind planned or the
+     * operation key exists.
+     */
+    public static boolean insert(Connection c, RecordChanges.Change ch, OperationState initial) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
+                + " vendor, part, resource_type, operation_key, state, kind, amends_operation_id, record_key,"
+                + " remote_id, remote_version, on_conflict, order_key) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, (SELECT order_key FROM write_operation WHERE id = ?)) ON CONFLICT DO NOTHING")) {
+            ps.setObject(1, ch.id());
+            ps.setObject(2, ch.eventId());
+            ps.setString(3, ch.tenantId());
+            ps.setString(4, ch.target().name());
+            ps.setString(5, ch.target().adapter().vendor());
+            ps.setString(6, ch.resourceType());
+            ps.setString(7, ch.operationKey());
+            ps.setString(8, initial.name());
+            ps.setString(9, ch.kind());
+            ps.setObject(10, ch.amends());
+            ps.setString(11, ch.recordKey());
+            ps.setString(12, ch.remoteId());
+            ps.setString(13, ch.remoteVersion());
+            ps.setString(14, ch.onConflict());
+            ps.setObject(15, ch.amends());
+            return inserted(c, ps, ch.tenantId(), ch.id());
+        }
+    }
+
+    /**
+     * Moves one operation to {@code to}, setting the columns of {@code alsoSet} with it (an SQL {@code SET} list
+     * such as {@code "checks = 0, remote_id = ?"}, or empty) bound to {@code values} in order, and queues the notice
+     * when the state changed.
+     *
+     * @return the state it had (locked, so no concurrent write comes between), or null when there is no such
+     *         operation (nothing written)
+     */
+    public static OperationState move(Connection c, UUID operationId, OperationState to, String alsoSet,
+                                      Object... values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE write_operation o SET state = ?, updated_at = now()"
+                + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
+                + " FROM (SELECT id, state FROM write_operation WHERE id = ? FOR UPDATE) was"
+                + " WHERE o.id = was.id RETURNING was.state, o.tenant_id")) {
+            int i = 1;
+            ps.setString(i++, to.name());
+            for (Object value : values) {
+                ps.setObject(i++, value);
+            }
+            ps.setObject(i, operationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                OperationState was = OperationState.valueOf(rs.getString(1));
+                if (was != to) {
+                    notice(c, rs.getString(2), operationId);
+                }
+                return was;
+            }
+        }
+    }
+
+    /** Moves every operation of the event in state {@code from} to {@code to}; returns them by target and part. */
+    public static List<Moved> moveAll(Connection c, UUID eventId, OperationState from, OperationState to)
+            throws SQLException {
+        List<Moved> moved = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("WITH moved AS (UPDATE write_operation SET state = ?,"
+                + " updated_at = now() WHERE event_id = ? AND state = ?"
+                + " RETURNING id, tenant_id, tenant_id || '/' || target AS queue, target, part)"
+                + " SELECT id, tenant_id, queue FROM moved ORDER BY target, part")) {
+            ps.setString(1, to.name());
+            ps.setObject(2, eventId);
+            ps.setString(3, from.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    moved.add(new Moved(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        if (from != to) {
+            for (Moved m : moved) {
+                notice(c, m.tenantId(), m.id());
+            }
+        }
+        return moved;
+    }
+
+    private static boolean inserted(Connection c, PreparedStatement insert, String tenantId, UUID operationId)
+            throws SQLException {
+        if (insert.executeUpdate() == 0) {
+            return false;
+        }
+        notice(c, tenantId, operationId);
+        return true;
+    }
+
+    private static void notice(Connection c, String tenantId, UUID operationId) throws SQLException {
+        WebhookNotices.operationChanged(c, tenantId, operationId, WebhookNotices.STATE_CHANGED, Map.of());
+    }
+}
