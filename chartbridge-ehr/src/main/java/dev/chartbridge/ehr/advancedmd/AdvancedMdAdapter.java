@@ -16,6 +16,7 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.ehr.ListedRecords;
 import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
@@ -129,14 +130,7 @@ public final class AdvancedMdAdapter implements EhrAdapter {
             return new FindOutcome.Undetermined(listing.error(), listing.exchange(), listing.retryAfter());
         }
         Instant notBefore = write.event().occurredAt().minus(SKEW);
-        List<RemoteRef> matches = listing.rows().stream()
-                .filter(r -> listing.write().differences(r).isEmpty() && !createdBefore(r, notBefore))
-                .map(r -> new RemoteRef(listing.write().kind(), r.get("id"), null)).toList();
-        if (matches.isEmpty()) {
-            return new FindOutcome.Absent(listing.exchange());
-        }
-        return matches.size() == 1 ? new FindOutcome.Found(matches.get(0), listing.exchange())
-                : new FindOutcome.Ambiguous(matches, listing.exchange());
+        return listing.records().find(r -> listing.write().differences(r).isEmpty() && !createdBefore(r, notBefore));
     }
 
     @Override
@@ -145,15 +139,7 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         if (listing.error() != null) {
             return new VerifyOutcome.Undetermined(listing.error(), listing.exchange(), listing.retryAfter());
         }
-        Map<String, String> row = listing.rows().stream().filter(r -> write.remote().id().equals(r.get("id")))
-                .findFirst().orElse(null);
-        if (row == null) {
-            return new VerifyOutcome.NotYetReadable(listing.exchange());
-        }
-        List<String> differences = listing.write().differences(row);
-        ReadBack.Present seen = present(row, listing.exchange());
-        return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange(), seen)
-                : new VerifyOutcome.Modified(differences, listing.exchange(), seen);
+        return listing.records().verify(write.remote().id(), listing.write()::differences, AdvancedMdAdapter::present);
     }
 
     /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
@@ -163,9 +149,7 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         if (listing.error() != null) {
             return new ReadBack.Undetermined(listing.error(), listing.exchange());
         }
-        return listing.rows().stream().filter(r -> write.remote().id().equals(r.get("id"))).findFirst()
-                .<ReadBack>map(r -> present(r, listing.exchange()))
-                .orElseGet(() -> new ReadBack.Deleted(listing.exchange()));
+        return listing.records().readBack(write.remote().id(), AdvancedMdAdapter::present);
     }
 
     /** A listed record as read-back compares it: no version (AdvancedMD keeps none), its status, a digest. */
@@ -180,6 +164,9 @@ public final class AdvancedMdAdapter implements EhrAdapter {
      */
     private record Listing(AdvancedMdMapping.PpmdWrite write, List<Map<String, String>> rows, VendorError error,
                            Exchange exchange, Duration retryAfter) {
+        ListedRecords<Map<String, String>> records() {
+            return new ListedRecords<>(write.kind(), rows, r -> r.get("id"), exchange);
+        }
     }
 
     private Listing list(WriteContext write) {

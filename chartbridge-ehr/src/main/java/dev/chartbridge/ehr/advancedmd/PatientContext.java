@@ -4,33 +4,26 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.ehr.PatientMatches;
 import org.w3c.dom.Document;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the AdvancedMD patient of an event by chart number ({@code lookuppatient}) and checks the event's visit
- * ({@code getpatientvisits}: the visit must be this patient's and open). Exactly one patient must match: none or
- * several is a refusal, never a guess, and patients are never created. Matches are cached for two minutes (each
- * lookup spends the office key's quota). Error texts name identifier systems, never values. Thread-safe.
+ * ({@code getpatientvisits}: the visit must be this patient's and open). Exactly one patient must match, and
+ * matches are cached for two minutes ({@link PatientMatches}; each lookup spends the office key's quota).
+ * Thread-safe.
  */
 final class PatientContext {
-    private static final Duration TTL = Duration.ofMinutes(2);
-
     private final PpmdClient client;
-    private final String mrnSystem;
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final PatientMatches matches;
 
     PatientContext(PpmdClient client, String mrnSystem, Clock clock) {
         this.client = client;
-        this.mrnSystem = mrnSystem;
-        this.clock = clock;
+        this.matches = new PatientMatches(mrnSystem, clock);
     }
 
     /**
@@ -38,21 +31,21 @@ final class PatientContext {
      * several, a closed visit); otherwise the lookup itself failed and may be tried again.
      */
     record Resolved(String patientId, String visitId, VendorError error, boolean refusal, PpmdClient.Call failed) {
-        static Resolved refused(String code, String why) {
-            return new Resolved(null, null, new VendorError(ErrorClass.INVALID, code, why), true, null);
+        static Resolved refused(VendorError error) {
+            return new Resolved(null, null, error, true, null);
         }
-    }
 
-    private record Cached(String id, Instant expires) {
+        static Resolved refused(String code, String why) {
+            return refused(PatientMatches.refusal(code, why));
+        }
     }
 
     Resolved resolve(ClinicalEvent event, boolean needsVisit) {
-        Identifier mrn = mrnSystem == null ? event.primaryPatientIdentifier() : event.patientIdentifiers().stream()
-                .filter(i -> i.system().equals(mrnSystem)).findFirst().orElse(null);
+        Identifier mrn = matches.mrn(event);
         if (mrn == null) {
-            return Resolved.refused("no-identifier", "the event has no patient identifier of system " + mrnSystem);
+            return Resolved.refused(matches.noIdentifier());
         }
-        String patientId = cached("patient|" + mrn.value());
+        String patientId = matches.patient(mrn);
         if (patientId == null) {
             PpmdClient.Call call = client.call(PpmdXml.message("lookuppatient", "api",
                     Map.of("chartnumber", mrn.value()), Map.of()));
@@ -60,16 +53,14 @@ final class PatientContext {
             if (doc == null) {
                 return failed(call);
             }
-            List<Map<String, String>> matches = PpmdXml.rows(doc, "patient").stream()
+            List<Map<String, String>> found = PpmdXml.rows(doc, "patient").stream()
                     .filter(r -> mrn.value().equals(r.get("chart"))).toList();
-            if (matches.size() != 1) {
-                return Resolved.refused(matches.isEmpty() ? "not-found" : "ambiguous", (matches.isEmpty()
-                        ? "no AdvancedMD patient has the chart number" : matches.size()
-                        + " AdvancedMD patients have the chart number; refusing to guess")
-                        + " (system " + mrn.system() + ")");
+            VendorError notOne = PatientMatches.unlessOne(found.size(), "AdvancedMD", "the chart number", mrn);
+            if (notOne != null) {
+                return Resolved.refused(notOne);
             }
-            patientId = matches.get(0).get("id");
-            cache.put("patient|" + mrn.value(), new Cached(patientId, clock.instant().plus(TTL)));
+            patientId = found.get(0).get("id");
+            matches.matched(mrn, patientId);
         }
         if (!needsVisit || event.encounterIdentifier() == null) {
             return new Resolved(patientId, null, null, false, null);
@@ -78,8 +69,7 @@ final class PatientContext {
     }
 
     private Resolved visit(String patientId, Identifier encounter) {
-        String key = "visit|" + patientId + "|" + encounter.value();
-        if (cached(key) != null) {
+        if (matches.open(patientId, encounter)) {
             return new Resolved(patientId, encounter.value(), null, false, null);
         }
         PpmdClient.Call call = client.call(PpmdXml.message("getpatientvisits", "api",
@@ -98,13 +88,8 @@ final class PatientContext {
             return Resolved.refused("visit-closed", "the AdvancedMD visit is not open (system "
                     + encounter.system() + ")");
         }
-        cache.put(key, new Cached(encounter.value(), clock.instant().plus(TTL)));
+        matches.foundOpen(patientId, encounter);
         return new Resolved(patientId, encounter.value(), null, false, null);
-    }
-
-    private String cached(String key) {
-        Cached hit = cache.get(key);
-        return hit != null && hit.expires().isAfter(clock.instant()) ? hit.id() : null;
     }
 
     private static Document answer(PpmdClient.Call call) {

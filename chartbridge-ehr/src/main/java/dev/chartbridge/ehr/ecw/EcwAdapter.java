@@ -1,27 +1,9 @@
 package dev.chartbridge.ehr.ecw;
 
 import dev.chartbridge.core.ChartBridgeException;
-import dev.chartbridge.core.adapter.EhrAdapter;
-import dev.chartbridge.core.adapter.FindOutcome;
-import dev.chartbridge.core.adapter.RenderOutcome;
-import dev.chartbridge.core.adapter.ReadBack;
-import dev.chartbridge.core.adapter.SendOutcome;
-import dev.chartbridge.core.adapter.VerifyOutcome;
-import dev.chartbridge.core.adapter.WriteContext;
-import dev.chartbridge.core.adapter.WritePlan;
-import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Connection;
-import dev.chartbridge.ehr.auth.CachingTokenSource;
-import dev.chartbridge.ehr.auth.ClientAuthentication;
-import dev.chartbridge.ehr.auth.OAuthClientCredentials;
-import dev.chartbridge.ehr.auth.SmartScopes;
-import dev.chartbridge.ehr.fhir.BackendFhirWriter;
-import dev.chartbridge.ehr.fhir.BearerAuthorization;
-import dev.chartbridge.ehr.fhir.FhirConnection;
-import dev.chartbridge.ehr.fhir.FhirR4Mapping;
-import dev.chartbridge.ehr.fhir.FhirServer;
-import dev.chartbridge.ehr.profile.ProfilePlanner;
+import dev.chartbridge.ehr.fhir.SmartBackendAdapter;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
 
@@ -30,22 +12,20 @@ import java.util.List;
 
 /**
  * Writes conditions, allergies and medication changes to one eClinicalWorks practice through its contracted FHIR
- * R4 creates ({@code <baseUrl>/<practice code>}), as a SMART backend client: RS384 {@code private_key_jwt} against
- * the allow-listed JWKS URL, tokens of 300 s refreshed a minute early, single flight. Every request, token requests
- * included, passes one {@link PracticeCallBudget} kept below eCW's 250 calls per minute, so the gateway does not
- * trip the practice's limit. eCW has no idempotency: an unknown outcome is searched for by the write identifier,
- * then by content, before anything is resent; a created record is read back and compared. Thread-safe.
+ * R4 creates ({@code <baseUrl>/<practice code>}), as a SMART backend client ({@link SmartBackendAdapter}): RS384
+ * {@code private_key_jwt} against the allow-listed JWKS URL, tokens of 300 s refreshed a minute early, single
+ * flight. Every request, token requests included, passes one {@link PracticeCallBudget} kept below eCW's 250 calls
+ * per minute, so the gateway does not trip the practice's limit. eCW has no idempotency: an unknown outcome is
+ * searched for by the write identifier, then by content, before anything is resent; a created record is read back
+ * and compared. eCW takes no updates. Thread-safe.
  */
-public final class EcwAdapter implements EhrAdapter {
+public final class EcwAdapter extends SmartBackendAdapter {
     public static final String VENDOR = "eclinicalworks";
     private static final VendorProfile PROFILE = VendorProfiles.of(VENDOR);
     /** Headroom under eCW's limit for retries and other clients of the practice. */
     private static final int MARGIN = 10;
     /** Added to the window for the time between a request leaving and eCW counting it. */
     private static final Duration WINDOW_PAD = Duration.ofSeconds(1);
-
-    private final BackendFhirWriter writer;
-    private final List<String> scopes;
 
     /**
      * @param connection {@code baseUrl} (with or without the practice code), {@code practiceId} (the practice code),
@@ -59,19 +39,8 @@ public final class EcwAdapter implements EhrAdapter {
 
     /** With an explicit call budget (e.g. a small test limit). */
     public EcwAdapter(Connection connection, AdapterEnvironment env, PracticeCallBudget budget) {
-        if (connection.baseUrl() == null || connection.tokenUrl() == null || connection.clientId() == null) {
-            throw new ChartBridgeException("connection " + connection.name()
-                    + ": eClinicalWorks needs baseUrl, tokenUrl and clientId");
-        }
-        this.scopes = SmartScopes.leastFor(PROFILE, connection.enabledEventTypes());
-        CachingTokenSource tokens = new CachingTokenSource(budget.counting(() -> new OAuthClientCredentials(
-                connection.tokenUrl(), new ClientAuthentication.PrivateKeyJwt(connection.clientId(),
-                env.signingKey(), env.jwksUrl().get(), env.clock()), scopes, env.clock()).fetch()),
-                Duration.ofSeconds(60), env.clock());
-        BearerAuthorization auth = new BearerAuthorization(tokens);
-        FhirServer server = new FhirServer(new FhirConnection(practiceBaseUrl(connection), null,
-                Duration.ofSeconds(5), connection.readTimeout(), connection.maxConcurrency()), List.of(budget, auth));
-        this.writer = new BackendFhirWriter(PROFILE, server, auth, new EcwAnswers(env.clock()));
+        super(PROFILE, connection, env, EcwAdapter::practiceBaseUrl, budget::counting, List.of(budget),
+                new EcwAnswers(env.clock()));
     }
 
     /** eCW's FHIR base is per practice: {@code https://fhir4.eclinicalworks.com/fhir/r4/{practice_code}}. */
@@ -90,45 +59,5 @@ public final class EcwAdapter implements EhrAdapter {
             throw new ChartBridgeException("connection " + c.name() + ": callsPerMinute must be positive");
         }
         return limit;
-    }
-
-    @Override
-    public String vendor() {
-        return VENDOR;
-    }
-
-    /** The scopes this connection asks eCW for. */
-    public List<String> scopes() {
-        return scopes;
-    }
-
-    @Override
-    public WritePlan plan(ClinicalEvent event) {
-        return ProfilePlanner.plan(PROFILE, event, FhirR4Mapping.resourceType(event));
-    }
-
-    @Override
-    public SendOutcome send(WriteContext write) {
-        return writer.send(write);
-    }
-
-    @Override
-    public RenderOutcome render(WriteContext write) {
-        return writer.render(write);
-    }
-
-    @Override
-    public FindOutcome find(WriteContext write) {
-        return writer.find(write);
-    }
-
-    @Override
-    public VerifyOutcome verify(WriteContext write) {
-        return writer.verify(write);
-    }
-
-    @Override
-    public ReadBack readBack(WriteContext write) {
-        return writer.readBack(write);
     }
 }

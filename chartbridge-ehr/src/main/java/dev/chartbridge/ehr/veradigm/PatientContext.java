@@ -5,52 +5,44 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.ehr.PatientMatches;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the Unity patient of an event by MRN ({@code SearchPatients}, keeping only rows whose MRN is exactly the
  * event's: the search also matches name prefixes) and checks the event's encounter ({@code GetEncounterList}: it
- * must be this patient's and open). None or several patients is a refusal, never a guess; patients are never
- * created. Matches are cached for two minutes. Error texts name identifier systems, never values. Thread-safe.
+ * must be this patient's and open). Exactly one patient must match, and matches are cached for two minutes
+ * ({@link PatientMatches}). Thread-safe.
  */
 final class PatientContext {
-    private static final Duration TTL = Duration.ofMinutes(2);
-
     private final UnityClient client;
-    private final String mrnSystem;
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final PatientMatches matches;
 
     PatientContext(UnityClient client, String mrnSystem, Clock clock) {
         this.client = client;
-        this.mrnSystem = mrnSystem;
-        this.clock = clock;
+        this.matches = new PatientMatches(mrnSystem, clock);
     }
 
     /** Ids, or why not: a {@code refusal} is final; otherwise the lookup failed and may be tried again. */
     record Resolved(String patientId, String encounterId, VendorError error, boolean refusal, UnityClient.Call failed) {
-        static Resolved refused(String code, String why) {
-            return new Resolved(null, null, new VendorError(ErrorClass.INVALID, code, why), true, null);
+        static Resolved refused(VendorError error) {
+            return new Resolved(null, null, error, true, null);
         }
-    }
 
-    private record Cached(String id, Instant expires) {
+        static Resolved refused(String code, String why) {
+            return refused(PatientMatches.refusal(code, why));
+        }
     }
 
     Resolved resolve(ClinicalEvent event, boolean checkEncounter) {
-        Identifier mrn = mrnSystem == null ? event.primaryPatientIdentifier() : event.patientIdentifiers().stream()
-                .filter(i -> i.system().equals(mrnSystem)).findFirst().orElse(null);
+        Identifier mrn = matches.mrn(event);
         if (mrn == null) {
-            return Resolved.refused("no-identifier", "the event has no patient identifier of system " + mrnSystem);
+            return Resolved.refused(matches.noIdentifier());
         }
-        String patientId = cached("patient|" + mrn.value());
+        String patientId = matches.patient(mrn);
         if (patientId == null) {
             UnityClient.Call call = client.magic("SearchPatients", "", List.of(mrn.value()), null);
             JsonNode rows = rows(call);
@@ -63,20 +55,18 @@ final class PatientContext {
                     ids.add(r.path("ID").asText());
                 }
             });
-            if (ids.size() != 1) {
-                return Resolved.refused(ids.isEmpty() ? "not-found" : "ambiguous", (ids.isEmpty()
-                        ? "no Unity patient has the MRN" : ids.size() + " Unity patients have the MRN; refusing to guess")
-                        + " (system " + mrn.system() + ")");
+            VendorError notOne = PatientMatches.unlessOne(ids.size(), "Unity", "the MRN", mrn);
+            if (notOne != null) {
+                return Resolved.refused(notOne);
             }
             patientId = ids.get(0);
-            cache.put("patient|" + mrn.value(), new Cached(patientId, clock.instant().plus(TTL)));
+            matches.matched(mrn, patientId);
         }
         Identifier encounter = event.encounterIdentifier();
         if (encounter == null || !checkEncounter) {
             return new Resolved(patientId, encounter == null ? null : encounter.value(), null, false, null);
         }
-        String key = "encounter|" + patientId + "|" + encounter.value();
-        if (cached(key) != null) {
+        if (matches.open(patientId, encounter)) {
             return new Resolved(patientId, encounter.value(), null, false, null);
         }
         UnityClient.Call call = client.magic("GetEncounterList", patientId, List.of(), null);
@@ -98,7 +88,7 @@ final class PatientContext {
             return Resolved.refused("encounter-closed", "the Unity encounter is not open (system "
                     + encounter.system() + ")");
         }
-        cache.put(key, new Cached(encounter.value(), clock.instant().plus(TTL)));
+        matches.foundOpen(patientId, encounter);
         return new Resolved(patientId, encounter.value(), null, false, null);
     }
 
@@ -114,11 +104,6 @@ final class PatientContext {
             return fields.hasNext() ? fields.next().getValue() : a.json();
         }
         return null;
-    }
-
-    private String cached(String key) {
-        Cached hit = cache.get(key);
-        return hit != null && hit.expires().isAfter(clock.instant()) ? hit.id() : null;
     }
 
     private static Resolved failed(UnityClient.Call call) {

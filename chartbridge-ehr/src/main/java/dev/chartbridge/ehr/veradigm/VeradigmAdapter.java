@@ -16,6 +16,7 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.FollowUpTaskPayload;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.ehr.ListedRecords;
 import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
@@ -125,17 +126,7 @@ public final class VeradigmAdapter implements EhrAdapter {
             return new FindOutcome.Undetermined(listing.error(), listing.exchange());
         }
         Instant notBefore = write.event().occurredAt().minus(SKEW);
-        List<RemoteRef> matches = new ArrayList<>();
-        for (JsonNode row : listing.rows()) {
-            if (listing.write().differences(row).isEmpty() && !enteredBefore(row, notBefore)) {
-                matches.add(new RemoteRef(listing.write().kind(), row.path("ID").asText(), null));
-            }
-        }
-        if (matches.isEmpty()) {
-            return new FindOutcome.Absent(listing.exchange());
-        }
-        return matches.size() == 1 ? new FindOutcome.Found(matches.get(0), listing.exchange())
-                : new FindOutcome.Ambiguous(matches, listing.exchange());
+        return listing.records().find(r -> listing.write().differences(r).isEmpty() && !enteredBefore(r, notBefore));
     }
 
     @Override
@@ -144,14 +135,7 @@ public final class VeradigmAdapter implements EhrAdapter {
         if (listing.error() != null) {
             return new VerifyOutcome.Undetermined(listing.error(), listing.exchange());
         }
-        JsonNode row = listing.row(write.remote().id());
-        if (row == null) {
-            return new VerifyOutcome.NotYetReadable(listing.exchange());
-        }
-        List<String> differences = listing.write().differences(row);
-        ReadBack.Present seen = present(row, listing.exchange());
-        return differences.isEmpty() ? new VerifyOutcome.Verified(listing.exchange(), seen)
-                : new VerifyOutcome.Modified(differences, listing.exchange(), seen);
+        return listing.records().verify(write.remote().id(), listing.write()::differences, VeradigmAdapter::present);
     }
 
     /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
@@ -161,8 +145,7 @@ public final class VeradigmAdapter implements EhrAdapter {
         if (listing.error() != null) {
             return new ReadBack.Undetermined(listing.error(), listing.exchange());
         }
-        JsonNode row = listing.row(write.remote().id());
-        return row == null ? new ReadBack.Deleted(listing.exchange()) : present(row, listing.exchange());
+        return listing.records().readBack(write.remote().id(), VeradigmAdapter::present);
     }
 
     /** A listed record as read-back compares it: no version (Unity keeps none), its {@code Status}, a digest. */
@@ -173,9 +156,8 @@ public final class VeradigmAdapter implements EhrAdapter {
 
     private record Listing(VeradigmMapping.UnityWrite write, List<JsonNode> rows, VendorError error,
                            Exchange exchange) {
-        /** The listed record with this id, or null. */
-        JsonNode row(String id) {
-            return rows.stream().filter(r -> id.equals(r.path("ID").asText())).findFirst().orElse(null);
+        ListedRecords<JsonNode> records() {
+            return new ListedRecords<>(write.kind(), rows, r -> r.path("ID").asText(), exchange);
         }
     }
 
