@@ -1,11 +1,9 @@
 package dev.chartbridge.simulators.athena;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.simulators.AbstractSimulator;
 import dev.chartbridge.simulators.ChartEditor;
-import dev.chartbridge.simulators.Faults;
-import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
-import dev.chartbridge.simulators.SimulatorStats;
 import dev.chartbridge.simulators.athena.internal.AthenaApiServlet;
 import dev.chartbridge.simulators.athena.internal.ChartApi;
 import dev.chartbridge.simulators.athena.internal.Patients;
@@ -17,14 +15,11 @@ import dev.chartbridge.simulators.vendorkit.ClientCredentialsServlet;
 import dev.chartbridge.simulators.vendorkit.ClientSecrets;
 import dev.chartbridge.simulators.vendorkit.FhirSeed;
 import dev.chartbridge.simulators.vendorkit.IssuedTokens;
-import dev.chartbridge.simulators.vendorkit.SeedPerson;
 import dev.chartbridge.simulators.vendorkit.WindowLimiter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Plays athenahealth (athenaOne): a 2-legged token endpoint {@code POST /oauth2/v1/token} (client secret in
@@ -34,13 +29,11 @@ import java.util.TreeMap;
  * per-second and per-day quotas. Business-rule refusals come as 200 {@code success:false}; nothing is
  * idempotent; a practice toggle hides vitals from reads. Faults apply to every API path. Thread-safe.
  */
-public final class AthenaSimulator implements Simulator {
+public final class AthenaSimulator extends AbstractSimulator {
 
   /** Access token lifetime: one hour (athenahealth-authentication / ehr-vendors.md). */
   public static final Duration TOKEN_LIFETIME = Duration.ofSeconds(3600);
 
-  private final SimulatorStats stats = new SimulatorStats();
-  private final Faults faults;
   private final ChartStore records;
   /** Status is athena's {@code status} (a problem's CHRONIC or ACUTE); a deleted record is no longer listed (<b>invented</b>: the documents are silent). */
   private final ChartEditor chart;
@@ -56,12 +49,10 @@ public final class AthenaSimulator implements Simulator {
   private volatile int callsPerSecond;
   private volatile int callsPerDay;
   private volatile boolean vitalsHidden;
-  private final SimulatorServer server;
 
   private AthenaSimulator(Builder b) {
     config = b;
     Clock clock = b.clock;
-    faults = new Faults(this::concurrentEdit);
     records = new ChartStore(n -> Long.toString(1000 + n), clock, faults, stats);
     chart = records.editor("status");
     tokens = new IssuedTokens(clock);
@@ -75,7 +66,7 @@ public final class AthenaSimulator implements Simulator {
     ClientAuthenticator clients = b.clients != null ? b.clients
         : new ClientSecrets(Map.of(AthenaSeed.CLIENT_ID, AthenaSeed.CLIENT_SECRET), false);
     ChartApi chartApi = new ChartApi(records, patients, () -> vitalsHidden);
-    server = SimulatorServer.builder()
+    serve(SimulatorServer.builder()
         .port(b.port)
         .api("/oauth2", new ClientCredentialsServlet("/v1/token", () -> clients, tokens, TOKEN_LIFETIME,
             scope -> scope.equals(AthenaSeed.MDP_SCOPE) || scope.startsWith("system/"), tokenWindow,
@@ -83,12 +74,7 @@ public final class AthenaSimulator implements Simulator {
         .api("/fhir/r4", fhir)
         .api("/v1", new AthenaApiServlet(tokens, secondWindow, dayWindow, () -> callsPerSecond, () -> callsPerDay,
             chartApi, patients, stats))
-        .faults(faults)
-        .stats(stats)
-        .onReset(this::reset)
-        .chart(chart)
-        .controlRoutes(routes -> ChartInspection.register(routes, records))
-        .start();
+        .controlRoutes(routes -> ChartInspection.register(routes, records)), chart);
   }
 
   /** Starts a simulator on a free port with the defaults of {@link Builder} (preview limits). */
@@ -103,37 +89,17 @@ public final class AthenaSimulator implements Simulator {
   /** The FHIR base URL, {@code http://127.0.0.1:port/fhir/r4}. */
   @Override
   public String baseUrl() {
-    return server.origin() + "/fhir/r4";
+    return url("/fhir/r4");
   }
 
   /** The proprietary API of the seed practice: {@code http://127.0.0.1:port/v1/195900}. */
   public String apiUrl() {
-    return server.origin() + "/v1/" + AthenaSeed.PRACTICE_ID;
+    return url("/v1/" + AthenaSeed.PRACTICE_ID);
   }
 
   /** {@code http://127.0.0.1:port/oauth2/v1/token}. */
   public String tokenUrl() {
-    return server.origin() + "/oauth2/v1/token";
-  }
-
-  @Override
-  public String controlUrl() {
-    return server.origin() + "/_sim";
-  }
-
-  @Override
-  public Faults faults() {
-    return faults;
-  }
-
-  @Override
-  public ChartEditor chart() {
-    return chart;
-  }
-
-  @Override
-  public SimulatorStats stats() {
-    return stats;
+    return url("/oauth2/v1/token");
   }
 
   /** The practice toggle: while on, vitals writes are accepted but {@code GET .../vitals} lists none. */
@@ -174,9 +140,9 @@ public final class AthenaSimulator implements Simulator {
     return fhir.resources(type);
   }
 
+  /** Restores seed data and the configured limits and toggle; clears tokens and quota windows. */
   @Override
-  public void reset() {
-    faults.clear();
+  protected void restore() {
     records.clear();
     patients.reset();
     tokens.clear();
@@ -185,15 +151,10 @@ public final class AthenaSimulator implements Simulator {
     dayWindow.clear();
     applyConfig();
     fhir.seed(fhirSeed());
-    stats.reset();
   }
 
   @Override
-  public void close() {
-    server.close();
-  }
-
-  private String concurrentEdit(String reference) {
+  protected String concurrentEdit(String reference) {
     return records.edit(reference.substring(reference.indexOf('/') + 1));
   }
 
@@ -206,13 +167,8 @@ public final class AthenaSimulator implements Simulator {
   }
 
   private static List<ObjectNode> fhirSeed() {
-    List<ObjectNode> out = new ArrayList<>();
-    new TreeMap<>(AthenaSeed.PATIENTS).forEach((id, p) -> out.add(FhirSeed.patient(id, AthenaSeed.MRN_SYSTEM, p)));
-    new TreeMap<>(AthenaSeed.ENCOUNTERS).forEach((id, e) ->
-        out.add(FhirSeed.encounter(id, e[0], e[1].equals("OPEN") ? "in-progress" : "finished")));
-    out.add(FhirSeed.practitioner(AthenaSeed.PROVIDER_ADA, SeedPerson.NPI_ADA, "Park", "Ada"));
-    out.add(FhirSeed.practitioner(AthenaSeed.PROVIDER_SAMUEL, SeedPerson.NPI_SAMUEL, "Okafor", "Samuel"));
-    return out;
+    return FhirSeed.resources(AthenaSeed.PATIENTS, AthenaSeed.MRN_SYSTEM, AthenaSeed.ENCOUNTERS, "OPEN",
+        AthenaSeed.PROVIDER_ADA, AthenaSeed.PROVIDER_SAMUEL);
   }
 
   /** Describes an {@link AthenaSimulator}; its settings are also what {@link #reset()} returns to. */

@@ -1,17 +1,15 @@
 package dev.chartbridge.simulators.ecw;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chartbridge.simulators.fhir.internal.ResourcesRoute;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.hl7.fhir.r4.model.Resource;
+import java.util.function.UnaryOperator;
 
 /**
  * eCW control endpoints: {@code GET /_sim/resources?type=&patient=}, {@code GET|POST /_sim/rate-limit}
@@ -29,7 +27,8 @@ final class EcwControlRoutes {
   }
 
   void register(RoutesConfig routes) {
-    routes.get("/_sim/resources", this::resources);
+    routes.get("/_sim/resources", ResourcesRoute.handler(simulator::resources, simulator::resourcesForPatient,
+        FhirContext.forR4Cached()::newJsonParser, UnaryOperator.identity()));
     routes.get("/_sim/rate-limit", ctx -> json(ctx, rateLimit()));
     routes.post("/_sim/rate-limit", ctx -> {
       JsonNode body = JSON.readTree(ctx.body());
@@ -58,24 +57,6 @@ final class EcwControlRoutes {
     out.put("callsInWindow", simulator.rateLimit().callsInWindow());
     out.put("rateLimited", simulator.stats().count(PracticeRateLimit.RATE_LIMITED));
     return out;
-  }
-
-  private void resources(Context ctx) {
-    String type = ctx.queryParam("type");
-    String patient = ctx.queryParam("patient");
-    List<Resource> found;
-    if (patient != null) {
-      found = simulator.resourcesForPatient(patient).stream()
-          .filter(r -> type == null || r.fhirType().equals(type)).toList();
-    } else if (type != null) {
-      found = simulator.resources(type);
-    } else {
-      ctx.status(400).contentType("application/json").result("{\"error\":\"give type, patient or both\"}");
-      return;
-    }
-    IParser parser = FhirContext.forR4Cached().newJsonParser();
-    ctx.contentType("application/json")
-        .result(found.stream().map(parser::encodeResourceToString).collect(Collectors.joining(",", "[", "]")));
   }
 
   private static void json(Context ctx, Object value) throws Exception {

@@ -4,7 +4,6 @@ import dev.chartbridge.simulators.fhir.SeedData;
 import dev.chartbridge.simulators.fhir.internal.SeedRewriter;
 import java.util.List;
 import java.util.Map;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -60,7 +59,7 @@ public final class EcwSeed {
       Map.entry(SeedData.ENCOUNTER_JAMES_OPEN, ENCOUNTER_JAMES_OPEN),
       Map.entry(SeedData.PRACTITIONER_ADA, PRACTITIONER_ADA),
       Map.entry(SeedData.PRACTITIONER_SAMUEL, PRACTITIONER_SAMUEL)),
-      EcwSeed::identifier, generated -> "ecw" + generated.replace("-", ""));
+      SeedRewriter.identifiers(ACCOUNT_SYSTEM, ENCOUNTER_SYSTEM, number -> number), generated -> "ecw" + generated.replace("-", ""));
 
   private EcwSeed() {}
 
@@ -72,15 +71,5 @@ public final class EcwSeed {
   /** Fresh instances of every seed resource and of a generated population of {@code population} patients. */
   public static List<Resource> resources(int population) {
     return REWRITER.resources(population);
-  }
-
-  private static Identifier identifier(Identifier generic) {
-    if (SeedData.MRN_SYSTEM.equals(generic.getSystem())) {
-      return generic.setSystem(ACCOUNT_SYSTEM);
-    }
-    if (SeedData.VISIT_SYSTEM.equals(generic.getSystem())) {
-      return generic.setSystem(ENCOUNTER_SYSTEM).setValue(generic.getValue().substring(1));
-    }
-    return generic;
   }
 }

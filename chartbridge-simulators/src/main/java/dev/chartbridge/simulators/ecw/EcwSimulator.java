@@ -1,15 +1,11 @@
 package dev.chartbridge.simulators.ecw;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import dev.chartbridge.simulators.ChartEditor;
+import dev.chartbridge.simulators.AbstractSimulator;
 import dev.chartbridge.simulators.Faults;
-import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
-import dev.chartbridge.simulators.SimulatorStats;
 import dev.chartbridge.simulators.auth.AuthControlRoutes;
 import dev.chartbridge.simulators.auth.AuthPolicy;
 import dev.chartbridge.simulators.auth.ClientRegistration;
@@ -18,6 +14,7 @@ import dev.chartbridge.simulators.auth.SmartAuth;
 import dev.chartbridge.simulators.fhir.internal.CapabilityStatementFile;
 import dev.chartbridge.simulators.fhir.internal.ChartEdit;
 import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
+import dev.chartbridge.simulators.fhir.internal.FhirServers;
 import dev.chartbridge.simulators.fhir.internal.FieldDropper;
 import dev.chartbridge.simulators.fhir.internal.ReadableProvider;
 import dev.chartbridge.simulators.fhir.internal.ResourceStore;
@@ -32,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -46,7 +42,7 @@ import org.hl7.fhir.r4.model.Resource;
  *
  * <p>One simulator is one practice: start two for two practices (each has its own limit). Thread-safe.
  */
-public final class EcwSimulator implements Simulator {
+public final class EcwSimulator extends AbstractSimulator {
 
   /** Path of the token endpoint, as at eCW's authorization server. */
   public static final String TOKEN_PATH = "/oauth/oauth2/token";
@@ -73,15 +69,13 @@ public final class EcwSimulator implements Simulator {
   private final Set<String> defaultWrites;
   private final Set<String> enabledWrites = new ConcurrentSkipListSet<>();
   private final ResourceStore store = new ResourceStore();
-  private final SimulatorStats stats = new SimulatorStats();
-  private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
+  private final ConcurrentEdit concurrentEdit = new ConcurrentEdit(store, stats);
   /** Deletion <b>invented</b>: eCW's documents do not say what its API answers for a removed entry (here 404). */
   private final ChartEdit chart = new ChartEdit(store);
   private final CapabilityStatementFile capabilities =
       CapabilityStatementFile.load("/vendor/ecw/r4-capabilitystatement.json");
   private final PracticeRateLimit rateLimit;
   private final SmartAuth auth;
-  private final SimulatorServer server;
   private volatile boolean writebackUserConfigured = true;
 
   private EcwSimulator(Builder builder) {
@@ -99,18 +93,11 @@ public final class EcwSimulator implements Simulator {
         .grantV1Spellings(false)
         .invalidClientStatus(401)
         .build(), stats, builder.clock, this::tokenUrl);
-    RestfulServer fhir = new RestfulServer(FhirContext.forR4Cached());
-    fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
-    fhir.setPagingProvider(new FifoMemoryPagingProvider(100));
-    fhir.setResourceProviders(providers());
+    RestfulServer fhir = FhirServers.json(FhirContext.forR4Cached(), providers());
     EcwApiServlet api = new EcwApiServlet(fhir, capabilities, this, new EcwWriteCheck(store), this::tokenUrl);
-    server = SimulatorServer.builder()
+    serve(SimulatorServer.builder()
         .port(builder.port)
         .api("/fhir/r4/" + practiceCode, api)
-        .faults(faults)
-        .stats(stats)
-        .onReset(this::reset)
-        .chart(chart)
         .controlRoutes(routes -> {
           routes.post(TOKEN_PATH, auth.tokenEndpoint().gatedBy(ctx -> {
             if (rateLimit.admit()) {
@@ -122,8 +109,7 @@ public final class EcwSimulator implements Simulator {
           }));
           new AuthControlRoutes(auth).register(routes);
           new EcwControlRoutes(this).register(routes);
-        })
-        .start();
+        }), chart);
   }
 
   /** Starts practice {@link EcwSeed#PRACTICE_CODE} on a free port with the defaults. */
@@ -143,36 +129,16 @@ public final class EcwSimulator implements Simulator {
   /** {@code http://127.0.0.1:port/fhir/r4/{practice_code}}. */
   @Override
   public String baseUrl() {
-    return server.origin() + "/fhir/r4/" + practiceCode;
-  }
-
-  @Override
-  public String controlUrl() {
-    return server.origin() + "/_sim";
+    return url("/fhir/r4/" + practiceCode);
   }
 
   /** The token endpoint URL: the {@code aud} of client assertions. */
   public String tokenUrl() {
-    return server == null ? null : server.origin() + TOKEN_PATH;
+    return url(TOKEN_PATH);
   }
 
   public String practiceCode() {
     return practiceCode;
-  }
-
-  @Override
-  public Faults faults() {
-    return faults;
-  }
-
-  @Override
-  public ChartEditor chart() {
-    return chart;
-  }
-
-  @Override
-  public SimulatorStats stats() {
-    return stats;
   }
 
   /** The authorization server: clients, tokens, expiry, token endpoint outage. */
@@ -229,24 +195,22 @@ public final class EcwSimulator implements Simulator {
   }
 
   /**
-   * Restores the seed data and the enabled writes, clears faults, counters, issued tokens, the outage, the
-   * rate window and the writeback-user fault. Registered clients and the rate limit settings are kept.
+   * Restores the seed data and the enabled writes, clears issued tokens, the outage, the rate window and the
+   * writeback-user fault. Registered clients and the rate limit settings are kept.
    */
   @Override
-  public void reset() {
-    faults.clear();
+  protected void restore() {
     seed();
     enabledWrites.clear();
     enabledWrites.addAll(defaultWrites);
     writebackUserConfigured = true;
     auth.reset();
     rateLimit.reset();
-    stats.reset();
   }
 
   @Override
-  public void close() {
-    server.close();
+  protected String concurrentEdit(String reference) {
+    return concurrentEdit.edit(reference);
   }
 
   /** Every stored resource of {@code type}, in creation order. */
@@ -256,8 +220,7 @@ public final class EcwSimulator implements Simulator {
 
   /** The current version of {@code reference}. */
   public Optional<Resource> read(String reference) {
-    IdType id = new IdType(reference);
-    return store.read(id.getResourceType(), id.getIdPart());
+    return StoreQueries.read(store, reference);
   }
 
   /** Every stored resource that refers to Patient {@code patientId}. */
@@ -271,11 +234,7 @@ public final class EcwSimulator implements Simulator {
   }
 
   private void seed() {
-    store.atomically(() -> {
-      store.clear();
-      EcwSeed.resources(population).forEach(r -> store.put(r.fhirType(), r.getIdElement().getIdPart(), r));
-      return null;
-    });
+    store.reseed(EcwSeed.resources(population));
   }
 
   private List<IResourceProvider> providers() {

@@ -1,13 +1,12 @@
 package dev.chartbridge.simulators.epic;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chartbridge.simulators.fhir.internal.ResourcesRoute;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -29,32 +28,17 @@ final class EpicInspectionRoutes {
   }
 
   void register(RoutesConfig routes) {
-    routes.get("/_sim/resources", this::resources);
+    routes.get("/_sim/resources", ResourcesRoute.handler(simulator::resources, simulator::resourcesForPatient,
+        FhirContext.forR4Cached()::newJsonParser, this::tagIfHeld));
     routes.get("/_sim/holding-tank", ctx -> json(ctx, 200, Map.of("held", simulator.holdingTank().held())));
     routes.post("/_sim/holding-tank/release", this::release);
   }
 
-  private void resources(Context ctx) {
-    String type = ctx.queryParam("type");
-    String patient = ctx.queryParam("patient");
-    List<Resource> found;
-    if (patient != null) {
-      found = simulator.resourcesForPatient(patient).stream()
-          .filter(r -> type == null || r.fhirType().equals(type)).toList();
-    } else if (type != null) {
-      found = simulator.resources(type);
-    } else {
-      ctx.status(400).contentType("application/json").result("{\"error\":\"give type, patient or both\"}");
-      return;
+  private Resource tagIfHeld(Resource r) {
+    if (simulator.isHeld(r.fhirType() + "/" + r.getIdElement().getIdPart())) {
+      r.getMeta().addTag(HELD_TAG_SYSTEM, HELD_TAG_CODE, "In Epic's holding tank: not readable yet");
     }
-    IParser parser = FhirContext.forR4Cached().newJsonParser();
-    String body = found.stream().map(r -> {
-      if (simulator.isHeld(r.fhirType() + "/" + r.getIdElement().getIdPart())) {
-        r.getMeta().addTag(HELD_TAG_SYSTEM, HELD_TAG_CODE, "In Epic's holding tank: not readable yet");
-      }
-      return parser.encodeResourceToString(r);
-    }).collect(Collectors.joining(",", "[", "]"));
-    ctx.contentType("application/json").result(body);
+    return r;
   }
 
   private void release(Context ctx) throws Exception {

@@ -4,7 +4,6 @@ import dev.chartbridge.simulators.fhir.SeedData;
 import dev.chartbridge.simulators.fhir.internal.SeedRewriter;
 import java.util.List;
 import java.util.Map;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -70,23 +69,13 @@ public final class EpicSeed {
       Map.entry(SeedData.ENCOUNTER_JAMES_OPEN, ENCOUNTER_JAMES_OPEN),
       Map.entry(SeedData.PRACTITIONER_ADA, PRACTITIONER_ADA),
       Map.entry(SeedData.PRACTITIONER_SAMUEL, PRACTITIONER_SAMUEL)),
-      EpicSeed::identifier);
+      // visit V5001 becomes CSN 200005001
+      SeedRewriter.identifiers(MRN_SYSTEM, CSN_SYSTEM, number -> "20000" + number));
 
   private EpicSeed() {}
 
   /** Fresh instances of every seed resource. */
   public static List<Resource> resources() {
     return REWRITER.resources();
-  }
-
-  private static Identifier identifier(Identifier generic) {
-    if (SeedData.MRN_SYSTEM.equals(generic.getSystem())) {
-      return generic.setSystem(MRN_SYSTEM);
-    }
-    if (SeedData.VISIT_SYSTEM.equals(generic.getSystem())) {
-      // V5001 becomes CSN 200005001
-      return generic.setSystem(CSN_SYSTEM).setValue("20000" + generic.getValue().substring(1));
-    }
-    return generic;
   }
 }

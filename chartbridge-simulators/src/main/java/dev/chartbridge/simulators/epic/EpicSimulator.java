@@ -1,16 +1,13 @@
 package dev.chartbridge.simulators.epic;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.PreferReturnEnum;
-import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import dev.chartbridge.simulators.AbstractSimulator;
 import dev.chartbridge.simulators.ChartEditor;
 import dev.chartbridge.simulators.Faults;
-import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
-import dev.chartbridge.simulators.SimulatorStats;
 import dev.chartbridge.simulators.auth.AuthControlRoutes;
 import dev.chartbridge.simulators.auth.AuthPolicy;
 import dev.chartbridge.simulators.auth.ClientRegistration;
@@ -18,6 +15,7 @@ import dev.chartbridge.simulators.auth.SmartAuth;
 import dev.chartbridge.simulators.fhir.internal.CapabilityStatementFile;
 import dev.chartbridge.simulators.fhir.internal.ChartEdit;
 import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
+import dev.chartbridge.simulators.fhir.internal.FhirServers;
 import dev.chartbridge.simulators.fhir.internal.FieldDropper;
 import dev.chartbridge.simulators.fhir.internal.ReadableProvider;
 import dev.chartbridge.simulators.fhir.internal.ResourceStore;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -44,7 +41,7 @@ import org.hl7.fhir.r4.model.Resource;
  * <p>Start with {@link #start()} or {@link #builder()}; register the gateway's client with
  * {@link #registerClient}. This class is thread-safe.
  */
-public final class EpicSimulator implements Simulator {
+public final class EpicSimulator extends AbstractSimulator {
 
   /** Path of the FHIR base, as at Epic. */
   public static final String FHIR_PATH = "/interconnect-fhir-oauth/api/FHIR/R4";
@@ -58,15 +55,13 @@ public final class EpicSimulator implements Simulator {
   private static final Set<String> NOT_SIMULATED = Set.of("Patient", "ConceptMap");
 
   private final ResourceStore store = new ResourceStore();
-  private final SimulatorStats stats = new SimulatorStats();
-  private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
+  private final ConcurrentEdit concurrentEdit = new ConcurrentEdit(store, stats);
   private final HoldingTank tank = new HoldingTank();
   /** Status changes only: Epic never deletes a record once it is readable. */
   private final ChartEditor chart = new ChartEdit(store)::setStatus;
   private final CapabilityStatementFile capabilities =
       CapabilityStatementFile.load("/vendor/epic/r4-capabilitystatement.json");
   private final SmartAuth auth;
-  private final SimulatorServer server;
 
   private EpicSimulator(Builder builder) {
     seed();
@@ -77,24 +72,16 @@ public final class EpicSimulator implements Simulator {
         .requireJku(true)
         .grantV1Spellings(builder.grantV1Spellings)
         .build(), stats, builder.clock, this::tokenUrl);
-    RestfulServer fhir = new RestfulServer(FhirContext.forR4Cached());
-    fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
+    RestfulServer fhir = FhirServers.json(FhirContext.forR4Cached(), providers());
     fhir.setDefaultPreferReturn(PreferReturnEnum.MINIMAL); // 201 with an empty body unless asked
-    fhir.setPagingProvider(new FifoMemoryPagingProvider(100));
-    fhir.setResourceProviders(providers());
-    server = SimulatorServer.builder()
+    serve(SimulatorServer.builder()
         .port(builder.port)
         .api(FHIR_PATH, new EpicApiServlet(fhir, capabilities, auth, this::tokenUrl))
-        .faults(faults)
-        .stats(stats)
-        .onReset(this::reset)
-        .chart(chart)
         .controlRoutes(routes -> {
           routes.post(TOKEN_PATH, auth.tokenEndpoint());
           new AuthControlRoutes(auth).register(routes);
           new EpicInspectionRoutes(this).register(routes);
-        })
-        .start();
+        }), chart);
   }
 
   /** Starts an Epic simulator on a free port with the defaults. */
@@ -113,32 +100,12 @@ public final class EpicSimulator implements Simulator {
 
   @Override
   public String baseUrl() {
-    return server.origin() + FHIR_PATH;
-  }
-
-  @Override
-  public String controlUrl() {
-    return server.origin() + "/_sim";
+    return url(FHIR_PATH);
   }
 
   /** The token endpoint URL: the {@code aud} of client assertions. */
   public String tokenUrl() {
-    return server == null ? null : server.origin() + TOKEN_PATH;
-  }
-
-  @Override
-  public Faults faults() {
-    return faults;
-  }
-
-  @Override
-  public ChartEditor chart() {
-    return chart;
-  }
-
-  @Override
-  public SimulatorStats stats() {
-    return stats;
+    return url(TOKEN_PATH);
   }
 
   /** The authorization server: clients, tokens, expiry, token endpoint outage. */
@@ -181,21 +148,19 @@ public final class EpicSimulator implements Simulator {
   }
 
   /**
-   * Restores the seed data, empties the holding tank, clears faults, counters and issued tokens (and the
-   * token endpoint outage). Registered clients are kept.
+   * Restores the seed data, empties the holding tank, clears issued tokens (and the token endpoint outage).
+   * Registered clients are kept.
    */
   @Override
-  public void reset() {
-    faults.clear();
+  protected void restore() {
     seed();
     tank.releaseAll();
     auth.reset();
-    stats.reset();
   }
 
   @Override
-  public void close() {
-    server.close();
+  protected String concurrentEdit(String reference) {
+    return concurrentEdit.edit(reference);
   }
 
   /** Every stored resource of {@code type}, held ones included, in creation order. */
@@ -205,8 +170,7 @@ public final class EpicSimulator implements Simulator {
 
   /** The current version of {@code reference}, held or not. */
   public Optional<Resource> read(String reference) {
-    IdType id = new IdType(reference);
-    return store.read(id.getResourceType(), id.getIdPart());
+    return StoreQueries.read(store, reference);
   }
 
   /** Every stored resource (held ones included) that refers to Patient {@code patientId}. */
@@ -228,11 +192,7 @@ public final class EpicSimulator implements Simulator {
   }
 
   private void seed() {
-    store.atomically(() -> {
-      store.clear();
-      EpicSeed.resources().forEach(r -> store.put(r.fhirType(), r.getIdElement().getIdPart(), r));
-      return null;
-    });
+    store.reseed(EpicSeed.resources());
   }
 
   private List<IResourceProvider> providers() {

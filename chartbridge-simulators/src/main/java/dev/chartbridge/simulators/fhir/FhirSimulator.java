@@ -1,29 +1,24 @@
 package dev.chartbridge.simulators.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import dev.chartbridge.simulators.ChartEditor;
+import dev.chartbridge.simulators.AbstractSimulator;
 import dev.chartbridge.simulators.Faults;
-import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
-import dev.chartbridge.simulators.SimulatorStats;
 import dev.chartbridge.simulators.fhir.internal.ChartEdit;
 import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
+import dev.chartbridge.simulators.fhir.internal.FhirServers;
 import dev.chartbridge.simulators.fhir.internal.FieldDropper;
 import dev.chartbridge.simulators.fhir.internal.ReadableProvider;
 import dev.chartbridge.simulators.fhir.internal.ResourceStore;
 import dev.chartbridge.simulators.fhir.internal.SearchParameterDeclarations;
-import dev.chartbridge.simulators.fhir.internal.SearchQuery;
+import dev.chartbridge.simulators.fhir.internal.StoreQueries;
 import dev.chartbridge.simulators.fhir.internal.WritableProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -35,7 +30,7 @@ import org.hl7.fhir.r4.model.Resource;
  * <p>Patient, Encounter and Practitioner are read-only (read, vread, search); the clinical types in
  * {@link #WRITABLE_TYPES} also support create and update. This class is thread-safe.
  */
-public final class FhirSimulator implements Simulator {
+public final class FhirSimulator extends AbstractSimulator {
 
   /** Types served read-only. */
   public static final List<String> READ_ONLY_TYPES = List.of("Patient", "Encounter", "Practitioner");
@@ -58,29 +53,19 @@ public final class FhirSimulator implements Simulator {
   }
 
   private final ResourceStore store = new ResourceStore();
-  private final SimulatorStats stats = new SimulatorStats();
-  private final Faults faults = new Faults(new ConcurrentEdit(store, stats));
+  private final ConcurrentEdit concurrentEdit = new ConcurrentEdit(store, stats);
   private final ChartEdit chart = new ChartEdit(store);
-  private final SimulatorServer server;
   private final int population;
 
   private FhirSimulator(int port, int population) {
     this.population = population;
     seed();
-    RestfulServer fhir = new RestfulServer(ServerContext.R4);
-    fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
-    fhir.setPagingProvider(new FifoMemoryPagingProvider(100));
-    fhir.setResourceProviders(providers());
+    RestfulServer fhir = FhirServers.json(ServerContext.R4, providers());
     fhir.registerInterceptor(new SearchParameterDeclarations());
-    server = SimulatorServer.builder()
+    serve(SimulatorServer.builder()
         .port(port)
         .api("/fhir", fhir)
-        .faults(faults)
-        .stats(stats)
-        .onReset(this::reset)
-        .chart(chart)
-        .controlRoutes(routes -> new InspectionRoutes(this).register(routes))
-        .start();
+        .controlRoutes(routes -> new InspectionRoutes(this).register(routes)), chart);
   }
 
   /** Starts a simulator on a free port. */
@@ -109,39 +94,18 @@ public final class FhirSimulator implements Simulator {
 
   @Override
   public String baseUrl() {
-    return server.origin() + "/fhir";
+    return url("/fhir");
   }
 
+  /** Restores the seed data. */
   @Override
-  public String controlUrl() {
-    return server.origin() + "/_sim";
-  }
-
-  @Override
-  public Faults faults() {
-    return faults;
-  }
-
-  @Override
-  public ChartEditor chart() {
-    return chart;
-  }
-
-  @Override
-  public SimulatorStats stats() {
-    return stats;
-  }
-
-  @Override
-  public void reset() {
-    faults.clear();
+  protected void restore() {
     seed();
-    stats.reset();
   }
 
   @Override
-  public void close() {
-    server.close();
+  protected String concurrentEdit(String reference) {
+    return concurrentEdit.edit(reference);
   }
 
   /**
@@ -166,18 +130,12 @@ public final class FhirSimulator implements Simulator {
 
   /** The current version of {@code reference} (e.g. {@code Observation/3}). */
   public Optional<Resource> read(String reference) {
-    IdType id = new IdType(reference);
-    return store.read(id.getResourceType(), id.getIdPart());
+    return StoreQueries.read(store, reference);
   }
 
   /** Every stored resource (of any type but Patient) that refers to Patient {@code patientId}. */
   public List<Resource> resourcesForPatient(String patientId) {
-    List<Resource> out = new ArrayList<>();
-    for (String type : store.types()) {
-      SearchQuery.forPatient(type, patientId)
-          .ifPresent(query -> store.current(type).stream().filter(query).forEach(out::add));
-    }
-    return out;
+    return StoreQueries.resourcesForPatient(store, patientId);
   }
 
   /**
@@ -185,24 +143,11 @@ public final class FhirSimulator implements Simulator {
    * check (after any number of retries it must be 1).
    */
   public int countWithIdentifier(String system, String value) {
-    int count = 0;
-    for (Resource resource : store.current()) {
-      var property = resource.getNamedProperty("identifier");
-      if (property != null && property.getValues().stream().anyMatch(v -> v instanceof Identifier id
-          && system.equals(id.getSystem()) && value.equals(id.getValue()))) {
-        count++;
-      }
-    }
-    return count;
+    return StoreQueries.countWithIdentifier(store, system, value);
   }
 
   private void seed() {
-    store.atomically(() -> {
-      store.clear();
-      Stream.concat(SeedData.resources().stream(), SeedData.population(population).stream())
-          .forEach(r -> store.put(r.fhirType(), r.getIdElement().getIdPart(), r));
-      return null;
-    });
+    store.reseed(Stream.concat(SeedData.resources().stream(), SeedData.population(population).stream()).toList());
   }
 
   private List<IResourceProvider> providers() {

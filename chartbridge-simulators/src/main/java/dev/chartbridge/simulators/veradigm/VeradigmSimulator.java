@@ -1,11 +1,9 @@
 package dev.chartbridge.simulators.veradigm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.simulators.AbstractSimulator;
 import dev.chartbridge.simulators.ChartEditor;
-import dev.chartbridge.simulators.Faults;
-import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.SimulatorServer;
-import dev.chartbridge.simulators.SimulatorStats;
 import dev.chartbridge.simulators.vendorkit.CapabilityFhirServlet;
 import dev.chartbridge.simulators.vendorkit.ChartInspection;
 import dev.chartbridge.simulators.vendorkit.ChartStore;
@@ -14,7 +12,6 @@ import dev.chartbridge.simulators.vendorkit.ClientCredentialsServlet;
 import dev.chartbridge.simulators.vendorkit.ClientSecrets;
 import dev.chartbridge.simulators.vendorkit.FhirSeed;
 import dev.chartbridge.simulators.vendorkit.IssuedTokens;
-import dev.chartbridge.simulators.vendorkit.SeedPerson;
 import dev.chartbridge.simulators.vendorkit.WindowLimiter;
 import dev.chartbridge.simulators.veradigm.internal.ThrottledFhirServlet;
 import dev.chartbridge.simulators.veradigm.internal.UnityActions;
@@ -22,11 +19,9 @@ import dev.chartbridge.simulators.veradigm.internal.UnityServlet;
 import dev.chartbridge.simulators.veradigm.internal.UnityTokens;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Plays Veradigm (Allscripts): the Unity API ({@code /Unity/UnityService.svc/json/GetToken} and
@@ -36,15 +31,13 @@ import java.util.TreeMap;
  * FHIR bearer tokens come from {@code POST /authorizationV2/connect/token} (client_credentials, client
  * secret). Faults apply to every API path. Thread-safe.
  */
-public final class VeradigmSimulator implements Simulator {
+public final class VeradigmSimulator extends AbstractSimulator {
 
   /** Unity token lifetime when not configured; not in the published material (invented, see docs). */
   public static final Duration DEFAULT_UNITY_TOKEN_LIFETIME = Duration.ofMinutes(20);
   /** FHIR access token lifetime (SMART's usual hour; Veradigm's own number is not published). */
   public static final Duration FHIR_TOKEN_LIFETIME = Duration.ofSeconds(3600);
 
-  private final SimulatorStats stats = new SimulatorStats();
-  private final Faults faults;
   private final ChartStore records;
   /** Status is Unity's {@code Status} (a problem's Active or Resolved); a deleted record is no longer listed (<b>invented</b>: the documents are silent). */
   private final ChartEditor chart;
@@ -57,12 +50,10 @@ public final class VeradigmSimulator implements Simulator {
   private volatile boolean fhirWrites;
   private volatile int unityPerMinute;
   private volatile int fhirPerMinute;
-  private final SimulatorServer server;
 
   private VeradigmSimulator(Builder b) {
     config = b;
     Clock clock = b.clock;
-    faults = new Faults(this::concurrentEdit);
     records = new ChartStore(n -> Long.toString(500000 + n), clock, faults, stats);
     chart = records.editor("Status");
     unityTokens = new UnityTokens(clock, b.unityTokenLifetime);
@@ -76,16 +67,12 @@ public final class VeradigmSimulator implements Simulator {
         faults, stats, clock);
     fhir.seed(fhirSeed());
     ClientAuthenticator clients = new ClientSecrets(Map.of(VeradigmSeed.FHIR_CLIENT_ID, VeradigmSeed.FHIR_CLIENT_SECRET), true);
-    server = SimulatorServer.builder()
+    serve(SimulatorServer.builder()
         .port(b.port)
         .api("/Unity", new UnityServlet(unityTokens, new UnityActions(records), unityLimiter, () -> unityPerMinute, stats))
         .api("/authorizationV2", new ClientCredentialsServlet("/connect/token", () -> clients, fhirTokens,
             FHIR_TOKEN_LIFETIME, scope -> true, fhirLimiter, () -> 0, stats))
         .api("/fhir/R4", new ThrottledFhirServlet(fhir, fhirLimiter, () -> fhirPerMinute, stats))
-        .faults(faults)
-        .stats(stats)
-        .onReset(this::reset)
-        .chart(chart)
         .controlRoutes(routes -> {
           ChartInspection.register(routes, records);
           routes.get("/_sim/resources", ctx -> {
@@ -99,8 +86,7 @@ public final class VeradigmSimulator implements Simulator {
             expireTokensNow();
             ctx.status(204);
           });
-        })
-        .start();
+        }), chart);
   }
 
   /** Starts a simulator on a free port with the defaults of {@link Builder}. */
@@ -115,37 +101,17 @@ public final class VeradigmSimulator implements Simulator {
   /** The FHIR base URL, {@code http://127.0.0.1:port/fhir/R4}. */
   @Override
   public String baseUrl() {
-    return server.origin() + "/fhir/R4";
+    return url("/fhir/R4");
   }
 
   /** {@code http://127.0.0.1:port/Unity/UnityService.svc/json}; append {@code /GetToken} or {@code /MagicJson}. */
   public String unityUrl() {
-    return server.origin() + "/Unity/UnityService.svc/json";
+    return url("/Unity/UnityService.svc/json");
   }
 
   /** The FHIR token endpoint. */
   public String tokenUrl() {
-    return server.origin() + "/authorizationV2/connect/token";
-  }
-
-  @Override
-  public String controlUrl() {
-    return server.origin() + "/_sim";
-  }
-
-  @Override
-  public Faults faults() {
-    return faults;
-  }
-
-  @Override
-  public ChartEditor chart() {
-    return chart;
-  }
-
-  @Override
-  public SimulatorStats stats() {
-    return stats;
+    return url("/authorizationV2/connect/token");
   }
 
   /** Turns the CapabilityStatement's FHIR creates/updates on (default) or off (the docs' read-only FHIR). */
@@ -184,10 +150,9 @@ public final class VeradigmSimulator implements Simulator {
     return fhir.read(type, id);
   }
 
-  /** Restores seed data and the configured switches and limits; clears faults, tokens, windows, counters. */
+  /** Restores seed data and the configured switches and limits; clears tokens and windows. */
   @Override
-  public void reset() {
-    faults.clear();
+  protected void restore() {
     records.clear();
     unityTokens.clear();
     fhirTokens.clear();
@@ -195,12 +160,6 @@ public final class VeradigmSimulator implements Simulator {
     fhirLimiter.clear();
     applyConfig();
     fhir.seed(fhirSeed());
-    stats.reset();
-  }
-
-  @Override
-  public void close() {
-    server.close();
   }
 
   private void applyConfig() {
@@ -210,20 +169,16 @@ public final class VeradigmSimulator implements Simulator {
     unityTokens.lifetime(config.unityTokenLifetime);
   }
 
-  private String concurrentEdit(String reference) {
+  @Override
+  protected String concurrentEdit(String reference) {
     String type = reference.substring(0, reference.indexOf('/'));
     return Character.isUpperCase(type.charAt(0)) ? fhir.edit(reference)
         : records.edit(reference.substring(reference.indexOf('/') + 1));
   }
 
   private static List<ObjectNode> fhirSeed() {
-    List<ObjectNode> out = new ArrayList<>();
-    new TreeMap<>(VeradigmSeed.PATIENTS).forEach((id, p) -> out.add(FhirSeed.patient(id, VeradigmSeed.MRN_SYSTEM, p)));
-    new TreeMap<>(VeradigmSeed.ENCOUNTERS).forEach((id, e) ->
-        out.add(FhirSeed.encounter(id, e[0], e[1].equals("Open") ? "in-progress" : "finished")));
-    out.add(FhirSeed.practitioner(VeradigmSeed.PROVIDER_ADA, SeedPerson.NPI_ADA, "Park", "Ada"));
-    out.add(FhirSeed.practitioner(VeradigmSeed.PROVIDER_SAMUEL, SeedPerson.NPI_SAMUEL, "Okafor", "Samuel"));
-    return out;
+    return FhirSeed.resources(VeradigmSeed.PATIENTS, VeradigmSeed.MRN_SYSTEM, VeradigmSeed.ENCOUNTERS, "Open",
+        VeradigmSeed.PROVIDER_ADA, VeradigmSeed.PROVIDER_SAMUEL);
   }
 
   /** Describes a {@link VeradigmSimulator}; its settings are also what {@link #reset()} returns to. */

@@ -3,13 +3,10 @@ package dev.chartbridge.simulators.ecw;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chartbridge.simulators.vendorkit.TestHttp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -30,8 +27,6 @@ final class EcwFixtures {
   static final String ALL_SCOPES = "system/Patient.crs system/Encounter.crs system/Condition.crs "
       + "system/AllergyIntolerance.crs system/Immunization.crs system/MedicationRequest.crs "
       + "system/DocumentReference.crs system/Observation.crs system/QuestionnaireResponse.crs";
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
 
   private EcwFixtures() {}
 
@@ -71,16 +66,6 @@ final class EcwFixtures {
 
   static HttpResponse<String> send(String method, String url, String token, String body, Map<String, String> headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replace("|", "%7C")))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/fhir+json");
-    }
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    headers.forEach(request::header);
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return TestHttp.fhir(method, url, token, body, headers);
   }
 }

@@ -1,13 +1,10 @@
 package dev.chartbridge.simulators.epic;
 
 import ca.uhn.fhir.context.FhirContext;
+import dev.chartbridge.simulators.vendorkit.TestHttp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -29,8 +26,6 @@ final class EpicFixtures {
   static final String ALL_SCOPES = "system/Patient.rs system/Encounter.rs system/Observation.crus "
       + "system/DocumentReference.crus system/Condition.crs system/AllergyIntolerance.crs system/Task.crus "
       + "system/MedicationRequest.crus system/Consent.crus";
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
 
   private EpicFixtures() {}
 
@@ -93,16 +88,7 @@ final class EpicFixtures {
 
   static HttpResponse<String> send(String method, String url, String token, String body, Map<String, String> headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replace("|", "%7C"))).timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/fhir+json");
-    }
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    headers.forEach(request::header);
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return TestHttp.fhir(method, url, token, body, headers);
   }
 
   private static CodeableConcept loinc(String code, String display) {

@@ -33,6 +33,25 @@ public final class TestHttp {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * A FHIR call: {@code |} in {@code url} escaped, {@code body} (null for none) as {@code application/fhir+json},
+   * {@code token} (null for none) as a bearer token, then {@code headers}.
+   */
+  public static HttpResponse<String> fhir(String method, String url, String token, String body,
+      Map<String, String> headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replace("|", "%7C")))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/fhir+json");
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    headers.forEach(request::header);
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   public static HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {
     return send("GET", url, null, headers);
   }

@@ -1,6 +1,7 @@
 package dev.chartbridge.simulators.fhir.internal;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,12 @@ public final class ResourceStore {
   public synchronized boolean remove(String type, String id) {
     Map<String, List<Resource>> ofType = versions.get(type);
     return ofType != null && ofType.remove(id) != null;
+  }
+
+  /** In one step: forgets everything, restarts server-assigned ids and stores {@code seed} under their ids. */
+  public synchronized void reseed(Collection<? extends Resource> seed) {
+    clear();
+    seed.forEach(r -> put(r.fhirType(), r.getIdElement().getIdPart(), r));
   }
 
   /** Forgets everything and restarts server-assigned ids. */

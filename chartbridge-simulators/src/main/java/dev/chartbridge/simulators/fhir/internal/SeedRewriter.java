@@ -42,6 +42,25 @@ public final class SeedRewriter {
     this.generatedIds = generatedIds;
   }
 
+  /**
+   * The identifier rewrite of a vendor that keeps the generic seed's two systems under its own names: an MRN
+   * ({@link SeedData#MRN_SYSTEM}) moves to {@code mrnSystem} as it is; a visit number ({@link SeedData#VISIT_SYSTEM},
+   * e.g. {@code V5001}) moves to {@code visitSystem} with {@code visitValue} of its number without the
+   * {@code V} ({@code 5001}); any other identifier stays.
+   */
+  public static UnaryOperator<Identifier> identifiers(String mrnSystem, String visitSystem,
+      UnaryOperator<String> visitValue) {
+    return generic -> {
+      if (SeedData.MRN_SYSTEM.equals(generic.getSystem())) {
+        return generic.setSystem(mrnSystem);
+      }
+      if (SeedData.VISIT_SYSTEM.equals(generic.getSystem())) {
+        return generic.setSystem(visitSystem).setValue(visitValue.apply(generic.getValue().substring(1)));
+      }
+      return generic;
+    };
+  }
+
   /** Fresh seed resources with vendor ids, identifiers and references. */
   public List<Resource> resources() {
     return resources(0);

@@ -2,6 +2,8 @@ package dev.chartbridge.simulators.fhir.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -9,6 +11,12 @@ import org.hl7.fhir.r4.model.Resource;
 public final class StoreQueries {
 
   private StoreQueries() {}
+
+  /** The current version of {@code reference} (e.g. {@code Observation/3}). */
+  public static Optional<Resource> read(ResourceStore store, String reference) {
+    IdType id = new IdType(reference);
+    return store.read(id.getResourceType(), id.getIdPart());
+  }
 
   /** Every stored resource (of any type but Patient) that refers to Patient {@code patientId}. */
   public static List<Resource> resourcesForPatient(ResourceStore store, String patientId) {
