@@ -21,7 +21,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -50,11 +49,13 @@ public final class DeliveryEngine implements AutoCloseable {
 
     public DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
                           Duration grace) {
-        this.store = new OperationStore(jdbc, node, targets, new StoredEvents(Clock.systemUTC()));
+        StoredEvents events = new StoredEvents(Clock.systemUTC());
+        this.store = new OperationStore(jdbc, node, targets, events);
         this.targets = targets;
         this.policy = policy;
         this.grace = grace;
-        this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(registry), Clock.systemUTC());
+        this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(registry), events,
+                Clock.systemUTC());
         this.permits = targets.all().stream()
                 .collect(Collectors.toUnmodifiableMap(Target::queue, t -> new Semaphore(t.maxConcurrency())));
         AtomicInteger n = new AtomicInteger();

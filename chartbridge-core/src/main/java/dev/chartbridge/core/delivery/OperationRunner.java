@@ -49,12 +49,13 @@ final class OperationRunner {
     private final ProvenanceSteps provenance;
     private final Clock clock;
 
-    OperationRunner(OperationStore store, Targets targets, DeliveryPolicy policy, DeliveryMetrics metrics, Clock clock) {
+    OperationRunner(OperationStore store, Targets targets, DeliveryPolicy policy, DeliveryMetrics metrics,
+                    StoredEvents events, Clock clock) {
         this.store = store;
         this.targets = targets;
         this.policy = policy;
         this.metrics = metrics;
-        this.events = new StoredEvents(clock);
+        this.events = events;
         this.provenance = new ProvenanceSteps(store.jdbc());
         this.clock = clock;
     }

@@ -1,6 +1,5 @@
 package dev.chartbridge.core.delivery;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.intake.EventParser;
 import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.intake.Json;

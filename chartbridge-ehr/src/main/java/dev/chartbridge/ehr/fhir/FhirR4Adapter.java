@@ -23,8 +23,6 @@ import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
 import org.hl7.fhir.r4.model.Resource;
 
-import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**

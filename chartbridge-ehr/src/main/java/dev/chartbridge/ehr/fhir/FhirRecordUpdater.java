@@ -13,7 +13,6 @@ import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.ehr.FhirContexts;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
