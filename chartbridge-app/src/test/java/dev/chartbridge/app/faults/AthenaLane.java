@@ -35,7 +35,8 @@ final class AthenaLane extends ChartLane {
         String origin = sim.tokenUrl().replace("/oauth2/v1/token", "");
         return new GatewayConfig.ConnectionConfig(target(), "athenahealth", origin, sim.tokenUrl(), AthenaSeed.CLIENT_ID,
                 null, secretFile, null, null, null, AthenaSeed.PRACTICE_ID,
-                Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM), null,
+                Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM,
+                        "mrnCustomFieldId", AthenaSeed.MRN_CUSTOM_FIELD_ID, "tokenRequestsPerMinute", "50"), null,
                 FaultMatrixTest.CONCURRENCY, FaultMatrixTest.READ_TIMEOUT_MS);
     }
 
