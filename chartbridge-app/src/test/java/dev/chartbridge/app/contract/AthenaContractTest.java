@@ -113,6 +113,12 @@ class AthenaContractTest extends AdapterContract {
         return event(type).put("occurredAt", Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
+    /** Lost answers, resets, 503 and 429, an expired token: 0 duplicates, 0 lost, 0 false VERIFIED. */
+    @Test
+    void under_faults_no_write_is_duplicated_lost_or_falsely_verified() {
+        AthenaFaultsContract.run(api, sim, this::fresh, getClass().getSimpleName());
+    }
+
     @Test
     void a_write_whose_answer_was_lost_is_found_by_content_and_never_resent() {
         ApiClient.Answer warmUp = api.submit(fresh("condition"), "athena-warm-up");
