@@ -56,6 +56,7 @@ import java.util.Set;
  *
  * <p>Thread-safe: the delivery engine calls one instance from many threads.
  */
+// evidence: athena.records.no-version
 public final class AthenaAdapter implements EhrAdapter {
     public static final String VENDOR = "athenahealth";
     /** The scope of athenaOne's proprietary API; every write and every lookup ChartBridge makes needs it. */

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * list ({@code GET /chart/{patientid}/encounters}, paged): an encounter not in it is refused. Answers are cached
  * briefly. Error texts name identifier systems, never values. Thread-safe.
  */
-// evidence: athena.patients.no-mrn-filter, athena.patients.by-custom-field, athena.patients.read, athena.encounter.read, athena.encounters.list
+// evidence: athena.patients.no-mrn-filter, athena.patients.never-created, athena.patients.by-custom-field, athena.patients.read, athena.encounter.read, athena.encounters.list
 final class AthenaContext {
     private static final Duration PATIENT_TTL = Duration.ofMinutes(2);
     private static final Duration ENCOUNTER_TTL = Duration.ofSeconds(30);
@@ -217,6 +217,7 @@ final class AthenaContext {
         }
         String status = hit.split("\\|", -1)[0];
         String department = hit.split("\\|", -1)[1];
+        // evidence: athena.encounter.open-status
         if (needsOpen && !"OPEN".equals(status)) {
             return Resolved.refusal("encounter-closed", "the encounter (system " + enc.system() + ") is "
                     + (status.isEmpty() ? "not open" : status.toLowerCase()) + "; athenahealth adds vitals to open"

@@ -30,6 +30,7 @@ import java.util.TreeSet;
  * Stateless and thread-safe.
  */
 final class AthenaMapping {
+    // evidence: athena.format.dates
     static final DateTimeFormatter US_DATE = DateTimeFormatter.ofPattern("MM/dd/uuuu");
     static final DateTimeFormatter US_DATE_TIME = DateTimeFormatter.ofPattern("MM/dd/uuuu HH:mm:ss");
 

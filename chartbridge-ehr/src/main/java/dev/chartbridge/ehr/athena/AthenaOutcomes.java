@@ -102,6 +102,7 @@ final class AthenaOutcomes {
         if (body == null) {
             return new VendorError(cls, "http-" + a.status(), "HTTP " + a.status() + " without a JSON body");
         }
+        // evidence: athena.error.missingfields
         if (body.hasNonNull("missingfields")) {
             return new VendorError(cls, "missingfields", text(body, "error") + " " + body.get("missingfields"));
         }

@@ -118,7 +118,7 @@ final class AthenaReadMapping {
      * attribute readings; the readings' nesting (sets of readings or one flat array) is not fixed by any source, so
      * both are read.
      */
-    // evidence: athena.vitals.read-shape, athena.vitals.readings-nesting
+    // evidence: athena.vitals.read-shape, athena.vitals.readings-nesting, athena.vitals.readingtaken-format
     static List<Row> vitals(JsonNode answer) throws Unrecognised {
         if (answer == null || !answer.isArray()) {
             throw new Unrecognised("encounter vitals are not an array of vital groups");
@@ -129,6 +129,11 @@ final class AthenaReadMapping {
                 throw new Unrecognised("a vital group without readings");
             }
             for (JsonNode r : flatten(group.get("readings"))) {
+                String taken = r.path("readingtaken").asText("");
+                if (!taken.matches("\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}(:\\d{2})?")) {
+                    // A date alone (or another form) cannot pin a reading to this write's time.
+                    throw new Unrecognised("a reading whose readingtaken is not mm/dd/yyyy hh:mm[:ss]");
+                }
                 Map<String, String> f = new LinkedHashMap<>();
                 put(f, "clinicalelementid", r.get("clinicalelementid"));
                 put(f, "value", r.get("value"));

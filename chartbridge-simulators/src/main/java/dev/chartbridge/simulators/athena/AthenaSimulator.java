@@ -64,6 +64,7 @@ public final class AthenaSimulator extends AbstractSimulator {
     secondWindow = new WindowLimiter(clock, Duration.ofSeconds(1));
     dayWindow = new WindowLimiter(clock, Duration.ofDays(1));
     applyConfig();
+    // evidence: athena.fhir.capability-statement
     fhir = new CapabilityFhirServlet("/vendor/athenahealth/r4-capabilitystatement.json", null,
         request -> tokens.validate(request).isPresent(), () -> true, "", faults, stats, clock);
     fhir.seed(fhirSeed());

@@ -41,11 +41,11 @@ final class Answers {
   }
 
   /**
-   * Missing or malformed input: 400 with {@code error} (and {@code detailedmessage}, as recorded for an empty
-   * {@code departmentid}); the field list is named in {@code missingfields} (go-athenahealth's error type keeps
-   * it) in normal mode only.
+   * Missing or malformed input: 400 with {@code error} and {@code detailedmessage}, as recorded for an empty
+   * {@code departmentid} and as go-athenahealth's error type reads it; a {@code missingfields} list (no source
+   * shows one) in normal mode only.
    */
-  // evidence: athena.error.invalid-400
+  // evidence: athena.error.invalid-400, athena.error.missingfields
   void missing(HttpServletResponse response, List<String> fields) throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", "The data provided is invalid.");

@@ -154,7 +154,7 @@ final class ChartReads {
    * readings}; readings link to attributes by {@code clinicalelementid} (documented). The readings' nesting is
    * not shown by any source: normal mode gives an array of reading sets (arrays), strict mode a flat array.
    */
-  // evidence: athena.vitals.encounter-list, athena.vitals.read-shape, athena.vitals.readings-nesting
+  // evidence: athena.vitals.encounter-list, athena.vitals.read-shape, athena.vitals.readings-nesting, athena.vitals.readingtaken-format
   void encounterVitals(HttpServletResponse rs, String encounter) throws IOException {
     Map<String, List<List<Map<String, Object>>>> byKey = new LinkedHashMap<>();
     Map<String, List<Map<String, Object>>> sets = new LinkedHashMap<>();
@@ -169,7 +169,10 @@ final class ChartReads {
       Map<String, Object> reading = new LinkedHashMap<>();
       reading.put("clinicalelementid", element);
       reading.put("value", f.get("value"));
-      reading.put("readingtaken", f.get("readingtaken"));
+      String taken = f.get("readingtaken");
+      // No source shows the read's time format: strict mode keeps the minute only.
+      reading.put("readingtaken", answers.style().strict() && taken != null && taken.length() == 19
+          ? taken.substring(0, 16) : taken);
       reading.put("vitalid", answers.style().id(e.id()));
       reading.put("readingid", answers.style().id(set));
       reading.put("source", f.get("source"));
