@@ -40,6 +40,18 @@ final class AthenaLane extends ChartLane {
                 FaultMatrixTest.CONCURRENCY, FaultMatrixTest.READ_TIMEOUT_MS);
     }
 
+    /**
+     * athena keeps one allergy entry per allergen and answers its PUT without an id: an allergy record is named by
+     * its allergenid (as the adapter names it), the others by their ids.
+     */
+    @Override
+    List<String> records(String eventType, Patient patient) {
+        if (!eventType.equals("allergy")) {
+            return super.records(eventType, patient);
+        }
+        return sim.records("allergy", patient.simulatorId()).stream().map(e -> e.fields().get("allergenid")).toList();
+    }
+
     /** A blood pressure is two readings in athena, counted once (by its systolic reading). */
     @Override
     boolean countsAsWrite(ChartStore.Entry entry) {

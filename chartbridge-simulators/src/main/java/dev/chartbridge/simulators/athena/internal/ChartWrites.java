@@ -87,6 +87,11 @@ final class ChartWrites {
           if (!r.hasNonNull("clinicalelementid") || !r.hasNonNull("value")) {
             throw new IllegalArgumentException("reading without clinicalelementid or value");
           }
+          if (answers.style().strict() && r.get("clinicalelementid").asText().equals("VITALS.O2SATURATION")) {
+            // evidence: athena.vitals.o2-saturation-element (no source names the element; strict: not configured)
+            answers.refused(rs, "Invalid clinicalelementid VITALS.O2SATURATION");
+            return;
+          }
           Map<String, String> reading = new LinkedHashMap<>();
           r.fields().forEachRemaining(f -> reading.put(f.getKey(), f.getValue().asText()));
           readings.add(reading);
