@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.ApiClient;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.simulators.RecordedRequest;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.athena.AthenaSeed;
 import dev.chartbridge.simulators.athena.AthenaSimulator;
@@ -75,12 +74,6 @@ class AthenaContractTest extends AdapterContract {
     protected int recordsInEhr(String eventType) {
         return (int) sim.records(KIND.get(eventType), AthenaSeed.PATIENT_MARIA).stream()
                 .filter(r -> !"VITALS.BLOODPRESSURE.DIASTOLIC".equals(r.fields().get("clinicalelementid"))).count();
-    }
-
-    /** athena's reads: the chart lists, the reference lists and the patient's encounters are all GETs. */
-    @Override
-    protected boolean writesToChart(RecordedRequest request) {
-        return !request.method().equals("GET") && !request.pathAndQuery().contains("/token");
     }
 
     /**
