@@ -1,5 +1,7 @@
 package dev.chartbridge.ehr.athena;
 
+import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.simulators.athena.AthenaSeed;
@@ -81,6 +83,24 @@ class AthenaPatientContextTest {
         assertThat(AthenaFixture.writes(sim)).as("nothing reached the chart").isEmpty();
         assertThat(sim.stats().journal().matching("GET", "/v1/" + AthenaSeed.PRACTICE_ID + "/chart/"
                 + AthenaSeed.PATIENT_MARIA + "/encounters")).as("proven from the patient's encounter list").isNotEmpty();
+    }
+
+    /** A practice has several departments: a write naming an encounter is filed and read under the encounter's. */
+    @Test
+    void a_write_is_filed_under_its_encounters_department() {
+        AthenaSimulator sim = SIM.simulator();
+        AthenaAdapter adapter = AthenaFixture.adapter(sim);
+        WriteContext write = AthenaFixture.write(AthenaFixture.parse(
+                AthenaFixture.example("condition", "1002", AthenaSeed.ENCOUNTER_MARIO_OPEN)), 0);
+
+        assertThat(adapter.send(write)).isInstanceOf(SendOutcome.Created.class);
+        assertThat(adapter.find(write)).isInstanceOf(FindOutcome.Found.class);
+
+        assertThat(AthenaFixture.writes(sim)).singleElement()
+                .satisfies(r -> assertThat(r.bodyText()).contains("departmentid=" + AthenaSeed.DEPARTMENT_ID_EAST));
+        assertThat(sim.stats().journal().matching("GET", "/v1/" + AthenaSeed.PRACTICE_ID + "/chart/"
+                + AthenaSeed.PATIENT_MARIO + "/problems")).singleElement()
+                .satisfies(r -> assertThat(r.pathAndQuery()).contains("departmentid=" + AthenaSeed.DEPARTMENT_ID_EAST));
     }
 
     @Test
