@@ -120,7 +120,7 @@ final class OperationStore {
             if (!holdsLease(c, claim)) {
                 return false;
             }
-            boolean wait = WAIT_OUTCOMES.contains(t.outcome());
+            boolean wait = t.outcome() != null && WAIT_OUTCOMES.contains(t.outcome());
             // A repeat of a wait the app was already told of (and the IN_FLIGHT mark before a deferred send is
             // tried again) queues no notice; a repeat identical to the last attempt adds to its count.
             boolean repeat = op.waits() > 0 && (wait || t.to() == OperationState.IN_FLIGHT);
