@@ -100,6 +100,11 @@ final class Rig {
         return pg.text("SELECT state FROM write_operation WHERE id = '" + operationId + "'");
     }
 
+    /** The first column of the first row of a query, as text. */
+    String pg(String sql) {
+        return pg.text(sql);
+    }
+
     long count(String sql) {
         return pg.count(sql);
     }

@@ -38,6 +38,7 @@ final class TestAdapter implements EhrAdapter {
     final AtomicInteger verifies = new AtomicInteger();
     final AtomicInteger updates = new AtomicInteger();
     volatile Function<WriteContext, SendOutcome> onSend = this::create;
+    volatile Function<WriteContext, FindOutcome> onFind = this::lookUp;
     volatile Function<WriteContext, VerifyOutcome> onVerify = w -> new VerifyOutcome.Verified(exchange(200));
 
     static Exchange exchange(int status) {
@@ -88,6 +89,11 @@ final class TestAdapter implements EhrAdapter {
     @Override
     public FindOutcome find(WriteContext write) {
         finds.incrementAndGet();
+        return onFind.apply(write);
+    }
+
+    /** What a real EHR's search by the stamped identity answers. */
+    FindOutcome lookUp(WriteContext write) {
         String id = records.get(write.operationKey());
         return id == null ? new FindOutcome.Absent(exchange(200))
                 : new FindOutcome.Found(new RemoteRef(write.resourceType(), id, "1"), exchange(200));
