@@ -136,7 +136,7 @@ public final class ReviewQueries {
             return byOp;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT operation_id, step, started_at, duration_ms, outcome,"
-                + " http_status, error_class, detail, trace_id, node FROM delivery_attempt"
+                + " http_status, error_class, detail, trace_id, node, repeats FROM delivery_attempt"
                 + " WHERE operation_id = ANY (?) ORDER BY id")) {
             ps.setArray(1, c.createArrayOf("uuid", items.stream().map(ReviewItem::id).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -146,7 +146,8 @@ public final class ReviewQueries {
                     byOp.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
                             .add(new EventView.AttemptView(rs.getString(2),
                                     rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getLong(4), rs.getString(5),
-                                    http, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+                                    http, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                                    rs.getInt(11)));
                 }
             }
         }
