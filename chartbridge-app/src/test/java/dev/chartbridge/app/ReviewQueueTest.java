@@ -2,6 +2,7 @@ package dev.chartbridge.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.app.cli.ChartBridgeCli;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.testing.PostgresExtension;
@@ -12,7 +13,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -281,6 +286,38 @@ class ReviewQueueTest {
             assertThat(copiesInTheEhr(operationId(status))).isEqualTo(1);
         }
         assertThat(refusedNaming(gateway.reviewRetry("{\"actor\": \"dr-lee\"}"), 400)).isEqualTo("/reason");
+    }
+
+    @Test
+    void dead_writes_are_listed_and_retried_from_the_command_line() {
+        sim().faults().errorRate(1.0, 503, null, true);
+        String event = submit(Events.bloodPressure(5093));
+        String op = operationId(gateway.awaitSettled(event));
+        sim().faults().clear();
+
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int listed;
+        int retried;
+        try {
+            listed = new CommandLine(new ChartBridgeCli()).execute("review", "list", "--db-url", pg.url(),
+                    "--tenant", TestGateway.TENANT, "--state", "DEAD");
+            retried = new CommandLine(new ChartBridgeCli()).execute("review", "retry", "--db-url", pg.url(),
+                    "--tenant", TestGateway.TENANT, "--state", "DEAD", "--target", TestGateway.TARGET,
+                    "--actor", "ops-1", "--reason", "EHR maintenance over");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+
+        assertThat(listed).as(out).isZero();
+        assertThat(retried).as(out).isZero();
+        assertThat(out).contains("\"id\":\"" + op + "\"").contains(op + " DONE DEAD -> DUE");
+        JsonNode status = gateway.awaitSettled(event);
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        assertThat(copiesInTheEhr(op)).isEqualTo(1);
+        assertAudited(status, "review.retry", "user:ops-1", "EHR maintenance over", "DEAD");
     }
 
     /** How many records in the EHR carry the operation's identity. */
