@@ -65,6 +65,41 @@ class DeliveryEngineStopTest {
     }
 
     @Test
+    void a_stop_waits_for_the_send_under_way_and_gives_its_claim_back_due_after_the_reconcile_delay()
+            throws Exception {
+        Rig rig = new Rig(pg, "ehr");
+        TestAdapter ehr = rig.ehr("ehr");
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        ehr.onSend = w -> {
+            sending.countDown();
+            try {
+                answer.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new dev.chartbridge.core.adapter.SendOutcome.Unknown("interrupted", TestAdapter.exchange(0));
+            }
+            return ehr.create(w);
+        };
+        UUID op = rig.operation(rig.submit("ehr"), "ehr");
+        DeliveryEngine node = engine(rig, "node-a", Duration.ofSeconds(20));
+        node.start();
+        assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
+
+        Thread closer = new Thread(node::close);
+        closer.start();
+        Awaits.until("stopping", () -> closer.getState() == Thread.State.TIMED_WAITING, Duration.ofSeconds(30));
+        answer.countDown();
+        closer.join(30_000);
+
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(rig.state(op)).as("the send was recorded, not cut short").isEqualTo("CREATED");
+        assertThat(pg.count("SELECT count(*) FROM outbox WHERE operation_id = '" + op + "' AND lease_token IS NULL"
+                + " AND due_at > now()")).as("given back, due after the reconcile delay").isEqualTo(1);
+        assertThat(ehr.created.get()).isEqualTo(1);
+    }
+
+    @Test
     void an_idle_node_claims_from_only_the_queues_with_due_work() {
         Rig rig = new Rig(pg, "a", "b", "c");
         UUID op = rig.operation(rig.submit("b"), "b");
