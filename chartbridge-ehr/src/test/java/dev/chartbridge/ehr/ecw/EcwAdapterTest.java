@@ -129,6 +129,7 @@ class EcwAdapterTest {
         EcwSimulator sim = ECW.simulator();
         EcwAdapter adapter = new EcwAdapter(EcwTesting.connection(sim, Duration.ofMillis(700)), gateway.env());
         WriteContext w = Writes.write(MARIA.event("medication-change"), 0, "lost-medication");
+        assertThat(adapter.find(w)).isInstanceOf(FindOutcome.Absent.class); // token and lookups, before the fault
         sim.faults().commitThenTimeout(1.0, 2_000);
         assertThat(adapter.send(w)).isInstanceOf(SendOutcome.Unknown.class);
         sim.faults().clear();

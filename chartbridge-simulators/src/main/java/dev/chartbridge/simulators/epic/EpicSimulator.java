@@ -73,6 +73,7 @@ public final class EpicSimulator extends AbstractSimulator {
         .grantV1Spellings(builder.grantV1Spellings)
         .build(), stats, builder.clock, this::tokenUrl);
     RestfulServer fhir = FhirServers.json(FhirContext.forR4Cached(), providers());
+    fhir.registerInterceptor(new SearchWarnings());
     fhir.setDefaultPreferReturn(PreferReturnEnum.MINIMAL); // 201 with an empty body unless asked
     serve(SimulatorServer.builder()
         .port(builder.port)
