@@ -8,6 +8,8 @@ import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.epic.EpicSeed;
 import dev.chartbridge.simulators.epic.EpicSimulator;
 
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -76,5 +78,17 @@ class EpicContractTest extends AdapterContract {
     @Override
     protected void releaseHeldWrites() {
         sim.releaseHoldingTank();
+    }
+
+    @Test
+    void an_event_naming_another_patients_encounter_is_never_written() {
+        anEventNamingAnotherPatientsEncounterIsNeverWritten(Json.MAPPER.createObjectNode()
+                .put("system", EpicSeed.CSN_SYSTEM).put("value", EpicSeed.CSN_MARIO_OPEN));
+    }
+
+    /** Under Epic's search rules (patient-scoped, Observation by category) a lost answer is found by content. */
+    @Test
+    void a_lost_note_is_reconciled_and_lands_once() throws Exception {
+        aLostNoteIsReconciledAndLandsOnce(sim.faults(), "epic");
     }
 }
