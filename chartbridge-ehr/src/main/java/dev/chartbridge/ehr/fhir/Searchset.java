@@ -98,7 +98,7 @@ final class Searchset {
         return new Results(List.copyOf(matches), List.copyOf(warnings), new Exchange(described, null, 200));
     }
 
-    private static void read(Bundle page, String type, List<Resource> matches, List<String> warnings,
+    static void read(Bundle page, String type, List<Resource> matches, List<String> warnings,
                              String described) {
         for (Bundle.BundleEntryComponent entry : page.getEntry()) {
             Resource r = entry.getResource();
