@@ -28,6 +28,7 @@ import java.util.TreeSet;
  * fewest published forms of the type ({@code c} and {@code rs} for {@code crs}; {@code rs} for {@code s}), and a
  * need no published form covers is a configuration error. Stateless.
  */
+// evidence: ecw.auth.published-scopes
 public final class SmartScopes {
     private SmartScopes() {
     }

@@ -43,8 +43,9 @@ final class EpicAnswers implements BackendFhirWriter.Answers {
     /**
      * 59189 "Failed to file the reading" (Observation.create) and 59141 "An attempt was made to create a duplicate
      * record" (e.g. an allergy already on the chart): the record may already be there, so it is looked for, and a
-     * match completes the write. // evidence: epic.error.59189, epic.error.59141
+     * match completes the write.
      */
+    // evidence: epic.error.59189, epic.error.59141
     @Override
     public Set<String> alreadyThereCodes() {
         return ALREADY_THERE;

@@ -90,8 +90,9 @@ public final class CriticalFields {
     /**
      * Instants compared at the precision the server kept, seconds at the coarsest: {@code 10:00:00.123} sent and
      * {@code 10:00:00} read back are the same instant; {@code 10:00:01} is not, nor is a time cut to the minute or
-     * the day. // evidence: fhir.datetime.precision
+     * the day.
      */
+    // evidence: fhir.datetime.precision
     private static boolean sameInstant(Value expected, Value actual) {
         TemporalPrecisionEnum e = expected.precision();
         TemporalPrecisionEnum a = actual.precision();
@@ -142,8 +143,9 @@ public final class CriticalFields {
 
     /**
      * {@code http://host/fhir/Patient/1/_history/2} and {@code Patient/1} name the same record: servers may keep a
-     * reference without its version (HAPI FHIR by default). // evidence: fhir.reference.version-stripped
+     * reference without its version (HAPI FHIR by default).
      */
+    // evidence: fhir.reference.version-stripped
     static String normalizeReference(String reference) {
         String r = reference.replaceAll("/_history/[^/]+$", "");
         String[] parts = r.split("/");

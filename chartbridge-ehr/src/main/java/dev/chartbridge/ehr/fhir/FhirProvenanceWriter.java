@@ -46,8 +46,9 @@ final class FhirProvenanceWriter {
     /**
      * The critical fields that differ. A target is compared by resource id, and version for version where the server
      * kept the version: HAPI FHIR stores {@code DocumentReference/12/_history/1} as {@code DocumentReference/12} by
-     * default, which is the same record, not a modification. // evidence: fhir.reference.version-stripped
+     * default, which is the same record, not a modification.
      */
+    // evidence: fhir.reference.version-stripped
     private static List<String> differences(Provenance expected, Resource actual) {
         List<String> different = new ArrayList<>(CriticalFields.differences(expected, actual));
         if (!different.contains("target") && (!(actual instanceof Provenance read)

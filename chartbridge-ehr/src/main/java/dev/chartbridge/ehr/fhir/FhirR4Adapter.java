@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  * the patient's ({@link ContextResolver}); a lookup that failed for a passing reason defers the write unsent. The provenance of an AI-assisted event is sent as a
  * FHIR Provenance of the records written ({@link FhirProvenanceWriter}). Thread-safe.
  */
+// evidence: fhir.search.type, fhir.create.conditional, fhir.read, fhir.update.if-match
 public final class FhirR4Adapter implements EhrAdapter, ProvenanceWriter {
     public static final String VENDOR = "fhir-r4";
     private static final VendorProfile PROFILE = VendorProfiles.of(VENDOR);

@@ -101,8 +101,8 @@ public final class FhirR4Mapping {
     /**
      * The event's instant at full precision: milliseconds kept where it has them (FHIR dateTime allows fractional
      * seconds; HAPI's {@code DateTimeType(Date)} would cut them), whole seconds written as such.
-     * // evidence: fhir.datetime.precision
      */
+    // evidence: fhir.datetime.precision
     static DateTimeType dateTime(java.time.Instant instant) {
         TemporalPrecisionEnum precision = instant.getNano() == 0 ? TemporalPrecisionEnum.SECOND
                 : TemporalPrecisionEnum.MILLI;

@@ -28,6 +28,7 @@ import java.util.TreeSet;
  * declare and never leaves out one it requires; a search that would break a rule is a defect of the gateway and
  * throws before anything is sent. Immutable and thread-safe.
  */
+// evidence: fhir.search.parameters, epic.search.declared, ecw.search.declared
 public final class SearchRules {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

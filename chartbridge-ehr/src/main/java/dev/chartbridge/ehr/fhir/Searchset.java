@@ -21,8 +21,9 @@ import java.util.function.Supplier;
  * results"), an {@code error} or {@code fatal} issue means the search failed and nothing can be concluded from its
  * entries. Every search asks the server not to answer from a cache ({@code Cache-Control: no-cache}: HAPI FHIR's
  * JPA server reuses search results for a minute by default), pages are followed to the end (at most
- * {@value #MAX_PAGES}). Thread-safe. // evidence: fhir.search.mode, fhir.search.no-cache, epic.search.warning-entry
+ * {@value #MAX_PAGES}). Thread-safe.
  */
+// evidence: fhir.search.mode, fhir.search.no-cache, epic.search.warning-entry
 final class Searchset {
     static final int MAX_PAGES = 20;
     private static final CacheControlDirective NO_CACHE = new CacheControlDirective().setNoCache(true);

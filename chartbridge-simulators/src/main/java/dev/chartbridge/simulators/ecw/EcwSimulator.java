@@ -44,6 +44,7 @@ import org.hl7.fhir.r4.model.Resource;
  *
  * <p>One simulator is one practice: start two for two practices (each has its own limit). Thread-safe.
  */
+// evidence: ecw.auth.token, ecw.search.endpoints, ecw.read.endpoints, ecw.create.contracted
 public final class EcwSimulator extends AbstractSimulator {
 
   /** Path of the token endpoint, as at eCW's authorization server. */
@@ -67,10 +68,11 @@ public final class EcwSimulator extends AbstractSimulator {
 
     /**
      * Only the search parameters the published CapabilityStatement declares on the type; anything else is refused
-     * (what eCW answers is not documented: 400 with an OperationOutcome here). evidence: ecw.search.declared
+     * (what eCW answers is not documented: 400 with an OperationOutcome here).
      */
     @Override
     public void checkSearch(String type, Map<String, String[]> parameters) {
+      // evidence: ecw.search.declared
       for (String name : parameters.keySet()) {
         if (!capabilities.declaresSearchParam(type, name)) {
           throw new InvalidRequestException("Search parameter '" + name + "' is not supported on " + type);
@@ -138,9 +140,10 @@ public final class EcwSimulator extends AbstractSimulator {
   /**
    * The requested scopes that are not in eCW's published {@code scopes_supported}: eCW grants only its own
    * spellings ({@code .read}, {@code .r}, {@code .rs}, {@code .c}, {@code .u}; no {@code .s} or {@code .crs}).
-   * The answer, {@code invalid_scope}, is RFC 6749's; eCW's own is not documented. evidence: ecw.auth.published-scopes
+   * The answer, {@code invalid_scope}, is RFC 6749's; eCW's own is not documented.
    */
   static List<String> unpublishedScopes(String requested) {
+    // evidence: ecw.auth.published-scopes
     if (requested == null || requested.isBlank()) {
       return List.of();
     }

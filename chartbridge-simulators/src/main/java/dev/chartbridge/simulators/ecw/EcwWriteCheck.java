@@ -142,9 +142,10 @@ final class EcwWriteCheck {
   /**
    * A vital sign as eCW's error guide describes the checks (611 INVALID_UNIT, 612 INVALID_VITAL_VALUE, 613
    * UNSUPPORTED_OBSERVATION); which codes and units eCW takes is not published: here the US Core vital-signs codes
-   * with their UCUM units (assumed). evidence: ecw.error.vitals, ecw.vitals.codes
+   * with their UCUM units (assumed).
    */
   private static Optional<EcwRefusal> vitals(Observation observation) {
+    // evidence: ecw.error.vitals, ecw.vitals.codes
     List<String> codes = observation.getCode().getCoding().stream().filter(c -> LOINC.equals(c.getSystem()))
         .map(Coding::getCode).toList();
     String code = codes.stream().filter(VITAL_UNITS::containsKey).findFirst().orElse(null);

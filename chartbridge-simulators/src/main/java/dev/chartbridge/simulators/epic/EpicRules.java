@@ -51,10 +51,10 @@ final class EpicRules implements VendorRules {
   /**
    * Epic's search rules: a patient-scoped type needs {@code patient} (or {@code subject}, or {@code _id}), else
    * 4111; Observation also needs {@code category} or {@code code}, else 59108.
-   * evidence: epic.search.patient-required, epic.search.observation-category-or-code
    */
   @Override
   public void checkSearch(String type, Map<String, String[]> parameters) {
+    // evidence: epic.search.patient-required, epic.search.observation-category-or-code
     if (NOT_PATIENT_SCOPED.contains(type) || parameters.containsKey("_id")) {
       return;
     }
@@ -160,11 +160,9 @@ final class EpicRules implements VendorRules {
     return filed;
   }
 
-  /**
-   * An encounter of another patient is refused with 59159 (a business rule).
-   * evidence: epic.error.59159
-   */
+  /** An encounter of another patient is refused with 59159 (a business rule). */
   private void sameChart(Reference patient, Reference encounterRef) {
+    // evidence: epic.error.59159
     if (!encounterRef.hasReference()) {
       return;
     }
@@ -177,11 +175,9 @@ final class EpicRules implements VendorRules {
         });
   }
 
-  /**
-   * A reading already filed (same patient, code, time and values) is not filed again: 59189.
-   * evidence: epic.error.59189
-   */
+  /** A reading already filed (same patient, code, time and values) is not filed again: 59189. */
   private void refuseRepeatedReading(Observation incoming) {
+    // evidence: epic.error.59189-repeated-reading
     boolean repeated = store.current("Observation", r -> {
       Observation o = (Observation) r;
       return o.getSubject().getReferenceElement().getIdPart()

@@ -13,8 +13,9 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * Epic's warnings inside a searchset: an {@code OperationOutcome} entry with {@code search.mode = outcome}. A search
  * that matched nothing carries warning 4101 "Resource request returns no results" ({@code epic-error-codes.yml}).
  * A client that takes every entry of the Bundle as a result takes this warning for a record.
- * Stateless and thread-safe. // evidence: epic.search.warning-entry
+ * Stateless and thread-safe.
  */
+// evidence: epic.search.warning-entry
 @Interceptor
 final class SearchWarnings {
 
