@@ -186,4 +186,12 @@ class EcwAdapterTest {
             }
         });
     }
+
+    /** Every request this test's adapter made is an endpoint the evidence ledger names ({@code docs/evidence}). */
+    @org.junit.jupiter.api.AfterEach
+    void every_request_is_evidenced() {
+        assertThat(dev.chartbridge.core.testing.EvidenceLedger.load().unevidenced("eclinicalworks", ECW.simulator().stats()
+                .journal().all().stream().map(r -> r.method() + " " + r.pathAndQuery()).toList()))
+                .as("requests no endpoint entry of docs/evidence/%s.yaml covers", "eclinicalworks").isEmpty();
+    }
 }

@@ -274,4 +274,12 @@ class EpicAdapterTest {
         assertThat(((SendOutcome.Retryable) sent).error().errorClass()).isEqualTo(ErrorClass.TRANSIENT);
         assertThat(EPIC.simulator().stats().journal().all()).isEmpty();
     }
+
+    /** Every request this test's adapter made is an endpoint the evidence ledger names ({@code docs/evidence}). */
+    @org.junit.jupiter.api.AfterEach
+    void every_request_is_evidenced() {
+        assertThat(dev.chartbridge.core.testing.EvidenceLedger.load().unevidenced("epic", EPIC.simulator().stats()
+                .journal().all().stream().map(r -> r.method() + " " + r.pathAndQuery()).toList()))
+                .as("requests no endpoint entry of docs/evidence/%s.yaml covers", "epic").isEmpty();
+    }
 }

@@ -239,4 +239,12 @@ class FhirR4AdapterTest {
         assertThat(adapter.verify(Writes.at(w, created.ref())))
                 .isInstanceOf(dev.chartbridge.core.adapter.VerifyOutcome.Verified.class);
     }
+
+    /** Every request this test's adapter made is an endpoint the evidence ledger names ({@code docs/evidence}). */
+    @org.junit.jupiter.api.AfterEach
+    void every_request_is_evidenced() {
+        assertThat(dev.chartbridge.core.testing.EvidenceLedger.load().unevidenced("fhir-r4", ehr.simulator().stats()
+                .journal().all().stream().map(r -> r.method() + " " + r.pathAndQuery()).toList()))
+                .as("requests no endpoint entry of docs/evidence/%s.yaml covers", "fhir-r4").isEmpty();
+    }
 }
