@@ -1,7 +1,6 @@
 package dev.chartbridge.ehr.fhir;
 
 import dev.chartbridge.core.adapter.ErrorClass;
-import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.VendorError;
