@@ -190,6 +190,28 @@ class EpicAdapterTest {
     }
 
     @Test
+    void a_59141_for_an_allergy_already_on_the_chart_completes_the_write_once_it_is_readable() {
+        EpicSimulator sim = EPIC.simulator();
+        EpicAdapter adapter = adapter();
+        ClinicalEvent allergy = MARIA.event("allergy");
+        sim.faults().dropFields("AllergyIntolerance", "identifier");
+        SendOutcome.Created filed = (SendOutcome.Created) adapter.send(Writes.write(allergy, 0, "allergy-elsewhere"));
+        sim.faults().clear();
+        WriteContext w = Writes.write(allergy, 0, "allergy-again");
+
+        SendOutcome whileHeld = adapter.send(w);
+        sim.releaseHoldingTank();
+        SendOutcome released = adapter.send(w);
+
+        assertThat(whileHeld).as("it may sit in the holding tank: not known yet")
+                .isInstanceOfSatisfying(SendOutcome.Unknown.class,
+                        u -> assertThat(u.exchange().httpStatus()).isEqualTo(422));
+        assertThat(released).isInstanceOfSatisfying(SendOutcome.Created.class,
+                c -> assertThat(c.ref().id()).isEqualTo(filed.ref().id()));
+        assertThat(sim.resources("AllergyIntolerance")).hasSize(1);
+    }
+
+    @Test
     void a_59189_with_nothing_on_the_chart_is_a_refusal() {
         Writes finished = new Writes(EpicSeed.MRN_SYSTEM, EpicSeed.MRN_MARIA, EpicSeed.CSN_SYSTEM,
                 EpicSeed.CSN_MARIA_OPEN);

@@ -79,6 +79,8 @@ final class EpicRules implements VendorRules {
       return fileNote(document);
     } else if (incoming instanceof Condition condition) {
       checkCondition(condition);
+    } else if (incoming instanceof AllergyIntolerance allergy) {
+      refuseDuplicateAllergy(allergy);
     }
     return incoming;
   }
@@ -190,6 +192,23 @@ final class EpicRules implements VendorRules {
     if (repeated) {
       throw EpicOutcome.error(422, "59189", "Failed to file the reading.",
           "The reading is already filed for this patient at this time");
+    }
+  }
+
+  /** An allergy to a substance already on the patient's chart (held or not) is a duplicate: 59141. */
+  private void refuseDuplicateAllergy(AllergyIntolerance incoming) {
+    // evidence: epic.error.59141
+    boolean duplicate = !store.current("AllergyIntolerance", r -> {
+      AllergyIntolerance a = (AllergyIntolerance) r;
+      return a.getPatient().getReferenceElement().getIdPart()
+          .equals(incoming.getPatient().getReferenceElement().getIdPart())
+          && a.getCode().getCoding().stream().anyMatch(c -> incoming.getCode().getCoding().stream()
+              .anyMatch(i -> java.util.Objects.equals(c.getSystem(), i.getSystem())
+                  && java.util.Objects.equals(c.getCode(), i.getCode())));
+    }).isEmpty();
+    if (duplicate) {
+      throw EpicOutcome.error(422, "59141", "An attempt was made to create a duplicate record.",
+          "An allergy to this substance already exists in the patient's chart");
     }
   }
 

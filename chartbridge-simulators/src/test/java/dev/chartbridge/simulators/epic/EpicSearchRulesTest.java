@@ -103,4 +103,16 @@ class EpicSearchRulesTest {
     bp.setEffective(new DateTimeType("2026-11-20T09:30:00Z"));
     return bp;
   }
+
+  @Test
+  void an_allergy_to_a_substance_already_on_the_chart_is_59141() throws Exception {
+    String allergy = "{\"resourceType\":\"AllergyIntolerance\",\"patient\":{\"reference\":\"Patient/"
+        + PATIENT_MARIA + "\"},\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\","
+        + "\"code\":\"288328004\"}]}}";
+    assertThat(post("AllergyIntolerance", allergy).statusCode()).isEqualTo(201);
+    HttpResponse<String> again = post("AllergyIntolerance", allergy);
+
+    assertThat(again.statusCode()).isEqualTo(422);
+    assertThat(epicCode(again)).isEqualTo("59141");
+  }
 }
