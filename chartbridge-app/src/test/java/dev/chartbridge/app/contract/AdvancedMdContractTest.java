@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.ApiClient;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.simulators.FaultKind;
 import dev.chartbridge.simulators.RecordedRequest;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.advancedmd.AdvancedMdSeed;
@@ -232,6 +233,78 @@ class AdvancedMdContractTest extends AdapterContract {
         } finally {
             sim.strict(false);
         }
+    }
+
+    /**
+     * Lost answers (after AdvancedMD stored the write), resets, 503s and 429s on a burst of notes and problems: each
+     * ends VERIFIED with its record on the chart exactly once, or in review with at most one; none is written twice,
+     * given up (DEAD) or rejected, and no call is billed as an overrun.
+     */
+    @Test
+    void under_lost_answers_resets_503_and_429_each_write_lands_once_or_waits_in_review() {
+        ObjectNode warmUp = event("note");
+        warmUp.with("payload").put("text", "Fault run warm-up: session and patient known before the faults.");
+        ApiClient.Answer warmed = api.submit(warmUp, "faults-warm-up");
+        assertThat(warmed.status()).as("%s", warmed.body()).isEqualTo(202);
+        String warm = warmed.body().get("id").asText();
+        api.await(warm, AdvancedMdContractTest::settled, Duration.ofSeconds(30));
+        Map<String, ObjectNode> events = new java.util.LinkedHashMap<>();
+        List<String> codes = List.of("E11.9", "K21.9", "M54.5", "N39.0");
+        for (int i = 0; i < 6; i++) {
+            ObjectNode note = event("note");
+            note.with("payload").put("text", "Fault run note " + i + ": plan unchanged.");
+            events.put("faults-note-" + i, note);
+        }
+        for (int i = 0; i < codes.size(); i++) {
+            ObjectNode condition = event("condition");
+            condition.with("payload").with("code").put("code", codes.get(i)).put("display", "Fault run " + i);
+            events.put("faults-condition-" + i, condition);
+        }
+        long lostBefore = lostAfterCommit();
+        sim.faults().seed(12).commitThenTimeout(0.2, 6_000).commitThenReset(0.1).errorRate(0.1, 503, null, true)
+                .tooManyRequestsRate(0.1, 1, true);
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
+        try {
+            events.forEach((key, e) -> {
+                ApiClient.Answer accepted = api.submit(e, key);
+                assertThat(accepted.status()).as("%s", accepted.body()).isEqualTo(202);
+                ids.put(key, accepted.body().get("id").asText());
+            });
+            Map<String, JsonNode> settled = new java.util.LinkedHashMap<>();
+            ids.forEach((key, id) -> settled.put(key, api.await(id, AdvancedMdContractTest::settled,
+                    Duration.ofSeconds(120))));
+            sim.faults().clear();
+            settled.forEach((key, status) -> {
+                JsonNode op = status.get("operations").get(0);
+                List<String> held = held(key, events.get(key));
+                assertThat(held).as("%s written at most once: %s", key, status).hasSizeLessThanOrEqualTo(1);
+                assertThat(op.get("state").asText()).as("%s", status).isIn("VERIFIED", "NEEDS_REVIEW");
+                if (op.get("state").asText().equals("VERIFIED")) {
+                    assertThat(held).as("%s verified means on the chart: %s", key, status)
+                            .containsExactly(op.get("remoteId").asText());
+                }
+            });
+            assertThat(lostAfterCommit() - lostBefore).as("answers lost after AdvancedMD stored").isPositive();
+            assertThat(sim.billedOverruns()).isZero();
+        } finally {
+            sim.faults().clear();
+        }
+    }
+
+    private long lostAfterCommit() {
+        return sim.stats().faults(FaultKind.COMMIT_THEN_TIMEOUT) + sim.stats().faults(FaultKind.COMMIT_THEN_RESET);
+    }
+
+    /** The ids of the chart records holding this event's content (its note text, or its problem code). */
+    private List<String> held(String key, ObjectNode event) {
+        if (key.contains("condition")) {
+            String code = event.at("/payload/code/code").asText();
+            return sim.records("problem", AdvancedMdSeed.PATIENT_MARIA).stream()
+                    .filter(r -> code.equals(r.fields().get("code"))).map(r -> r.id()).toList();
+        }
+        String text = event.at("/payload/text").asText();
+        return sim.records("patientnote", AdvancedMdSeed.PATIENT_MARIA).stream()
+                .filter(r -> text.equals(r.fields().get(AdvancedMdSeed.NOTE_FIELD_TEXT))).map(r -> r.id()).toList();
     }
 
     private static boolean settled(JsonNode status) {
