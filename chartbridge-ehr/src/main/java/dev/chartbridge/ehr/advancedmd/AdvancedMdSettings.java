@@ -5,8 +5,6 @@ import dev.chartbridge.ehr.Connection;
 
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * One tenant's AdvancedMD connection, read from its {@link Connection}: where the partner login is, the API user,
@@ -24,14 +22,13 @@ import java.util.Map;
  * @param quotaWindow     what {@code requestsPerMinute} is counted over when the contract counts over another
  *                        window than 60 s ({@code settings.quotaWindowSeconds}, only with requestsPerMinute)
  * @param mrnSystem       identifier system of the chart number in events; null: the event's first identifier
- * @param providers       author NPI to AdvancedMD provider id ({@code settings.provider.<npi>})
  */
 // evidence: amd.note.template-config, amd.request.msgtime
 public record AdvancedMdSettings(String partnerLoginUrl, String username, String password, String officeKey,
                                  String appName, Integer requestsPerMinute, Duration quotaWindow,
                                  String mrnSystem, ZoneId timeZone, String noteTemplateId, String noteTextField,
                                  String noteTitleField,
-                                 Map<String, String> providers, Duration sessionLifetime, Duration connectTimeout,
+                                 Duration sessionLifetime, Duration connectTimeout,
                                  Duration readTimeout) {
 
     /**
@@ -53,21 +50,12 @@ public record AdvancedMdSettings(String partnerLoginUrl, String username, String
             throw new ChartBridgeException("connection " + c.name() + ": settings.quotaWindowSeconds must be a number"
                     + " of seconds from 1, given with settings.requestsPerMinute (the window the contract counts in)");
         }
-        Map<String, String> providers = new HashMap<>();
-        if (c.settings() != null) {
-            c.settings().forEach((k, v) -> {
-                if (k.startsWith("provider.")) {
-                    providers.put(k.substring("provider.".length()), v);
-                }
-            });
-        }
         return new AdvancedMdSettings(c.baseUrl(), c.username(), c.password(), c.practiceId(),
                 c.setting("appName", null),
                 perMinute == null ? null : Integer.valueOf(perMinute),
                 window == null ? CallBudget.WINDOW : Duration.ofSeconds(Long.parseLong(window)),
                 c.setting("mrnSystem", null), zone(c), c.setting("noteTemplateId", null),
                 c.setting("noteTextField", null), c.setting("noteTitleField", null),
-                Map.copyOf(providers),
                 Duration.ofMinutes(Long.parseLong(c.setting("sessionMinutes", "55"))), Duration.ofSeconds(5),
                 c.readTimeout() == null ? Duration.ofSeconds(15) : c.readTimeout());
     }
