@@ -129,5 +129,10 @@ class DeferredSendsTest {
         assertThat(stored).isEqualTo(WRITES);
         assertThat(sim.stats().journal().all()).filteredOn(r -> r.bodyText().contains("action=\"addehrproblem\""))
                 .hasSize(WRITES);
+
+        // The calls the gateway made are counted per cost class on the gateway's own /metrics.
+        String metrics = api.get("/metrics").text();
+        assertThat(metrics).containsPattern("chartbridge_advancedmd_calls_total\\{[^}]*tier=\"login\"[^}]*} [1-9]")
+                .containsPattern("chartbridge_advancedmd_calls_total\\{[^}]*tier=\"1\"[^}]*} ([6-9]|[1-9][0-9])");
     }
 }

@@ -22,6 +22,8 @@ import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.w3c.dom.Element;
 
 import java.time.Clock;
@@ -55,12 +57,18 @@ public final class AdvancedMdAdapter implements EhrAdapter {
     private final PpmdClient client;
     private final PatientContext context;
 
+    /** An adapter whose calls-per-tier metric is kept in a registry of its own. */
     public AdvancedMdAdapter(AdvancedMdSettings settings, Clock clock) {
+        this(settings, clock, new SimpleMeterRegistry());
+    }
+
+    /** @param meters where the calls-per-tier counter ({@code chartbridge.advancedmd.calls}) is registered */
+    public AdvancedMdAdapter(AdvancedMdSettings settings, Clock clock, MeterRegistry meters) {
         this.settings = settings;
         this.clock = clock;
         PpmdTransport transport = new PpmdTransport(settings.connectTimeout(), settings.readTimeout());
         this.budget = new CallBudget(settings.requestsPerMinute(), settings.quotaWindow(), clock,
-                settings.officeKey());
+                settings.officeKey(), meters);
         this.sessions = new CachingTokenSource(new SessionLogin(settings, transport, budget, clock),
                 Duration.ofSeconds(60), clock);
         this.client = new PpmdClient(sessions, transport, budget, settings, clock);

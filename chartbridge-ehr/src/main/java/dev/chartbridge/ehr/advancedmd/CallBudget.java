@@ -1,7 +1,7 @@
 package dev.chartbridge.ehr.advancedmd;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
 import java.time.DayOfWeek;
@@ -40,8 +40,9 @@ final class CallBudget {
      *                  theirs); null: the published caps
      * @param window    what {@code perMinute} is counted over
      * @param officeKey tags the metric, so that two practices are told apart
+     * @param meters    where the counter is registered
      */
-    CallBudget(Integer perMinute, Duration window, Clock clock, String officeKey) {
+    CallBudget(Integer perMinute, Duration window, Clock clock, String officeKey, MeterRegistry meters) {
         this.perMinute = perMinute;
         this.window = window;
         this.clock = clock;
@@ -50,7 +51,7 @@ final class CallBudget {
             taken.put(tier, new AtomicLong());
             counters.put(tier, Counter.builder("chartbridge.advancedmd.calls")
                     .description("AdvancedMD calls the gateway made, per cost class")
-                    .tag("tier", tier.tag()).tag("office", officeKey).register(Metrics.globalRegistry));
+                    .tag("tier", tier.tag()).tag("office", officeKey).register(meters));
         }
     }
 

@@ -71,7 +71,8 @@ class PpmdWireTest {
     @Test
     void the_budget_keeps_each_class_at_ninety_percent_of_its_cap_and_counts_what_it_took() {
         SettableClock clock = new SettableClock(Instant.parse("2026-11-24T17:00:00Z")); // Tuesday 10:00 Mountain
-        CallBudget budget = new CallBudget(null, CallBudget.WINDOW, clock, "test-office");
+        CallBudget budget = new CallBudget(null, CallBudget.WINDOW, clock, "test-office",
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         int tier2 = 0;
         while (budget.tryTake(ActionTier.TIER_2) == null) {
             tier2++;
