@@ -91,7 +91,7 @@ class DeliveryTest {
 
         TestGateway.Answer again = env.gateway().submit(event, null);
 
-        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.status()).isEqualTo(202);
         assertThat(again.body().get("id").asText()).isEqualTo(id);
         TestGateway.sleep(300);
         assertThat(sim().resources("Observation")).hasSize(stored);

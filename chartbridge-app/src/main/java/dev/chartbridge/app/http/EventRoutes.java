@@ -111,7 +111,11 @@ final class EventRoutes {
                 breakGlass);
         if (result instanceof IntakeResult.Accepted a) {
             ctx.header("Location", "/v1/events/" + a.eventId());
-            Responses.json(ctx, a.replay() ? 200 : 202, Map.of("id", a.eventId(), "replay", a.replay(),
+            if (a.replay()) {
+                // The original answer again (RFC draft httpapi-idempotency-key, Stripe's Idempotent-Replayed).
+                ctx.header("Idempotent-Replayed", "true");
+            }
+            Responses.json(ctx, 202, Map.of("id", a.eventId(), "replay", a.replay(),
                     "operations", a.operations(), "links", Map.of("status", "/v1/events/" + a.eventId())));
         } else if (result instanceof IntakeResult.Invalid i) {
             Responses.problem(ctx, Problem.invalid(400, "invalid-event", "Invalid event", i.errors()));

@@ -29,12 +29,11 @@ final class RequestBodies {
      */
     JsonNode readJson(Context ctx, List<FieldError> errors) {
         byte[] body = read(ctx);
-        try {
-            return body == null ? null : Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            errors.add(new FieldError("", "the body is not valid JSON"));
+        if (body == null) {
             return null;
         }
+        // An empty body is the callers' parsers' to report (as a missing object), in their words.
+        return body.length == 0 ? Json.MAPPER.missingNode() : Json.parse(body, errors);
     }
 
     /** The body, or null when it is larger than the limit (checked before and while reading). */
