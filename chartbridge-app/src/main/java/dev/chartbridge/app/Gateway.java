@@ -82,7 +82,9 @@ public final class Gateway implements AutoCloseable {
         Map<String, TenantPolicy> policies = config.tenants().stream().collect(Collectors.toMap(
                 GatewayConfig.TenantConfig::id, SafetySettings::policy));
         seedReleaseControls(config, new ReleaseControls(jdbc));
-        Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry,
+        // The API's own pool waits briefly for a connection: PostgreSQL down is a 503 within 2 s (issue #13).
+        Jdbc apiJdbc = new Jdbc(database.apiDataSource());
+        Intake intake = new Intake(apiJdbc, targets, Clock.systemUTC(), registry,
                 tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
         String node = config.node() != null ? config.node() : defaultNodeName();
         this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, Duration.ofSeconds(10));
@@ -101,9 +103,9 @@ public final class Gateway implements AutoCloseable {
         }, 500, 500, TimeUnit.MILLISECONDS);
         Webhooks webhooks = new Webhooks(jdbc, vault);
         this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
-        this.api = new HttpApi(intake, new EventQueries(jdbc), keys, registry, jdbc, targets,
+        this.api = new HttpApi(intake, new EventQueries(apiJdbc), new ApiKeys(apiJdbc), registry, apiJdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
-                userAssertions(config), webhooks);
+                userAssertions(config), new Webhooks(apiJdbc, vault));
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
         String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));

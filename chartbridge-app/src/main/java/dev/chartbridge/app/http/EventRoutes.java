@@ -74,12 +74,6 @@ final class EventRoutes {
             return;
         }
         byte[] body = bodies.read(ctx);
-        if (body == null) {
-            Responses.problem(ctx, Problem.of(413, "too-large", "Request too large",
-                    "the body must be at most " + bodies.maxBytes() + " bytes")
-                    .naming("", "must be at most " + bodies.maxBytes() + " bytes"));
-            return;
-        }
         String context = ctx.header("X-Patient-Context");
         Identifier boundPatient = null;
         if (context != null) {

@@ -8,6 +8,7 @@ import dev.chartbridge.core.tenant.ApiKeys;
 import dev.chartbridge.core.webhook.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,44 +63,57 @@ public final class HttpApi {
         app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = bodies.maxBytes() + 1;
             cfg.startup.showJavalinBanner = false;
+            // What the server refuses before routing (a header over 8 KiB: 431) is answered as problem+json too.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             cfg.routes.before(ctx -> MDC.put("requestId", UUID.randomUUID().toString()));
             cfg.routes.after(ctx -> MDC.clear());
-            cfg.routes.post("/v1/events", events::submit);
-            cfg.routes.get("/v1/events/{id}", events::status);
-            cfg.routes.get("/v1/capabilities", events::capabilities);
-            cfg.routes.get("/v1/audit", events::audit);
-            cfg.routes.post("/v1/events/{id}/approvals", events::approve);
+            RouteTable routes = new RouteTable(cfg.routes);
+            routes.post("/v1/events", events::submit);
+            routes.get("/v1/events/{id}", events::status);
+            routes.get("/v1/capabilities", events::capabilities);
+            routes.get("/v1/audit", events::audit);
+            routes.post("/v1/events/{id}/approvals", events::approve);
             ReviewRoutes review = new ReviewRoutes(auth, bodies, jdbc);
-            cfg.routes.get("/v1/review", review::list);
-            cfg.routes.post("/v1/review/{id}/actions", review::act);
+            routes.get("/v1/review", review::list);
+            routes.post("/v1/review/{id}/actions", review::act);
             ReleaseRoutes release = new ReleaseRoutes(auth, bodies, jdbc, targets);
-            cfg.routes.get("/v1/release-controls", release::list);
-            cfg.routes.put("/v1/release-controls", release::put);
-            cfg.routes.get("/v1/break-glass", new BreakGlassRoutes(auth, jdbc)::list);
+            routes.get("/v1/release-controls", release::list);
+            routes.add(HandlerType.PUT, "/v1/release-controls", release::put);
+            routes.get("/v1/break-glass", new BreakGlassRoutes(auth, jdbc)::list);
             WebhookRoutes hooks = new WebhookRoutes(auth, bodies, jdbc, webhooks);
-            cfg.routes.post("/v1/webhooks", hooks::register);
-            cfg.routes.get("/v1/webhooks", hooks::list);
-            cfg.routes.delete("/v1/webhooks/{id}", hooks::remove);
-            cfg.routes.get("/v1/webhooks/{id}/deliveries", hooks::deliveries);
-            cfg.routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
-            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
-            cfg.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
-            cfg.routes.get("/health/ready", this::ready);
-            cfg.routes.get("/openapi.yaml", ctx -> resource(ctx, "/openapi.yaml", "application/yaml"));
-            cfg.routes.get("/v1/schemas/clinical-event.json",
+            routes.post("/v1/webhooks", hooks::register);
+            routes.get("/v1/webhooks", hooks::list);
+            routes.add(HandlerType.DELETE, "/v1/webhooks/{id}", hooks::remove);
+            routes.get("/v1/webhooks/{id}/deliveries", hooks::deliveries);
+            routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
+            routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
+            routes.get("/health/ready", this::ready);
+            routes.get("/openapi.yaml", ctx -> resource(ctx, "/openapi.yaml", "application/yaml"));
+            routes.get("/v1/schemas/clinical-event.json",
                     ctx -> resource(ctx, "/schemas/v1/clinical-event.schema.json", "application/schema+json"));
+            routes.answerOtherMethods();
+            cfg.routes.exception(BodyRejected.class, (e, ctx) -> Responses.problem(ctx, e.problem()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                if (DatabaseUnavailable.is(e)) {
+                    LOG.warn("request {} {}: database unavailable ({})", ctx.method(), ctx.path(),
+                            e.getClass().getSimpleName());
+                    ctx.header("Retry-After", String.valueOf(DatabaseUnavailable.RETRY_AFTER_SECONDS));
+                    Responses.problem(ctx, Problem.of(503, "database-unavailable", "Service unavailable",
+                            "the gateway's database cannot be reached; nothing was stored; try again"));
+                    return;
+                }
                 LOG.error("request {} {} failed: {}", ctx.method(), ctx.path(), e.getClass().getName());
                 Responses.problem(ctx, Problem.of(500, "internal", "Internal error",
                         "the request could not be completed; nothing was half-written"));
             });
             cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null) {
+                // A route's own 404 (no such event) is a problem already; the router's "no such path" is plain text.
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/problem+json")) {
                     Responses.problem(ctx, Problem.of(404, "not-found", "Not found", "no such resource"));
                 }
             });
-            cfg.routes.error(405, ctx -> Responses.problem(ctx, Problem.of(405, "method-not-allowed",
-                    "Method not allowed", ctx.method() + " is not allowed here")));
         });
         app.start(host, port);
     }
@@ -114,11 +128,18 @@ public final class HttpApi {
         }
     }
 
+    /** Ready when the database answers within the API's connection wait; else 503 with {@code Retry-After}. */
     private void ready(Context ctx) {
+        boolean up;
         try {
-            jdbc.read(c -> c.isValid(2));
-            Responses.json(ctx, 200, Map.of("status", "ready"));
+            up = jdbc.read(c -> c.isValid(2));
         } catch (RuntimeException e) {
+            up = false;
+        }
+        if (up) {
+            Responses.json(ctx, 200, Map.of("status", "ready"));
+        } else {
+            ctx.header("Retry-After", String.valueOf(DatabaseUnavailable.RETRY_AFTER_SECONDS));
             Responses.json(ctx, 503, Map.of("status", "database unavailable"));
         }
     }

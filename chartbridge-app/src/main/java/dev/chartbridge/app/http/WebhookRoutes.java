@@ -42,10 +42,6 @@ final class WebhookRoutes {
             return;
         }
         byte[] body = bodies.read(ctx);
-        if (body == null) {
-            Responses.problem(ctx, Problem.of(413, "too-large", "Request too large", "the body is over the limit"));
-            return;
-        }
         List<FieldError> errors = new ArrayList<>();
         JsonNode tree = Json.parse(body, errors);
         if (errors.isEmpty() && (tree == null || !tree.isObject())) {
