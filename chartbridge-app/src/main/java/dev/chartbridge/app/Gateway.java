@@ -56,6 +56,8 @@ import java.util.stream.Collectors;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** How often each EHR connection is checked after the check at start (issue #11). */
+    private static final Duration CONNECTION_CHECK_EVERY = Duration.ofSeconds(60);
 
     private final Database database;
     private final Jdbc jdbc;
@@ -64,6 +66,7 @@ public final class Gateway implements AutoCloseable {
     private final HttpApi api;
     private final PostWriteServices postWrite;
     private final PrometheusMeterRegistry registry;
+    private final ConnectionHealth health;
 
     private Gateway(GatewayConfig config, Database database) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -103,14 +106,16 @@ public final class Gateway implements AutoCloseable {
         }, 500, 500, TimeUnit.MILLISECONDS);
         Webhooks webhooks = new Webhooks(jdbc, vault);
         this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
+        this.health = new ConnectionHealth(targets, registry, CONNECTION_CHECK_EVERY, Clock.systemUTC());
         this.api = new HttpApi(intake, new EventQueries(apiJdbc), new ApiKeys(apiJdbc), registry, apiJdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
-                userAssertions(config), new Webhooks(apiJdbc, vault));
+                userAssertions(config), new Webhooks(apiJdbc, vault), health::report);
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
         String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
         engine.start();
         postWrite.start();
+        health.start();
         LOG.info("gateway node {} listening on port {}", node, api.port());
     }
 
@@ -240,6 +245,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         api.stop();
         engine.close();
         postWrite.close();

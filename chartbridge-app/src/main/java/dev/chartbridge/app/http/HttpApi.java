@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The gateway's HTTP API (see {@code chartbridge-app/src/main/resources/openapi.yaml}), wired: the route table over
@@ -40,15 +41,18 @@ public final class HttpApi {
     private final RequestAuth auth;
     private final RequestBodies bodies;
     private final EventRoutes events;
+    private final Supplier<? extends Map<String, ?>> connections;
     private Javalin app;
 
     /**
-     * @param users per tenant id, how the users its app acts for are verified; a tenant not named takes the app's
-     *              word
+     * @param users       per tenant id, how the users its app acts for are verified; a tenant not named takes the
+     *                    app's word
+     * @param connections per EHR connection, its last check, for readiness (reported, never deciding it)
      */
     public HttpApi(Intake intake, EventQueries events, ApiKeys keys, PrometheusMeterRegistry registry, Jdbc jdbc,
                    Targets targets, long maxBodyBytes, String jwks, Map<String, UserAssertions> users,
-                   Webhooks webhooks) {
+                   Webhooks webhooks, Supplier<? extends Map<String, ?>> connections) {
+        this.connections = connections;
         this.registry = registry;
         this.jdbc = jdbc;
         this.targets = targets;
@@ -128,7 +132,10 @@ public final class HttpApi {
         }
     }
 
-    /** Ready when the database answers within the API's connection wait; else 503 with {@code Retry-After}. */
+    /**
+     * Ready when the database answers within the API's connection wait; else 503 with {@code Retry-After}. Each EHR
+     * connection's last check is reported alongside; one EHR down does not make the node unready (its writes wait).
+     */
     private void ready(Context ctx) {
         boolean up;
         try {
@@ -137,10 +144,10 @@ public final class HttpApi {
             up = false;
         }
         if (up) {
-            Responses.json(ctx, 200, Map.of("status", "ready"));
+            Responses.json(ctx, 200, Map.of("status", "ready", "connections", connections.get()));
         } else {
             ctx.header("Retry-After", String.valueOf(DatabaseUnavailable.RETRY_AFTER_SECONDS));
-            Responses.json(ctx, 503, Map.of("status", "database unavailable"));
+            Responses.json(ctx, 503, Map.of("status", "database unavailable", "connections", connections.get()));
         }
     }
 
