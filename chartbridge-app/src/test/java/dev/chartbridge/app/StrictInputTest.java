@@ -61,6 +61,21 @@ class StrictInputTest {
     }
 
     @Test
+    void escapes_of_a_lone_surrogate_or_nul_are_refused_naming_the_field() {
+        ObjectNode note = Events.of("note");
+        ((ObjectNode) note.get("payload")).put("text", "LONE").put("title", "NUL");
+        String json = new String(TestGateway.bytes(note), StandardCharsets.UTF_8)
+                .replace("\"LONE\"", "\"\\ud800\"").replace("\"NUL\"", "\"a\\u0000b\"");
+
+        ApiClient.Answer a = post(json.getBytes(StandardCharsets.UTF_8), "strict-escapes");
+
+        assertThat(a.status()).as(a.text()).isEqualTo(400);
+        assertThat(a.body().get("errors").findValuesAsText("pointer"))
+                .containsExactlyInAnyOrder("/payload/text", "/payload/title");
+        assertThat(env.eventsStored("strict-escapes")).isZero();
+    }
+
+    @Test
     void year_0000_is_refused_naming_the_field() {
         ObjectNode reading = Events.bloodPressure(60);
         reading.put("occurredAt", "0000-11-01T00:00:00Z");

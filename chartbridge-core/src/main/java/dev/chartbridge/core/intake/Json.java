@@ -62,7 +62,9 @@ public final class Json {
                 errors.add(new FieldError("", "the body is empty: send a JSON object"));
                 return null;
             }
-            return node;
+            int before = errors.size();
+            StrictUtf8.checkEscapes(node, "", errors);
+            return errors.size() == before ? node : null;
         } catch (StreamConstraintsException e) {
             errors.add(new FieldError("", "the body exceeds a limit: nesting depth " + MAX_DEPTH
                     + ", 2,000,000 characters per string, 40 digits per number"));

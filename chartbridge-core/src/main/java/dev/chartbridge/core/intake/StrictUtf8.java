@@ -38,4 +38,42 @@ final class StrictUtf8 {
             return null;
         }
     }
+
+    /**
+     * What strict bytes cannot rule out: a JSON escape may still spell a lone surrogate ({@code \\ud800}), which no
+     * UTF-8 can carry, or U+0000, which PostgreSQL's {@code jsonb} refuses. Each is named by its field's pointer
+     * (a member name by its object's).
+     */
+    static void checkEscapes(com.fasterxml.jackson.databind.JsonNode node, String pointer, List<FieldError> errors) {
+        if (node.isTextual()) {
+            check(node.textValue(), pointer, errors);
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkEscapes(node.get(i), pointer + "/" + i, errors);
+            }
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                String child = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
+                check(e.getKey(), pointer, errors);
+                checkEscapes(e.getValue(), child, errors);
+            });
+        }
+    }
+
+    private static void check(String text, String pointer, List<FieldError> errors) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                errors.add(new FieldError(pointer, "must not contain the character U+0000"));
+                return;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                errors.add(new FieldError(pointer, "holds an unpaired surrogate escape (\\u"
+                        + Integer.toHexString(c) + "), which is not a character"));
+                return;
+            }
+        }
+    }
 }
