@@ -222,8 +222,12 @@ final class IntakeStore {
     private static List<IntakeResult.PlannedOperation> operationsOf(Connection c, UUID eventId,
                                                                     OperationState initial) throws SQLException {
         List<IntakeResult.PlannedOperation> ops = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, target, part, resource_type, shadow"
-                + " FROM write_operation WHERE event_id = ? ORDER BY target, part")) {
+        // In the order the acceptance listed them: by the target's place in the event's targets, then part.
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.target, o.part, o.resource_type, o.shadow"
+                + " FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
+                + " LEFT JOIN LATERAL (SELECT min(t.ord) AS ord FROM jsonb_array_elements_text(e.body -> 'targets')"
+                + " WITH ORDINALITY AS t(name, ord) WHERE t.name = o.target) listed ON true"
+                + " WHERE o.event_id = ? ORDER BY listed.ord, o.target, o.part")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

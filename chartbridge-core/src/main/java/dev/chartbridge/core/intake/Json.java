@@ -66,8 +66,8 @@ public final class Json {
             StrictUtf8.checkEscapes(node, "", errors);
             return errors.size() == before ? node : null;
         } catch (StreamConstraintsException e) {
-            errors.add(new FieldError("", "the body exceeds a limit: nesting depth " + MAX_DEPTH
-                    + ", 2,000,000 characters per string, 40 digits per number"));
+            errors.add(new FieldError("", "the body is not valid JSON here: it exceeds a limit (nesting depth "
+                    + MAX_DEPTH + ", 2,000,000 characters per string, 40 digits per number)"));
             return null;
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
