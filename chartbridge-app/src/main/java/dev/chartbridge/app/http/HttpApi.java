@@ -77,8 +77,9 @@ public final class HttpApi {
             routes.get("/v1/capabilities", events::capabilities);
             routes.get("/v1/audit", events::audit);
             routes.post("/v1/events/{id}/approvals", events::approve);
-            ReviewRoutes review = new ReviewRoutes(auth, bodies, jdbc);
+            ReviewRoutes review = new ReviewRoutes(auth, bodies, jdbc, targets);
             routes.get("/v1/review", review::list);
+            routes.post("/v1/review/retry", review::retryAll);
             routes.post("/v1/review/{id}/actions", review::act);
             ReleaseRoutes release = new ReleaseRoutes(auth, bodies, jdbc, targets);
             routes.get("/v1/release-controls", release::list);
