@@ -4,6 +4,7 @@ import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.intake.Intake;
 import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.store.StoreException;
 import dev.chartbridge.core.tenant.ApiKeys;
 import dev.chartbridge.core.webhook.Webhooks;
 import io.javalin.Javalin;
@@ -100,7 +101,9 @@ public final class HttpApi {
             routes.answerOtherMethods();
             cfg.routes.exception(BodyRejected.class, (e, ctx) -> Responses.problem(ctx, e.problem()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                if (DatabaseUnavailable.is(e)) {
+                // A failure the SQLState does not classify (a connection cut mid-statement can surface in several
+                // ways) is still the database's when the database does not answer now.
+                if (DatabaseUnavailable.is(e) || (e instanceof StoreException && !databaseAnswers())) {
                     LOG.warn("request {} {}: database unavailable ({})", ctx.method(), ctx.path(),
                             e.getClass().getSimpleName());
                     ctx.header("Retry-After", String.valueOf(DatabaseUnavailable.RETRY_AFTER_SECONDS));
@@ -108,7 +111,8 @@ public final class HttpApi {
                             "the gateway's database cannot be reached; nothing was stored; try again"));
                     return;
                 }
-                LOG.error("request {} {} failed: {}", ctx.method(), ctx.path(), e.getClass().getName());
+                LOG.error("request {} {} failed: {}{}", ctx.method(), ctx.path(), e.getClass().getName(),
+                        e instanceof StoreException s ? " (SQLState " + s.sqlState() + ")" : "");
                 Responses.problem(ctx, Problem.of(500, "internal", "Internal error",
                         "the request could not be completed; nothing was half-written"));
             });
@@ -138,17 +142,20 @@ public final class HttpApi {
      * connection's last check is reported alongside; one EHR down does not make the node unready (its writes wait).
      */
     private void ready(Context ctx) {
-        boolean up;
-        try {
-            up = jdbc.read(c -> c.isValid(2));
-        } catch (RuntimeException e) {
-            up = false;
-        }
-        if (up) {
+        if (databaseAnswers()) {
             Responses.json(ctx, 200, Map.of("status", "ready", "connections", connections.get()));
         } else {
             ctx.header("Retry-After", String.valueOf(DatabaseUnavailable.RETRY_AFTER_SECONDS));
             Responses.json(ctx, 503, Map.of("status", "database unavailable", "connections", connections.get()));
+        }
+    }
+
+    /** Whether the database gives a working connection within the API's wait. */
+    private boolean databaseAnswers() {
+        try {
+            return jdbc.read(c -> c.isValid(2));
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
