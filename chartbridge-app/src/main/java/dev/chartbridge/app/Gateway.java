@@ -56,6 +56,8 @@ import java.util.stream.Collectors;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** How often each EHR connection is checked after the check at start (issue #11). */
+    private static final Duration CONNECTION_CHECK_EVERY = Duration.ofSeconds(60);
 
     private static final long DEFAULT_READ_TIMEOUT_MS = 15_000;
 
@@ -66,6 +68,7 @@ public final class Gateway implements AutoCloseable {
     private final HttpApi api;
     private final PostWriteServices postWrite;
     private final PrometheusMeterRegistry registry;
+    private final ConnectionHealth health;
 
     private Gateway(GatewayConfig config, Database database) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -84,7 +87,9 @@ public final class Gateway implements AutoCloseable {
         Map<String, TenantPolicy> policies = config.tenants().stream().collect(Collectors.toMap(
                 GatewayConfig.TenantConfig::id, SafetySettings::policy));
         seedReleaseControls(config, new ReleaseControls(jdbc));
-        Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry,
+        // The API's own pool waits briefly for a connection: PostgreSQL down is a 503 within 2 s (issue #13).
+        Jdbc apiJdbc = new Jdbc(database.apiDataSource());
+        Intake intake = new Intake(apiJdbc, targets, Clock.systemUTC(), registry,
                 tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
         String node = config.node() != null ? config.node() : defaultNodeName();
         this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, stopGrace(config));
@@ -103,14 +108,16 @@ public final class Gateway implements AutoCloseable {
         }, 500, 500, TimeUnit.MILLISECONDS);
         Webhooks webhooks = new Webhooks(jdbc, vault);
         this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
-        this.api = new HttpApi(intake, new EventQueries(jdbc), keys, registry, jdbc, targets,
+        this.health = new ConnectionHealth(targets, registry, CONNECTION_CHECK_EVERY, Clock.systemUTC());
+        this.api = new HttpApi(intake, new EventQueries(apiJdbc), new ApiKeys(apiJdbc), registry, apiJdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
-                userAssertions(config), webhooks);
+                userAssertions(config), new Webhooks(apiJdbc, vault), health::report);
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
         String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
         engine.start();
         postWrite.start();
+        health.start();
         LOG.info("gateway node {} listening on port {}", node, api.port());
     }
 
@@ -252,6 +259,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         api.stop();
         engine.close();
         postWrite.close();

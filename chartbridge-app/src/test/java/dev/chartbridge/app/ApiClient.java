@@ -163,7 +163,7 @@ public class ApiClient {
         }
     }
 
-    private URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 

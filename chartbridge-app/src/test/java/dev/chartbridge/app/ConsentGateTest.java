@@ -43,6 +43,41 @@ class ConsentGateTest {
         assertThat(denied.status()).isEqualTo(422);
         assertThat(denied.body().at("/errors/0/detail").asText())
                 .isEqualTo("the patient's latest treatment consent denies it");
-        assertThat(env.pg().count("SELECT count(*) FROM consent_record")).isEqualTo(2);
+        assertThat(env.pg().count("SELECT count(*) FROM consent_record WHERE event_id IN (SELECT id FROM"
+                + " clinical_event WHERE idempotency_key IN ('consent-permit', 'consent-deny'))")).isEqualTo(2);
+    }
+
+    @Test
+    void a_replay_after_consent_withdrawal_gets_its_original_202_and_audits_nothing() {
+        ObjectNode permit = forOtherPatient(consent("permit", "2026-11-05T08:00:00Z"));
+        assertThat(env.gateway().submit(permit, "replay-permit").status()).isEqualTo(202);
+        ObjectNode reading = forOtherPatient(Events.bloodPressure(40));
+        ApiClient.Answer first = env.gateway().submit(reading, "replay-bp");
+        assertThat(first.status()).as(first.text()).isEqualTo(202);
+        ObjectNode deny = forOtherPatient(consent("deny", "2026-11-06T08:00:00Z"));
+        assertThat(env.gateway().submit(deny, "replay-deny").status()).isEqualTo(202);
+        long auditBefore = env.pg().count("SELECT count(*) FROM audit_entry");
+        long refusalsBefore = env.pg().count("SELECT count(*) FROM audit_entry WHERE action = 'event.refused'");
+
+        ApiClient.Answer replayKeyed = env.gateway().submit(reading, "replay-bp");
+        ApiClient.Answer replayWithoutKeyAfterDeny = env.gateway().submit(forOtherPatient(Events.bloodPressure(41)),
+                null);
+
+        assertThat(replayKeyed.status()).as(replayKeyed.text()).isEqualTo(202);
+        assertThat(replayKeyed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replayKeyed.body().get("id")).isEqualTo(first.body().get("id"));
+        assertThat(replayKeyed.body().get("operations")).isEqualTo(first.body().get("operations"));
+        assertThat(replayWithoutKeyAfterDeny.status()).as("a new event is still refused").isEqualTo(422);
+        assertThat(env.pg().count("SELECT count(*) FROM audit_entry")).as("only the new event's refusal")
+                .isEqualTo(auditBefore + 1);
+        assertThat(env.pg().count("SELECT count(*) FROM audit_entry WHERE action = 'event.refused'"))
+                .isEqualTo(refusalsBefore + 1);
+    }
+
+    /** Patient MRN 1002, whom the other test never names, so the consent on record differs per test. */
+    private static ObjectNode forOtherPatient(ObjectNode event) {
+        ((ObjectNode) event.at("/patient/identifiers/0")).put("value", "1002");
+        event.remove("encounter");
+        return event;
     }
 }

@@ -91,7 +91,7 @@ class DeliveryTest {
 
         TestGateway.Answer again = env.gateway().submit(event, null);
 
-        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.status()).isEqualTo(202);
         assertThat(again.body().get("id").asText()).isEqualTo(id);
         // Nothing new was planned or queued for the event, so nothing can be sent: no need to wait and see.
         assertThat(env.pg().count("SELECT count(*) FROM outbox o JOIN write_operation w ON w.id = o.operation_id"

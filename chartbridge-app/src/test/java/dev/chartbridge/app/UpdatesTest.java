@@ -192,6 +192,24 @@ class UpdatesTest {
         assertThat(sim().stats().journal().matching("PUT", "/fhir/Task/")).hasSize(1);
     }
 
+    @Test
+    void a_replayed_amendment_gets_its_original_answer_and_amends_nothing_again() {
+        ObjectNode task = Amendments.event("follow-up-task", 7);
+        String taskEvent = Amendments.deliver(env.gateway(), task).get("id").asText();
+        ObjectNode done = Amendments.amending(task, taskEvent);
+        ((ObjectNode) done.get("payload")).put("status", "completed");
+        ApiClient.Answer first = env.gateway().submit(done, "amend-replay");
+        assertThat(first.status()).as(first.text()).isEqualTo(202);
+
+        ApiClient.Answer again = env.gateway().submit(done, "amend-replay");
+
+        assertThat(again.status()).as(again.text()).isEqualTo(202);
+        assertThat(again.body().get("id")).isEqualTo(first.body().get("id"));
+        assertThat(again.body().get("operations")).isEqualTo(first.body().get("operations"));
+        assertThat(env.pg().count("SELECT count(*) FROM write_operation WHERE event_id = '"
+                + first.body().get("id").asText() + "'")).isEqualTo(1);
+    }
+
     private static String refused(ObjectNode event, int status) {
         ApiClient.Answer a = env.gateway().submit(event, null);
         assertThat(a.status()).as(a.text()).isEqualTo(status);

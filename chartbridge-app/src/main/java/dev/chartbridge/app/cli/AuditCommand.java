@@ -53,16 +53,25 @@ final class AuditCommand implements Runnable {
         @Option(names = "--out", description = "file (default: standard output)")
         Path out;
 
+        /** Page by page (the API's pages, at most 1,000 entries in memory at a time), each written as read. */
         @Override
         public Integer call() throws java.io.IOException {
             try (Database db = open()) {
-                var rows = new dev.chartbridge.core.audit.AuditQueries(new Jdbc(db.dataSource()))
-                        .find(tenant, AuditExportRequest.patient(patient), from, to, Integer.MAX_VALUE);
+                var queries = new dev.chartbridge.core.audit.AuditQueries(new Jdbc(db.dataSource()));
+                var who = AuditExportRequest.patient(patient);
+                long entries = 0;
+                long resources = 0;
                 try (java.io.Writer w = out == null ? new java.io.PrintWriter(System.out)
                         : java.nio.file.Files.newBufferedWriter(out)) {
-                    int n = dev.chartbridge.app.audit.FhirAuditExport.writeNdjson(rows, w);
-                    System.err.println(n + " resources from " + rows.size() + " audit entries");
+                    Long cursor = null;
+                    do {
+                        var page = queries.page(tenant, who, from, to, cursor, 1_000);
+                        resources += dev.chartbridge.app.audit.FhirAuditExport.writeNdjson(page.rows(), w);
+                        entries += page.rows().size();
+                        cursor = page.next();
+                    } while (cursor != null);
                 }
+                System.err.println(resources + " resources from " + entries + " audit entries");
                 return 0;
             }
         }

@@ -21,7 +21,11 @@ import dev.chartbridge.ehr.profile.VendorProfiles;
 import io.javalin.http.Context;
 
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,6 +41,9 @@ import java.util.UUID;
  * Thread-safe.
  */
 final class EventRoutes {
+    /** Audit entries per page when the caller names no {@code limit}. */
+    static final int DEFAULT_AUDIT_PAGE = 1_000;
+
     private final RequestAuth auth;
     private final RequestBodies bodies;
     private final Intake intake;
@@ -74,12 +81,6 @@ final class EventRoutes {
             return;
         }
         byte[] body = bodies.read(ctx);
-        if (body == null) {
-            Responses.problem(ctx, Problem.of(413, "too-large", "Request too large",
-                    "the body must be at most " + bodies.maxBytes() + " bytes")
-                    .naming("", "must be at most " + bodies.maxBytes() + " bytes"));
-            return;
-        }
         String context = ctx.header("X-Patient-Context");
         Identifier boundPatient = null;
         if (context != null) {
@@ -111,7 +112,11 @@ final class EventRoutes {
                 breakGlass);
         if (result instanceof IntakeResult.Accepted a) {
             ctx.header("Location", "/v1/events/" + a.eventId());
-            Responses.json(ctx, a.replay() ? 200 : 202, Map.of("id", a.eventId(), "replay", a.replay(),
+            if (a.replay()) {
+                // The original answer again (RFC draft httpapi-idempotency-key, Stripe's Idempotent-Replayed).
+                ctx.header("Idempotent-Replayed", "true");
+            }
+            Responses.json(ctx, 202, Map.of("id", a.eventId(), "replay", a.replay(),
                     "operations", a.operations(), "links", Map.of("status", "/v1/events/" + a.eventId())));
         } else if (result instanceof IntakeResult.Invalid i) {
             Responses.problem(ctx, Problem.invalid(400, "invalid-event", "Invalid event", i.errors()));
@@ -151,7 +156,11 @@ final class EventRoutes {
         Responses.json(ctx, 200, view.get());
     }
 
-    /** The tenant's audit trail as FHIR R4 AuditEvent and Provenance NDJSON, by patient and time range. */
+    /**
+     * The tenant's audit trail as FHIR R4 AuditEvent and Provenance NDJSON, by patient and time range, one page of
+     * entries per call ({@code limit}, default 1,000, at most 10,000), written as it is encoded. When entries
+     * remain, a {@code Link: <...&cursor=N>; rel="next"} header names the next page: nothing is cut silently.
+     */
     void audit(Context ctx) throws IOException {
         Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
         if (caller.isEmpty()) {
@@ -170,14 +179,32 @@ final class EventRoutes {
         }
         Instant from = Params.instant(ctx, "from", errors);
         Instant to = Params.instant(ctx, "to", errors);
+        Long limit = Params.positive(ctx, "limit", AuditQueries.MAX_PAGE, errors);
+        Long cursor = Params.positive(ctx, "cursor", Long.MAX_VALUE, errors);
         if (!errors.isEmpty()) {
             Responses.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
             return;
         }
-        var rows = new AuditQueries(jdbc).find(caller.get().tenantId(), patient, from, to, 10_000);
-        StringWriter out = new StringWriter();
-        FhirAuditExport.writeNdjson(rows, out);
-        ctx.status(200).contentType("application/fhir+ndjson").result(out.toString());
+        AuditQueries.Page page = new AuditQueries(jdbc).page(caller.get().tenantId(), patient, from, to, cursor,
+                limit == null ? DEFAULT_AUDIT_PAGE : limit.intValue());
+        ctx.status(200).contentType("application/fhir+ndjson");
+        if (page.next() != null) {
+            ctx.header("Link", "<" + nextPage(ctx, page.next()) + ">; rel=\"next\"");
+        }
+        Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
+        FhirAuditExport.writeNdjson(page.rows(), out);
+    }
+
+    /** This request's URL with {@code cursor} set to the next page's. */
+    private static String nextPage(Context ctx, long next) {
+        StringBuilder url = new StringBuilder(ctx.path()).append("?cursor=").append(next);
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (!name.equals("cursor")) {
+                values.forEach(v -> url.append('&').append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+                        .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+            }
+        });
+        return url.toString();
     }
 
     /** A second clinician approves a held medication change; its writes enter the queue. */

@@ -1,5 +1,6 @@
 package dev.chartbridge.app.http;
 
+import dev.chartbridge.core.intake.CalendarBounds;
 import dev.chartbridge.core.intake.FieldError;
 import io.javalin.http.Context;
 
@@ -26,10 +27,33 @@ final class Params {
     static Instant instant(Context ctx, String name, List<FieldError> errors) {
         String value = ctx.queryParam(name);
         try {
-            return value == null ? null : Instant.parse(value);
+            Instant instant = value == null ? null : Instant.parse(value);
+            if (instant != null && !CalendarBounds.holds(instant.atZone(java.time.ZoneOffset.UTC).getYear())) {
+                errors.add(new FieldError("query:" + name, CalendarBounds.BOUNDS));
+                return null;
+            }
+            return instant;
         } catch (DateTimeParseException e) {
             errors.add(new FieldError("query:" + name, "must be an instant such as 2026-11-24T00:00:00Z"));
             return null;
         }
+    }
+
+    /** Query parameter {@code name} as a whole number 1 to {@code max}; null when absent or invalid (then named). */
+    static Long positive(Context ctx, String name, long max, List<FieldError> errors) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(value);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        errors.add(new FieldError("query:" + name, "must be a whole number from 1 to " + max));
+        return null;
     }
 }

@@ -5,12 +5,17 @@ import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.intake.Json;
 import io.javalin.http.Context;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 
-/** Reads request bodies up to the configured limit, so a client sending too much gets its 413. Thread-safe. */
+/**
+ * Reads request bodies up to the configured limit, so a client sending too much gets its 413; decodes
+ * {@code Content-Encoding: gzip} under the same limit. Thread-safe.
+ */
 final class RequestBodies {
     private final long maxBytes;
 
@@ -24,36 +29,74 @@ final class RequestBodies {
     }
 
     /**
-     * The body as JSON; null when it is missing, too large or not JSON (then the problem is added to {@code errors}
-     * on pointer {@code ""}, except for a missing body, which the caller's parser reports).
+     * The body as JSON; null when it is not JSON (then the problem is added to {@code errors} on pointer
+     * {@code ""}); a missing node for an empty body, which the caller's parser reports.
+     *
+     * @throws BodyRejected as {@link #read}
      */
     JsonNode readJson(Context ctx, List<FieldError> errors) {
         byte[] body = read(ctx);
-        try {
-            return body == null ? null : Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            errors.add(new FieldError("", "the body is not valid JSON"));
-            return null;
-        }
+        // An empty body is the callers' parsers' to report (as a missing object), in their words.
+        return body.length == 0 ? Json.MAPPER.missingNode() : Json.parse(body, errors);
     }
 
-    /** The body, or null when it is larger than the limit (checked before and while reading). */
+    /**
+     * The body, decoded from its {@code Content-Encoding} ({@code gzip} or {@code identity}); the limit applies to
+     * the body as sent and again after decompression, so a small gzip bomb is refused like a large body.
+     *
+     * @throws BodyRejected 413 when larger than the limit, 415 for another content coding, 400 for broken gzip
+     */
     byte[] read(Context ctx) {
+        boolean gzip = gzipped(ctx.header("Content-Encoding"));
         long declared = ctx.req().getContentLengthLong();
         try (InputStream in = ctx.req().getInputStream()) {
             if (declared > maxBytes) {
                 drainModestExcess(ctx, in, declared);
-                return null;
+                throw tooLarge("");
             }
             byte[] bytes = in.readNBytes((int) maxBytes + 1);
             if (bytes.length > maxBytes) {
                 drainModestExcess(ctx, in, -1);
-                return null;
+                throw tooLarge("");
             }
-            return bytes;
+            return gzip ? gunzip(bytes) : bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether the coding is gzip (false for none or identity); any other coding, or several, is a 415. */
+    private static boolean gzipped(String coding) {
+        if (coding == null || coding.isBlank() || coding.trim().equalsIgnoreCase("identity")) {
+            return false;
+        }
+        String c = coding.trim().toLowerCase(java.util.Locale.ROOT);
+        if (c.equals("gzip") || c.equals("x-gzip")) {
+            return true;
+        }
+        throw new BodyRejected(Problem.of(415, "unsupported-content-encoding", "Unsupported content encoding",
+                "send the body plain or gzip-compressed (Content-Encoding: gzip)")
+                .naming("header:Content-Encoding", "must be gzip or identity"));
+    }
+
+    private byte[] gunzip(byte[] compressed) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+            byte[] bytes = in.readNBytes((int) maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw tooLarge(" after decompression");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new BodyRejected(Problem.of(400, "invalid-content-encoding", "Invalid content encoding",
+                    "the body is not valid gzip").naming("header:Content-Encoding",
+                    "says gzip, but the body does not decompress"));
+        }
+    }
+
+    private BodyRejected tooLarge(String when) {
+        return new BodyRejected(Problem.of(413, "too-large", "Request too large",
+                "the body must be at most " + maxBytes + " bytes" + when)
+                .naming("", "must be at most " + maxBytes + " bytes" + when));
     }
 
     /**

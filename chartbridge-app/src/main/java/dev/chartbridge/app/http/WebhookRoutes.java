@@ -9,7 +9,6 @@ import dev.chartbridge.core.webhook.WebhookDeliveries;
 import dev.chartbridge.core.webhook.Webhooks;
 import io.javalin.http.Context;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,17 +42,8 @@ final class WebhookRoutes {
             return;
         }
         byte[] body = bodies.read(ctx);
-        if (body == null) {
-            Responses.problem(ctx, Problem.of(413, "too-large", "Request too large", "the body is over the limit"));
-            return;
-        }
         List<FieldError> errors = new ArrayList<>();
-        JsonNode tree = null;
-        try {
-            tree = Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            errors.add(new FieldError("", "the body is not valid JSON"));
-        }
+        JsonNode tree = Json.parse(body, errors);
         if (errors.isEmpty() && (tree == null || !tree.isObject())) {
             errors.add(new FieldError("", "must be a JSON object {url, description}"));
         }

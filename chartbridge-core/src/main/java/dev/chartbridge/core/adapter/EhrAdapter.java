@@ -70,4 +70,13 @@ public interface EhrAdapter {
         return new VerifyOutcome.Undetermined(VendorError.of(ErrorClass.UNSUPPORTED, vendor() + " takes no updates"),
                 Exchange.none());
     }
+
+    /**
+     * Checks the connection by the vendor's cheapest harmless call (a FHIR server's {@code /metadata}) and, where
+     * the vendor takes one, by getting a token; called at start and periodically, never from a write. Never
+     * writes, never reads patient data; one or two calls at most. By default an adapter is not checked.
+     */
+    default ConnectionCheck check() {
+        return ConnectionCheck.unchecked(vendor() + " has no connection check; its health shows in its writes");
+    }
 }

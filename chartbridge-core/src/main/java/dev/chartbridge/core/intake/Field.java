@@ -204,7 +204,12 @@ final class Field {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            OffsetDateTime t = OffsetDateTime.parse(value);
+            if (!CalendarBounds.holds(t.getYear())) {
+                error(CalendarBounds.BOUNDS);
+                return null;
+            }
+            return t.toInstant();
         } catch (DateTimeParseException e) {
             error("must be a date-time with an offset, such as 2026-11-24T09:30:00Z");
             return null;
@@ -218,7 +223,12 @@ final class Field {
             return null;
         }
         try {
-            return LocalDate.parse(value);
+            LocalDate d = LocalDate.parse(value);
+            if (!CalendarBounds.holds(d.getYear())) {
+                error(CalendarBounds.BOUNDS);
+                return null;
+            }
+            return d;
         } catch (DateTimeParseException e) {
             error("must be a date such as 2026-11-24");
             return null;

@@ -96,6 +96,15 @@ public final class Intake {
         if (tree == null) {
             return new IntakeResult.Invalid(errors);
         }
+        String canonical = Json.canonical(tree);
+        String bodyHash = Json.sha256(canonical);
+        String key = idempotencyKey != null ? idempotencyKey : "body:" + bodyHash;
+        // The key before any gate: a replay gets the original answer whatever changed since (consent withdrawn,
+        // a release control turned off, the amended record amended by this very event), and nothing is audited.
+        IntakeResult earlier = jdbc.read(c -> IntakeStore.earlier(c, tenantId, key, bodyHash));
+        if (earlier != null) {
+            return earlier;
+        }
         ParseResult parsed = parser.parse(tree);
         if (!parsed.isValid()) {
             return new IntakeResult.Invalid(parsed.errors());
@@ -144,9 +153,6 @@ public final class Intake {
         if (!refused.isEmpty()) {
             return new IntakeResult.Unsupported(refused);
         }
-        String canonical = Json.canonical(tree);
-        String bodyHash = Json.sha256(canonical);
-        String key = idempotencyKey != null ? idempotencyKey : "body:" + bodyHash;
         IntakeStore.Submission submission = new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical,
                 tree, event, plan, policy, glass);
         IntakeResult result = jdbc.inTransaction(c -> IntakeStore.store(c, submission));

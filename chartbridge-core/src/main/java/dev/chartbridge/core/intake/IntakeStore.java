@@ -104,6 +104,7 @@ final class IntakeStore {
             ps.setString(6, event.schemaVersion());
             ps.setString(7, s.canonical());
             if (ps.executeUpdate() == 0) {
+                // Stored by a concurrent submission of the same key since intake looked it up.
                 return earlier(c, s.tenantId(), s.key(), s.bodyHash());
             }
         }
@@ -193,32 +194,45 @@ final class IntakeStore {
         }
     }
 
-    private static IntakeResult earlier(Connection c, String tenantId, String key, String bodyHash)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT e.id, e.body_hash FROM clinical_event e"
+    /**
+     * The answer to an event stored earlier under this key: the original acceptance (a replay) when the body is the
+     * same, {@link IntakeResult.KeyReused} when it differs; null when nothing is stored under the key.
+     */
+    static IntakeResult earlier(Connection c, String tenantId, String key, String bodyHash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.id, e.body_hash, e.event_type FROM clinical_event e"
                 + " WHERE e.tenant_id = ? AND e.idempotency_key = ?")) {
             ps.setString(1, tenantId);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
+                if (!rs.next()) {
+                    return null;
+                }
                 UUID id = rs.getObject(1, UUID.class);
                 if (!rs.getString(2).equals(bodyHash)) {
                     return new IntakeResult.KeyReused(id);
                 }
-                return new IntakeResult.Accepted(id, operationsOf(c, id), true);
+                OperationState initial = EventType.MEDICATION_CHANGE.wireName().equals(rs.getString(3))
+                        ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
+                return new IntakeResult.Accepted(id, operationsOf(c, id, initial), true);
             }
         }
     }
 
-    private static List<IntakeResult.PlannedOperation> operationsOf(Connection c, UUID eventId) throws SQLException {
+    /** The event's operations as they were planned at acceptance (the state they were stored in). */
+    private static List<IntakeResult.PlannedOperation> operationsOf(Connection c, UUID eventId,
+                                                                    OperationState initial) throws SQLException {
         List<IntakeResult.PlannedOperation> ops = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, target, part, resource_type, state, shadow"
-                + " FROM write_operation WHERE event_id = ? ORDER BY target, part")) {
+        // In the order the acceptance listed them: by the target's place in the event's targets, then part.
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.target, o.part, o.resource_type, o.shadow"
+                + " FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
+                + " LEFT JOIN LATERAL (SELECT min(t.ord) AS ord FROM jsonb_array_elements_text(e.body -> 'targets')"
+                + " WITH ORDINALITY AS t(name, ord) WHERE t.name = o.target) listed ON true"
+                + " WHERE o.event_id = ? ORDER BY listed.ord, o.target, o.part")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ops.add(new IntakeResult.PlannedOperation(rs.getObject(1, UUID.class), rs.getString(2),
-                            rs.getInt(3), rs.getString(4), rs.getString(5), rs.getBoolean(6)));
+                            rs.getInt(3), rs.getString(4), initial.name(), rs.getBoolean(5)));
                 }
             }
         }

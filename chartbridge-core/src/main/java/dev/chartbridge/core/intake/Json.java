@@ -2,6 +2,7 @@ package dev.chartbridge.core.intake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,29 +45,59 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses bytes as JSON; a syntax error becomes a {@link FieldError} on the body. */
-    static JsonNode parse(byte[] body, List<FieldError> errors) {
+    /**
+     * Parses a request body as JSON. The bytes must be strict UTF-8 (RFC 8259 section 8.1): an overlong form such
+     * as {@code C0 AF}, a surrogate or a truncated sequence is refused, never decoded to some other character.
+     * Every problem becomes a {@link FieldError} on the body (pointer {@code ""}), worded without the parser's
+     * internals; returns null then.
+     */
+    public static JsonNode parse(byte[] body, List<FieldError> errors) {
+        String text = StrictUtf8.decode(body, errors);
+        if (text == null) {
+            return null;
+        }
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = MAPPER.readTree(text);
             if (node == null || node.isMissingNode()) {
                 errors.add(new FieldError("", "the body is empty: send a JSON object"));
                 return null;
             }
-            return node;
+            int before = errors.size();
+            StrictUtf8.checkEscapes(node, "", errors);
+            return errors.size() == before ? node : null;
+        } catch (StreamConstraintsException e) {
+            errors.add(new FieldError("", "the body is not valid JSON here: it exceeds a limit (nesting depth "
+                    + MAX_DEPTH + ", 2,000,000 characters per string, 40 digits per number)"));
+            return null;
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            errors.add(new FieldError("", "the body is not valid JSON" + where + ": " + firstLine(e.getOriginalMessage())));
-            return null;
-        } catch (java.io.IOException e) {
-            errors.add(new FieldError("", "the body could not be read"));
+            errors.add(new FieldError("", "the body is not valid JSON" + where + ": " + reason(e)));
             return null;
         }
     }
 
-    private static String firstLine(String message) {
-        String line = message == null ? "" : message.lines().findFirst().orElse("");
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    /** What is wrong, in our words: the parser's own messages name its classes and settings. */
+    private static String reason(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        java.util.regex.Matcher duplicate = java.util.regex.Pattern.compile("Duplicate field '([^']{0,100})")
+                .matcher(message);
+        if (duplicate.find()) {
+            return "the member \"" + duplicate.group(1) + "\" appears twice";
+        }
+        if (message.startsWith("Unexpected end-of-input")) {
+            return "it ends before the value is complete";
+        }
+        if (message.startsWith("Trailing token")) {
+            return "something follows the value";
+        }
+        if (message.startsWith("Illegal unquoted character")) {
+            return "a control character must be escaped in a string";
+        }
+        if (message.startsWith("Unrecognized token") || message.startsWith("Unexpected character")) {
+            return "unexpected character";
+        }
+        return "malformed";
     }
 
     /** The canonical text of a JSON tree: object keys sorted at every level, no insignificant white space. */

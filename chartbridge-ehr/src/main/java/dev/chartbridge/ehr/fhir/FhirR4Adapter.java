@@ -1,6 +1,7 @@
 package dev.chartbridge.ehr.fhir;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
@@ -58,6 +59,12 @@ public final class FhirR4Adapter implements EhrAdapter, ProvenanceWriter {
     @Override
     public String vendor() {
         return VENDOR;
+    }
+
+    /** The server's CapabilityStatement ({@link MetadataCheck}); no token, this adapter takes none. */
+    @Override
+    public ConnectionCheck check() {
+        return MetadataCheck.of(server);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.chartbridge.ehr.fhir;
 
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import dev.chartbridge.core.ChartBridgeException;
+import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.ReadBack;
@@ -13,6 +14,7 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Connection;
+import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.auth.ClientAuthentication;
 import dev.chartbridge.ehr.auth.OAuthClientCredentials;
@@ -44,6 +46,8 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
     private final List<String> scopes;
     /** Every step goes here; a vendor that takes updates hands them to it too. */
     protected final BackendFhirWriter writer;
+    private final CachingTokenSource tokens;
+    private final FhirServer server;
 
     /**
      * @param baseUrl    the FHIR base of a checked connection
@@ -60,14 +64,14 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
         }
         this.profile = profile;
         this.scopes = SmartScopes.leastFor(profile, connection.enabledEventTypes());
-        CachingTokenSource tokens = new CachingTokenSource(tokenCalls.apply(() -> new OAuthClientCredentials(
+        this.tokens = new CachingTokenSource(tokenCalls.apply(() -> new OAuthClientCredentials(
                 connection.tokenUrl(), new ClientAuthentication.PrivateKeyJwt(connection.clientId(),
                 env.signingKey(), env.jwksUrl().get(), env.clock()), scopes, env.clock()).fetch()),
                 REFRESH_MARGIN, env.clock());
         BearerAuthorization auth = new BearerAuthorization(tokens);
         List<IClientInterceptor> interceptors = new ArrayList<>(before);
         interceptors.add(auth);
-        FhirServer server = new FhirServer(new FhirConnection(baseUrl.apply(connection), null, CONNECT_TIMEOUT,
+        this.server = new FhirServer(new FhirConnection(baseUrl.apply(connection), null, CONNECT_TIMEOUT,
                 connection.readTimeout(), connection.maxConcurrency()), List.copyOf(interceptors));
         this.writer = new BackendFhirWriter(profile, server, auth, answers, env.clock());
     }
@@ -75,6 +79,25 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
     @Override
     public final String vendor() {
         return profile.vendor();
+    }
+
+    /**
+     * A token (from the cache, or fetched as a write would fetch it), then the server's CapabilityStatement
+     * ({@link MetadataCheck}); down at the first that fails, saying which.
+     */
+    @Override
+    public ConnectionCheck check() {
+        try {
+            tokens.token();
+        } catch (AuthException e) {
+            return ConnectionCheck.down("no token: " + (e.errorCode() == null ? "the token endpoint failed"
+                    : "the token endpoint answered " + e.errorCode()));
+        } catch (RuntimeException e) {
+            return ConnectionCheck.down("no token: the token endpoint could not be reached");
+        }
+        ConnectionCheck metadata = MetadataCheck.of(server);
+        return metadata.status() == ConnectionCheck.Status.UP
+                ? ConnectionCheck.up(metadata.detail() + "; token issued") : metadata;
     }
 
     /** The scopes this connection asks the vendor for. */

@@ -1,0 +1,59 @@
+package dev.chartbridge.app.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The API's routes, kept so that a method a path does not take is answered 405 problem+json with {@code Allow}
+ * (RFC 9110 section 15.5.6) instead of a 404 that would say the path does not exist. Not thread-safe: filled and
+ * installed once while the server is configured.
+ */
+final class RouteTable {
+    /** The methods answered 405 on a path that does not take them (HEAD and OPTIONS are left to the server). */
+    private static final List<HandlerType> CHECKED = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE);
+
+    private final RoutesConfig routes;
+    private final Map<String, Set<HandlerType>> methods = new LinkedHashMap<>();
+
+    RouteTable(RoutesConfig routes) {
+        this.routes = routes;
+    }
+
+    RouteTable add(HandlerType method, String path, Handler handler) {
+        routes.addHttpHandler(method, path, handler);
+        methods.computeIfAbsent(path, p -> new java.util.LinkedHashSet<>()).add(method);
+        return this;
+    }
+
+    RouteTable get(String path, Handler handler) {
+        return add(HandlerType.GET, path, handler);
+    }
+
+    RouteTable post(String path, Handler handler) {
+        return add(HandlerType.POST, path, handler);
+    }
+
+    /** Registers, on every path, a 405 for each checked method it does not take. Call once, after every add. */
+    void answerOtherMethods() {
+        methods.forEach((path, taken) -> {
+            String allow = taken.stream().map(HandlerType::name).collect(Collectors.joining(", "));
+            for (HandlerType m : CHECKED) {
+                if (!taken.contains(m)) {
+                    routes.addHttpHandler(m, path, ctx -> {
+                        ctx.header("Allow", allow);
+                        Responses.problem(ctx, Problem.of(405, "method-not-allowed", "Method not allowed",
+                                ctx.method().name() + " is not allowed here; allowed: " + allow));
+                    });
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,42 @@
+package dev.chartbridge.ehr.fhir;
+
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.client.exceptions.NonFhirResponseException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import dev.chartbridge.core.adapter.ConnectionCheck;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+
+/**
+ * Checks a FHIR server by its CapabilityStatement: {@code GET [base]/metadata}, the call the FHIR specification
+ * defines for "what is this server" (https://hl7.org/fhir/R4/http.html#capabilities), harmless and free of patient
+ * data. Up when the answer is an R4 CapabilityStatement (fhirVersion 4.0.x); a wrong {@code baseUrl} shows as a
+ * 404, a non-FHIR answer or no answer. Stateless.
+ */
+final class MetadataCheck {
+    private MetadataCheck() {
+    }
+
+    static ConnectionCheck of(FhirServer server) {
+        try {
+            CapabilityStatement statement = server.client().capabilities().ofType(CapabilityStatement.class)
+                    .execute();
+            String version = statement.getFhirVersion() == null ? null : statement.getFhirVersion().toCode();
+            if (version == null || !version.startsWith("4.0")) {
+                return ConnectionCheck.down("/metadata is not a FHIR R4 CapabilityStatement (fhirVersion "
+                        + version + ")");
+            }
+            return ConnectionCheck.up("/metadata: FHIR " + version + " CapabilityStatement");
+        } catch (FhirClientConnectionException e) {
+            return ConnectionCheck.down("/metadata: no answer (unreachable, refused or timed out)");
+        } catch (NonFhirResponseException e) {
+            return ConnectionCheck.down("/metadata answered HTTP " + e.getStatusCode() + " with something that is"
+                    + " not FHIR: is baseUrl the FHIR base?");
+        } catch (BaseServerResponseException e) {
+            return ConnectionCheck.down("/metadata answered HTTP " + e.getStatusCode()
+                    + (e.getStatusCode() == 404 ? ": is baseUrl the FHIR base?" : ""));
+        } catch (RuntimeException e) {
+            // A body HAPI cannot parse as the resource asked for (DataFormatException and the like).
+            return ConnectionCheck.down("/metadata answered something that is not a CapabilityStatement");
+        }
+    }
+}
