@@ -167,7 +167,7 @@ class VeradigmUnityTest {
   @Test
   void strict_mode_answers_the_assumed_shapes_another_way() throws Exception {
     UnityClient client = new UnityClient(sim()).login();
-    TestHttp.send("POST", sim().controlUrl() + "/_sim/strict?on=true", "", "Content-Type", "text/plain");
+    TestHttp.send("POST", sim().controlUrl() + "/strict?on=true", "", "Content-Type", "text/plain");
 
     JsonNode saved = UnityClient.parse(client.magic("SaveAllergy", VeradigmSeed.PATIENT_MARIA,
         "<allergy allergen=\"Penicillin\"/>"));
