@@ -24,6 +24,7 @@ final class UnityOutcomes {
     /** How long a refused GetToken or GetUserAuthentication waits before it is tried again: an operator must act. */
     static final Duration AFTER_LOGIN_REFUSED = Duration.ofMinutes(5);
     /** Unity publishes no rate limit and no Retry-After: the wait when a 429 names none. */
+    // evidence: veradigm.limit.no-published-rate-limit
     static final Duration AFTER_429 = Duration.ofSeconds(60);
     /** How much of an unrecognised Unity error text is kept with the operation (the raw evidence). */
     private static final int KEPT = 300;

@@ -65,6 +65,8 @@ public final class VeradigmAdapter implements EhrAdapter {
         return VENDOR;
     }
 
+    /** The profile's refusals: no consent, no amendments through Unity, no FHIR writes (see the profile's reasons). */
+    // evidence: veradigm.behaviour.no-consent, veradigm.behaviour.no-updates, veradigm.behaviour.fhir-read-only
     @Override
     public WritePlan plan(ClinicalEvent event) {
         WritePlan plan = ProfilePlanner.plan(PROFILE, event, VeradigmMapping.kind(event));
