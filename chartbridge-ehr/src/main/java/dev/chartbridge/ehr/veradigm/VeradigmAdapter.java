@@ -26,8 +26,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes to Veradigm (Allscripts) through Unity's Magic save actions as the connection's EHR user, with a token
@@ -49,6 +51,7 @@ public final class VeradigmAdapter implements EhrAdapter {
     private final CachingTokenSource tokens;
     private final UnityClient client;
     private final PatientContext context;
+    private final SendBaselines baselines = new SendBaselines();
 
     public VeradigmAdapter(VeradigmSettings settings, Clock clock) {
         this.settings = settings;
@@ -105,11 +108,12 @@ public final class VeradigmAdapter implements EhrAdapter {
                 settings);
         RenderedRequest request = new RenderedRequest("POST", "MagicJson", Map.of(), "application/json",
                 client.masked(w.action(), ctx.patientId(), w.parameters()));
-        return PreparedSend.ready(request, () -> save(w, ctx.patientId()));
+        return PreparedSend.ready(request, () -> save(write, w, ctx.patientId()));
     }
 
     // evidence: veradigm.save.answer-id
-    private SendOutcome save(VeradigmMapping.UnityWrite w, String patientId) {
+    private SendOutcome save(WriteContext write, VeradigmMapping.UnityWrite w, String patientId) {
+        baselines.before(write.operationId(), baseline(write, patientId));
         UnityClient.Call call = client.magic(w.action(), patientId, w.parameters());
         String digest = call instanceof UnityClient.Sent s ? Json.sha256(s.maskedBody()) : null;
         Exchange sent = new Exchange("POST MagicJson " + w.action(), digest, 0);
@@ -130,7 +134,24 @@ public final class VeradigmAdapter implements EhrAdapter {
             return new FindOutcome.Undetermined(read.listing().error(), read.listing().exchange(),
                     read.listing().retryAfter());
         }
-        return UnityReconciliation.find(read.listing(), read.expected(), notBefore(write.event()));
+        return UnityReconciliation.find(read.listing(), read.expected(), notBefore(write.event()),
+                baselines.of(write.operationId()));
+    }
+
+    /**
+     * The records already holding this write's content just before it is sent (one listing read), or null when
+     * the listing cannot tell: then a lost answer is only ever concluded absent, never found.
+     */
+    private Set<String> baseline(WriteContext write, String patientId) {
+        UnityListing listing = UnityListing.of(client, VeradigmMapping.kind(write.event()), patientId,
+                notBefore(write.event()));
+        if (listing.error() != null || listing.unreadable()) {
+            return null;
+        }
+        Set<String> ids = new HashSet<>();
+        UnityReconciliation.holding(listing, UnityReadShapes.expected(write.event(), write.part(), settings),
+                notBefore(write.event())).forEach(e -> ids.add(e.id()));
+        return ids;
     }
 
     @Override

@@ -163,8 +163,7 @@ class VeradigmAdapterTest {
         WriteContext write = TestEvents.write(event("condition", e -> { }), 0, "problem");
         assertThat(adapter.find(write)).isInstanceOf(FindOutcome.Absent.class); // token and patient at hand
         sim.strict(true);
-        sim.unityRequestsPerMinute(1);
-        adapter.find(write);
+        sim.unityRequestsPerMinute(1); // the listing before the save passes, the save is refused in the body
 
         SendOutcome out = adapter.send(write);
 
@@ -224,10 +223,10 @@ class VeradigmAdapterTest {
         assertThat(adapter.send(earlier)).isInstanceOf(SendOutcome.Created.class);
         WriteContext write = TestEvents.write(event("condition", e -> { }), 0, "problem");
         assertThat(adapter.find(write)).as("before the send").isInstanceOf(FindOutcome.Absent.class);
-        sim.faults().commitThenTimeout(1.0, 2_000);
+        sim.loseSaveAnswers(1.0, 2_000);
 
         SendOutcome out = adapter.send(write);
-        sim.faults().clear();
+        sim.loseSaveAnswers(0, 0);
 
         assertThat(out).isInstanceOf(SendOutcome.Unknown.class);
         FindOutcome found = adapter.find(write);
@@ -238,6 +237,32 @@ class VeradigmAdapterTest {
                 .satisfies(r -> assertThat(r.fields()).containsEntry("code", "38341003"));
         assertThat(adapter.verify(TestEvents.at(write, ((FindOutcome.Found) found).ref())))
                 .isInstanceOf(VerifyOutcome.Verified.class);
+    }
+
+    /**
+     * The fault matrix's case: an identical condition of the same day is already on the chart when a save is lost
+     * before Unity stored it. The earlier record was there before the send, so it is not this write's: absent, and
+     * the write is sent again. Without knowing what was there before (another node), nothing is concluded.
+     */
+    @Test
+    void a_lost_save_never_claims_an_identical_record_that_was_there_before_it_was_sent() {
+        VeradigmAdapter adapter = adapter();
+        WriteContext earlier = TestEvents.write(event("condition", e -> { }), 0, "problem");
+        assertThat(adapter.send(earlier)).isInstanceOf(SendOutcome.Created.class);
+        WriteContext again = TestEvents.write(event("condition", e -> e.put("occurredAt",
+                TestEvents.SIMULATOR_NOW.minusSeconds(30).toString())), 0, "problem");
+        sim.strict(true);
+        sim.unityRequestsPerMinute(1); // the listing before the save passes; the save is refused, nothing stored
+
+        SendOutcome out = adapter.send(again);
+        sim.unityRequestsPerMinute(0);
+        sim.strict(false);
+
+        assertThat(out).isInstanceOf(SendOutcome.Unknown.class);
+        assertThat(sim.records("problem", VeradigmSeed.PATIENT_MARIA)).hasSize(1);
+        assertThat(adapter.find(again)).isInstanceOf(FindOutcome.Absent.class);
+        assertThat(adapter().find(again)).as("another node, which does not know what was there before")
+                .isInstanceOf(FindOutcome.Undetermined.class);
     }
 
     @Test

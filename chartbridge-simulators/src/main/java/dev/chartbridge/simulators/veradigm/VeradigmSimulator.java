@@ -54,6 +54,7 @@ public final class VeradigmSimulator extends AbstractSimulator {
   private final Builder config;
   private volatile boolean fhirWrites;
   private volatile boolean strict;
+  private volatile UnityServlet.SaveLoss saveLoss;
   private volatile int unityPerMinute;
   private volatile int fhirPerMinute;
 
@@ -76,7 +77,7 @@ public final class VeradigmSimulator extends AbstractSimulator {
     serve(SimulatorServer.builder()
         .port(b.port)
         .api("/Unity", new UnityServlet(unityTokens, new UnityActions(records, () -> strict), unityLimiter,
-            () -> unityPerMinute, stats, () -> strict))
+            () -> unityPerMinute, stats, () -> strict, () -> saveLoss))
         .api("/authorizationV2", new ClientCredentialsServlet("/connect/token", () -> clients, fhirTokens,
             FHIR_TOKEN_LIFETIME, scope -> true, fhirLimiter, () -> 0, stats))
         .api("/fhir/R4", new ThrottledFhirServlet(fhir, fhirLimiter, () -> fhirPerMinute, stats))
@@ -136,6 +137,15 @@ public final class VeradigmSimulator extends AbstractSimulator {
     strict = on;
   }
 
+  /**
+   * Loses the answer of this share of Unity save actions after storing them (the connection hangs {@code hangMs}),
+   * leaving reads alone: a lost write answer, where the generic commit-then-timeout fault also hits Unity's reads
+   * (every Unity call is a POST). {@code 0} turns it off; {@link #reset()} does too.
+   */
+  public void loseSaveAnswers(double probability, long hangMs) {
+    saveLoss = probability <= 0 ? null : new UnityServlet.SaveLoss(probability, hangMs);
+  }
+
   /** Whether strict mode is on. */
   public boolean strict() {
     return strict;
@@ -187,6 +197,7 @@ public final class VeradigmSimulator extends AbstractSimulator {
   private void applyConfig() {
     fhirWrites = config.fhirWrites;
     strict = config.strict;
+    saveLoss = null;
     unityPerMinute = config.unityPerMinute;
     fhirPerMinute = config.fhirPerMinute;
     unityTokens.lifetime(config.unityTokenLifetime);

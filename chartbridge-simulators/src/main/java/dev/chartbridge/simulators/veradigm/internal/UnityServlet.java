@@ -30,10 +30,20 @@ public final class UnityServlet extends HttpServlet {
   private final IntSupplier perMinute;
   private final SimulatorStats stats;
   private final BooleanSupplier strict;
+  private final SaveLosses saveLosses;
+
+  /** How often a save's answer is lost after Unity stored it, and for how long the connection then hangs. */
+  public record SaveLoss(double probability, long hangMs) {}
+
+  /** Where the current save-loss setting lives (the simulator's, switchable at run time). */
+  public interface SaveLosses {
+    SaveLoss current();
+  }
 
   public UnityServlet(UnityTokens tokens, UnityActions actions, WindowLimiter limiter, IntSupplier perMinute,
-      SimulatorStats stats, BooleanSupplier strict) {
+      SimulatorStats stats, BooleanSupplier strict, SaveLosses saveLosses) {
     this.strict = strict;
+    this.saveLosses = saveLosses;
     this.tokens = tokens;
     this.actions = actions;
     this.limiter = limiter;
@@ -115,7 +125,19 @@ public final class UnityServlet extends HttpServlet {
       json(response, UnityActions.error(action, tokenText(problem)));
       return;
     }
-    json(response, actions.run(body));
+    var answer = actions.run(body);
+    SaveLoss loss = saveLosses.current();
+    if (loss != null && action.toLowerCase().startsWith("save") && !answer.get(0).has("Error")
+        && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < loss.probability()) {
+      // Stored, and the answer never arrives in time: the caller cannot tell whether the save was taken.
+      stats.recordFault(dev.chartbridge.simulators.FaultKind.COMMIT_THEN_TIMEOUT);
+      try {
+        Thread.sleep(loss.hangMs());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    json(response, answer);
   }
 
   /** GetUserAuthentication: binds the token to the EHR user when the user's own password is right. */
