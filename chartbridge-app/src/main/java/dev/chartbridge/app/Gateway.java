@@ -57,6 +57,8 @@ import java.util.stream.Collectors;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+    private static final long DEFAULT_READ_TIMEOUT_MS = 15_000;
+
     private final Database database;
     private final Jdbc jdbc;
     private final DeliveryEngine engine;
@@ -85,7 +87,7 @@ public final class Gateway implements AutoCloseable {
         Intake intake = new Intake(jdbc, targets, Clock.systemUTC(), registry,
                 tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
         String node = config.node() != null ? config.node() : defaultNodeName();
-        this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, Duration.ofSeconds(10));
+        this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, stopGrace(config));
         AuditSealer auditSealer = new AuditSealer(jdbc, 1000);
         this.sealer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "audit-sealer");
@@ -182,7 +184,7 @@ public final class Gateway implements AutoCloseable {
                 : Set.copyOf(c.eventTypes());
         return new Connection(c.name(), c.vendor(), c.baseUrl(), c.tokenUrl(), c.clientId(), secret, c.username(),
                 password, c.practiceId(), c.settings() == null ? Map.of() : Map.copyOf(c.settings()), types,
-                concurrency, Duration.ofMillis(c.readTimeoutMs() == null ? 15_000 : c.readTimeoutMs()));
+                concurrency, Duration.ofMillis(c.readTimeoutMs() == null ? DEFAULT_READ_TIMEOUT_MS : c.readTimeoutMs()));
     }
 
     private static String vaulted(SecretVault vault, String name, String value) {
@@ -230,6 +232,18 @@ public final class Gateway implements AutoCloseable {
                 d.leaseMs() != null ? Duration.ofMillis(d.leaseMs()) : p.lease(), p.pollInterval(), p.batchSize(),
                 d.verify() != null ? d.verify() : p.verify(), p.pendingDeadline());
         return p;
+    }
+
+    /**
+     * How long a stop waits for EHR calls under way: the longest read timeout of any connection, plus time to
+     * connect and to record the answer, so a stop never cuts a send short (see {@link DeliveryEngine#close()}).
+     */
+    static Duration stopGrace(GatewayConfig config) {
+        long longest = config.tenants().stream()
+                .flatMap(t -> Optional.ofNullable(t.connections()).orElse(List.of()).stream())
+                .mapToLong(c -> c.readTimeoutMs() == null ? DEFAULT_READ_TIMEOUT_MS : c.readTimeoutMs())
+                .max().orElse(DEFAULT_READ_TIMEOUT_MS);
+        return Duration.ofMillis(longest).plusSeconds(5);
     }
 
     private static String defaultNodeName() {

@@ -85,6 +85,13 @@ public class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** {@code POST /v1/review/retry} (bulk retry of DEAD or REJECTED writes) with a JSON body. */
+    public Answer reviewRetry(String body) {
+        return send(HttpRequest.newBuilder(uri("/v1/review/retry"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     /** {@code PUT /v1/release-controls} with a JSON body, with this client's key. */
     public Answer putReleaseControl(String body) {
         return send(HttpRequest.newBuilder(uri("/v1/release-controls"))

@@ -109,7 +109,8 @@ class DeferredSendsTest {
             int deferred = 0;
             for (JsonNode attempt : op.get("attempts")) {
                 if (attempt.get("outcome").asText().equals("deferred")) {
-                    deferred++;
+                    // identical deferrals in a row are one attempt row with a count of repeats
+                    deferred += 1 + attempt.get("repeats").asInt();
                     assertThat(attempt.get("step").asText()).isEqualTo("SEND");
                     assertThat(attempt.get("detail").asText()).startsWith("not sent: RATE_LIMITED [budget]: the"
                             + " gateway's own AdvancedMD request budget for this office key is used up until ");

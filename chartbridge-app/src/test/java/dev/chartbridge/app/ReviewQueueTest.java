@@ -2,6 +2,7 @@ package dev.chartbridge.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.app.cli.ChartBridgeCli;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.testing.PostgresExtension;
@@ -12,7 +13,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -239,6 +244,89 @@ class ReviewQueueTest {
     }
 
     /** A 500 on the send (outcome unknown, nothing stored), then on every search, so it goes to review. */
+    @Test
+    void a_dead_write_retried_after_the_ehr_recovers_is_verified_with_exactly_one_record() {
+        sim().faults().errorRate(1.0, 503, null, true);
+        String event = submit(Events.bloodPressure(5090));
+        JsonNode dead = gateway.awaitSettled(event);
+        sim().faults().clear();
+        String op = operationId(dead);
+        assertThat(dead.at("/operations/0/state").asText()).isEqualTo("DEAD");
+        assertThat(ok(gateway.review("?state=DEAD&errorClass=TRANSIENT")).get("items").findValuesAsText("id"))
+                .contains(op);
+
+        JsonNode retried = ok(gateway.reviewAction(op, body("retry", "dr-lee", "the EHR is back up", null)));
+        JsonNode status = gateway.awaitSettled(event);
+
+        assertThat(retried.get("previousState").asText()).isEqualTo("DEAD");
+        assertThat(retried.get("state").asText()).isEqualTo("DUE");
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        assertThat(copiesInTheEhr(op)).isEqualTo(1);
+        assertAudited(status, "review.retry", "user:dr-lee", "the EHR is back up", "DEAD");
+    }
+
+    @Test
+    void dead_writes_are_retried_in_bulk_by_filter_through_the_api() {
+        Instant since = Instant.now().minusSeconds(1);
+        sim().faults().errorRate(1.0, 503, null, true);
+        String first = submit(Events.bloodPressure(5091));
+        String second = submit(Events.bloodPressure(5092));
+        gateway.awaitSettled(first);
+        gateway.awaitSettled(second);
+        sim().faults().clear();
+
+        JsonNode result = ok(gateway.reviewRetry(Json.MAPPER.createObjectNode().put("actor", "dr-lee")
+                .put("reason", "EHR outage over").put("state", "DEAD").put("target", TestGateway.TARGET)
+                .put("since", since.toString()).toString()));
+
+        assertThat(result.get("retried").asInt()).isEqualTo(2);
+        for (String event : List.of(first, second)) {
+            JsonNode status = gateway.awaitSettled(event);
+            assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+            assertThat(copiesInTheEhr(operationId(status))).isEqualTo(1);
+        }
+        assertThat(refusedNaming(gateway.reviewRetry("{\"actor\": \"dr-lee\"}"), 400)).isEqualTo("/reason");
+    }
+
+    @Test
+    void dead_writes_are_listed_and_retried_from_the_command_line() {
+        sim().faults().errorRate(1.0, 503, null, true);
+        String event = submit(Events.bloodPressure(5093));
+        String op = operationId(gateway.awaitSettled(event));
+        sim().faults().clear();
+
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int listed;
+        int retried;
+        try {
+            listed = new CommandLine(new ChartBridgeCli()).execute("review", "list", "--db-url", pg.url(),
+                    "--tenant", TestGateway.TENANT, "--state", "DEAD");
+            retried = new CommandLine(new ChartBridgeCli()).execute("review", "retry", "--db-url", pg.url(),
+                    "--tenant", TestGateway.TENANT, "--state", "DEAD", "--target", TestGateway.TARGET,
+                    "--actor", "ops-1", "--reason", "EHR maintenance over");
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+
+        assertThat(listed).as(out).isZero();
+        assertThat(retried).as(out).isZero();
+        assertThat(out).contains("\"id\":\"" + op + "\"").contains(op + " DONE DEAD -> DUE");
+        JsonNode status = gateway.awaitSettled(event);
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        assertThat(copiesInTheEhr(op)).isEqualTo(1);
+        assertAudited(status, "review.retry", "user:ops-1", "EHR maintenance over", "DEAD");
+    }
+
+    /** How many records in the EHR carry the operation's identity. */
+    private static long copiesInTheEhr(String operationId) {
+        String key = operationKey(operationId);
+        return sim().resources("Observation").stream().map(r -> (Observation) r)
+                .filter(o -> o.getIdentifier().stream().anyMatch(i -> key.equals(i.getValue()))).count();
+    }
+
     private static String intoReviewWithNothingWritten(int n) {
         sim().faults().errorRate(1.0, 500, null, true);
         try {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one benchmark: {@code BenchMain intake|delivery|latency|cost|fuzz|crash|ratelimit [--option value ...]}, or
+ * Runs one benchmark: {@code BenchMain intake|delivery|latency|cost|fuzz|crash|ratelimit|idle [--option value ...]}, or
  * {@code BenchMain all [--option value ...]}: intake, delivery, latency, cost and fuzz one after the other. Each
  * prints its figures and writes them under {@code bench-results/}. {@code --patients N} (default
  * {@value Bodies#DEFAULT_PATIENTS}) sets how many patients the events are spread over. See
@@ -53,6 +53,7 @@ public final class BenchMain {
             case "fuzz" -> FuzzBench.run(args, report);
             case "crash" -> CrashBench.run(args, report);
             case "ratelimit" -> RateLimitBench.run(args, report);
+            case "idle" -> IdleBench.run(args, report);
             case "all" -> all(Arrays.copyOfRange(argv, 1, argv.length), report);
             default -> {
                 usage();
@@ -101,6 +102,6 @@ public final class BenchMain {
 
     private static void usage() {
         System.err.println("usage: bench " + String.join("|", List.of("intake", "delivery", "latency", "cost", "fuzz",
-                "crash", "ratelimit", "all")) + " [--option value ...]   (see docs/benchmarks.md)");
+                "crash", "ratelimit", "idle", "all")) + " [--option value ...]   (see docs/benchmarks.md)");
     }
 }

@@ -78,7 +78,8 @@ final class DemoEhrs {
         String origin = sim.tokenUrl().replace("/oauth2/v1/token", "");
         return new DemoEhr("athena", "athenahealth", sim, connection("athena", "athenahealth", origin,
                 sim.tokenUrl(), AthenaSeed.CLIENT_ID, secret, null, null, AthenaSeed.PRACTICE_ID,
-                Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM)),
+                Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM,
+                        "mrnCustomFieldId", AthenaSeed.MRN_CUSTOM_FIELD_ID)),
                 id(AthenaSeed.MRN_SYSTEM, SeedData.MRN_MARIA), id("urn:athenahealth:encounterid",
                 AthenaSeed.ENCOUNTER_MARIA_OPEN), port -> { }, (t, e) -> { });
     }

@@ -69,8 +69,9 @@ public final class HttpApi {
             cfg.routes.get("/v1/capabilities", events::capabilities);
             cfg.routes.get("/v1/audit", events::audit);
             cfg.routes.post("/v1/events/{id}/approvals", events::approve);
-            ReviewRoutes review = new ReviewRoutes(auth, bodies, jdbc);
+            ReviewRoutes review = new ReviewRoutes(auth, bodies, jdbc, targets);
             cfg.routes.get("/v1/review", review::list);
+            cfg.routes.post("/v1/review/retry", review::retryAll);
             cfg.routes.post("/v1/review/{id}/actions", review::act);
             ReleaseRoutes release = new ReleaseRoutes(auth, bodies, jdbc, targets);
             cfg.routes.get("/v1/release-controls", release::list);

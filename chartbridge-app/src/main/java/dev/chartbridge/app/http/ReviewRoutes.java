@@ -1,6 +1,8 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.delivery.FanOutCompensation;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.review.ReviewFilter;
@@ -18,18 +20,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** {@code GET /v1/review} and {@code POST /v1/review/{id}/actions}: the review queue over HTTP. Thread-safe. */
+/**
+ * {@code GET /v1/review}, {@code POST /v1/review/{id}/actions} and {@code POST /v1/review/retry}: the undelivered
+ * writes over HTTP. Thread-safe.
+ */
 final class ReviewRoutes {
     private final RequestAuth auth;
     private final RequestBodies bodies;
     private final ReviewQueries queries;
     private final ReviewQueue queue;
 
-    ReviewRoutes(RequestAuth auth, RequestBodies bodies, Jdbc jdbc) {
+    ReviewRoutes(RequestAuth auth, RequestBodies bodies, Jdbc jdbc, Targets targets) {
         this.auth = auth;
         this.bodies = bodies;
         this.queries = new ReviewQueries(jdbc);
-        this.queue = new ReviewQueue(jdbc);
+        this.queue = new ReviewQueue(jdbc, new FanOutCompensation(targets, "gateway:review"));
     }
 
     void list(Context ctx) {
@@ -38,19 +43,61 @@ final class ReviewRoutes {
             return;
         }
         List<FieldError> errors = new ArrayList<>();
-        OperationState state = state(ctx.queryParam("state"), errors);
-        String target = ctx.queryParam("target");
-        if (target != null && target.isBlank()) {
-            errors.add(new FieldError("query:target", "must not be blank"));
-        }
+        OperationState state = state(ctx.queryParam("state"), errors, ReviewFilter.LISTED, "query:state");
+        String target = text(ctx.queryParam("target"), "query:target", errors);
+        String errorClass = text(ctx.queryParam("errorClass"), "query:errorClass", errors);
         Instant since = Params.instant(ctx, "since", errors);
+        Instant until = Params.instant(ctx, "until", errors);
         int limit = limit(ctx.queryParam("limit"), errors);
         if (!errors.isEmpty()) {
             Responses.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
             return;
         }
-        Responses.json(ctx, 200, Map.of("items",
-                queries.list(caller.get().tenantId(), new ReviewFilter(state, target, since, limit))));
+        Responses.json(ctx, 200, Map.of("items", queries.list(caller.get().tenantId(),
+                new ReviewFilter(state, target, errorClass, since, until, limit))));
+    }
+
+    /**
+     * {@code POST /v1/review/retry}: retries every DEAD or REJECTED write a filter matches (state, target,
+     * errorClass, since, until, limit), each audited with the actor and the reason, both required.
+     */
+    void retryAll(Context ctx) {
+        Optional<RequestAuth.Acting> caller = auth.acting(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        JsonNode tree = bodies.readJson(ctx, errors);
+        BulkRetryRequest request = errors.isEmpty() ? BulkRetryRequest.parse(tree, errors) : null;
+        UserAssertions.VerifiedUser user = caller.get().user();
+        if (request != null && user != null && !request.actor().equals(user.subject())
+                && !request.actor().equals(user.npi())) {
+            errors.add(new FieldError("/actor", "is not the verified user (the subject or NPI of X-User-Assertion)"));
+            request = null;
+        }
+        if (request == null) {
+            Responses.problem(ctx, Problem.invalid(400, "invalid-bulk-retry", "Invalid bulk retry", errors));
+            return;
+        }
+        ReviewQueue.BulkResult result = queue.retryAll(caller.get().tenantId(), caller.get().actor(),
+                request.filter(), request.actor(), request.reason());
+        List<Map<String, Object>> items = result.items().stream().map(i -> {
+            Map<String, Object> item = new java.util.LinkedHashMap<>();
+            item.put("id", i.id());
+            item.put("outcome", i.result().outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            item.put("previousState", i.result().from());
+            item.put("state", i.result().to());
+            return item;
+        }).toList();
+        Responses.json(ctx, 200, Map.of("matched", items.size(), "retried", result.retried(), "items", items));
+    }
+
+    private static String text(String value, String pointer, List<FieldError> errors) {
+        if (value != null && value.isBlank()) {
+            errors.add(new FieldError(pointer, "must not be blank"));
+            return null;
+        }
+        return value;
     }
 
     void act(Context ctx) {
@@ -84,6 +131,9 @@ final class ReviewRoutes {
             case NOT_FOUND -> Responses.problem(ctx, notFound());
             case NOT_IN_REVIEW -> Responses.problem(ctx, Problem.of(409, "not-in-review", "Not in review",
                     "the operation is " + result.from() + ", not in review; another reviewer may have acted first"));
+            case COMPENSATED -> Responses.problem(ctx, Problem.of(409, "compensated", "Compensated",
+                    "the event's other writes were marked entered-in-error because this one failed; submit a new"
+                            + " event instead"));
         }
     }
 
@@ -91,19 +141,21 @@ final class ReviewRoutes {
         return Problem.of(404, "not-found", "Not found", "no operation with that id");
     }
 
-    private static OperationState state(String value, List<FieldError> errors) {
+    static OperationState state(String value, List<FieldError> errors, java.util.Set<OperationState> allowed,
+                                String pointer) {
         if (value == null) {
             return null;
         }
         try {
             OperationState s = OperationState.valueOf(value);
-            if (s.needsReview()) {
+            if (allowed.contains(s)) {
                 return s;
             }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        errors.add(new FieldError("query:state", "must be NEEDS_REVIEW, CONFLICT or MODIFIED"));
+        errors.add(new FieldError(pointer, "must be one of " + allowed.stream().map(Enum::name)
+                .collect(java.util.stream.Collectors.joining(", "))));
         return null;
     }
 

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AthenaContractTest extends AdapterContract {
     private static final Map<String, String> KIND = Map.of("vitals", "vitals", "note", "clinicaldocument",
             "condition", "problem", "allergy", "allergy", "medication-change", "medication");
-    private AthenaSimulator sim;
+    protected AthenaSimulator sim;
     private Path secretFile;
 
     @Override
@@ -49,8 +49,8 @@ class AthenaContractTest extends AdapterContract {
         String origin = sim.tokenUrl().replace("/oauth2/v1/token", "");
         return new GatewayConfig.ConnectionConfig(TARGET, "athenahealth", origin, sim.tokenUrl(), AthenaSeed.CLIENT_ID,
                 null, secretFile.toString(), null, null, null, AthenaSeed.PRACTICE_ID,
-                Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM), null, 4,
-                2_000L);
+                Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM,
+                        "mrnCustomFieldId", AthenaSeed.MRN_CUSTOM_FIELD_ID), null, 4, 2_000L);
     }
 
     @Override
@@ -76,9 +76,40 @@ class AthenaContractTest extends AdapterContract {
                 .filter(r -> !"VITALS.BLOODPRESSURE.DIASTOLIC".equals(r.fields().get("clinicalelementid"))).count();
     }
 
+    /**
+     * Every write the gateway calls VERIFIED is in the simulator's chart as the record it names, holding the
+     * content the event carried (never a false VERIFIED): checked against the simulator's own store, not through
+     * the adapter's reading of it.
+     */
+    @Test
+    void every_verified_write_names_a_record_the_ehr_holds_with_the_events_content() {
+        ObjectNode condition = fresh("condition");
+        ((ObjectNode) condition.get("payload")).put("onset", "2026-08-02");
+        ApiClient.Answer accepted = api.submit(condition, "athena-verified-holds");
+        JsonNode status = api.await(accepted.body().get("id").asText(),
+                s -> !s.get("status").asText().equals("in-progress"), Duration.ofSeconds(30));
+        JsonNode op = status.get("operations").get(0);
+        if (op.get("state").asText().equals("VERIFIED")) {
+            ChartStore.Entry stored = sim.records("problem", AthenaSeed.PATIENT_MARIA).stream()
+                    .filter(r -> r.id().equals(op.get("remoteId").asText())).findFirst().orElseThrow();
+            assertThat(stored.fields()).containsEntry("snomedcode", condition.at("/payload/code/code").asText())
+                    .containsEntry("startdate", "08/02/2026");
+        } else {
+            assertThat(op.get("state").asText()).as("%s", op).isIn("NEEDS_REVIEW", "MODIFIED", "CONFLICT");
+        }
+        assertThat(sim.records("problem", AthenaSeed.PATIENT_MARIA).stream()
+                .filter(r -> "08/02/2026".equals(r.fields().get("startdate")))).as("written once").hasSize(1);
+    }
+
     /** The example with a new occurredAt, so it is not the same clinical content as the contract's own writes. */
-    private ObjectNode fresh(String type) {
+    protected ObjectNode fresh(String type) {
         return event(type).put("occurredAt", Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    /** Lost answers, resets, 503 and 429, an expired token: 0 duplicates, 0 lost, 0 false VERIFIED. */
+    @Test
+    void under_faults_no_write_is_duplicated_lost_or_falsely_verified() {
+        AthenaFaultsContract.run(api, sim, this::fresh, getClass().getSimpleName());
     }
 
     @Test
@@ -103,11 +134,12 @@ class AthenaContractTest extends AdapterContract {
             assertThat(op.get("sends").asInt()).isEqualTo(1);
             List<ChartStore.Entry> stored = sim.records("allergy", AthenaSeed.PATIENT_MARIA);
             assertThat(stored).hasSize(before + 1);
-            assertThat(op.get("remoteId").asText()).isEqualTo(stored.get(stored.size() - 1).id());
+            // athena answers an allergy PUT with success alone: the record is the allergen's entry
+            assertThat(op.get("remoteId").asText()).isEqualTo(stored.get(stored.size() - 1).fields().get("allergenid"));
             assertThat(op.get("attempts").findValuesAsText("outcome")).containsExactly("unknown", "found", "verified");
             assertThat(status.get("timeline").findValuesAsText("action"))
                     .contains("operation.unknown", "operation.found", "operation.verified");
-            assertThat(sim.stats().journal().matching("POST", "/v1/" + AthenaSeed.PRACTICE_ID + "/chart/"
+            assertThat(sim.stats().journal().matching("PUT", "/v1/" + AthenaSeed.PRACTICE_ID + "/chart/"
                     + AthenaSeed.PATIENT_MARIA + "/allergies").stream()
                     .filter(r -> r.bodyText().contains("Sulfamethoxazole"))).as("sent once, never resent").hasSize(1);
         } finally {

@@ -35,8 +35,21 @@ final class AthenaLane extends ChartLane {
         String origin = sim.tokenUrl().replace("/oauth2/v1/token", "");
         return new GatewayConfig.ConnectionConfig(target(), "athenahealth", origin, sim.tokenUrl(), AthenaSeed.CLIENT_ID,
                 null, secretFile, null, null, null, AthenaSeed.PRACTICE_ID,
-                Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM), null,
+                Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM,
+                        "mrnCustomFieldId", AthenaSeed.MRN_CUSTOM_FIELD_ID, "tokenRequestsPerMinute", "50"), null,
                 FaultMatrixTest.CONCURRENCY, FaultMatrixTest.READ_TIMEOUT_MS);
+    }
+
+    /**
+     * athena keeps one allergy entry per allergen and answers its PUT without an id: an allergy record is named by
+     * its allergenid (as the adapter names it), the others by their ids.
+     */
+    @Override
+    List<String> records(String eventType, Patient patient) {
+        if (!eventType.equals("allergy")) {
+            return super.records(eventType, patient);
+        }
+        return sim.records("allergy", patient.simulatorId()).stream().map(e -> e.fields().get("allergenid")).toList();
     }
 
     /** A blood pressure is two readings in athena, counted once (by its systolic reading). */

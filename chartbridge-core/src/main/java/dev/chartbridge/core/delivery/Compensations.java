@@ -19,8 +19,12 @@ import java.util.UUID;
 
 /**
  * The fan-out compensation policy, applied when the last write of an event ends and the event is partially
- * delivered (some targets written, others not). Policy {@code none} (the default) changes nothing: the event
- * shows {@code partially-delivered} and no clinical data is touched. Policy {@code entered-in-error} plans, per
+ * delivered: every write's fate is definitive, some are written ({@code VERIFIED}, {@code CREATED_UNVERIFIED})
+ * and others definitively failed ({@code REJECTED}, {@code DEAD}, or {@code DISCARDED} by a reviewer when no send
+ * of it may have landed). While any write is in review ({@code NEEDS_REVIEW}, {@code CONFLICT}, {@code MODIFIED}),
+ * ambiguous, or on its way, nothing is decided; the decision is taken when the last of them ends. Policy
+ * {@code none} (the default) changes nothing: the event shows {@code partially-delivered} and no clinical data is
+ * touched. Policy {@code entered-in-error} plans, per
  * written sibling whose vendor takes updates of the type, its own operation that marks the record
  * entered-in-error (nothing is deleted); a sibling whose vendor cannot is left as it is. Every decision is audited
  * in the transaction of the transition that ended the fan-out. Thread-safe (stateless apart from its wiring).
@@ -30,9 +34,9 @@ final class Compensations {
     private final String actor;
     private final StoredEvents events;
 
-    Compensations(Targets targets, String node, StoredEvents events) {
+    Compensations(Targets targets, String actor, StoredEvents events) {
         this.targets = targets;
-        this.actor = "node:" + node;
+        this.actor = actor;
         this.events = events;
     }
 
@@ -55,15 +59,23 @@ final class Compensations {
             }
         }
         List<Write> writes = writes(c, eventId);
-        boolean ended = writes.stream().allMatch(w -> w.state().isTerminal());
-        boolean someWritten = writes.stream().anyMatch(w -> w.state().isWritten());
-        boolean someFailed = writes.stream().anyMatch(w -> !w.state().isWritten());
-        if (!ended || !someWritten || !someFailed || alreadyDecided(c, eventId)
-                || !TenantPolicy.ENTERED_IN_ERROR.equals(writes.get(0).policy())) {
+        if (writes.isEmpty() || !TenantPolicy.ENTERED_IN_ERROR.equals(writes.get(0).policy())) {
+            return;
+        }
+        List<Fate> fates = new ArrayList<>();
+        for (Write w : writes) {
+            fates.add(fate(c, w));
+        }
+        // Decided only when every sibling's fate is final and known: a write in review, ambiguous (it may have
+        // landed) or still on its way may yet be written, and marking its siblings entered-in-error could not be
+        // taken back.
+        if (fates.contains(Fate.OPEN) || !fates.contains(Fate.WRITTEN) || !fates.contains(Fate.FAILED)
+                || alreadyDecided(c, eventId)) {
             return;
         }
         ParseResult parsed = events.parse(body);
-        for (Write w : writes.stream().filter(x -> x.state().isWritten()).toList()) {
+        for (Write w : writes.stream().filter(x -> x.state() == OperationState.VERIFIED
+                || x.state() == OperationState.CREATED_UNVERIFIED).toList()) {
             Target target = targets.find(w.tenantId(), w.target()).orElse(null);
             WritePlan plan = target == null || !parsed.isValid() ? WritePlan.refused("target not configured")
                     : target.adapter().planUpdate(parsed.event());
@@ -83,6 +95,20 @@ final class Compensations {
             AuditLog.append(c, w.tenantId(), actor, "compensation.planned", eventId, opId,
                     Json.canonical(d.put("action", "mark entered-in-error")));
         }
+    }
+
+    /** Where a sibling stands for the decision: in the EHR, definitively not, or not known yet. */
+    private enum Fate { WRITTEN, FAILED, OPEN }
+
+    private static Fate fate(Connection c, Write w) throws SQLException {
+        return switch (w.state()) {
+            case VERIFIED, CREATED_UNVERIFIED -> Fate.WRITTEN;
+            case REJECTED, DEAD -> Fate.FAILED;
+            // A reviewer discarded it: definitive only when nothing of it can be in the EHR.
+            case DISCARDED -> w.remoteId() == null && !SendHistory.anySendMayHaveLanded(c, w.id()) ? Fate.FAILED
+                    : Fate.OPEN;
+            default -> Fate.OPEN;
+        };
     }
 
     private static List<Write> writes(Connection c, UUID eventId) throws SQLException {

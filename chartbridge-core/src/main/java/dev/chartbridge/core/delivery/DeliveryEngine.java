@@ -29,15 +29,14 @@ import java.util.stream.Collectors;
  * worker thread. Any number of nodes may share one database; an operation whose lease expires (its node died)
  * becomes due again and is taken over, its in-flight send treated as an unknown outcome.
  *
- * <p>Thread-safe. {@link #close()} stops claiming, lets in-flight work finish for up to the grace period, then
- * gives back what it still holds.
+ * <p>Thread-safe. {@link #close()} stops claiming, gives claims back between steps and lets calls under way finish
+ * for up to the grace period; a call still under way after it stays on the lease path.
  */
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 
     private final OperationStore store;
     private final OperationRunner runner;
-    private final Targets targets;
     private final DeliveryPolicy policy;
     private final Map<String, Semaphore> permits;
     private final Set<Claim> held = ConcurrentHashMap.newKeySet();
@@ -47,15 +46,22 @@ public final class DeliveryEngine implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final Duration grace;
 
+    /**
+     * @param grace how long {@link #close()} waits for EHR calls under way: at least the longest call timeout of
+     *              the connections, so a stop never cuts a send short
+     */
     public DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
                           Duration grace) {
-        StoredEvents events = new StoredEvents(Clock.systemUTC());
+        this(jdbc, targets, policy, registry, node, grace, Clock.systemUTC());
+    }
+
+    DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
+                   Duration grace, Clock clock) {
+        StoredEvents events = new StoredEvents(clock);
         this.store = new OperationStore(jdbc, node, targets, events);
-        this.targets = targets;
         this.policy = policy;
         this.grace = grace;
-        this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(registry), events,
-                Clock.systemUTC());
+        this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(registry), events, clock);
         this.permits = targets.all().stream()
                 .collect(Collectors.toUnmodifiableMap(Target::queue, t -> new Semaphore(t.maxConcurrency())));
         AtomicInteger n = new AtomicInteger();
@@ -112,16 +118,22 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /** Claims and dispatches what is due now; returns how many operations it claimed. */
+    /**
+     * Claims and dispatches what is due now; returns how many operations it claimed. One statement asks which
+     * queues with free room have due work; only those are claimed from, so an idle node costs one statement per
+     * poll however many queues it serves.
+     */
     int pollOnce() {
+        List<String> withRoom = permits.entrySet().stream().filter(e -> e.getValue().availablePermits() > 0)
+                .map(Map.Entry::getKey).toList();
         int claimed = 0;
-        for (Target target : targets.all()) {
-            Semaphore free = permits.get(target.queue());
+        for (String queue : store.dueQueues(withRoom)) {
+            Semaphore free = permits.get(queue);
             int room = Math.min(free.availablePermits(), policy.batchSize());
             if (room == 0 || !running.get()) {
                 continue;
             }
-            List<Claim> claims = store.claim(target.queue(), room, policy.lease());
+            List<Claim> claims = store.claim(queue, room, policy.lease());
             claimed += claims.size();
             for (Claim claim : claims) {
                 free.acquireUninterruptibly();
@@ -142,6 +154,13 @@ public final class DeliveryEngine implements AutoCloseable {
         return claimed;
     }
 
+    /**
+     * Stops claiming, and gives back each claim before its next step; a step under way (a send, a search, a read)
+     * is waited for up to the grace period, which the caller sets to at least the longest call timeout of its
+     * connections, with leases renewed meanwhile. A claim whose step is still under way after that is not given
+     * back: its lease runs out (renewals stop here), and the node that takes it over treats the send as unknown
+     * and reconciles it after the reconcile delay. Nothing given back is due before the reconcile delay.
+     */
     @Override
     public void close() {
         if (!running.compareAndSet(true, false)) {
@@ -149,21 +168,20 @@ public final class DeliveryEngine implements AutoCloseable {
             heartbeat.shutdownNow();
             return;
         }
+        runner.stop();
         poller.interrupt();
         try {
-            // Leases keep being renewed while in-flight work finishes; stopped only after the workers.
             poller.join(grace.toMillis());
             workers.shutdown();
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("{} writes still in flight after the grace period; giving them back", held.size());
-                workers.shutdownNow();
+                // Not interrupted: an interrupted send may still land. Its lease is left to run out instead.
+                LOG.warn("{} EHR calls still under way after {}; their leases will run out and their writes be"
+                        + " reconciled by the next node", held.size(), grace);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         heartbeat.shutdownNow();
-        // What is still held goes back to the queue; an operation left IN_FLIGHT is reconciled by its next owner.
-        held.forEach(store::release);
     }
 
     private static void sleepQuietly(Duration d) {

@@ -11,11 +11,12 @@ import java.util.UUID;
  * the record was last written from, and the conflict policy; all null for a create.
  *
  * @param shadow planned in shadow mode: rendered instead of sent
+ * @param waits  waits in a row on something that is not an answer to the write (see {@link Backoff#wait})
  */
 record OperationRow(UUID id, UUID eventId, String tenantId, String target, int part, String resourceType,
                     String operationKey, OperationState state, int sends, int checks, RemoteRef remote,
                     Instant createdAt, String eventBody, boolean shadow, String kind, String recordKey,
-                    String baseBody, String onConflict) {
+                    String baseBody, String onConflict, int waits) {
 
     /** This operation changes a record written earlier rather than creating one. */
     boolean changesRecord() {
@@ -25,6 +26,6 @@ record OperationRow(UUID id, UUID eventId, String tenantId, String target, int p
     OperationRow moved(OperationState to, int addSends, int addChecks, RemoteRef newRemote) {
         return new OperationRow(id, eventId, tenantId, target, part, resourceType, operationKey, to, sends + addSends,
                 checks + addChecks, newRemote != null ? newRemote : remote, createdAt, eventBody, shadow, kind,
-                recordKey, baseBody, onConflict);
+                recordKey, baseBody, onConflict, waits);
     }
 }

@@ -48,6 +48,7 @@ final class OperationRunner {
     private final StoredEvents events;
     private final ProvenanceSteps provenance;
     private final Clock clock;
+    private volatile boolean stopping;
 
     OperationRunner(OperationStore store, Targets targets, DeliveryPolicy policy, DeliveryMetrics metrics,
                     StoredEvents events, Clock clock) {
@@ -58,6 +59,11 @@ final class OperationRunner {
         this.events = events;
         this.provenance = new ProvenanceSteps(store.jdbc());
         this.clock = clock;
+    }
+
+    /** From now on each claim is given back before its next step instead of taking it; a step under way ends. */
+    void stop() {
+        stopping = true;
     }
 
     void run(Claim claim) {
@@ -119,6 +125,12 @@ final class OperationRunner {
         void from(OperationRow op) {
             OperationRow current = op;
             while (current != null && !current.state().isTerminal()) {
+                if (stopping) {
+                    // Between two steps nothing is in flight: the claim goes back, due after the reconcile delay
+                    // so that no node starts on it while this one is still winding down.
+                    store.release(claim, policy.reconcileDelay());
+                    return;
+                }
                 current = switch (current.state()) {
                     case DUE, RETRY_WAIT -> current.shadow() ? shadow(current) : send(current);
                     case IN_FLIGHT -> recover(current);
@@ -141,10 +153,14 @@ final class OperationRunner {
                     : UpdateContext.Intent.AMEND, TenantPolicy.MERGE.equals(op.onConflict()));
         }
 
-        /** A previous holder's lease ran out while a send was in flight: its outcome is unknown. */
+        /**
+         * A previous holder's lease ran out while a send was in flight: its outcome is unknown. The search waits the
+         * reconcile delay, as after any unknown outcome, so an EHR still committing that send can finish first.
+         */
         private OperationRow recover(OperationRow op) {
             return record(claim, op, OperationState.UNKNOWN, Step.RECOVER, "recovered", null, null,
-                    "lease expired while a send was in flight", Exchange.none(), clock.instant(), null, true, 0, 0);
+                    "lease expired while a send was in flight", Exchange.none(), clock.instant(),
+                    clock.instant().plus(policy.reconcileDelay()), false, 0, 0);
         }
 
         private OperationRow send(OperationRow op) {
@@ -212,7 +228,7 @@ final class OperationRunner {
                         why + "; still not sent " + policy.pendingDeadline() + " after it was planned", r.exchange(),
                         started, null, false, -1, 0);
             }
-            Instant due = clock.instant().plus(Backoff.delay(policy, Math.max(1, op.sends() - 1), r.retryAfter()));
+            Instant due = clock.instant().plus(Backoff.wait(policy, op.waits() + 1, policy.maxDelay(), r.retryAfter()));
             return record(claim, op, OperationState.RETRY_WAIT, Step.SEND, "deferred", null, r.error(), why,
                     r.exchange(), started, due, false, -1, 0);
         }
@@ -302,7 +318,8 @@ final class OperationRunner {
                     return record(claim, op, OperationState.NEEDS_REVIEW, Step.VERIFY, "pending-expired", null, null,
                             "the EHR still does not show the record", n.exchange(), started, null, false, 0, 1);
                 }
-                Instant due = clock.instant().plus(Backoff.delay(policy, op.checks() + 1, policy.baseDelay()));
+                Instant due = clock.instant().plus(Backoff.wait(policy, op.waits() + 1,
+                        policy.maxDelay().multipliedBy(Backoff.PENDING_CAP_FACTOR), null));
                 return record(claim, op, OperationState.PENDING_REMOTE, Step.VERIFY, "pending", null, null,
                         "the EHR holds the record but does not show it yet", n.exchange(), started, due, false, 0, 0);
             }

@@ -94,6 +94,17 @@ public final class OperationStates {
      */
     public static OperationState move(Connection c, UUID operationId, OperationState to, String alsoSet,
                                       Object... values) throws SQLException {
+        return move(c, operationId, to, true, alsoSet, values);
+    }
+
+    /**
+     * As {@link #move(Connection, UUID, OperationState, String, Object...)}; with {@code notify} false no notice is
+     * queued even when the state changes. Only for a repeat of a wait the app has already been told of (the
+     * engine's {@code IN_FLIGHT} mark and the move back to {@code RETRY_WAIT} of a send deferred again): repeated
+     * identical outcomes are counted, not multiplied.
+     */
+    static OperationState move(Connection c, UUID operationId, OperationState to, boolean notify, String alsoSet,
+                               Object... values) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE write_operation o SET state = ?, updated_at = now()"
                 + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
                 + " FROM (SELECT id, state FROM write_operation WHERE id = ? FOR UPDATE) was"
@@ -109,7 +120,7 @@ public final class OperationStates {
                     return null;
                 }
                 OperationState was = OperationState.valueOf(rs.getString(1));
-                if (was != to) {
+                if (was != to && notify) {
                     notice(c, rs.getString(2), operationId);
                 }
                 return was;

@@ -21,6 +21,9 @@ import java.util.UUID;
 
 /** The delivery engine's SQL: claiming due work, loading it and recording transitions. Thread-safe. */
 final class OperationStore {
+    /** Outcomes of a wait on something that is not an answer to the write (see {@link Backoff#wait}). */
+    static final java.util.Set<String> WAIT_OUTCOMES = java.util.Set.of("pending", "deferred");
+
     private final Jdbc jdbc;
     private final String node;
     private final Compensations compensations;
@@ -28,7 +31,7 @@ final class OperationStore {
     OperationStore(Jdbc jdbc, String node, Targets targets, StoredEvents events) {
         this.jdbc = jdbc;
         this.node = node;
-        this.compensations = new Compensations(targets, node, events);
+        this.compensations = new Compensations(targets, "node:" + node, events);
     }
 
     /** The database, for the engine's reads beside the ledger's own (e.g. the writes a Provenance describes). */
@@ -59,11 +62,34 @@ final class OperationStore {
         });
     }
 
+    /**
+     * Which of {@code queues} have due work now: one statement over all of them (an index probe per queue), so an
+     * idle node's database work per poll does not grow with the number of queues it serves.
+     */
+    List<String> dueQueues(java.util.Collection<String> queues) {
+        if (queues.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.read(c -> {
+            List<String> due = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT q FROM unnest(?::text[]) q WHERE EXISTS"
+                    + " (SELECT 1 FROM outbox WHERE queue = q AND due_at <= now())")) {
+                ps.setArray(1, c.createArrayOf("text", queues.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(rs.getString(1));
+                    }
+                }
+            }
+            return due;
+        });
+    }
+
     OperationRow load(UUID operationId) {
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.event_id, o.tenant_id, o.target, o.part,"
                     + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
-                    + " o.created_at, e.body::text, o.shadow, o.kind, o.record_key, ae.body::text, o.on_conflict"
+                    + " o.created_at, e.body::text, o.shadow, o.kind, o.record_key, ae.body::text, o.on_conflict, o.waits"
                     + " FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
                     + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
                     + " LEFT JOIN clinical_event ae ON ae.id = a.event_id WHERE o.id = ?")) {
@@ -79,7 +105,7 @@ final class OperationStore {
                             remoteId == null ? null : new RemoteRef(rs.getString(6), remoteId, rs.getString(12)),
                             rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14),
                             rs.getBoolean(15), rs.getString(16), rs.getString(17), rs.getString(18),
-                            rs.getString(19));
+                            rs.getString(19), rs.getInt(20));
                 }
             }
         });
@@ -94,7 +120,12 @@ final class OperationStore {
             if (!holdsLease(c, claim)) {
                 return false;
             }
-            OperationState was = updateOperation(c, op, t);
+            boolean wait = t.outcome() != null && WAIT_OUTCOMES.contains(t.outcome());
+            // A repeat of a wait the app was already told of (and the IN_FLIGHT mark before a deferred send is
+            // tried again) queues no notice; a repeat identical to the last attempt adds to its count.
+            boolean repeat = op.waits() > 0 && (wait || t.to() == OperationState.IN_FLIGHT);
+            OperationState was = updateOperation(c, op, t, wait, !repeat);
+            boolean folded = wait && op.waits() > 0 && foldIntoLastAttempt(c, op, t);
             if (was != t.to()) {
                 if (ReadBackStore.WATCHED.contains(t.to())) {
                     ReadBackStore.watch(c, op.id(), op.tenantId() + "/" + op.target(), t.seen());
@@ -103,7 +134,7 @@ final class OperationStore {
                     }
                 }
             }
-            if (t.outcome() != null) {
+            if (t.outcome() != null && !folded) {
                 insertAttempt(c, op, t);
             }
             if (t.rendered() != null) {
@@ -119,7 +150,7 @@ final class OperationStore {
             if (t.to().isTerminal() && !op.changesRecord()) {
                 compensations.planIfPartial(c, op.eventId());
             }
-            if (t.outcome() != null) {
+            if (t.outcome() != null && !folded) {
                 AuditLog.append(c, op.tenantId(), "node:" + node, "operation." + t.outcome(), op.eventId(), op.id(),
                         auditDetail(op, t));
             }
@@ -127,13 +158,17 @@ final class OperationStore {
         });
     }
 
-    /** Gives a claimed operation back to the queue, due now; used at shutdown for work not started or cut short. */
-    void release(Claim claim) {
+    /**
+     * Gives a claim back to the queue between two steps (nothing in flight), due after {@code delay}: used by a
+     * stopping node, with the reconcile delay, so another node never starts on it at once.
+     */
+    void release(Claim claim, Duration delay) {
         jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET due_at = now(), lease_owner = NULL,"
-                    + " lease_token = NULL WHERE operation_id = ? AND lease_token = ?")) {
-                ps.setObject(1, claim.operationId());
-                ps.setObject(2, claim.leaseToken());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET due_at = now() + ? * interval '1 ms',"
+                    + " lease_owner = NULL, lease_token = NULL WHERE operation_id = ? AND lease_token = ?")) {
+                ps.setLong(1, delay.toMillis());
+                ps.setObject(2, claim.operationId());
+                ps.setObject(3, claim.leaseToken());
                 return ps.executeUpdate();
             }
         });
@@ -177,14 +212,43 @@ final class OperationStore {
         }
     }
 
-    /** Writes the transition's state (and its notice, when the state changes); returns the state it had. */
-    private static OperationState updateOperation(Connection c, OperationRow op, Transition t) throws SQLException {
-        return OperationStates.move(c, op.id(), t.to(), "remote_id = coalesce(?, remote_id),"
+    /**
+     * Writes the transition's state (and its notice, when the state changes and {@code notify}); counts a wait in a
+     * row, and sets the count back to 0 on any other recorded outcome. Returns the state it had.
+     */
+    private static OperationState updateOperation(Connection c, OperationRow op, Transition t, boolean wait,
+                                                  boolean notify) throws SQLException {
+        return OperationStates.move(c, op.id(), t.to(), notify, "remote_id = coalesce(?, remote_id),"
                         + " remote_version = coalesce(?, remote_version), error_class = ?, error_detail = ?,"
-                        + " sends = sends + ?, checks = checks + ?",
+                        + " sends = sends + ?, checks = checks + ?,"
+                        + " waits = CASE WHEN ? THEN waits + 1 WHEN ? THEN 0 ELSE waits END",
                 t.remote() == null ? null : t.remote().id(), t.remote() == null ? null : t.remote().version(),
                 t.error() == null ? null : t.error().errorClass().name(), t.errorDetail(), t.addSends(),
-                t.addChecks());
+                t.addChecks(), wait, t.outcome() != null);
+    }
+
+    /**
+     * Adds this wait to the operation's last attempt when that attempt was the same wait (step, outcome, error
+     * class and HTTP status); returns whether it did.
+     */
+    private static boolean foldIntoLastAttempt(Connection c, OperationRow op, Transition t) throws SQLException {
+        Integer status = t.exchange() != null && t.exchange().httpStatus() > 0 ? t.exchange().httpStatus() : null;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE delivery_attempt SET repeats = repeats + 1,"
+                + " last_started_at = ? WHERE id = (SELECT max(id) FROM delivery_attempt WHERE operation_id = ?)"
+                + " AND step = ? AND outcome = ? AND error_class IS NOT DISTINCT FROM ?"
+                + " AND http_status IS NOT DISTINCT FROM ?")) {
+            ps.setTimestamp(1, Timestamp.from(t.startedAt()));
+            ps.setObject(2, op.id());
+            ps.setString(3, t.step().name());
+            ps.setString(4, t.outcome());
+            ps.setString(5, t.error() == null ? null : t.error().errorClass().name());
+            if (status == null) {
+                ps.setNull(6, Types.INTEGER);
+            } else {
+                ps.setInt(6, status);
+            }
+            return ps.executeUpdate() == 1;
+        }
     }
 
     private void insertAttempt(Connection c, OperationRow op, Transition t) throws SQLException {

@@ -39,6 +39,7 @@ public final class ReadBackWatcher implements AutoCloseable {
     private final ReadBackStore store;
     private final OperationStore operations;
     private final Targets targets;
+    private final Map<String, Target> byQueue;
     private final ReadBackPolicy policy;
     private final StoredEvents events;
     private final Map<String, ReadBudget> budgets = new ConcurrentHashMap<>();
@@ -51,6 +52,8 @@ public final class ReadBackWatcher implements AutoCloseable {
         this.events = new StoredEvents(Clock.systemUTC());
         this.operations = new OperationStore(jdbc, node, targets, events);
         this.targets = targets;
+        this.byQueue = targets.all().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Target::queue,
+                t -> t));
         this.policy = policy;
         this.poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("readback-poller"));
         this.readers = Executors.newFixedThreadPool(2, DaemonThreads.named("readback-reader"));
@@ -62,7 +65,15 @@ public final class ReadBackWatcher implements AutoCloseable {
     }
 
     private void pollOnce() {
-        for (Target target : targets.all()) {
+        List<String> due;
+        try {
+            due = store.dueQueues(targets.all().stream().map(Target::queue).toList(), policy.interval());
+        } catch (RuntimeException e) {
+            LOG.error("looking for due read-backs failed ({}); will retry", e.getClass().getSimpleName());
+            return;
+        }
+        for (String queue : due) {
+            Target target = byQueue.get(queue);
             AtomicBoolean reading = busy.computeIfAbsent(target.queue(), q -> new AtomicBoolean());
             if (!reading.compareAndSet(false, true)) {
                 continue;

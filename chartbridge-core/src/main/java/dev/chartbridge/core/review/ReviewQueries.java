@@ -19,12 +19,13 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Lists a tenant's operations in review, newest first, each with its evidence. Thread-safe. */
+/**
+ * Lists a tenant's undelivered writes (in review, ended unwritten, or waiting; see {@link ReviewFilter}), newest
+ * first, each with its evidence. Thread-safe.
+ */
 public final class ReviewQueries {
     /** The detail the engine records when a reconciliation search finds several records (OperationRunner). */
     private static final Pattern CANDIDATES = Pattern.compile("several records match this write: (.+)$");
-    private static final String[] REVIEW_STATES = Arrays.stream(OperationState.values())
-            .filter(OperationState::needsReview).map(Enum::name).toArray(String[]::new);
 
     private final Jdbc jdbc;
 
@@ -51,21 +52,32 @@ public final class ReviewQueries {
         if (f.target() != null) {
             sql.append(" AND target = ?");
         }
+        if (f.errorClass() != null) {
+            sql.append(" AND error_class = ?");
+        }
         if (f.since() != null) {
             sql.append(" AND updated_at >= ?");
+        }
+        if (f.until() != null) {
+            sql.append(" AND updated_at < ?");
         }
         sql.append(" ORDER BY updated_at DESC, id LIMIT ?");
         List<ReviewItem> items = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
             ps.setString(i++, tenantId);
-            ps.setArray(i++, c.createArrayOf("text", f.state() == null ? REVIEW_STATES
-                    : new String[] {f.state().name()}));
+            ps.setArray(i++, c.createArrayOf("text", f.states().stream().map(Enum::name).toArray()));
             if (f.target() != null) {
                 ps.setString(i++, f.target());
             }
+            if (f.errorClass() != null) {
+                ps.setString(i++, f.errorClass());
+            }
             if (f.since() != null) {
                 ps.setTimestamp(i++, Timestamp.from(f.since()));
+            }
+            if (f.until() != null) {
+                ps.setTimestamp(i++, Timestamp.from(f.until()));
             }
             ps.setInt(i, f.limit());
             try (ResultSet rs = ps.executeQuery()) {
@@ -124,7 +136,7 @@ public final class ReviewQueries {
             return byOp;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT operation_id, step, started_at, duration_ms, outcome,"
-                + " http_status, error_class, detail, trace_id, node FROM delivery_attempt"
+                + " http_status, error_class, detail, trace_id, node, repeats FROM delivery_attempt"
                 + " WHERE operation_id = ANY (?) ORDER BY id")) {
             ps.setArray(1, c.createArrayOf("uuid", items.stream().map(ReviewItem::id).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -134,7 +146,8 @@ public final class ReviewQueries {
                     byOp.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
                             .add(new EventView.AttemptView(rs.getString(2),
                                     rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getLong(4), rs.getString(5),
-                                    http, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+                                    http, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                                    rs.getInt(11)));
                 }
             }
         }

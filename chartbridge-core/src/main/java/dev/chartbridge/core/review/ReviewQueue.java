@@ -2,9 +2,11 @@ package dev.chartbridge.core.review;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.delivery.FanOutCompensation;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
+import dev.chartbridge.core.delivery.SendHistory;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
 
@@ -12,6 +14,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -33,25 +38,49 @@ import java.util.UUID;
  *   <li>{@code discard}: {@code DISCARDED}, terminal; nothing is queued and nothing in the EHR is deleted.</li>
  * </ul>
  * Every hand-back starts a fresh budget of reconciliation and verification checks; the send count is kept, so an
- * operation already at the maximum number of sends goes DEAD rather than being sent again. Thread-safe.
+ * operation already at the maximum number of sends goes DEAD rather than being sent again.
+ *
+ * <p>A {@code DEAD} or {@code REJECTED} write can be retried too (alone or in bulk, {@link #retryAll}) once its
+ * cause is fixed: {@code DUE} with a fresh budget of sends when no send of it may have reached the EHR, else
+ * {@code UNKNOWN} (searched before anything is sent). It is refused ({@link Outcome#COMPENSATED}) when its
+ * event's other writes were already marked entered-in-error because of it. A {@code discard} that ends an event's
+ * last open write takes the fan-out compensation decision. Thread-safe.
  */
 public final class ReviewQueue {
-    /**
-     * Outcomes of a send (or of the step before one) that mean the EHR did not take the write; {@code blocked}: a
-     * Provenance held back because a write it describes is not in the EHR, nothing sent; {@code deferred} and
-     * {@code deferred-expired}: the write did not leave the gateway (its own call budget, a token, a lookup).
-     */
-    private static final Set<String> CLEAR_REFUSALS = Set.of("retryable", "dead", "conflict", "rejected",
-            "unprocessable", "blocked", "deferred", "deferred-expired");
+    /** Ended without being written; a reviewer may retry them once their cause is fixed. */
+    private static final Set<OperationState> ENDED_UNWRITTEN = EnumSet.of(OperationState.DEAD,
+            OperationState.REJECTED);
 
     private final Jdbc jdbc;
+    private final FanOutCompensation fanOut;
 
     public ReviewQueue(Jdbc jdbc) {
-        this.jdbc = jdbc;
+        this(jdbc, null);
     }
 
-    /** What an action did. */
-    public enum Outcome { DONE, NOT_FOUND, NOT_IN_REVIEW }
+    /** @param fanOut decides fan-out compensation when a discard ends an event's last open write; null: never */
+    public ReviewQueue(Jdbc jdbc, FanOutCompensation fanOut) {
+        this.jdbc = jdbc;
+        this.fanOut = fanOut;
+    }
+
+    /**
+     * What an action did. {@code NOT_IN_REVIEW}: the write is neither in review nor (for {@code retry}) DEAD or
+     * REJECTED; {@code COMPENSATED}: a DEAD or REJECTED write whose siblings were already marked entered-in-error
+     * for its failure, so it is not sent again.
+     */
+    public enum Outcome { DONE, NOT_FOUND, NOT_IN_REVIEW, COMPENSATED }
+
+    /** A bulk retry: every write the filter matched, each with what its retry did. */
+    public record BulkResult(List<Retried> items) {
+        public long retried() {
+            return items.stream().filter(i -> i.result().outcome() == Outcome.DONE).count();
+        }
+    }
+
+    /** One write of a bulk retry. */
+    public record Retried(UUID id, Result result) {
+    }
 
     /** The outcome, the operation's event and its state before and after (null where not known or not DONE). */
     public record Result(Outcome outcome, UUID eventId, OperationState from, OperationState to) {
@@ -65,29 +94,76 @@ public final class ReviewQueue {
      * @param via      the API caller ({@code apikey:<id>}), recorded next to the reviewer
      */
     public Result act(String tenantId, String via, UUID operationId, ReviewRequest request) {
+        return act(tenantId, via, operationId, request, false);
+    }
+
+    private Result act(String tenantId, String via, UUID operationId, ReviewRequest request, boolean bulk) {
         return jdbc.inTransaction(c -> {
             Locked op = lock(c, tenantId, operationId);
             if (op == null) {
                 return new Result(Outcome.NOT_FOUND, null, null, null);
             }
-            if (!op.state().needsReview()) {
+            boolean ended = ENDED_UNWRITTEN.contains(op.state());
+            if (ended ? request.action() != ReviewAction.RETRY : !op.state().needsReview()) {
                 return new Result(Outcome.NOT_IN_REVIEW, op.eventId(), op.state(), null);
             }
+            if (ended && compensated(c, op.eventId())) {
+                return new Result(Outcome.COMPENSATED, op.eventId(), op.state(), null);
+            }
+            // A DEAD or REJECTED write is retried once its cause is fixed: if any send of it may have reached the
+            // EHR, it starts with a search, never with a send.
+            boolean mayHaveLanded = ended ? SendHistory.anySendMayHaveLanded(c, operationId)
+                    : SendHistory.lastSendMayHaveLanded(c, operationId);
             OperationState to = switch (request.action()) {
-                case RETRY -> !sendMayHaveLanded(c, operationId) ? OperationState.DUE
+                case RETRY -> !mayHaveLanded ? OperationState.DUE
                         : op.remoteId() != null ? OperationState.CREATED : OperationState.UNKNOWN;
                 case MARK_DELIVERED -> OperationState.CREATED;
                 case RESEND_ANYWAY -> OperationState.DUE;
                 case DISCARD -> OperationState.DISCARDED;
             };
-            update(c, operationId, to, request);
+            update(c, operationId, to, request, ended);
             if (!to.isTerminal()) {
                 Outbox.enqueue(c, operationId, tenantId + "/" + op.target());
             }
             AuditLog.append(c, tenantId, "user:" + request.actor(), "review." + request.action().wireName(),
-                    op.eventId(), operationId, detail(request, via, op, to));
+                    op.eventId(), operationId, detail(request, via, op, to, bulk));
+            if (to.isTerminal() && fanOut != null) {
+                fanOut.decide(c, op.eventId());
+            }
             return new Result(Outcome.DONE, op.eventId(), op.state(), to);
         });
+    }
+
+    /**
+     * Retries every DEAD or REJECTED write the filter matches (its state, when given, must be one of them), each in
+     * a transaction of its own and audited like a single retry with {@code "bulk": true}; at most the filter's
+     * limit, oldest first.
+     */
+    public BulkResult retryAll(String tenantId, String via, ReviewFilter filter, String actor, String reason) {
+        if (filter.state() != null && !ENDED_UNWRITTEN.contains(filter.state())) {
+            throw new IllegalArgumentException("only DEAD and REJECTED writes are retried in bulk");
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (OperationState s : filter.state() != null ? List.of(filter.state()) : List.copyOf(ENDED_UNWRITTEN)) {
+            new ReviewQueries(jdbc).list(tenantId, new ReviewFilter(s, filter.target(), filter.errorClass(),
+                    filter.since(), filter.until(), filter.limit())).forEach(i -> ids.add(i.id()));
+        }
+        ReviewRequest request = new ReviewRequest(ReviewAction.RETRY, actor, reason, null);
+        List<Retried> items = new ArrayList<>();
+        for (UUID id : ids.subList(0, Math.min(ids.size(), filter.limit()))) {
+            items.add(new Retried(id, act(tenantId, via, id, request, true)));
+        }
+        return new BulkResult(items);
+    }
+
+    private static boolean compensated(Connection c, UUID eventId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_entry WHERE event_id = ?"
+                + " AND action = 'compensation.planned' LIMIT 1")) {
+            ps.setObject(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private static Locked lock(Connection c, String tenantId, UUID operationId) throws SQLException {
@@ -102,19 +178,13 @@ public final class ReviewQueue {
         }
     }
 
-    /** True unless the last send was clearly refused, or nothing was ever sent. */
-    private static boolean sendMayHaveLanded(Connection c, UUID operationId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT outcome FROM delivery_attempt WHERE operation_id = ?"
-                + " AND step IN ('SEND', 'RECOVER') ORDER BY id DESC LIMIT 1")) {
-            ps.setObject(1, operationId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && !CLEAR_REFUSALS.contains(rs.getString(1));
-            }
+    private static void update(Connection c, UUID operationId, OperationState to, ReviewRequest request,
+                               boolean ended) throws SQLException {
+        if (ended) {
+            // Its cause is fixed: a fresh budget of sends, checks and waits.
+            OperationStates.move(c, operationId, to, "checks = 0, sends = 0, waits = 0");
+            return;
         }
-    }
-
-    private static void update(Connection c, UUID operationId, OperationState to, ReviewRequest request)
-            throws SQLException {
         switch (request.action()) {
             case MARK_DELIVERED -> OperationStates.move(c, operationId, to,
                     "checks = 0, remote_id = ?, remote_version = NULL", request.remoteId());
@@ -124,8 +194,11 @@ public final class ReviewQueue {
         }
     }
 
-    private static String detail(ReviewRequest r, String via, Locked op, OperationState to) {
+    private static String detail(ReviewRequest r, String via, Locked op, OperationState to, boolean bulk) {
         ObjectNode d = Json.MAPPER.createObjectNode();
+        if (bulk) {
+            d.put("bulk", true);
+        }
         d.put("actor", r.actor());
         d.put("via", via);
         d.put("target", op.target());

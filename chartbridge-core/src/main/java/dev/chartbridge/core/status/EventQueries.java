@@ -73,7 +73,7 @@ public final class EventQueries {
     private static Map<UUID, List<EventView.AttemptView>> attempts(Connection c, UUID eventId) throws SQLException {
         Map<UUID, List<EventView.AttemptView>> byOp = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.operation_id, a.step, a.started_at, a.duration_ms,"
-                + " a.outcome, a.http_status, a.error_class, a.detail, a.trace_id, a.node FROM delivery_attempt a"
+                + " a.outcome, a.http_status, a.error_class, a.detail, a.trace_id, a.node, a.repeats FROM delivery_attempt a"
                 + " JOIN write_operation o ON o.id = a.operation_id WHERE o.event_id = ? ORDER BY a.id")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -83,7 +83,8 @@ public final class EventQueries {
                     byOp.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
                             .add(new EventView.AttemptView(rs.getString(2),
                                     rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getLong(4), rs.getString(5),
-                                    http, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+                                    http, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                                    rs.getInt(11)));
                 }
             }
         }

@@ -31,9 +31,18 @@ public record EventView(UUID id, String tenantId, String type, Instant acceptedA
                                    String previousStatus, String status) {
     }
 
-    /** One call to the EHR (send, reconcile search, or verification read). */
+    /**
+     * One call to the EHR (send, reconcile search, or verification read).
+     *
+     * @param repeats how many more times the same wait followed it (same step, outcome, error class and status),
+     *                counted here rather than listed (a record not yet readable, a send deferred again); 0 mostly
+     */
     public record AttemptView(String step, Instant startedAt, long durationMs, String outcome, Integer httpStatus,
-                              String errorClass, String detail, String traceId, String node) {
+                              String errorClass, String detail, String traceId, String node, int repeats) {
+        public AttemptView(String step, Instant startedAt, long durationMs, String outcome, Integer httpStatus,
+                           String errorClass, String detail, String traceId, String node) {
+            this(step, startedAt, durationMs, outcome, httpStatus, errorClass, detail, traceId, node, 0);
+        }
     }
 
     /** One audited decision about the event or one of its operations. */

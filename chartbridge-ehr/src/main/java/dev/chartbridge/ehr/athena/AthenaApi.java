@@ -59,6 +59,17 @@ final class AthenaApi {
         return call("POST", path, formBody);
     }
 
+    /** A form PUT (athena's allergy list is written this way). */
+    Answer put(String path, String formBody) throws IOException {
+        return call("PUT", path, formBody);
+    }
+
+    /** A write with {@code method} (POST or PUT). */
+    Answer write(String method, String path, String formBody) throws IOException {
+        return call(method, path, formBody);
+    }
+
+    // evidence: athena.auth.bearer, athena.auth.expired-401
     private Answer call(String method, String path, String formBody) throws IOException {
         String token = tokens.token();
         Answer answer = once(method, path, formBody, token);
@@ -75,7 +86,8 @@ final class AthenaApi {
         if (formBody == null) {
             request.GET();
         } else {
-            request.header("Content-Type", FORM).POST(HttpRequest.BodyPublishers.ofString(formBody));
+            // evidence: athena.request.form-urlencoded
+            request.header("Content-Type", FORM).method(method, HttpRequest.BodyPublishers.ofString(formBody));
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -12,26 +12,27 @@ import dev.chartbridge.core.event.NotePayload;
 import dev.chartbridge.core.event.VitalsPayload;
 import dev.chartbridge.core.intake.Json;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * Maps a canonical event into athenaOne's form fields (names as athena's v1 API defines them): conditions into
- * problems (SNOMED CT code, start date, department, note), vitals into encounter vitals (athena units, blood
- * pressure as systolic and diastolic readings), allergies, medication changes into medication entries, notes into
- * one clinical document each. Every write carries the department and, through its path, the patient or the
- * encounter. Dates are the practice's local dates, {@code mm/dd/yyyy}. Stateless and thread-safe.
+ * Maps a canonical event into athenaOne's write (form field names as athena's v1 API and its public clients use
+ * them) and into the record athena's read must then show, in the read's own field names: conditions into problems
+ * (SNOMED CT {@code snomedcode}, read back as {@code code}), vitals into encounter readings (athena units, blood
+ * pressure as two readings, ids asked for with {@code returnvitalids}), allergies into the patient's allergy list
+ * (athena's {@code allergenid}), medication changes into medication entries (athena's {@code medicationid}, never
+ * an RxNorm code), notes into one clinical document each. Dates are the practice's local {@code mm/dd/yyyy}.
+ * Stateless and thread-safe.
  */
 final class AthenaMapping {
+    // evidence: athena.format.dates
     static final DateTimeFormatter US_DATE = DateTimeFormatter.ofPattern("MM/dd/uuuu");
     static final DateTimeFormatter US_DATE_TIME = DateTimeFormatter.ofPattern("MM/dd/uuuu HH:mm:ss");
-    private static final List<String> SEVERITY_ORDER = List.of("mild", "moderate", "severe");
 
     private AthenaMapping() {
     }
@@ -49,75 +50,100 @@ final class AthenaMapping {
     }
 
     /**
-     * @param patientId   athena's patient id, resolved from the event's MRN
-     * @param encounterId athena's encounter id; required for vitals, null allowed otherwise
+     * @param ctx       the resolved patient, encounter (required for vitals) and department
+     * @param reference athena's id for the allergen or medication (null for other kinds)
      */
-    static AthenaWrite render(WriteContext w, String patientId, String encounterId, AthenaSettings s) {
+    static AthenaWrite render(WriteContext w, AthenaContext.Resolved ctx, AthenaReference.Lookup reference,
+                              AthenaSettings s) {
         ClinicalEvent e = w.event();
+        String dept = ctx.departmentId();
+        String chart = "/chart/" + ctx.patientId();
+        String read = "?departmentid=" + dept;
         Map<String, String> form = new LinkedHashMap<>();
-        String chart = "/chart/" + patientId;
+        Map<String, String> expected = new LinkedHashMap<>();
         return switch (e.type()) {
             case CONDITION -> {
+                // evidence: athena.problems.create, athena.problems.read-shape
                 ConditionPayload c = (ConditionPayload) e.payload();
                 form.put("snomedcode", c.code().code());
-                form.put("departmentid", s.departmentId());
+                form.put("departmentid", dept);
+                expected.put("code", c.code().code());
+                expected.put("codeset", "SNOMED");
                 if (c.onset() != null) {
                     form.put("startdate", c.onset().format(US_DATE));
+                    expected.put("startdate", c.onset().format(US_DATE));
                 }
                 putIfPresent(form, "note", c.note());
-                yield single("problem", chart + "/problems", "problems", "problemid", form);
+                yield new AthenaWrite("problem", "POST", chart + "/problems", form, chart + "/problems" + read,
+                        "problemid", null, List.of(expected));
             }
             case ALLERGY -> {
+                // evidence: athena.allergies.update, athena.allergies.read-shape
                 AllergyPayload a = (AllergyPayload) e.payload();
-                form.put("allergenname", a.substance().display());
-                form.put("departmentid", s.departmentId());
-                if (!a.reactions().isEmpty()) {
-                    form.put("reactions", reactions(a.reactions()));
-                    putIfPresent(form, "severity", highestSeverity(a.reactions()));
-                }
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("allergenid", reference.id());
+                entry.put("allergenname", reference.name());
                 if (a.criticality() != null) {
-                    // athena's allergy has no criticality field; the clinician must still see it.
-                    form.put("note", "Criticality: " + a.criticality());
+                    entry.put("criticality", a.criticality());
                 }
-                yield single("allergy", chart + "/allergies", "allergies", "allergyid", form);
+                List<Map<String, String>> reactions = reactions(a.reactions());
+                if (!reactions.isEmpty()) {
+                    entry.put("reactions", reactions);
+                }
+                form.put("departmentid", dept);
+                form.put("allergies", json(List.of(entry)));
+                expected.put("allergenid", reference.id());
+                expected.put("reactions", reactionCodes(reactions));
+                yield new AthenaWrite("allergy", "PUT", chart + "/allergies", form, chart + "/allergies" + read, null,
+                        reference.id(), List.of(expected));
             }
             case MEDICATION_CHANGE -> {
+                // evidence: athena.medications.create, athena.medications.not-rxnorm, athena.medications.read-shape
                 MedicationChangePayload m = (MedicationChangePayload) e.payload();
-                form.put("medicationid", m.medication().code());
-                form.put("departmentid", s.departmentId());
+                form.put("departmentid", dept);
+                form.put("medicationid", reference.id());
                 String date = localDate(e.occurredAt(), s);
+                expected.put("medicationid", reference.id());
                 if ("stop".equals(m.action())) {
                     form.put("stopdate", date);
                 } else {
                     form.put("startdate", date);
-                    form.put("unstructuredsig", AthenaVitals.plain(m.doseValue()) + " " + m.doseUnit() + " "
-                            + m.route() + " " + m.frequency());
+                    String sig = AthenaVitals.plain(m.doseValue()) + " " + m.doseUnit() + " " + m.route() + " "
+                            + m.frequency();
+                    form.put("unstructuredsig", sig);
+                    expected.put("unstructuredsig", sig);
                 }
-                putIfPresent(form, "note", m.reason());
-                yield single("medication", chart + "/medications", "medications", "medicationentryid", form);
+                putIfPresent(form, "providernote", m.reason());
+                yield new AthenaWrite("medication", "POST", chart + "/medications", form,
+                        chart + "/medications" + read, "medicationentryid", null, List.of(expected));
             }
             case NOTE -> {
+                // evidence: athena.documents.clinical-create, athena.documents.read-shape
                 NotePayload n = (NotePayload) e.payload();
-                form.put("departmentid", s.departmentId());
-                form.put("documentsubclass", s.documentSubclass(n.noteType()));
-                form.put("attachmenttype", "TEXT");
-                form.put("attachmentcontents",
-                        Base64.getEncoder().encodeToString(n.text().getBytes(StandardCharsets.UTF_8)));
-                form.put("documentdate", localDate(e.occurredAt(), s));
-                form.put("internalnote", n.noteType().display() + ": " + n.title());
+                String subclass = s.documentSubclass(n.noteType());
+                String internal = n.noteType().display() + ": " + n.title();
+                form.put("departmentid", dept);
+                form.put("documentsubclass", subclass);
+                form.put("documentdata", n.text());
+                form.put("observationdate", localDate(e.occurredAt(), s));
+                form.put("internalnote", internal);
                 putIfPresent(form, "providerid", s.providerIds().get(e.author().npi()));
                 form.put("autoclose", Boolean.toString("final".equals(n.status())));
-                yield single("clinicaldocument", "/patients/" + patientId + "/documents/clinicaldocument",
-                        "clinicaldocuments", "clinicaldocumentid", form);
+                expected.put("documentclass", "CLINICALDOCUMENT");
+                expected.put("documentsubclass", subclass);
+                expected.put("internalnote", internal);
+                yield new AthenaWrite("clinicaldocument", "POST", "/patients/" + ctx.patientId()
+                        + "/documents/clinicaldocument", form, "/patients/" + ctx.patientId() + "/documents" + read,
+                        "clinicaldocumentid", null, List.of(expected));
             }
-            case VITALS -> vitals(e, w.part(), patientId, encounterId, s);
+            case VITALS -> vitals(e, w.part(), ctx, s);
             case FOLLOW_UP_TASK, CONSENT -> throw new IllegalArgumentException(
                     "athenahealth takes no " + e.type().wireName() + " (refused at intake)");
         };
     }
 
-    private static AthenaWrite vitals(ClinicalEvent e, int part, String patientId, String encounterId,
-                                      AthenaSettings s) {
+    // evidence: athena.vitals.encounter-create, athena.vitals.returnvitalids, athena.vitals.read-shape
+    private static AthenaWrite vitals(ClinicalEvent e, int part, AthenaContext.Resolved ctx, AthenaSettings s) {
         Measurement m = ((VitalsPayload) e.payload()).measurements().get(part);
         String taken = e.occurredAt().atZone(s.zone()).format(US_DATE_TIME);
         List<Map<String, String>> readings = new ArrayList<>();
@@ -126,50 +152,47 @@ final class AthenaMapping {
             Map<String, String> reading = new LinkedHashMap<>(r);
             reading.put("readingtaken", taken);
             readings.add(reading);
-            Map<String, String> stored = new LinkedHashMap<>(reading);
-            stored.put("departmentid", s.departmentId());
-            stored.put("encounterid", encounterId);
-            expected.add(stored);
+            expected.add(Map.copyOf(reading));
         }
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("departmentid", s.departmentId());
-        try {
-            form.put("vitals", Json.MAPPER.writeValueAsString(List.of(readings)));
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("vitals readings could not be written as JSON", ex);
-        }
-        return new AthenaWrite("vitals", "/chart/encounter/" + encounterId + "/vitals",
-                "/chart/" + patientId + "/vitals", "vitals", "vitalid", form, expected);
+        form.put("departmentid", ctx.departmentId());
+        form.put("returnvitalids", "true");
+        form.put("vitals", json(List.of(readings)));
+        String path = "/chart/encounter/" + ctx.encounterId() + "/vitals";
+        return new AthenaWrite("vitals", "POST", path, form, path, "vitalids", null, expected);
     }
 
-    private static AthenaWrite single(String kind, String path, String listName, String idField,
-                                      Map<String, String> form) {
-        return new AthenaWrite(kind, path, path, listName, idField, form, List.of(form));
-    }
-
-    /** athena's reactions: {@code [{"reactionname", "snomedcode", "severity"}]}. */
-    private static String reactions(List<AllergyPayload.Reaction> reactions) {
+    /** athena's reactions: {@code [{"reactionname", "snomedcode", "severity"}]}, SNOMED CT manifestations only. */
+    // evidence: athena.allergies.reactions
+    private static List<Map<String, String>> reactions(List<AllergyPayload.Reaction> reactions) {
         List<Map<String, String>> out = new ArrayList<>();
         for (AllergyPayload.Reaction r : reactions) {
-            Map<String, String> x = new LinkedHashMap<>();
             Coding c = r.manifestation();
-            x.put("reactionname", c.display() != null ? c.display() : c.code());
-            if (Coding.SNOMED.equals(c.system())) {
-                x.put("snomedcode", c.code());
+            if (!Coding.SNOMED.equals(c.system())) {
+                continue;
             }
+            Map<String, String> x = new LinkedHashMap<>();
+            x.put("reactionname", c.display() != null ? c.display() : c.code());
+            x.put("snomedcode", c.code());
             putIfPresent(x, "severity", r.severity());
             out.add(x);
         }
-        try {
-            return Json.MAPPER.writeValueAsString(out);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("reactions could not be written as JSON", e);
-        }
+        return out;
     }
 
-    private static String highestSeverity(List<AllergyPayload.Reaction> reactions) {
-        return reactions.stream().map(AllergyPayload.Reaction::severity).filter(SEVERITY_ORDER::contains)
-                .max((a, b) -> SEVERITY_ORDER.indexOf(a) - SEVERITY_ORDER.indexOf(b)).orElse(null);
+    /** The reactions as the comparison sees them: their SNOMED codes, sorted, comma-joined. */
+    static String reactionCodes(List<Map<String, String>> reactions) {
+        TreeSet<String> codes = new TreeSet<>();
+        reactions.forEach(r -> codes.add(r.get("snomedcode")));
+        return String.join(",", codes);
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("could not write athena's JSON form field", ex);
+        }
     }
 
     static String localDate(Instant instant, AthenaSettings s) {

@@ -30,7 +30,25 @@ final class AthenaOutcomes {
     private AthenaOutcomes() {
     }
 
+    /**
+     * athena's {@code success}: the string "true"/"false" in the recorded sandbox answers, a JSON boolean in other
+     * clients' fixtures. Anything else (missing, another word) is null: not recognised, never taken as either.
+     */
+    // evidence: athena.answer.success-flag
+    static Boolean success(JsonNode body) {
+        JsonNode s = body == null ? null : body.get("success");
+        if (s == null || s.isNull()) {
+            return null;
+        }
+        if (s.isBoolean()) {
+            return s.asBoolean();
+        }
+        String text = s.asText().trim();
+        return text.equalsIgnoreCase("true") ? Boolean.TRUE : text.equalsIgnoreCase("false") ? Boolean.FALSE : null;
+    }
+
     /** The outcome of a write whose answer arrived but did not carry {@code success:true}. */
+    // evidence: athena.error.success-false, athena.error.invalid-400, athena.limit.429
     static SendOutcome ofWrite(AthenaApi.Answer a, Exchange ex, Clock clock) {
         VendorError error = error(a);
         return switch (a.status()) {
@@ -84,13 +102,15 @@ final class AthenaOutcomes {
         if (body == null) {
             return new VendorError(cls, "http-" + a.status(), "HTTP " + a.status() + " without a JSON body");
         }
+        // evidence: athena.error.missingfields
         if (body.hasNonNull("missingfields")) {
             return new VendorError(cls, "missingfields", text(body, "error") + " " + body.get("missingfields"));
         }
-        if (body.has("success") && !body.path("success").asBoolean()) {
+        if (Boolean.FALSE.equals(success(body))) {
             return new VendorError(cls, "success:false", text(body, "errormessage"));
         }
-        return new VendorError(cls, "http-" + a.status(), text(body, "error"));
+        String detail = body.hasNonNull("detailedmessage") ? " (" + body.get("detailedmessage").asText() + ")" : "";
+        return new VendorError(cls, "http-" + a.status(), text(body, "error") + detail);
     }
 
     /**

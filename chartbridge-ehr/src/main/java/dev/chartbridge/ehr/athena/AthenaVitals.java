@@ -17,6 +17,7 @@ import java.util.Map;
  * diastolic, taken together. Every UCUM unit the canonical format accepts converts exactly or to a stated
  * precision, so nothing is refused late. Stateless and thread-safe.
  */
+// evidence: athena.vitals.clinical-elements, athena.vitals.units, athena.vitals.o2-saturation-element
 final class AthenaVitals {
     static final String SYSTOLIC = "VITALS.BLOODPRESSURE.SYSTOLIC";
     static final String DIASTOLIC = "VITALS.BLOODPRESSURE.DIASTOLIC";

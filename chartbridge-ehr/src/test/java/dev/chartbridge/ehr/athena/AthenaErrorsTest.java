@@ -29,7 +29,7 @@ class AthenaErrorsTest {
         assertThat(rejected.exchange().httpStatus()).isEqualTo(200);
         assertThat(rejected.error().errorClass()).isEqualTo(ErrorClass.INVALID);
         assertThat(rejected.error().vendorCode()).isEqualTo("success:false");
-        assertThat(rejected.error().message()).isEqualTo("Invalid SNOMED code 12345");
+        assertThat(rejected.error().message()).isEqualTo("Submitted snomedcode of '12345' is not valid.");
         assertThat(sim.records("problem", AthenaFixture.MARIA)).isEmpty();
     }
 

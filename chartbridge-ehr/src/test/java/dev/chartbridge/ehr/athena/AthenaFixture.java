@@ -33,7 +33,8 @@ final class AthenaFixture {
         return new Connection("athena", AthenaAdapter.VENDOR, origin(sim), sim.tokenUrl(), AthenaSeed.CLIENT_ID,
                 AthenaSeed.CLIENT_SECRET, null, null, AthenaSeed.PRACTICE_ID,
                 Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM,
-                        "providerId.1234567893", AthenaSeed.PROVIDER_ADA),
+                        "mrnCustomFieldId", AthenaSeed.MRN_CUSTOM_FIELD_ID, "providerId.1234567893",
+                        AthenaSeed.PROVIDER_ADA),
                 Set.copyOf(SUPPORTED), 8, readTimeout);
     }
 
@@ -96,8 +97,13 @@ final class AthenaFixture {
                 .stream().toList();
     }
 
+    /** Writes (POST or PUT) that reached the practice's API. */
     static long posts(AthenaSimulator sim) {
+        return writes(sim).size();
+    }
+
+    static List<RecordedRequest> writes(AthenaSimulator sim) {
         return sim.stats().journal().all().stream()
-                .filter(r -> r.method().equals("POST") && r.pathAndQuery().startsWith("/v1/")).count();
+                .filter(r -> !r.method().equals("GET") && r.pathAndQuery().startsWith("/v1/")).toList();
     }
 }

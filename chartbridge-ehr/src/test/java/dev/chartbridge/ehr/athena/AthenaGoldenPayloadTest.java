@@ -26,6 +26,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AthenaGoldenPayloadTest {
     private static final Path GOLDEN = Path.of("src", "test", "resources", "golden", "athenahealth");
+    /** What each file was checked against (docs/evidence/athenahealth.yaml has the entries). */
+    private static final java.util.Map<String, String> SOURCES = java.util.Map.of(
+            "vitals", "docs.athenahealth.com/api/api-ref/vitals-encounters (POST /chart/encounter/{encounterid}/vitals);"
+                    + " metriport/metriport packages/core/src/external/ehr/athenahealth/index.ts createVitals"
+                    + " (vitals as [[{clinicalelementid, value, readingtaken}]], returnvitalids=true)",
+            "note", "eleanorhealth/go-athenahealth athenahealth/documents.go AddClinicalDocument;"
+                    + " metriport index.ts createClinicalDocument (documentdata, documentsubclass, observationdate)",
+            "condition", "HTD-Health/athena_health spec/fixtures/vcr_cassettes/create_patient_problem.yml;"
+                    + " metriport index.ts createProblem (snomedcode, departmentid, startdate, note)",
+            "allergy", "HTD-Health/athena_health spec/fixtures/vcr_cassettes/update_patient_allergies.yml (PUT);"
+                    + " metriport index.ts createAllergy (allergies JSON with allergenid from /reference/allergies)",
+            "medication-change", "HTD-Health/athena_health spec/fixtures/vcr_cassettes/add_patient_medication.yml;"
+                    + " metriport index.ts createMedicationWithStatements (medicationid from /reference/medications,"
+                    + " unstructuredsig, providernote, startdate)");
 
     @RegisterExtension
     static final AthenaSimulatorExtension SIM = new AthenaSimulatorExtension();
@@ -40,10 +54,9 @@ class AthenaGoldenPayloadTest {
         for (int part = 0; part < parts; part++) {
             assertThat(adapter.send(AthenaFixture.write(event, part))).as(type).isInstanceOf(SendOutcome.Created.class);
         }
-        List<RecordedRequest> writes = sim.stats().journal().all().stream()
-                .filter(r -> r.method().equals("POST") && r.pathAndQuery().startsWith("/v1/")).toList();
+        List<RecordedRequest> writes = AthenaFixture.writes(sim);
         assertThat(writes).hasSize(parts);
-        String actual = render(writes);
+        String actual = "# checked against: " + SOURCES.get(type) + "\n\n" + render(writes);
         Path file = GOLDEN.resolve(type + ".txt");
         if (Boolean.getBoolean("chartbridge.writeGolden")) {
             Files.createDirectories(GOLDEN);

@@ -1,6 +1,7 @@
 package dev.chartbridge.ehr.athena;
 
-import dev.chartbridge.core.adapter.ErrorClass;
+import dev.chartbridge.core.adapter.FindOutcome;
+import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.simulators.athena.AthenaSeed;
@@ -8,6 +9,8 @@ import dev.chartbridge.simulators.athena.AthenaSimulator;
 import dev.chartbridge.simulators.athena.AthenaSimulatorExtension;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,15 +24,18 @@ class AthenaPatientContextTest {
     static final AthenaSimulatorExtension SIM = new AthenaSimulatorExtension();
 
     @Test
-    void an_mrn_shared_by_two_patients_is_refused_not_guessed() {
+    void an_mrn_shared_by_two_patients_goes_to_review_with_the_candidates_not_guessed() {
         AthenaSimulator sim = SIM.simulator();
         SendOutcome outcome = send(sim, AthenaFixture.example("condition", "2000", AthenaSeed.ENCOUNTER_MARIA_OPEN));
 
-        SendOutcome.Rejected rejected = (SendOutcome.Rejected) outcome;
-        assertThat(rejected.error().errorClass()).isEqualTo(ErrorClass.INVALID);
-        assertThat(rejected.error().vendorCode()).isEqualTo("ambiguous");
-        assertThat(rejected.error().message()).contains("2 athenahealth patients share the MRN")
+        SendOutcome.Conflict review = (SendOutcome.Conflict) outcome;
+        assertThat(review.error().vendorCode()).isEqualTo("ambiguous-patient");
+        assertThat(review.error().message()).contains("2 athenahealth patients carry the MRN")
+                .contains(AthenaSeed.PATIENT_LEE_A).contains(AthenaSeed.PATIENT_LEE_B)
                 .contains(AthenaSeed.MRN_SYSTEM).doesNotContain("2000");
+        assertThat(sim.stats().journal().matching("GET", "/v1/" + AthenaSeed.PRACTICE_ID
+                + "/patients/customfields/" + AthenaSeed.MRN_CUSTOM_FIELD_ID + "/2000")).as("found by the custom field")
+                .hasSize(1);
         assertThat(AthenaFixture.posts(sim)).as("no write, no POST /patients").isZero();
         assertThat(sim.records(null, null)).isEmpty();
     }
@@ -60,6 +66,41 @@ class AthenaPatientContextTest {
                 AthenaFixture.example("vitals", "1001", AthenaSeed.ENCOUNTER_MARIO_OPEN));
         assertThat(rejected.error().vendorCode()).isEqualTo("encounter-patient-mismatch");
         assertThat(sim.records(null, null)).isEmpty();
+    }
+
+    /**
+     * Issue 11 at athena: an event for Maria naming Mario's visit is written nowhere, whatever its type. athena's
+     * encounter read names no patient, so the binding is proven from Maria's own encounter list.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"vitals", "note", "condition", "allergy", "medication-change"})
+    void an_event_naming_another_patients_encounter_is_never_written(String type) {
+        AthenaSimulator sim = SIM.simulator();
+        SendOutcome outcome = send(sim, AthenaFixture.example(type, "1001", AthenaSeed.ENCOUNTER_MARIO_OPEN));
+
+        assertThat(outcome).as(type).isInstanceOf(SendOutcome.Rejected.class);
+        assertThat(((SendOutcome.Rejected) outcome).error().vendorCode()).isEqualTo("encounter-patient-mismatch");
+        assertThat(AthenaFixture.writes(sim)).as("nothing reached the chart").isEmpty();
+        assertThat(sim.stats().journal().matching("GET", "/v1/" + AthenaSeed.PRACTICE_ID + "/chart/"
+                + AthenaSeed.PATIENT_MARIA + "/encounters")).as("proven from the patient's encounter list").isNotEmpty();
+    }
+
+    /** A practice has several departments: a write naming an encounter is filed and read under the encounter's. */
+    @Test
+    void a_write_is_filed_under_its_encounters_department() {
+        AthenaSimulator sim = SIM.simulator();
+        AthenaAdapter adapter = AthenaFixture.adapter(sim);
+        WriteContext write = AthenaFixture.write(AthenaFixture.parse(
+                AthenaFixture.example("condition", "1002", AthenaSeed.ENCOUNTER_MARIO_OPEN)), 0);
+
+        assertThat(adapter.send(write)).isInstanceOf(SendOutcome.Created.class);
+        assertThat(adapter.find(write)).isInstanceOf(FindOutcome.Found.class);
+
+        assertThat(AthenaFixture.writes(sim)).singleElement()
+                .satisfies(r -> assertThat(r.bodyText()).contains("departmentid=" + AthenaSeed.DEPARTMENT_ID_EAST));
+        assertThat(sim.stats().journal().matching("GET", "/v1/" + AthenaSeed.PRACTICE_ID + "/chart/"
+                + AthenaSeed.PATIENT_MARIO + "/problems")).singleElement()
+                .satisfies(r -> assertThat(r.pathAndQuery()).contains("departmentid=" + AthenaSeed.DEPARTMENT_ID_EAST));
     }
 
     @Test

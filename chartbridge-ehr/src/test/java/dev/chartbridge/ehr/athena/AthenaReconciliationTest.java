@@ -93,41 +93,92 @@ class AthenaReconciliationTest {
     void two_records_with_this_writes_fingerprint_are_ambiguous() {
         AthenaSimulator sim = SIM.simulator();
         AthenaAdapter adapter = AthenaFixture.adapter(sim);
-        adapter.send(AthenaFixture.write("allergy"));
-        adapter.send(AthenaFixture.write("allergy"));
+        adapter.send(AthenaFixture.write("medication-change"));
+        adapter.send(AthenaFixture.write("medication-change"));
 
-        FindOutcome.Ambiguous ambiguous = (FindOutcome.Ambiguous) adapter.find(AthenaFixture.write("allergy"));
+        FindOutcome.Ambiguous ambiguous = (FindOutcome.Ambiguous) adapter.find(AthenaFixture.write("medication-change"));
 
         assertThat(ambiguous.candidates()).hasSize(2);
     }
 
     @Test
-    void a_dropped_field_reads_back_as_modified_naming_it() {
+    void an_allergen_already_on_the_list_goes_to_review_and_is_not_put_again() {
         AthenaSimulator sim = SIM.simulator();
         AthenaAdapter adapter = AthenaFixture.adapter(sim);
-        sim.faults().dropFields("problem", "note");
+        WriteContext write = AthenaFixture.write("allergy");
+        SendOutcome.Created first = (SendOutcome.Created) adapter.send(write);
+
+        SendOutcome second = adapter.send(AthenaFixture.write("allergy"));
+
+        assertThat(first.ref().id()).as("athena's allergen id, not the RxNorm code").isEqualTo("10831");
+        assertThat(second).isInstanceOf(SendOutcome.Conflict.class);
+        assertThat(((SendOutcome.Conflict) second).error().vendorCode()).isEqualTo("allergen-listed");
+        assertThat(AthenaFixture.writes(sim)).hasSize(1);
+        assertThat(adapter.find(write)).isInstanceOf(FindOutcome.Found.class);
+        assertThat(adapter.verify(AthenaFixture.at(write, first.ref()))).isInstanceOf(VerifyOutcome.Verified.class);
+    }
+
+    @Test
+    void a_dropped_field_reads_back_as_modified_naming_it_in_athenas_read_names() {
+        AthenaSimulator sim = SIM.simulator();
+        AthenaAdapter adapter = AthenaFixture.adapter(sim);
+        sim.faults().dropFields("problem", "startdate");
         WriteContext write = AthenaFixture.write("condition");
 
         SendOutcome.Created created = (SendOutcome.Created) adapter.send(write);
         VerifyOutcome outcome = adapter.verify(AthenaFixture.at(write, created.ref()));
 
         assertThat(outcome).isInstanceOf(VerifyOutcome.Modified.class);
-        assertThat(((VerifyOutcome.Modified) outcome).fields()).containsExactly("note");
-        assertThat(sim.records("problem", AthenaFixture.MARIA).get(0).fields()).doesNotContainKey("note");
+        assertThat(((VerifyOutcome.Modified) outcome).fields()).containsExactly("startdate");
+    }
+
+    /**
+     * Strict mode: the encounter vitals call ignores {@code returnvitalids} (no source says it honours it), the
+     * readings are listed flat, ids are numbers. The write is unknown, then found by reading, verified, never resent.
+     */
+    @Test
+    void vitals_without_ids_in_the_answer_are_found_by_reading_and_not_resent() {
+        AthenaSimulator sim = SIM.simulator();
+        sim.strict(true);
+        AthenaAdapter adapter = AthenaFixture.adapter(sim);
+        WriteContext write = AthenaFixture.write("vitals");
+
+        assertThat(adapter.send(write)).isInstanceOf(SendOutcome.Unknown.class);
+        FindOutcome.Found found = (FindOutcome.Found) adapter.find(write);
+
+        List<String> ids = sim.records("vitals", AthenaFixture.MARIA).stream().map(ChartStore.Entry::id).toList();
+        assertThat(found.ref().id()).isEqualTo(String.join(",", ids));
+        assertThat(adapter.verify(AthenaFixture.at(write, found.ref()))).isInstanceOf(VerifyOutcome.Verified.class);
+        assertThat(AthenaFixture.writes(sim)).hasSize(1);
     }
 
     @Test
-    void hidden_vitals_are_not_yet_readable_and_cannot_be_declared_absent() {
+    void a_medication_is_sent_with_athenas_own_id_never_the_rxnorm_code() {
         AthenaSimulator sim = SIM.simulator();
         AthenaAdapter adapter = AthenaFixture.adapter(sim);
-        sim.vitalsHidden(true);
-        WriteContext write = AthenaFixture.write("vitals");
 
-        SendOutcome.Created created = (SendOutcome.Created) adapter.send(write);
+        assertThat(adapter.send(AthenaFixture.write("medication-change"))).isInstanceOf(SendOutcome.Created.class);
 
-        assertThat(adapter.verify(AthenaFixture.at(write, created.ref())))
-                .isInstanceOf(VerifyOutcome.NotYetReadable.class);
-        assertThat(adapter.find(write)).isInstanceOf(FindOutcome.Undetermined.class);
-        assertThat(sim.records("vitals", AthenaFixture.MARIA)).hasSize(2);
+        assertThat(AthenaFixture.writes(sim)).singleElement().satisfies(r -> assertThat(r.bodyText())
+                .contains("medicationid=299001").doesNotContain("314076"));
+    }
+
+    @Test
+    void a_medication_whose_name_is_not_unambiguous_in_athenas_reference_is_not_sent() {
+        AthenaSimulator sim = SIM.simulator();
+        AthenaAdapter adapter = AthenaFixture.adapter(sim);
+        ObjectNode twoIds = AthenaFixture.example("medication-change");
+        ((ObjectNode) twoIds.at("/payload/medication")).put("display", "metformin 500 mg oral tablet");
+        ObjectNode none = AthenaFixture.example("medication-change");
+        ((ObjectNode) none.at("/payload/medication")).put("display", "lisinopril 10 MG Oral Capsule");
+
+        SendOutcome ambiguous = adapter.send(AthenaFixture.write(AthenaFixture.parse(twoIds), 0));
+        SendOutcome unknown = adapter.send(AthenaFixture.write(AthenaFixture.parse(none), 0));
+
+        assertThat(ambiguous).isInstanceOf(SendOutcome.Conflict.class);
+        assertThat(((SendOutcome.Conflict) ambiguous).error().message()).contains("310001").contains("310002");
+        assertThat(unknown).isInstanceOf(SendOutcome.Rejected.class);
+        assertThat(((SendOutcome.Rejected) unknown).error().vendorCode()).isEqualTo("no-reference-match");
+        assertThat(AthenaFixture.writes(sim)).as("nothing sent").isEmpty();
     }
 }

@@ -65,14 +65,41 @@ class AthenaTokenTest {
         assertThat(adapter.send(AthenaFixture.write("condition"))).isInstanceOf(SendOutcome.Created.class);
         sim.expireTokensNow();
 
-        SendOutcome second = adapter.send(AthenaFixture.write("allergy"));
+        SendOutcome second = adapter.send(AthenaFixture.write("note"));
 
         assertThat(second).isInstanceOf(SendOutcome.Created.class);
         assertThat(sim.stats().count("tokenRequests")).isEqualTo(2);
         // the patient lookup was cached, so the refused call was the write itself: sent twice, stored once
-        assertThat(AthenaFixture.chartRequests(sim, "POST").stream()
-                .filter(r -> r.pathAndQuery().endsWith("/allergies")).count()).isEqualTo(2);
-        assertThat(sim.records("allergy", AthenaFixture.MARIA)).hasSize(1);
+        assertThat(AthenaFixture.writes(sim).stream()
+                .filter(r -> r.pathAndQuery().endsWith("/clinicaldocument")).count()).isEqualTo(2);
+        assertThat(sim.records("clinicaldocument", AthenaFixture.MARIA)).hasSize(1);
+    }
+
+    /**
+     * athena limits new-token requests per minute (5 preview, 50 production): tokens refused again and again never
+     * make the adapter ask faster than its budget; past it the write waits, unsent, instead of hitting the limit.
+     */
+    @Test
+    void refused_tokens_never_make_the_adapter_ask_for_more_than_its_budget_a_minute() {
+        AthenaSimulator sim = SIM.simulator();
+        Connection c = AthenaFixture.connection(sim, Duration.ofSeconds(2));
+        java.util.Map<String, String> settings = new java.util.HashMap<>(c.settings());
+        settings.put("tokenRequestsPerMinute", "2");
+        AthenaAdapter adapter = new AthenaAdapter(new Connection(c.name(), c.vendor(), c.baseUrl(), c.tokenUrl(),
+                c.clientId(), c.clientSecret(), null, null, c.practiceId(), settings, c.enabledEventTypes(),
+                c.maxConcurrency(), c.readTimeout()), null);
+        assertThat(adapter.send(AthenaFixture.write("condition"))).isInstanceOf(SendOutcome.Created.class);
+        sim.expireTokensNow();
+        assertThat(adapter.send(AthenaFixture.write("condition"))).isInstanceOf(SendOutcome.Created.class);
+        sim.expireTokensNow();
+
+        SendOutcome third = adapter.send(AthenaFixture.write("condition"));
+
+        assertThat(third).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(((SendOutcome.Retryable) third).notSent()).isTrue();
+        assertThat(((SendOutcome.Retryable) third).error().errorClass()).isEqualTo(ErrorClass.RATE_LIMITED);
+        assertThat(sim.stats().count("tokenRequests")).isEqualTo(2);
+        assertThat(sim.records("problem", AthenaFixture.MARIA)).hasSize(2);
     }
 
     @Test

@@ -6,6 +6,7 @@ package dev.chartbridge.simulators.athena;
  * API limits are given there only as "lower than production, 5-20 calls/second": 20/s and 50,000/day here
  * are the simulator's choice.
  */
+// evidence: athena.limit.token-requests, athena.limit.api-calls
 public enum AthenaEnvironment {
   PREVIEW(5, 20, 50_000),
   PRODUCTION(50, 100, 500_000);

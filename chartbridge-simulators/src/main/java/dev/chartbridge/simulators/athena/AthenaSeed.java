@@ -13,6 +13,10 @@ public final class AthenaSeed {
   /** athena's well-known preview practice id. */
   public static final String PRACTICE_ID = "195900";
   public static final String DEPARTMENT_ID = "1";
+  /** A second department of the practice (athena practices have several; ehr-vendors.md Addendum). */
+  public static final String DEPARTMENT_ID_EAST = "162";
+  /** The practice's patient custom field that holds the MRN (athena has no MRN filter on GET /patients). */
+  public static final String MRN_CUSTOM_FIELD_ID = "1201";
   /** Client registered for 2-legged client_credentials with a client secret. */
   public static final String CLIENT_ID = "chartbridge-athena";
   public static final String CLIENT_SECRET = "athena-secret";
@@ -43,12 +47,31 @@ public final class AthenaSeed {
       PATIENT_MARIA, SeedPerson.MARIA, PATIENT_MARIO, SeedPerson.MARIO, PATIENT_JAMES, SeedPerson.JAMES,
       PATIENT_LEE_A, SeedPerson.LEE_A, PATIENT_LEE_B, SeedPerson.LEE_B);
 
-  /** Encounter id to {patient id, status "OPEN" or "CLOSED"}. */
+  /** Encounter id to {patient id, status "OPEN" or "CLOSED", department id}. */
   public static final Map<String, String[]> ENCOUNTERS = Map.of(
-      ENCOUNTER_MARIA_OPEN, new String[] {PATIENT_MARIA, "OPEN"},
-      ENCOUNTER_MARIA_CLOSED, new String[] {PATIENT_MARIA, "CLOSED"},
-      ENCOUNTER_MARIO_OPEN, new String[] {PATIENT_MARIO, "OPEN"},
-      ENCOUNTER_JAMES_OPEN, new String[] {PATIENT_JAMES, "OPEN"});
+      ENCOUNTER_MARIA_OPEN, new String[] {PATIENT_MARIA, "OPEN", DEPARTMENT_ID},
+      ENCOUNTER_MARIA_CLOSED, new String[] {PATIENT_MARIA, "CLOSED", DEPARTMENT_ID},
+      ENCOUNTER_MARIO_OPEN, new String[] {PATIENT_MARIO, "OPEN", DEPARTMENT_ID_EAST},
+      ENCOUNTER_JAMES_OPEN, new String[] {PATIENT_JAMES, "OPEN", DEPARTMENT_ID});
+
+  /**
+   * The allergen reference ({@code GET /reference/allergies}): athena's own allergen ids and names. Two
+   * entries share a name on purpose (an ambiguous lookup); the ids are in athena's style, numeric.
+   */
+  public static final Map<String, String> ALLERGENS = Map.of(
+      "14041", "asparaginase", "24640", "Aspercreme with Aloe", "10831", "Penicillin G",
+      "10832", "Penicillin V", "18939", "latex", "24443", "Latex, Natural Rubber",
+      "21190", "Sulfamethoxazole", "31190", "Codeine", "31191", "Codeine");
+
+  /**
+   * The medication reference ({@code GET /reference/medications}): athena's own medication ids, which are not
+   * RxNorm codes. Two entries share a name on purpose (an ambiguous lookup).
+   */
+  public static final Map<String, String> MEDICATIONS = Map.of(
+      "299001", "lisinopril 10 mg oral tablet", "299002", "lisinopril 10 mg tablet",
+      "299003", "lisinopril 20 mg oral tablet", "236346", "Plavix 75 mg tablet",
+      "299644", "ibuprofen", "328474", "ibuprofen (bulk)",
+      "310001", "metformin 500 mg oral tablet", "310002", "metformin 500 mg oral tablet");
 
   private AthenaSeed() {}
 }

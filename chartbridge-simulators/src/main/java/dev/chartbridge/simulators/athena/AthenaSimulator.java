@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.simulators.AbstractSimulator;
 import dev.chartbridge.simulators.ChartEditor;
 import dev.chartbridge.simulators.SimulatorServer;
+import dev.chartbridge.simulators.athena.internal.AnswerStyle;
 import dev.chartbridge.simulators.athena.internal.AthenaApiServlet;
-import dev.chartbridge.simulators.athena.internal.ChartApi;
 import dev.chartbridge.simulators.athena.internal.Patients;
 import dev.chartbridge.simulators.vendorkit.CapabilityFhirServlet;
 import dev.chartbridge.simulators.vendorkit.ChartInspection;
@@ -27,11 +27,15 @@ import java.util.Map;
  * {@code /fhir/r4} serving athena's published CapabilityStatement (reads, QuestionnaireResponse create),
  * and the proprietary form-urlencoded API at {@code /v1/{practiceid}} where clinical writes go, with
  * per-second and per-day quotas. Business-rule refusals come as 200 {@code success:false}; nothing is
- * idempotent; a practice toggle hides vitals from reads. Faults apply to every API path. Thread-safe.
+ * idempotent. Reads answer in athena's read shapes (docs/evidence/athenahealth.yaml), not the write forms.
+ * Strict mode ({@link #strict(boolean)}, {@code POST /_sim/strict?on=true}) answers every behaviour the ledger
+ * marks as assumed, or on which the sources disagree, in a second plausible way. Faults apply to every API
+ * path. Thread-safe.
  */
 public final class AthenaSimulator extends AbstractSimulator {
 
-  /** Access token lifetime: one hour (athenahealth-authentication / ehr-vendors.md). */
+  /** Access token lifetime: one hour (the recorded token answer: expires_in 3600). */
+  // evidence: athena.auth.token-lifetime
   public static final Duration TOKEN_LIFETIME = Duration.ofSeconds(3600);
 
   private final ChartStore records;
@@ -48,7 +52,7 @@ public final class AthenaSimulator extends AbstractSimulator {
   private volatile int tokensPerMinute;
   private volatile int callsPerSecond;
   private volatile int callsPerDay;
-  private volatile boolean vitalsHidden;
+  private volatile boolean strict;
 
   private AthenaSimulator(Builder b) {
     config = b;
@@ -60,12 +64,13 @@ public final class AthenaSimulator extends AbstractSimulator {
     secondWindow = new WindowLimiter(clock, Duration.ofSeconds(1));
     dayWindow = new WindowLimiter(clock, Duration.ofDays(1));
     applyConfig();
+    // evidence: athena.fhir.capability-statement
     fhir = new CapabilityFhirServlet("/vendor/athenahealth/r4-capabilitystatement.json", null,
         request -> tokens.validate(request).isPresent(), () -> true, "", faults, stats, clock);
     fhir.seed(fhirSeed());
     ClientAuthenticator clients = b.clients != null ? b.clients
         : new ClientSecrets(Map.of(AthenaSeed.CLIENT_ID, AthenaSeed.CLIENT_SECRET), false);
-    ChartApi chartApi = new ChartApi(records, patients, () -> vitalsHidden);
+    // evidence: athena.auth.token-endpoint, athena.auth.client-secret-basic, athena.auth.mdp-scope, athena.limit.token-requests
     serve(SimulatorServer.builder()
         .port(b.port)
         .api("/oauth2", new ClientCredentialsServlet("/v1/token", () -> clients, tokens, TOKEN_LIFETIME,
@@ -73,8 +78,14 @@ public final class AthenaSimulator extends AbstractSimulator {
             () -> tokensPerMinute, stats))
         .api("/fhir/r4", fhir)
         .api("/v1", new AthenaApiServlet(tokens, secondWindow, dayWindow, () -> callsPerSecond, () -> callsPerDay,
-            chartApi, patients, stats))
-        .controlRoutes(routes -> ChartInspection.register(routes, records)), chart);
+            records, new AnswerStyle(() -> strict), patients, stats))
+        .controlRoutes(routes -> {
+          ChartInspection.register(routes, records);
+          routes.post("/_sim/strict", ctx -> {
+            strict(Boolean.parseBoolean(ctx.queryParam("on")));
+            ctx.contentType("application/json").result("{\"strict\":" + strict + "}");
+          });
+        }), chart);
   }
 
   /** Starts a simulator on a free port with the defaults of {@link Builder} (preview limits). */
@@ -102,9 +113,13 @@ public final class AthenaSimulator extends AbstractSimulator {
     return url("/oauth2/v1/token");
   }
 
-  /** The practice toggle: while on, vitals writes are accepted but {@code GET .../vitals} lists none. */
-  public void vitalsHidden(boolean hidden) {
-    vitalsHidden = hidden;
+  /** Strict mode on or off (also {@code POST /_sim/strict?on=true|false} on the control port). */
+  public void strict(boolean on) {
+    strict = on;
+  }
+
+  public boolean strict() {
+    return strict;
   }
 
   /** Switches to {@code environment}'s limits (overriding any custom limit). */
@@ -140,7 +155,7 @@ public final class AthenaSimulator extends AbstractSimulator {
     return fhir.resources(type);
   }
 
-  /** Restores seed data and the configured limits and toggle; clears tokens and quota windows. */
+  /** Restores seed data and the configured limits and mode; clears tokens and quota windows. */
   @Override
   protected void restore() {
     records.clear();
@@ -163,7 +178,7 @@ public final class AthenaSimulator extends AbstractSimulator {
     if (config.limits != null) {
       limits(config.limits[0], config.limits[1], config.limits[2]);
     }
-    vitalsHidden = config.vitalsHidden;
+    strict = config.strict;
   }
 
   private static List<ObjectNode> fhirSeed() {
@@ -177,7 +192,7 @@ public final class AthenaSimulator extends AbstractSimulator {
     private Clock clock = Clock.systemUTC();
     private AthenaEnvironment environment = AthenaEnvironment.PREVIEW;
     private int[] limits;
-    private boolean vitalsHidden;
+    private boolean strict;
     private ClientAuthenticator clients;
 
     private Builder() {}
@@ -205,9 +220,9 @@ public final class AthenaSimulator extends AbstractSimulator {
       return this;
     }
 
-    /** Starts with the practice's "vitals hidden" toggle on. */
-    public Builder vitalsHidden(boolean hidden) {
-      this.vitalsHidden = hidden;
+    /** Starts in strict mode (see {@link AthenaSimulator#strict(boolean)}). */
+    public Builder strict(boolean on) {
+      this.strict = on;
       return this;
     }
 

@@ -96,9 +96,9 @@ class AthenaAuthLimitsAndFaultsTest {
     SettableClock clock = new SettableClock(NOON);
     try (AthenaSimulator sim = AthenaSimulator.builder().clock(clock).limits(5, 100, 3).start()) {
       AthenaClient c = new AthenaClient(sim).login();
-      HttpResponse<String> first = c.get("/chart/31001/problems");
+      HttpResponse<String> first = c.get("/chart/31001/problems?departmentid=1");
       c.problem("31001");
-      HttpResponse<String> third = c.get("/chart/31001/problems");
+      HttpResponse<String> third = c.get("/chart/31001/problems?departmentid=1");
       HttpResponse<String> fourth = c.problem("31001");
 
       assertThat(first.headers().firstValue("X-RateLimit-Remaining")).hasValue("2");
@@ -115,12 +115,12 @@ class AthenaAuthLimitsAndFaultsTest {
     SettableClock clock = new SettableClock(NOON);
     try (AthenaSimulator sim = AthenaSimulator.builder().clock(clock).limits(5, 2, 1000).start()) {
       AthenaClient c = new AthenaClient(sim).login();
-      c.get("/patients?mrn=1001");
-      c.get("/patients?mrn=1001");
+      c.get("/patients/customfields/1201/1001");
+      c.get("/patients/customfields/1201/1001");
 
-      assertThat(c.get("/patients?mrn=1001").statusCode()).isEqualTo(429);
+      assertThat(c.get("/patients/customfields/1201/1001").statusCode()).isEqualTo(429);
       clock.advance(Duration.ofSeconds(1));
-      assertThat(c.get("/patients?mrn=1001").statusCode()).isEqualTo(200);
+      assertThat(c.get("/patients/customfields/1201/1001").statusCode()).isEqualTo(200);
     }
   }
 
@@ -193,8 +193,8 @@ class AthenaAuthLimitsAndFaultsTest {
 
       sim.faults().concurrentEdit("problem/" + id);
 
-      assertThat(json(c.get("/chart/31001/problems")).get("problems").get(0).get("editedByAnotherUser").asText())
-          .isEqualTo("1");
+      assertThat(json(c.get("/chart/31001/problems?departmentid=1")).at("/problems/0/lastmodifiedby").asText())
+          .as("athena's read shape shows who changed the problem last").isEqualTo("another.user1");
     }
   }
 
@@ -204,10 +204,11 @@ class AthenaAuthLimitsAndFaultsTest {
       AthenaClient c = new AthenaClient(sim).login();
       c.post("/patients", Map.of("lastname", "Novak", "firstname", "Ivo", "dob", "01/02/1999", "departmentid", "1"));
       c.problem("31001");
-      sim.vitalsHidden(true);
+      sim.strict(true);
 
       sim.reset();
 
+      assertThat(sim.strict()).as("back to the configured mode").isFalse();
       assertThat(sim.records(null, null)).isEmpty();
       assertThat(sim.stats().requests()).isZero();
       AthenaClient again = new AthenaClient(sim).login();

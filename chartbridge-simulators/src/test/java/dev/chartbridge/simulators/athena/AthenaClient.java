@@ -39,6 +39,11 @@ final class AthenaClient {
         "Content-Type", "application/x-www-form-urlencoded", "Authorization", "Bearer " + token);
   }
 
+  HttpResponse<String> put(String path, Map<String, String> form) throws IOException, InterruptedException {
+    return TestHttp.send("PUT", sim.apiUrl() + path, TestHttp.form(form),
+        "Content-Type", "application/x-www-form-urlencoded", "Authorization", "Bearer " + token);
+  }
+
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return TestHttp.get(sim.apiUrl() + path, "Authorization", "Bearer " + token);
   }
