@@ -37,7 +37,8 @@ class VeradigmContractTest extends AdapterContract {
     static final Map<String, String> KIND = Map.of("vitals", "vitals", "note", "note", "condition", "problem",
             "allergy", "allergy", "medication-change", "medication", "follow-up-task", "task");
     private static final List<String> ICD10 = List.of("I10", "E11.9", "J45.909", "K21.9", "E78.5", "N39.0",
-            "F41.1", "G43.909", "M25.561", "R51.9");
+            "F41.1", "G43.909", "M25.561", "R51.9", "J06.9", "M54.2", "R10.9", "L20.9", "H10.9", "B34.9", "R05.9",
+            "K59.00", "G47.00", "R53.83");
     private static final Set<String> REVIEW = Set.of("NEEDS_REVIEW", "CONFLICT");
     private static final Set<String> ENDED = Set.of("VERIFIED", "MODIFIED", "NEEDS_REVIEW", "CONFLICT", "REJECTED",
             "DEAD");
@@ -112,7 +113,7 @@ class VeradigmContractTest extends AdapterContract {
     /** A problem's lost answer is found in the clinical summary by its read columns, never resent. */
     @Test
     void a_condition_whose_answer_is_lost_is_found_in_the_read_shape_and_lands_once() throws Exception {
-        ObjectNode lost = distinct("condition", 9);
+        ObjectNode lost = distinct("condition", 91);
         int before = recordsInEhr("condition");
         sim.loseSaveAnswers(1.0, 4_000);
         String id = api.submit(lost, "veradigm-lost-condition").body().get("id").asText();
@@ -130,7 +131,7 @@ class VeradigmContractTest extends AdapterContract {
     /** Unity lists notes without their text: a lost note's answer cannot be told from an earlier note, so review. */
     @Test
     void a_note_whose_answer_is_lost_goes_to_review_with_its_reason_and_is_never_resent() throws Exception {
-        ObjectNode lost = distinct("note", 8);
+        ObjectNode lost = distinct("note", 90);
         int before = recordsInEhr("note");
         sim.loseSaveAnswers(1.0, 4_000);
         String id = api.submit(lost, "veradigm-lost-note").body().get("id").asText();
@@ -238,8 +239,9 @@ class VeradigmContractTest extends AdapterContract {
     /** The example of {@code type} with content of its own (number {@code n}), for Maria. */
     protected ObjectNode distinct(String type, int n) {
         ObjectNode e = event(type);
-        e.put("occurredAt", Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                .toString());
+        // a time of its own too, so that no two events of the suite (normal or strict) are alike at intake
+        e.put("occurredAt", Instant.now().minusSeconds(60L + 2L * n + (strict() ? 300 : 0))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         ObjectNode p = e.with("payload");
         String marker = marker(type, n);
         switch (type) {
@@ -255,18 +257,24 @@ class VeradigmContractTest extends AdapterContract {
                 });
             }
             case "note" -> p.put("text", "Assessment " + marker + ": stable.");
-            case "allergy" -> p.with("substance").put("display", "Allergen " + marker);
-            case "medication-change" -> p.with("medication").put("display", "Medication " + marker);
+            case "allergy" -> p.with("substance").put("code", Integer.toString(80000 + run(n)))
+                    .put("display", "Allergen " + marker);
+            case "medication-change" -> p.with("medication").put("code", Integer.toString(90000 + run(n)))
+                    .put("display", "Medication " + marker);
             default -> p.put("description", "Recheck " + marker);
         }
         return e;
+    }
+
+    private int run(int n) {
+        return n + (strict() ? 500 : 0);
     }
 
     /** Content of event {@code n}: distinct per event and per class (the two classes share one database). */
     private String marker(String type, int n) {
         int run = strict() ? 50 : 0;
         return switch (type) {
-            case "condition" -> ICD10.get(n % ICD10.size());
+            case "condition" -> ICD10.get((n + (strict() ? 10 : 0)) % ICD10.size());
             case "vitals" -> Integer.toString(100 + run + n);
             default -> (strict() ? "S" : "N") + (1000 + n);
         };
