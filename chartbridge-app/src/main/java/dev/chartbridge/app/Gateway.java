@@ -78,7 +78,7 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig.HttpConfig http = Optional.ofNullable(config.http())
                 .orElse(new GatewayConfig.HttpConfig(null, null, null, null));
         AtomicReference<URI> jwksUrl = new AtomicReference<>();
-        AdapterEnvironment env = new AdapterEnvironment(signingKey, jwksUrl::get, Clock.systemUTC());
+        AdapterEnvironment env = new AdapterEnvironment(signingKey, jwksUrl::get, Clock.systemUTC(), registry);
         Targets targets = new Targets(targets(config, vault, env));
         registerTenants(config, keys);
         Map<String, TenantPolicy> policies = config.tenants().stream().collect(Collectors.toMap(

@@ -53,9 +53,9 @@ class DeferredSendsTest {
         Files.writeString(key, TestGateway.KEY);
         GatewayConfig.ConnectionConfig amd = new GatewayConfig.ConnectionConfig(TestGateway.TARGET, "advancedmd",
                 sim.partnerLoginUrl(), null, null, null, null, AdvancedMdSeed.USERNAME, null, password.toString(),
-                AdvancedMdSeed.OFFICE_KEY, Map.of("appName", AdvancedMdSeed.APP_NAME, "tier", "3",
-                "requestsPerMinute", "2", "quotaWindowSeconds", "1", "mrnSystem", CHART_SYSTEM,
-                "provider.1234567893", AdvancedMdSeed.PROVIDER_ADA), null, 4, 5_000L);
+                AdvancedMdSeed.OFFICE_KEY, Map.of("appName", AdvancedMdSeed.APP_NAME,
+                "requestsPerMinute", "2", "quotaWindowSeconds", "1", "mrnSystem", CHART_SYSTEM),
+                null, 4, 5_000L);
         gateway = Gateway.start(new GatewayConfig(
                 new GatewayConfig.DatabaseConfig(pg.url(), "postgres", null, null, null, 16),
                 new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null),
@@ -83,6 +83,8 @@ class DeferredSendsTest {
         e.putObject("patient").putArray("identifiers").add(Json.MAPPER.createObjectNode()
                 .put("system", CHART_SYSTEM).put("value", "100" + (n % PATIENTS.size() + 1)));
         e.remove("encounter");
+        e.with("payload").putObject("code").put("system", "http://hl7.org/fhir/sid/icd-10-cm").put("code", "I10")
+                .put("display", "Essential (primary) hypertension");
         e.with("payload").put("verificationStatus", "confirmed")
                 .put("onset", Instant.parse("2026-10-01T00:00:00Z").plus(n, ChronoUnit.DAYS).toString().substring(0, 10));
         return e;
@@ -123,9 +125,14 @@ class DeferredSendsTest {
         assertThat(pg.count("SELECT count(*) FROM write_operation WHERE sends <> 1")).isZero();
 
         // The simulator holds each write once, and received each write request once.
-        int stored = PATIENTS.stream().mapToInt(p -> sim.records("ehrproblem", p).size()).sum();
+        int stored = PATIENTS.stream().mapToInt(p -> sim.records("problem", p).size()).sum();
         assertThat(stored).isEqualTo(WRITES);
         assertThat(sim.stats().journal().all()).filteredOn(r -> r.bodyText().contains("action=\"addehrproblem\""))
                 .hasSize(WRITES);
+
+        // The calls the gateway made are counted per cost class on the gateway's own /metrics.
+        String metrics = api.get("/metrics").text();
+        assertThat(metrics).containsPattern("chartbridge_advancedmd_calls_total\\{[^}]*tier=\"login\"[^}]*} [1-9]")
+                .containsPattern("chartbridge_advancedmd_calls_total\\{[^}]*tier=\"1\"[^}]*} ([6-9]|[1-9][0-9])");
     }
 }

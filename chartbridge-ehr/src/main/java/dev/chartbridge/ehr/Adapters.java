@@ -23,7 +23,8 @@ public final class Adapters {
             EpicAdapter.VENDOR, EpicAdapter::new,
             AthenaAdapter.VENDOR, AthenaAdapter::new,
             EcwAdapter.VENDOR, EcwAdapter::new,
-            AdvancedMdAdapter.VENDOR, (c, env) -> new AdvancedMdAdapter(AdvancedMdSettings.from(c), env.clock()),
+            AdvancedMdAdapter.VENDOR, (c, env) -> new AdvancedMdAdapter(AdvancedMdSettings.from(c), env.clock(),
+                    env.meters()),
             VeradigmAdapter.VENDOR, (c, env) -> new VeradigmAdapter(VeradigmSettings.from(c), env.clock()));
 
     private Adapters() {

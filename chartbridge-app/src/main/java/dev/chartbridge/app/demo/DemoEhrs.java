@@ -99,8 +99,10 @@ final class DemoEhrs {
         String chart = "urn:example:advancedmd:chart";
         return new DemoEhr("advancedmd", "AdvancedMD", sim, connection("advancedmd", "advancedmd",
                 sim.partnerLoginUrl(), null, null, null, AdvancedMdSeed.USERNAME, password, AdvancedMdSeed.OFFICE_KEY,
-                Map.of("appName", AdvancedMdSeed.APP_NAME, "tier", "3", "mrnSystem", chart,
-                        "provider." + SeedData.NPI_ADA, AdvancedMdSeed.PROVIDER_ADA)),
+                Map.of("appName", AdvancedMdSeed.APP_NAME, "requestsPerMinute", "6", "mrnSystem", chart,
+                        "timeZone", AdvancedMdSeed.TIME_ZONE, "noteTemplateId", AdvancedMdSeed.NOTE_TEMPLATE_ID,
+                        "noteTextField", AdvancedMdSeed.NOTE_FIELD_TEXT,
+                        "noteTitleField", AdvancedMdSeed.NOTE_FIELD_TITLE)),
                 id(chart, SeedData.MRN_MARIA), id("urn:example:advancedmd:visit", AdvancedMdSeed.VISIT_MARIA_OPEN),
                 port -> { }, DemoEhrs::confirmedConditions);
     }

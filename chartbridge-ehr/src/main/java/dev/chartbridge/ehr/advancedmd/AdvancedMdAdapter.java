@@ -22,24 +22,28 @@ import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.w3c.dom.Element;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Writes notes and problems to AdvancedMD through its XML-RPC {@code ppmdmsg} actions, within a session from the
- * login dance (one login for many concurrent writes; on fault 1025 one new login and one repeat), throttled
- * below the office key's tier so that the gateway causes no 429. AdvancedMD keeps no identifiers of ours and
- * nothing is idempotent, so an unknown outcome is reconciled by the write's content fingerprint: the patient's
- * records of that kind holding exactly this write's critical content, stored no earlier than the event
- * occurred. Thread-safe.
+ * login dance (one login for many concurrent writes; on a lapsed session one new login and one repeat), budgeted per
+ * cost class below AdvancedMD's caps so that the gateway never causes a billed overrun. AdvancedMD keeps no
+ * identifiers of ours and nothing is idempotent, so an unknown outcome is reconciled by content, read in
+ * AdvancedMD's read shapes ({@link AdvancedMdReadMapping}): the patient's records of that kind holding exactly this
+ * write's critical content, made no earlier than the event occurred. An answer in a shape the gateway does not know
+ * proves nothing: find, verify and read-back are undetermined. Thread-safe.
  */
+// evidence: amd.behaviour.no-idempotency, amd.behaviour.no-version, amd.action.updateehrnote
+// evidence: amd.action.updateehrproblem, amd.fhir.read-only
 public final class AdvancedMdAdapter implements EhrAdapter {
     public static final String VENDOR = "advancedmd";
     private static final VendorProfile PROFILE = VendorProfiles.of(VENDOR);
@@ -49,18 +53,25 @@ public final class AdvancedMdAdapter implements EhrAdapter {
     private final AdvancedMdSettings settings;
     private final Clock clock;
     private final CachingTokenSource sessions;
+    private final CallBudget budget;
     private final PpmdClient client;
     private final PatientContext context;
 
+    /** An adapter whose calls-per-tier metric is kept in a registry of its own. */
     public AdvancedMdAdapter(AdvancedMdSettings settings, Clock clock) {
+        this(settings, clock, new SimpleMeterRegistry());
+    }
+
+    /** @param meters where the calls-per-tier counter ({@code chartbridge.advancedmd.calls}) is registered */
+    public AdvancedMdAdapter(AdvancedMdSettings settings, Clock clock, MeterRegistry meters) {
         this.settings = settings;
         this.clock = clock;
         PpmdTransport transport = new PpmdTransport(settings.connectTimeout(), settings.readTimeout());
-        QuotaBudget budget = new QuotaBudget(settings.tier(), settings.requestsPerMinute(), settings.quotaWindow(),
-                clock);
+        this.budget = new CallBudget(settings.requestsPerMinute(), settings.quotaWindow(), clock,
+                settings.officeKey(), meters);
         this.sessions = new CachingTokenSource(new SessionLogin(settings, transport, budget, clock),
                 Duration.ofSeconds(60), clock);
-        this.client = new PpmdClient(sessions, transport, budget);
+        this.client = new PpmdClient(sessions, transport, budget, settings, clock);
         this.context = new PatientContext(client, settings.mrnSystem(), clock);
     }
 
@@ -73,9 +84,12 @@ public final class AdvancedMdAdapter implements EhrAdapter {
     public WritePlan plan(ClinicalEvent event) {
         String kind = AdvancedMdMapping.kind(event);
         WritePlan plan = ProfilePlanner.plan(PROFILE, event, kind);
-        if (!plan.isRefused() && !settings.providers().containsKey(event.author().npi())) {
-            return WritePlan.refused("the author's NPI has no AdvancedMD provider id in this connection"
-                    + " (settings provider.<npi>)");
+        if (plan.isRefused()) {
+            return plan;
+        }
+        if (event.type() == EventType.NOTE && !settings.noteTemplate()) {
+            return WritePlan.refused("AdvancedMD files a note as an EHR template (a template id and its fields), and"
+                    + " this connection names none (settings.noteTemplateId and settings.noteTextField)");
         }
         return plan;
     }
@@ -100,27 +114,34 @@ public final class AdvancedMdAdapter implements EhrAdapter {
                     ? new SendOutcome.Rejected(ctx.error(), lookup)
                     : PpmdOutcomes.ofFailedLookup(ctx.failed(), lookup, clock));
         }
-        String provider = settings.providers().get(event.author().npi());
-        if (provider == null) {
-            return PreparedSend.notSent(new SendOutcome.Rejected(new VendorError(ErrorClass.INVALID, "no-provider",
-                    "the author's NPI has no AdvancedMD provider id in this connection"), Exchange.none()));
-        }
-        AdvancedMdMapping.PpmdWrite w = AdvancedMdMapping.render(event, ctx.patientId(), ctx.visitId(), provider);
-        String xml = w.xml();
-        return PreparedSend.ready(new RenderedRequest("POST", "ppmdmsg " + w.action(), Map.of(),
-                "text/xml; charset=utf-8", xml), () -> post(w, xml));
+        AdvancedMdMapping.PpmdWrite w = AdvancedMdMapping.render(event, ctx.patientId(), ctx.visitId(), settings);
+        String shown = w.request().xml(SessionLogin.msgtime(clock, settings), PpmdXml.TOKEN_PLACEHOLDER);
+        return PreparedSend.ready(new RenderedRequest("POST", "ppmdmsg " + w.request().action(), Map.of(),
+                PpmdTransport.CONTENT_TYPE, shown), () -> post(w));
     }
 
-    private SendOutcome post(AdvancedMdMapping.PpmdWrite w, String xml) {
-        Exchange sent = new Exchange("POST ppmdmsg " + w.action(), Json.sha256(xml), 0);
-        return PpmdOutcomes.ofSend(client.call(xml), sent, clock, answer -> {
-            Element record = PpmdXml.first(answer.doc(), w.kind());
+    private SendOutcome post(AdvancedMdMapping.PpmdWrite w) {
+        String action = w.request().action();
+        Exchange sent = new Exchange("POST ppmdmsg " + action,
+                Json.sha256(w.request().xml("", PpmdXml.TOKEN_PLACEHOLDER)), 0);
+        return PpmdOutcomes.ofSend(client.call(w.request()), sent, clock, answer -> {
             Exchange ok = new Exchange(sent.request(), sent.requestDigest(), answer.status());
-            if (record == null || record.getAttribute("id").isEmpty()) {
-                return new SendOutcome.Unknown("success without a record id", ok);
-            }
-            return new SendOutcome.Created(new RemoteRef(w.kind(), record.getAttribute("id"), null), ok);
+            String id = createdId(answer, w.kind());
+            return id == null ? new SendOutcome.Unknown("success without a record id in a known place", ok)
+                    : new SendOutcome.Created(new RemoteRef(w.kind(), id, null), ok);
         });
+    }
+
+    /**
+     * The new record's id: the {@code id} attribute of the one element of the record's kind directly in the
+     * results; null in any other shape (the write is then found by reading the chart).
+     */
+    // evidence: amd.response.addehrnote-id, amd.response.addehrproblem-id
+    private static String createdId(PpmdTransport.Answer answer, String kind) {
+        Element results = PpmdXml.results(answer.doc());
+        List<Element> records = results == null ? List.of() : PpmdXml.children(results, kind);
+        return records.size() == 1 && !records.get(0).getAttribute("id").isBlank()
+                ? records.get(0).getAttribute("id") : null;
     }
 
     @Override
@@ -130,7 +151,14 @@ public final class AdvancedMdAdapter implements EhrAdapter {
             return new FindOutcome.Undetermined(listing.error(), listing.exchange(), listing.retryAfter());
         }
         Instant notBefore = write.event().occurredAt().minus(SKEW);
-        return listing.records().find(r -> listing.write().differences(r).isEmpty() && !createdBefore(r, notBefore));
+        List<Map<String, String>> holding = listing.rows().stream()
+                .filter(r -> AdvancedMdReadMapping.differences(listing.write().expected(), r).isEmpty()).toList();
+        if (holding.stream().anyMatch(r -> r.get("at") == null)) {
+            return new FindOutcome.Undetermined(VendorError.of(ErrorClass.UNKNOWN, "a record holding this content"
+                    + " carries no readable creation time: whether it is this write cannot be told"),
+                    listing.exchange(), null);
+        }
+        return listing.records().find(r -> holding.contains(r) && !Instant.parse(r.get("at")).isBefore(notBefore));
     }
 
     @Override
@@ -139,7 +167,8 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         if (listing.error() != null) {
             return new VerifyOutcome.Undetermined(listing.error(), listing.exchange(), listing.retryAfter());
         }
-        return listing.records().verify(write.remote().id(), listing.write()::differences, AdvancedMdAdapter::present);
+        return listing.records().verify(write.remote().id(),
+                r -> AdvancedMdReadMapping.differences(listing.write().expected(), r), AdvancedMdAdapter::present);
     }
 
     /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
@@ -178,30 +207,36 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         }
         String visit = event.type() == EventType.NOTE && event.encounterIdentifier() != null
                 ? event.encounterIdentifier().value() : null;
-        AdvancedMdMapping.PpmdWrite w = AdvancedMdMapping.render(event, ctx.patientId(), visit,
-                settings.providers().getOrDefault(event.author().npi(), ""));
-        Exchange ex = new Exchange("POST ppmdmsg " + w.listAction(), null, 0);
-        PpmdClient.Call call = client.call(PpmdXml.message(w.listAction(), "api",
-                Map.of("patientid", ctx.patientId()), Map.of()));
+        AdvancedMdMapping.PpmdWrite w = AdvancedMdMapping.render(event, ctx.patientId(), visit, settings);
+        PpmdRequest read = AdvancedMdReadMapping.request(w.kind(), ctx.patientId(), settings);
+        Exchange ex = new Exchange("POST ppmdmsg " + read.action(), null, 0);
+        PpmdClient.Call call = client.call(read);
         if (call instanceof PpmdClient.Sent s && s.reply() instanceof PpmdTransport.Answer a && a.success()) {
-            return new Listing(w, PpmdXml.rows(a.doc(), w.kind()), null, new Exchange(ex.request(), null, a.status()),
-                    null);
+            Exchange done = new Exchange(ex.request(), null, a.status());
+            AdvancedMdReadMapping.Listing listing = AdvancedMdReadMapping.read(w.kind(), a.doc(),
+                    settings.timeZone());
+            if (listing.unrecognised() != null) {
+                return new Listing(w, List.of(), new VendorError(ErrorClass.UNKNOWN, "unrecognised-answer",
+                        "AdvancedMD's " + read.action() + " answer is in a shape the gateway does not know ("
+                                + listing.unrecognised() + ")"), done, null);
+            }
+            return new Listing(w, listing.records(), null, done, null);
         }
         return new Listing(w, List.of(), PpmdOutcomes.error(call),
                 new Exchange(ex.request(), null, PpmdOutcomes.status(call)), PpmdOutcomes.retryAfter(call, clock));
     }
 
-    private static boolean createdBefore(Map<String, String> row, Instant notBefore) {
-        try {
-            String at = row.get("createdat");
-            return at != null && Instant.parse(at).isBefore(notBefore);
-        } catch (DateTimeParseException e) {
-            return false;
-        }
-    }
-
     /** How many times this adapter logged in to AdvancedMD. */
     long logins() {
         return sessions.fetches();
+    }
+
+    /** How many calls of each cost class this adapter made (the tags of {@code chartbridge.advancedmd.calls}). */
+    public Map<String, Long> callsPerTier() {
+        Map<String, Long> out = new TreeMap<>();
+        for (ActionTier tier : ActionTier.values()) {
+            out.put(tier.tag(), budget.taken(tier));
+        }
+        return out;
     }
 }

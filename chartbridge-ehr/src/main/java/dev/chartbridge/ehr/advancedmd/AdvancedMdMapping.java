@@ -1,116 +1,95 @@
 package dev.chartbridge.ehr.advancedmd;
 
 import dev.chartbridge.core.event.ClinicalEvent;
-import dev.chartbridge.core.event.Coding;
 import dev.chartbridge.core.event.ConditionPayload;
 import dev.chartbridge.core.event.NotePayload;
 
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Canonical events as AdvancedMD XML-RPC writes: a note becomes {@code addehrnotebyvisit} when the event names
- * a visit and {@code addehrnote} otherwise; a condition becomes {@code addehrproblem}. Every write carries the
- * patient and the author's provider id (and the visit where there is one). Dates are {@code MM/dd/yyyy}, as
- * AdvancedMD's XML-RPC writes them. Stateless.
+ * Canonical events as AdvancedMD XML-RPC writes, and what each must look like when read back (in the read
+ * vocabulary of {@link AdvancedMdReadMapping}, never the write's own attribute names). A note is filed in the
+ * connection's EHR template: {@code addehrnotebyvisit} when the event names a visit, {@code addehrnote} otherwise,
+ * the text (and the title, when the template has a field for it) as template fields. A condition becomes
+ * {@code addehrproblem} with its ICD-10 code. Stateless.
  */
+// evidence: amd.action.addehrnote, amd.action.addehrnotebyvisit, amd.request.addehrnote-xml, amd.note.template-config
+// evidence: amd.action.addehrproblem, amd.request.addehrproblem-xml
 final class AdvancedMdMapping {
+    static final String NOTE = "patientnote";
+    static final String PROBLEM = "problem";
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MM/dd/yyyy");
 
     private AdvancedMdMapping() {
     }
 
     /**
-     * One write: the action, the record kind it stores and the read that lists that kind, and its parameters.
-     * {@link #stored()} is what the record must hold afterwards: the content fingerprint and the critical fields.
+     * One write: the request, the record kind it stores, and {@code expected}, the critical content the record must
+     * hold afterwards, keyed as {@link AdvancedMdReadMapping} reads records ({@code field:<name>} for template
+     * fields).
      */
-    record PpmdWrite(String action, String kind, String listAction, Map<String, String> attributes,
-                     Map<String, String> children) {
-        String xml() {
-            return PpmdXml.message(action, "api", attributes, children);
-        }
-
-        Map<String, String> stored() {
-            Map<String, String> fields = new LinkedHashMap<>(attributes);
-            fields.putAll(children);
-            return fields;
-        }
-
-        /** The stored fields whose value {@code row} (a listed record) lacks or holds differently. */
-        List<String> differences(Map<String, String> row) {
-            List<String> different = new ArrayList<>();
-            stored().forEach((field, value) -> {
-                if (!normalize(value).equals(normalize(row.get(field)))) {
-                    different.add(field);
-                }
-            });
-            return different;
-        }
+    record PpmdWrite(PpmdRequest request, String kind, Map<String, String> expected) {
     }
 
     /** The record kind an event type is written as, or null when AdvancedMD takes none. */
     static String kind(ClinicalEvent event) {
         return switch (event.type()) {
-            case NOTE -> "ehrnote";
-            case CONDITION -> "ehrproblem";
+            case NOTE -> NOTE;
+            case CONDITION -> PROBLEM;
             default -> null;
         };
     }
 
-    static PpmdWrite render(ClinicalEvent event, String patientId, String visitId, String providerId) {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put("patientid", patientId);
+    static PpmdWrite render(ClinicalEvent event, String patientId, String visitId, AdvancedMdSettings settings) {
         if (event.payload() instanceof NotePayload note) {
+            Map<String, String> a = new LinkedHashMap<>();
             if (visitId != null) {
                 a.put("visitid", visitId);
+            } else {
+                a.put("patientid", patientId);
             }
-            a.put("providerid", providerId);
-            a.put("notedate", date(note.signedAt() != null ? note.signedAt() : event.occurredAt()));
-            a.put("title", note.title());
-            return new PpmdWrite(visitId != null ? "addehrnotebyvisit" : "addehrnote", "ehrnote", "getehrnotes", a,
-                    Map.of("notetext", note.text().strip()));
+            a.put("templateid", settings.noteTemplateId());
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put(settings.noteTextField(), note.text().strip());
+            if (settings.noteTitleField() != null && note.title() != null) {
+                fields.put(settings.noteTitleField(), note.title());
+            }
+            StringBuilder children = new StringBuilder();
+            Map<String, String> expected = new LinkedHashMap<>();
+            fields.forEach((name, value) -> {
+                Map<String, String> field = new LinkedHashMap<>();
+                field.put("fieldname", name);
+                field.put("value", value);
+                children.append(PpmdXml.element("field", field));
+                expected.put("field:" + name, value);
+            });
+            String action = visitId != null ? "addehrnotebyvisit" : "addehrnote";
+            return new PpmdWrite(new PpmdRequest(action, "api", a, children.toString()), NOTE, expected);
         }
         if (event.payload() instanceof ConditionPayload c) {
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("patientid", patientId);
             a.put("code", c.code().code());
-            a.put("codetype", codeType(c.code()));
+            a.put("codeset", "10");
             a.put("description", c.code().display() != null ? c.code().display() : c.code().code());
+            a.put("status", capitalize(c.clinicalStatus()));
             if (c.onset() != null) {
                 a.put("onsetdate", DATE.format(c.onset()));
             }
-            a.put("status", capitalize(c.clinicalStatus()));
-            a.put("providerid", providerId);
-            return new PpmdWrite("addehrproblem", "ehrproblem", "getehrproblems", a, Map.of());
+            Map<String, String> expected = new LinkedHashMap<>();
+            expected.put("code", a.get("code"));
+            expected.put("status", a.get("status"));
+            if (a.containsKey("onsetdate")) {
+                expected.put("onsetdate", a.get("onsetdate"));
+            }
+            return new PpmdWrite(PpmdRequest.api("addehrproblem", a), PROBLEM, expected);
         }
         throw new IllegalArgumentException("AdvancedMD takes no " + event.type().wireName() + " write");
     }
 
-    private static String codeType(Coding code) {
-        return switch (code.system()) {
-            case Coding.ICD10CM -> "ICD10";
-            case Coding.SNOMED -> "SNOMED";
-            default -> code.system();
-        };
-    }
-
-    private static String date(Instant at) {
-        return DATE.format(LocalDate.ofInstant(at, ZoneOffset.UTC));
-    }
-
     private static String capitalize(String s) {
         return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    /**
-     * Listed records carry long text as XML attributes, where a parser turns line breaks into spaces; whitespace
-     * runs therefore compare as one space (a changed word still differs).
-     */
-    private static String normalize(String value) {
-        return value == null ? "\u0000absent" : value.strip().replaceAll("\\s+", " ");
     }
 }

@@ -13,13 +13,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 
 /**
- * Turns what an AdvancedMD call got into the gateway's outcomes. Fault codes ride in HTTP 200 bodies: 1025 (session
- * timed out) and 1000 (login refused) are auth, 1100 a bad request, 1101 an unknown patient or visit, 1102 an
- * unsupported action (the last four as the simulator defines them; AdvancedMD publishes only 1025). A 429
- * QuotaViolation carries no Retry-After: wait for the end of the 60 s window (an answer that names a Retry-After is
- * waited out as it says). Once a request may have left, a
- * missing answer or a 5xx is an unknown outcome. Stateless.
+ * Turns what an AdvancedMD call got into the gateway's outcomes. Fault codes ride in HTTP 200 bodies: a lapsed
+ * session ({@code 1025}, {@code -2147220479}) and refused logins are auth; {@code 2048}-{@code 2053} (missing or
+ * invalid attribute or element, parse error, too large) say the request was refused as malformed, so nothing was
+ * written. Any other fault on a write, {@code -2147217398} "Concurrent update" included, may or may not have
+ * written: the outcome is unknown and is reconciled by reading the chart. A 429 QuotaViolation carries no
+ * Retry-After: wait for the end of the 60 s window (an answer that names a Retry-After is waited out as it says).
+ * Once a request may have left, a missing answer or a 5xx is an unknown outcome. Stateless.
  */
+// evidence: amd.error.xml-codes, amd.error.concurrent-update, amd.error.unknown, amd.limit.quota-429
+// evidence: amd.error.http-status
 final class PpmdOutcomes {
     /** How long a refused login waits before it is tried again: an operator must fix the credentials. */
     static final Duration AFTER_LOGIN_REFUSED = Duration.ofMinutes(5);
@@ -54,9 +57,11 @@ final class PpmdOutcomes {
             return new SendOutcome.Unknown("HTTP " + a.status() + (a.doc() == null ? " without XML" : ""), ex);
         }
         return switch (error.errorClass()) {
-            case AUTH -> new SendOutcome.Retryable(Duration.ZERO, error, ex);
-            case RATE_LIMITED, TRANSIENT -> new SendOutcome.Retryable(untilWindowEnds(clock), error, ex);
-            default -> new SendOutcome.Rejected(error, ex);
+            case AUTH -> new SendOutcome.Retryable(Duration.ZERO, error, ex).unsent();
+            case RATE_LIMITED -> new SendOutcome.Retryable(untilWindowEnds(clock), error, ex);
+            case INVALID -> new SendOutcome.Rejected(error, ex);
+            default -> new SendOutcome.Unknown("AdvancedMD fault " + error.vendorCode()
+                    + " of unknown effect: the chart is read to tell", ex);
         };
     }
 
@@ -87,11 +92,10 @@ final class PpmdOutcomes {
 
     static VendorError error(PpmdTransport.Answer a) {
         String code = a.faultCode();
-        ErrorClass cls = code == null ? byStatus(a.status()) : switch (code) {
-            case PpmdClient.SESSION_TIMED_OUT, "1000" -> ErrorClass.AUTH;
-            case "1100" -> ErrorClass.INVALID;
-            case "1101" -> ErrorClass.NOT_FOUND;
-            case "1102" -> ErrorClass.UNSUPPORTED;
+        ErrorClass cls = code == null ? byStatus(a.status())
+                : PpmdClient.sessionLapsed(a) ? ErrorClass.AUTH : switch (code) {
+            case "1024", "-2147220480", "1026", "1027" -> ErrorClass.AUTH;
+            case "2048", "2049", "2050", "2051", "2052", "2053" -> ErrorClass.INVALID;
             case "QuotaViolation" -> ErrorClass.RATE_LIMITED;
             default -> a.status() == 429 ? ErrorClass.RATE_LIMITED : ErrorClass.UNKNOWN;
         };

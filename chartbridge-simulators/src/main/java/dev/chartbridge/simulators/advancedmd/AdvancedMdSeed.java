@@ -16,6 +16,13 @@ public final class AdvancedMdSeed {
   public static final String PASSWORD = "amd-secret";
   /** The registered application name; part of the {@code webserver} URL the partner login returns. */
   public static final String APP_NAME = "CHARTBRIDGE";
+  /** The practice's time zone: msgtime and note times are its local time. */
+  public static final String TIME_ZONE = "America/Denver";
+  /** The practice's EHR note template, and its two fields. */
+  public static final String NOTE_TEMPLATE_ID = "100044028";
+  public static final String NOTE_TEMPLATE_NAME = "PROGRESS NOTE";
+  public static final String NOTE_FIELD_TEXT = "Note";
+  public static final String NOTE_FIELD_TITLE = "Title";
   /** System of the chart-number identifier on FHIR Patients. */
   public static final String CHART_SYSTEM = "urn:chartbridge:sim:advancedmd:chart";
 
@@ -27,7 +34,7 @@ public final class AdvancedMdSeed {
 
   /** Maria's open visit. */
   public static final String VISIT_MARIA_OPEN = "vst80001";
-  /** Maria's closed visit. */
+  /** Maria's second visit. */
   public static final String VISIT_MARIA_CLOSED = "vst80002";
   public static final String VISIT_MARIO_OPEN = "vst80003";
   public static final String VISIT_JAMES_OPEN = "vst80004";

@@ -19,14 +19,18 @@ import java.util.List;
 /**
  * Plays AdvancedMD: a read-only FHIR R4 API at {@code /v1/r4/{org-id}} (AdvancedMD's published
  * CapabilityStatement; any write answers 405) and the XML-RPC {@code ppmdmsg} API through which writes go:
- * partner login at {@code /practicemanager/xmlrpc/processrequest.aspx}, which answers the practice's
- * {@code webserver}, then login and EHR actions at {@code {webserver}/xmlrpc/processrequest.aspx}. Sessions
- * expire (fault 1025), requests are limited per office key and 60-second window by {@link RateTier}, and
- * nothing is idempotent. Faults apply to every API path. Thread-safe.
+ * partner login at {@code /practicemanager/xmlrpc/processrequest.aspx}, which answers the redirect fault naming the
+ * practice's {@code webserver}, then login and EHR actions at {@code {webserver}/xmlrpc/processrequest.aspx}.
+ * Sessions expire (fault 1025), calls are counted per office key, action class ({@link RateTier}) and 60-second
+ * window (overruns billed, counter {@code billedOverruns}), logins are limited to one per 60 s, and nothing is
+ * idempotent. In <b>strict</b> mode ({@link Builder#strict}, {@link #strict(boolean)}, {@code POST
+ * /_sim/strict?on=true|false}) every behaviour the evidence ledger marks {@code assumed} is played a second plausible
+ * way (other casing, other nesting, ids as elements). Faults apply to every API path. Thread-safe.
  */
+// evidence: amd.fhir.read-only
 public final class AdvancedMdSimulator extends AbstractSimulator {
 
-  /** Default session lifetime; AdvancedMD documents none publicly (invented). */
+  /** Default session lifetime; AdvancedMD publishes none (assumed, see amd.session.lifetime). */
   public static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofMinutes(60);
 
   private final Clock clock;
@@ -36,22 +40,25 @@ public final class AdvancedMdSimulator extends AbstractSimulator {
   private final Sessions sessions;
   private final WindowLimiter limiter;
   private final CapabilityFhirServlet fhir;
-  private final RateTier defaultTier;
-  private volatile RateTier tier;
+  private final WindowLimiter logins;
+  private volatile boolean strict;
+  private final boolean defaultStrict;
 
   private AdvancedMdSimulator(Builder b) {
     clock = b.clock;
-    tier = defaultTier = b.tier;
-    records = new ChartStore(n -> Long.toString(9000 + n), clock, faults, stats);
+    strict = defaultStrict = b.strict;
+    records = new ChartStore(n -> Long.toString(500000 + n), clock, faults, stats);
     chart = records.editor("status");
     sessions = new Sessions(clock, b.sessionLifetime);
     limiter = new WindowLimiter(clock, Duration.ofSeconds(60));
+    logins = new WindowLimiter(clock, Duration.ofSeconds(60));
     fhir = new CapabilityFhirServlet("/vendor/advancedmd/r4-capabilitystatement.json", AdvancedMdSeed.OFFICE_KEY,
         request -> true, () -> false, "AdvancedMD's FHIR API is read-only; write through the XML-RPC API",
         faults, stats, clock);
     fhir.seed(fhirSeed());
     XmlRpcServlet.Backend backend =
-        new XmlRpcServlet.Backend(sessions, limiter, () -> tier, new EhrActions(records), stats, clock);
+        new XmlRpcServlet.Backend(sessions, limiter, logins, new EhrActions(records, clock, () -> strict), stats, clock,
+            () -> strict);
     serve(SimulatorServer.builder()
         .port(b.port)
         .api("/v1/r4", fhir)
@@ -61,6 +68,10 @@ public final class AdvancedMdSimulator extends AbstractSimulator {
           ChartInspection.register(routes, records);
           routes.post("/_sim/expire-sessions", ctx -> {
             expireSessionsNow();
+            ctx.status(204);
+          });
+          routes.post("/_sim/strict", ctx -> {
+            strict(Boolean.parseBoolean(ctx.queryParam("on")));
             ctx.status(204);
           });
         }), chart);
@@ -92,9 +103,19 @@ public final class AdvancedMdSimulator extends AbstractSimulator {
     return url("/processrequest" + XmlRpcServlet.WEBSERVER_PATH + XmlRpcServlet.ENDPOINT);
   }
 
-  /** Changes the rate tier from the next request on. */
-  public void tier(RateTier tier) {
-    this.tier = tier;
+  /** Plays every {@code assumed} behaviour the second way (true) or the first (false), from the next request on. */
+  public void strict(boolean on) {
+    this.strict = on;
+  }
+
+  /** Whether strict mode is on. */
+  public boolean strict() {
+    return strict;
+  }
+
+  /** Calls AdvancedMD would have billed as overruns of their class's cap since the last reset. */
+  public long billedOverruns() {
+    return stats.count("billedOverruns");
   }
 
   /** Changes the lifetime of sessions opened from now on. */
@@ -107,18 +128,19 @@ public final class AdvancedMdSimulator extends AbstractSimulator {
     sessions.expireAll();
   }
 
-  /** Records written through the XML-RPC API (kinds {@code ehrnote}, {@code ehrproblem}, {@code file}, {@code ccdadocument}). */
+  /** Records written through the XML-RPC API (kinds {@code patientnote}, {@code problem}). */
   public List<ChartStore.Entry> records(String kind, String patientId) {
     return records.list(kind, patientId);
   }
 
-  /** Restores seed data and the configured tier; clears sessions and quota windows. */
+  /** Restores seed data and the configured strict mode; clears sessions, call and login windows. */
   @Override
   protected void restore() {
     records.clear();
     sessions.clear();
     limiter.clear();
-    tier = defaultTier;
+    logins.clear();
+    strict = defaultStrict;
     fhir.seed(fhirSeed());
   }
 
@@ -136,8 +158,8 @@ public final class AdvancedMdSimulator extends AbstractSimulator {
   public static final class Builder {
     private int port;
     private Clock clock = Clock.systemUTC();
-    private RateTier tier = RateTier.TIER_3;
     private Duration sessionLifetime = DEFAULT_SESSION_LIFETIME;
+    private boolean strict;
 
     private Builder() {}
 
@@ -153,9 +175,9 @@ public final class AdvancedMdSimulator extends AbstractSimulator {
       return this;
     }
 
-    /** Rate tier (default {@link RateTier#TIER_3}); also what {@link #reset()} returns to. */
-    public Builder tier(RateTier tier) {
-      this.tier = tier;
+    /** Strict mode (default off); also what {@link #reset()} returns to. */
+    public Builder strict(boolean strict) {
+      this.strict = strict;
       return this;
     }
 

@@ -3,7 +3,7 @@ package dev.chartbridge.simulators.advancedmd;
 import dev.chartbridge.simulators.junit.SimulatorExtension;
 
 /**
- * JUnit 5 extension giving a test a started {@link AdvancedMdSimulator} (tier 3, default session lifetime);
+ * JUnit 5 extension giving a test a started {@link AdvancedMdSimulator} (normal mode, default session lifetime);
  * see {@link SimulatorExtension} for the lifecycle. Use with {@code @RegisterExtension}.
  */
 public final class AdvancedMdSimulatorExtension extends SimulatorExtension<AdvancedMdSimulator> {

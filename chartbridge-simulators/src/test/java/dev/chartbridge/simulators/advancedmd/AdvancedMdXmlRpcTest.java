@@ -2,124 +2,144 @@ package dev.chartbridge.simulators.advancedmd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chartbridge.simulators.vendorkit.ChartStore;
+import dev.chartbridge.simulators.vendorkit.SettableClock;
+import dev.chartbridge.simulators.vendorkit.TestHttp;
 import java.net.http.HttpResponse;
-import java.util.Base64;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The XML-RPC write API: login dance, writes and their read-back, faults in 200 bodies, no idempotency. */
+/** The AdvancedMD simulator over HTTP: the login dance, sessions, limits and read shapes, normal and strict. */
 class AdvancedMdXmlRpcTest {
 
-  @RegisterExtension static final AdvancedMdSimulatorExtension SIM = new AdvancedMdSimulatorExtension();
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-11-22T19:00:00Z")); // Sunday
+  private final AdvancedMdSimulator sim = AdvancedMdSimulator.builder().clock(clock).start();
 
-  private AdvancedMdSimulator sim() {
-    return SIM.simulator();
+  @AfterEach
+  void stop() {
+    sim.close();
   }
 
   @Test
-  void partner_login_answers_the_webserver_and_login_there_mints_a_session() throws Exception {
-    HttpResponse<String> partner = AmdClient.post(sim().partnerLoginUrl(), AmdClient.loginXml(AdvancedMdSeed.PASSWORD));
+  void wrong_password_is_the_invalid_login_fault_inside_a_200_body() throws Exception {
+    HttpResponse<String> r = AmdClient.post(sim.partnerLoginUrl(), AmdClient.loginXml("nope"));
 
-    assertThat(partner.statusCode()).isEqualTo(200);
-    assertThat(partner.body()).contains("<Results success=\"0\">")
-        .contains("webserver=\"" + sim().xmlRpcUrl().replace("/xmlrpc/processrequest.aspx", "") + "\"");
-    AmdClient client = new AmdClient(sim()).login();
-    assertThat(client.token).hasSizeGreaterThan(20);
-    assertThat(sim().stats().count("sessionLogins")).isEqualTo(3);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("<code>-2147220480</code>");
   }
 
   @Test
-  void wrong_password_is_a_fault_inside_a_200_body() throws Exception {
-    HttpResponse<String> login = AmdClient.post(sim().xmlRpcUrl(), AmdClient.loginXml("nope"));
+  void a_token_as_a_cookie_or_attribute_is_http_400_improperly_formatted_token() throws Exception {
+    AmdClient amd = new AmdClient(sim).login();
+    HttpResponse<String> cookie = TestHttp.send("POST", sim.xmlRpcUrl(), "<ppmdmsg action=\"getehrproblems\""
+        + " class=\"api\" " + AmdClient.MSGTIME + " patientid=\"pat70001\"/>", "Cookie", "token=" + amd.token);
+    HttpResponse<String> attribute = AmdClient.post(sim.xmlRpcUrl(), "<ppmdmsg action=\"getehrproblems\""
+        + " class=\"api\" " + AmdClient.MSGTIME + " nocookie=\"1\" usercontext=\"" + amd.token + "\"/>");
 
-    assertThat(login.statusCode()).isEqualTo(200);
-    assertThat(login.body()).contains("<Error>").contains("<code>1000</code>").doesNotContain("usercontext");
+    assertThat(cookie.statusCode()).isEqualTo(400);
+    assertThat(cookie.body()).contains("Improperly Formatted Token");
+    assertThat(attribute.statusCode()).isEqualTo(400);
   }
 
   @Test
-  void note_is_stored_and_read_back_with_getehrnotes() throws Exception {
-    AmdClient client = new AmdClient(sim()).login();
+  void a_request_without_msgtime_is_a_missing_attribute_fault() throws Exception {
+    AmdClient amd = new AmdClient(sim).login();
+    HttpResponse<String> r = AmdClient.post(sim.xmlRpcUrl(), "<ppmdmsg action=\"getehrproblems\" class=\"api\""
+        + " nocookie=\"1\" patientid=\"pat70001\"><usercontext>" + amd.token + "</usercontext></ppmdmsg>");
 
-    HttpResponse<String> added = client.note(AdvancedMdSeed.PATIENT_MARIA, "BP stable");
-
-    assertThat(added.statusCode()).isEqualTo(200);
-    assertThat(added.body()).contains("<Results success=\"1\"><ehrnote id=\"9001\" patientid=\"pat70001\"/>");
-    HttpResponse<String> notes = client.call("getehrnotes", "patientid=\"pat70001\"", "");
-    assertThat(notes.body()).contains("count=\"1\"").contains("notetext=\"BP stable\"").contains("id=\"9001\"");
-    assertThat(sim().records("ehrnote", AdvancedMdSeed.PATIENT_MARIA))
-        .extracting(e -> e.fields().get("notetext")).containsExactly("BP stable");
+    assertThat(r.body()).contains("<code>2048</code>");
   }
 
   @Test
-  void resending_the_same_note_creates_a_duplicate() throws Exception {
-    AmdClient client = new AmdClient(sim()).login();
+  void a_lapsed_session_is_1025_and_in_strict_mode_minus_2147220479() throws Exception {
+    AmdClient amd = new AmdClient(sim).login();
+    sim.expireSessionsNow();
 
-    client.note(AdvancedMdSeed.PATIENT_MARIA, "Same note");
-    client.note(AdvancedMdSeed.PATIENT_MARIA, "Same note");
-
-    assertThat(sim().records("ehrnote", AdvancedMdSeed.PATIENT_MARIA)).hasSize(2)
-        .extracting(ChartStore.Entry::id).doesNotHaveDuplicates();
+    assertThat(amd.note(AdvancedMdSeed.PATIENT_MARIA, "x").body()).contains("<code>1025</code>");
+    sim.strict(true);
+    assertThat(amd.note(AdvancedMdSeed.PATIENT_MARIA, "x").body()).contains("<code>-2147220479</code>");
+    assertThat(sim.records(null, null)).isEmpty();
   }
 
   @Test
-  void note_by_visit_needs_a_visit_of_that_patient() throws Exception {
-    AmdClient client = new AmdClient(sim()).login();
+  void a_second_login_within_a_minute_is_refused_with_429_and_the_partner_post_is_not_counted() throws Exception {
+    new AmdClient(sim).login();
 
-    HttpResponse<String> wrong = client.call("addehrnotebyvisit",
-        "patientid=\"pat70001\" visitid=\"" + AdvancedMdSeed.VISIT_MARIO_OPEN + "\"", "<notetext>x</notetext>");
-    HttpResponse<String> right = client.call("addehrnotebyvisit",
-        "patientid=\"pat70001\" visitid=\"" + AdvancedMdSeed.VISIT_MARIA_OPEN + "\"", "<notetext>x</notetext>");
+    HttpResponse<String> partner = AmdClient.post(sim.partnerLoginUrl(), AmdClient.loginXml(AdvancedMdSeed.PASSWORD));
+    HttpResponse<String> again = AmdClient.post(sim.xmlRpcUrl(), AmdClient.loginXml(AdvancedMdSeed.PASSWORD));
 
-    assertThat(wrong.statusCode()).isEqualTo(200);
-    assertThat(wrong.body()).contains("<code>1101</code>");
-    assertThat(right.body()).contains("success=\"1\"");
-    assertThat(sim().records("ehrnote", null)).singleElement()
-        .satisfies(e -> assertThat(e.fields()).containsEntry("visitid", AdvancedMdSeed.VISIT_MARIA_OPEN));
+    assertThat(partner.body()).contains("-2147220476");
+    assertThat(again.statusCode()).isEqualTo(429);
+    assertThat(again.body()).contains("QuotaViolation");
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(new AmdClient(sim).login().token).isNotBlank();
   }
 
   @Test
-  void problem_and_file_are_stored_and_listed() throws Exception {
-    AmdClient client = new AmdClient(sim()).login();
-    String pdf = Base64.getEncoder().encodeToString("%PDF-1.4 test".getBytes());
+  void calls_over_a_tiers_cap_are_processed_and_billed_not_refused() throws Exception {
+    clock.set(Instant.parse("2026-11-24T17:00:00Z")); // Tuesday 10:00 Mountain: peak, tier 2 12/min
+    AmdClient amd = new AmdClient(sim).login();
+    for (int i = 0; i < 13; i++) {
+      assertThat(amd.note(AdvancedMdSeed.PATIENT_MARIA, "n" + i).statusCode()).isEqualTo(200);
+    }
 
-    client.call("addehrproblem", "patientid=\"pat70003\" code=\"I10\" codetype=\"ICD10\" description=\"Hypertension\"", "");
-    HttpResponse<String> file = client.call("uploadfile", "patientid=\"pat70003\" filename=\"visit.pdf\" filetype=\"pdf\"",
-        "<filecontents>" + pdf + "</filecontents>");
-    HttpResponse<String> missingCode = client.call("addehrproblem", "patientid=\"pat70003\"", "");
-
-    assertThat(file.body()).contains("<file id=");
-    assertThat(missingCode.body()).contains("<code>1100</code>");
-    assertThat(client.call("getehrproblems", "patientid=\"pat70003\"", "").body())
-        .contains("code=\"I10\"").contains("description=\"Hypertension\"");
-    assertThat(client.call("getpatientfiles", "patientid=\"pat70003\"", "").body())
-        .contains("filename=\"visit.pdf\"").contains("count=\"1\"");
+    assertThat(sim.records("patientnote", AdvancedMdSeed.PATIENT_MARIA)).hasSize(13);
+    assertThat(sim.billedOverruns()).isEqualTo(1);
+    assertThat(sim.stats().tooManyRequestsIssued()).isZero();
   }
 
   @Test
-  void unknown_patient_is_a_fault() throws Exception {
-    AmdClient client = new AmdClient(sim()).login();
+  void a_note_is_filed_in_the_template_and_read_back_in_the_getehrnotes_shape() throws Exception {
+    AmdClient amd = new AmdClient(sim).login();
+    String written = amd.note(AdvancedMdSeed.PATIENT_MARIA, "Feels better").body();
 
-    assertThat(client.note("pat99999", "x").body()).contains("<code>1101</code>");
-    assertThat(sim().records(null, null)).isEmpty();
+    String read = amd.call("getehrnotes", "patientid=\"pat70001\" templateid=\"" + AdvancedMdSeed.NOTE_TEMPLATE_ID
+        + "\"", "<patientnote notedatetime=\"NoteDateTime\"/><field fieldname=\"FieldName\" value=\"Value\"/>").body();
+
+    assertThat(written).containsPattern("<patientnote id=\"\\d+\"/>");
+    assertThat(read).contains("<patientnotelist>").contains("notedatetime=\"11/22/2026 12:00 PM\"")
+        .contains("<page pagename=\"PAGE 1\"><field fieldname=\"Note\" value=\"Feels better\"/></page>");
+    assertThat(amd.note(AdvancedMdSeed.PATIENT_MARIA, "again").statusCode()).isEqualTo(200);
+    assertThat(sim.records("patientnote", AdvancedMdSeed.PATIENT_MARIA)).as("nothing is idempotent").hasSize(2);
   }
 
   @Test
-  void lookup_by_chart_number_finds_both_patients_sharing_mrn_2000() throws Exception {
-    AmdClient client = new AmdClient(sim()).login();
+  void strict_mode_plays_each_assumed_shape_the_other_way() throws Exception {
+    sim.strict(true);
+    AmdClient amd = new AmdClient(sim).login();
 
-    String body = client.call("lookuppatient", "chartnumber=\"2000\"", "").body();
+    String written = amd.note(AdvancedMdSeed.PATIENT_MARIA, "Feels better").body();
+    String notes = amd.call("getehrnotes", "patientid=\"pat70001\"", "").body();
+    String problem = amd.call("addehrproblem", "patientid=\"pat70001\" code=\"I10\" codeset=\"10\"", "").body();
+    String problems = amd.call("getehrproblems", "patientid=\"pat70001\"", "").body();
+    String visits = amd.call("getpatientvisits", "patientid=\"pat70001\"", "").body();
 
-    assertThat(body).contains("id=\"pat70004\"").contains("id=\"pat70005\"").doesNotContain("pat70001");
+    assertThat(written).containsPattern("<PatientNote><id>\\d+</id></PatientNote>");
+    assertThat(notes).contains("<pagelist><page pagename=\"PAGE 1\"><fieldlist><field fieldname=\"Note\"");
+    assertThat(problem).containsPattern("<Problem><id>\\d+</id></Problem>");
+    assertThat(problems).contains("<ProblemList><Problem Id=");
+    assertThat(visits).contains("patientid=\"pat70001\"").doesNotContain("<patient ");
   }
 
   @Test
-  void visits_carry_their_status() throws Exception {
-    AmdClient client = new AmdClient(sim()).login();
+  void lookup_by_chart_number_finds_both_patients_sharing_mrn_2000_and_visits_name_their_patient()
+      throws Exception {
+    AmdClient amd = new AmdClient(sim).login();
 
-    String body = client.call("getpatientvisits", "patientid=\"pat70001\"", "").body();
+    String found = amd.call("lookuppatient", "name=\"2000\"", "").body();
+    String visits = amd.call("getpatientvisits", "patientid=\"pat70001\"", "").body();
 
-    assertThat(body).contains("id=\"vst80001\" patientid=\"pat70001\" status=\"open\"")
-        .contains("id=\"vst80002\" patientid=\"pat70001\" status=\"closed\"");
+    assertThat(found).contains("id=\"pat70004\"").contains("id=\"pat70005\"").contains("pagecount=\"1\"");
+    assertThat(visits).contains("<visit id=\"" + AdvancedMdSeed.VISIT_MARIA_OPEN + "\"")
+        .contains("<patient id=\"pat70001\"").doesNotContain(AdvancedMdSeed.VISIT_MARIO_OPEN);
+  }
+
+  @Test
+  void fhir_writes_are_refused_with_405() throws Exception {
+    HttpResponse<String> r = TestHttp.send("POST", sim.baseUrl() + "/Observation",
+        "{\"resourceType\":\"Observation\"}", "Content-Type", "application/fhir+json");
+
+    assertThat(r.statusCode()).isEqualTo(405);
   }
 }

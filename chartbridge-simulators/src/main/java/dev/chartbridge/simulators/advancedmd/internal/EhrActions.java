@@ -2,137 +2,113 @@ package dev.chartbridge.simulators.advancedmd.internal;
 
 import dev.chartbridge.simulators.advancedmd.AdvancedMdSeed;
 import dev.chartbridge.simulators.vendorkit.ChartStore;
-import dev.chartbridge.simulators.vendorkit.SeedPerson;
-import java.util.Base64;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.function.BooleanSupplier;
 import org.w3c.dom.Element;
 
 /**
- * The simulated EHR actions of the XML-RPC API: writes ({@code addehrnote}, {@code addehrnotebyvisit},
- * {@code addehrproblem}, {@code uploadfile}, {@code saveehrccdadocument}) and the reads that find them
- * again. No idempotency: every accepted write is a new record. Thread-safe (the store is).
+ * The simulated EHR writes of the XML-RPC API: {@code addehrnote} (patient), {@code addehrnotebyvisit} (visit), both
+ * filed in an EHR template as its fields, and {@code addehrproblem} (ICD-10 code); reads are {@link EhrReads}. No
+ * idempotency: every accepted write is a new record. The answer's shape is assumed (no public source shows it):
+ * normally the new record as {@code <patientnote id/>} or {@code <problem id/>} in the results; in strict mode the id
+ * is a child element of a differently cased record. Thread-safe (the store is).
  */
+// evidence: amd.action.addehrnote, amd.action.addehrnotebyvisit, amd.request.addehrnote-xml, amd.action.addehrproblem
+// evidence: amd.request.addehrproblem-xml, amd.response.addehrnote-id, amd.response.addehrproblem-id
+// evidence: amd.behaviour.no-idempotency, amd.error.unknown-patient, amd.read.notedatetime
 public final class EhrActions {
 
+  static final DateTimeFormatter NOTE_TIME = DateTimeFormatter.ofPattern("M/d/yyyy h:mm a", Locale.US);
   private final ChartStore store;
+  private final Clock clock;
+  private final BooleanSupplier strict;
+  private final EhrReads reads;
 
-  public EhrActions(ChartStore store) {
+  public EhrActions(ChartStore store, Clock clock, BooleanSupplier strict) {
     this.store = store;
+    this.clock = clock;
+    this.strict = strict;
+    this.reads = new EhrReads(store, strict);
   }
 
   /** Runs {@code action}; answers the XML body. */
   public String run(String action, Element msg) {
     return switch (action) {
-      case "addehrnote" -> write(msg, "ehrnote", false, List.of("providerid", "notedate", "title"), "notetext");
-      case "addehrnotebyvisit" -> write(msg, "ehrnote", true, List.of("providerid", "notedate", "title"), "notetext");
-      case "addehrproblem" -> write(msg, "ehrproblem", false,
-          List.of("code", "codetype", "description", "onsetdate", "status", "providerid"), null);
-      case "uploadfile" -> write(msg, "file", false, List.of("filename", "filetype", "description"), "filecontents");
-      case "saveehrccdadocument" -> write(msg, "ccdadocument", false, List.of("documentdate"), "ccda");
-      case "getehrnotes" -> list(msg, "ehrnote");
-      case "getehrproblems" -> list(msg, "ehrproblem");
-      case "getpatientfiles" -> list(msg, null);
-      case "getpatientvisits" -> visits(msg);
-      case "lookuppatient" -> lookup(msg);
-      default -> Ppmd.fault(Ppmd.UNKNOWN_ACTION, "Action '" + action + "' is not supported by the simulator");
+      case "addehrnote" -> note(msg, false);
+      case "addehrnotebyvisit" -> note(msg, true);
+      case "addehrproblem" -> problem(msg);
+      case "getehrnotes" -> reads.notes(msg);
+      case "getehrproblems" -> reads.problems(msg);
+      case "getpatientvisits" -> reads.visits(msg);
+      case "lookuppatient" -> reads.lookup(msg);
+      default -> Ppmd.fault(Ppmd.INVALID_ELEMENT, "Action '" + action + "' is not supported by the simulator");
     };
   }
 
-  private String write(Element msg, String kind, boolean byVisit, List<String> attributes, String content) {
-    String patient = msg.getAttribute("patientid");
-    if (!AdvancedMdSeed.PATIENTS.containsKey(patient)) {
-      return Ppmd.fault(Ppmd.NOT_FOUND, "Patient '" + patient + "' not found");
-    }
+  private String note(Element msg, boolean byVisit) {
+    String patient;
     Map<String, String> fields = new LinkedHashMap<>();
     if (byVisit) {
       String visit = msg.getAttribute("visitid");
       String[] known = AdvancedMdSeed.VISITS.get(visit);
-      if (known == null || !known[0].equals(patient)) {
-        return Ppmd.fault(Ppmd.NOT_FOUND, "Visit '" + visit + "' not found for patient " + patient);
+      if (known == null) {
+        return Ppmd.fault(Ppmd.INVALID_ATTRIBUTE, "Invalid attribute: visitid");
       }
+      patient = known[0];
       fields.put("visitid", visit);
+    } else {
+      patient = msg.getAttribute("patientid");
+      if (!AdvancedMdSeed.PATIENTS.containsKey(patient)) {
+        return Ppmd.fault(Ppmd.INVALID_ATTRIBUTE, "Invalid attribute: patientid");
+      }
     }
-    for (String name : attributes) {
+    if (!AdvancedMdSeed.NOTE_TEMPLATE_ID.equals(msg.getAttribute("templateid"))) {
+      return Ppmd.fault(Ppmd.INVALID_ATTRIBUTE, "Invalid attribute: templateid");
+    }
+    fields.put("templateid", AdvancedMdSeed.NOTE_TEMPLATE_ID);
+    fields.put("notedatetime", NOTE_TIME.format(clock.instant().atZone(ZoneId.of(AdvancedMdSeed.TIME_ZONE))));
+    List<Element> given = Ppmd.children(msg, "field");
+    if (given.isEmpty()) {
+      return Ppmd.fault(Ppmd.MISSING_ATTRIBUTE, "Missing element: field");
+    }
+    for (Element field : given) {
+      String name = field.getAttribute("fieldname");
+      if (!name.equals(AdvancedMdSeed.NOTE_FIELD_TEXT) && !name.equals(AdvancedMdSeed.NOTE_FIELD_TITLE)) {
+        return Ppmd.fault(Ppmd.INVALID_ATTRIBUTE, "Invalid attribute: fieldname");
+      }
+      fields.put(name, field.getAttribute("value"));
+    }
+    return created("patientnote", store.add("patientnote", patient, fields));
+  }
+
+  private String problem(Element msg) {
+    String patient = msg.getAttribute("patientid");
+    if (!AdvancedMdSeed.PATIENTS.containsKey(patient)) {
+      return Ppmd.fault(Ppmd.INVALID_ATTRIBUTE, "Invalid attribute: patientid");
+    }
+    if (msg.getAttribute("code").isBlank()) {
+      return Ppmd.fault(Ppmd.MISSING_ATTRIBUTE, "Missing attribute: code");
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String name : List.of("code", "codeset", "description", "status", "onsetdate")) {
       if (msg.hasAttribute(name)) {
         fields.put(name, msg.getAttribute(name));
       }
     }
-    if (kind.equals("ehrproblem") && fields.getOrDefault("code", "").isBlank()) {
-      return Ppmd.fault(Ppmd.BAD_REQUEST, "Attribute 'code' is required");
-    }
-    if (content != null) {
-      String text = Ppmd.child(msg, content);
-      if (text == null || text.isBlank()) {
-        return Ppmd.fault(Ppmd.BAD_REQUEST, "Element <" + content + "> is required");
-      }
-      if (!kind.equals("ehrnote") && !base64(text.trim())) {
-        return Ppmd.fault(Ppmd.BAD_REQUEST, "Element <" + content + "> must be base64");
-      }
-      fields.put(content, text.trim());
-    }
-    if (kind.equals("file") && fields.getOrDefault("filename", "").isBlank()) {
-      return Ppmd.fault(Ppmd.BAD_REQUEST, "Attribute 'filename' is required");
-    }
-    ChartStore.Entry entry = store.add(kind, patient, fields);
-    return Ppmd.success(Ppmd.element(kind, Ppmd.attrs("id", entry.id(), "patientid", patient)));
+    return created("problem", store.add("problem", patient, fields));
   }
 
-  private String list(Element msg, String kind) {
-    String patient = msg.getAttribute("patientid");
-    if (!AdvancedMdSeed.PATIENTS.containsKey(patient)) {
-      return Ppmd.fault(Ppmd.NOT_FOUND, "Patient '" + patient + "' not found");
+  private String created(String kind, ChartStore.Entry entry) {
+    if (strict.getAsBoolean()) {
+      String tag = kind.equals("patientnote") ? "PatientNote" : "Problem";
+      return Ppmd.success("<" + tag + "><id>" + Ppmd.esc(entry.id()) + "</id></" + tag + ">");
     }
-    List<ChartStore.Entry> entries = store.list(kind, patient).stream()
-        .filter(e -> kind != null || e.kind().equals("file") || e.kind().equals("ccdadocument"))
-        .toList();
-    String rows = entries.stream().map(e -> {
-      Map<String, String> attributes = new LinkedHashMap<>();
-      attributes.put("id", e.id());
-      attributes.put("patientid", e.patientId());
-      attributes.putAll(e.fields());
-      attributes.put("createdat", e.storedAt());
-      return Ppmd.element(e.kind(), attributes);
-    }).collect(Collectors.joining());
-    String list = kind == null ? "filelist" : kind + "list";
-    return Ppmd.success("<" + list + " count=\"" + entries.size() + "\">" + rows + "</" + list + ">");
-  }
-
-  private String visits(Element msg) {
-    String patient = msg.getAttribute("patientid");
-    String rows = AdvancedMdSeed.VISITS.entrySet().stream()
-        .filter(v -> v.getValue()[0].equals(patient))
-        .sorted(Map.Entry.comparingByKey())
-        .map(v -> Ppmd.element("visit", Ppmd.attrs("id", v.getKey(), "patientid", patient, "status", v.getValue()[1])))
-        .collect(Collectors.joining());
-    return Ppmd.success("<visitlist>" + rows + "</visitlist>");
-  }
-
-  private String lookup(Element msg) {
-    String name = msg.getAttribute("name").toLowerCase();
-    String chart = msg.getAttribute("chartnumber");
-    String rows = AdvancedMdSeed.PATIENTS.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .filter(p -> chart.isEmpty() || p.getValue().mrn().equals(chart))
-        .filter(p -> name.isEmpty() || fullName(p.getValue()).toLowerCase().startsWith(name))
-        .map(p -> Ppmd.element("patient", Ppmd.attrs("id", p.getKey(), "name", fullName(p.getValue()),
-            "chart", p.getValue().mrn(), "dob", p.getValue().birthDate(), "sex", p.getValue().gender())))
-        .collect(Collectors.joining());
-    return Ppmd.success("<patientlist>" + rows + "</patientlist>");
-  }
-
-  private static String fullName(SeedPerson person) {
-    return person.family().toUpperCase() + "," + person.given().toUpperCase();
-  }
-
-  private static boolean base64(String text) {
-    try {
-      Base64.getMimeDecoder().decode(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return Ppmd.success(Ppmd.element(kind, Ppmd.attrs("id", entry.id())));
   }
 }

@@ -7,19 +7,29 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
 
-/** Parsing of {@code <ppmdmsg>} requests and writing of {@code <PPMDResults>} answers. Stateless. */
+/**
+ * Parsing of {@code <ppmdmsg>} requests and writing of {@code <PPMDResults>} answers; fault codes from
+ * aaronblatnoy/advancedmd-gateway knowledge/reference/amd_api/errors/error-codes.json. Stateless.
+ */
+// evidence: amd.response.envelope, amd.error.xml-codes, amd.session.expiry, amd.login.refused-codes
+// evidence: amd.error.unknown-patient
 public final class Ppmd {
 
-  /** Fault code AdvancedMD answers when a session token is no longer valid (ehr-vendors.md). */
+  /** "Session has timed out"; {@link #SESSION_TIMED_OUT_ALT} is the same condition as a 32-bit signed code. */
   public static final String SESSION_TIMED_OUT = "1025";
-  /** Invented: bad username, password or office key (AdvancedMD's code is not public). */
-  public static final String INVALID_LOGIN = "1000";
-  /** Invented: a required attribute is missing or malformed. */
-  public static final String BAD_REQUEST = "1100";
-  /** Invented: the patient or visit id is not known in this office. */
-  public static final String NOT_FOUND = "1101";
-  /** Invented: the action is not simulated. */
-  public static final String UNKNOWN_ACTION = "1102";
+  public static final String SESSION_TIMED_OUT_ALT = "-2147220479";
+  /** "Invalid username or password" (alternate form of 1024). */
+  public static final String INVALID_LOGIN = "-2147220480";
+  /** The partner login's answer: log in again at the web server it names. */
+  public static final String LOGIN_REDIRECT = "-2147220476";
+  /** "Missing attribute". */
+  public static final String MISSING_ATTRIBUTE = "2048";
+  /** "Invalid attribute": also what the simulator answers for an unknown patient, visit or template (assumed). */
+  public static final String INVALID_ATTRIBUTE = "2051";
+  /** "Parsing error". */
+  public static final String PARSING_ERROR = "2052";
+  /** "Invalid element": the simulator's answer to an action it does not play. */
+  public static final String INVALID_ELEMENT = "2050";
 
   private Ppmd() {}
 
@@ -54,6 +64,23 @@ public final class Ppmd {
         + "</Error></PPMDResults>";
   }
 
+  /** The direct child elements of {@code msg} named {@code name}. */
+  public static java.util.List<Element> children(Element msg, String name) {
+    java.util.List<Element> out = new java.util.ArrayList<>();
+    for (org.w3c.dom.Node n = msg.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && e.getTagName().equals(name)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** {@code <tag a="v" ...>} (an open tag). */
+  public static String open(String tag, Map<String, String> attributes) {
+    String empty = element(tag, attributes);
+    return empty.substring(0, empty.length() - 2) + ">";
+  }
+
   /** {@code <tag a="v" .../>} with every entry as an attribute. */
   public static String element(String tag, Map<String, String> attributes) {
     StringBuilder out = new StringBuilder("<").append(tag);
@@ -71,7 +98,8 @@ public final class Ppmd {
   }
 
   public static String esc(String s) {
-    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+        .replace("\n", "&#10;").replace("\r", "&#13;");
   }
 
   static byte[] bytes(String s) {
