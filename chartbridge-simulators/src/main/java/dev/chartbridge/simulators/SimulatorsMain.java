@@ -88,7 +88,7 @@ public final class SimulatorsMain {
     System.out.println("  AdvancedMD      user " + AdvancedMdSeed.USERNAME + " / password " + AdvancedMdSeed.PASSWORD
         + ", office key " + AdvancedMdSeed.OFFICE_KEY + ", app " + AdvancedMdSeed.APP_NAME);
     System.out.println("  Veradigm        Unity " + VeradigmSeed.UNITY_USERNAME + " / " + VeradigmSeed.UNITY_PASSWORD
-        + ", app " + VeradigmSeed.APP_NAME + ", EHR user " + VeradigmSeed.APP_USER + "; FHIR client "
+        + ", app " + VeradigmSeed.APP_NAME + ", EHR user " + VeradigmSeed.APP_USER + " / " + VeradigmSeed.APP_USER_PASSWORD + "; FHIR client "
         + VeradigmSeed.FHIR_CLIENT_ID + " / " + VeradigmSeed.FHIR_CLIENT_SECRET);
     System.out.println("Ready. Stop with Ctrl-C.");
     stopped.await();

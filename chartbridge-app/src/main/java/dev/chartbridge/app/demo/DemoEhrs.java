@@ -110,10 +110,12 @@ final class DemoEhrs {
     private static DemoEhr veradigm(Path work) throws IOException {
         VeradigmSimulator sim = VeradigmSimulator.start();
         String password = secret(work, "unity-password", VeradigmSeed.UNITY_PASSWORD);
+        String userPassword = secret(work, "unity-ehr-user-password", VeradigmSeed.APP_USER_PASSWORD);
         String mrn = "urn:example:veradigm:mrn";
         return new DemoEhr("veradigm", "Veradigm", sim, connection("veradigm", "veradigm", sim.unityUrl(), null, null,
                 null, VeradigmSeed.UNITY_USERNAME, password, null,
-                Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER, "mrnSystem", mrn,
+                Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER,
+                        "appUserPasswordFile", userPassword, "mrnSystem", mrn,
                         "provider." + SeedData.NPI_SAMUEL, "sokafor")),
                 id(mrn, SeedData.MRN_MARIA), id("urn:example:veradigm:encounter", VeradigmSeed.ENCOUNTER_MARIA_OPEN),
                 port -> { }, DemoEhrs::confirmedConditions);

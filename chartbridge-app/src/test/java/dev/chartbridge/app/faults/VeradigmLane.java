@@ -12,6 +12,7 @@ final class VeradigmLane extends ChartLane {
     private static final String MRN_SYSTEM = "urn:example:veradigm:mrn";
     private final VeradigmSimulator sim;
     private final String passwordFile = FaultMatrixTest.secretFile("unity", VeradigmSeed.UNITY_PASSWORD);
+    private final String userPasswordFile = FaultMatrixTest.secretFile("unity-user", VeradigmSeed.APP_USER_PASSWORD);
 
     VeradigmLane() {
         this(VeradigmSimulator.start());
@@ -32,7 +33,8 @@ final class VeradigmLane extends ChartLane {
     GatewayConfig.ConnectionConfig connection() {
         return new GatewayConfig.ConnectionConfig(target(), "veradigm", sim.unityUrl(), null, null, null, null,
                 VeradigmSeed.UNITY_USERNAME, null, passwordFile, null,
-                Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER, "mrnSystem", MRN_SYSTEM,
+                Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER,
+                        "appUserPasswordFile", userPasswordFile, "mrnSystem", MRN_SYSTEM,
                         "provider.1245319599", "sokafor"),
                 null, FaultMatrixTest.CONCURRENCY, FaultMatrixTest.READ_TIMEOUT_MS);
     }

@@ -1,6 +1,5 @@
 package dev.chartbridge.ehr.veradigm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.event.ClinicalEvent;
@@ -8,16 +7,23 @@ import dev.chartbridge.core.event.Identifier;
 import dev.chartbridge.ehr.PatientMatches;
 
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the Unity patient of an event by MRN ({@code SearchPatients}, keeping only rows whose MRN is exactly the
- * event's: the search also matches name prefixes) and checks the event's encounter ({@code GetEncounterList}: it
- * must be this patient's and open). Exactly one patient must match, and matches are cached for two minutes
- * ({@link PatientMatches}). Thread-safe.
+ * Finds the Unity patient of an event by MRN ({@code GetPatientByMRN}: exactly one row whose {@code mrn} is the
+ * event's) and proves the event's encounter belongs to that patient ({@code GetEncounterList}: a row with the
+ * encounter's {@code ID} whose {@code PatientID} is the resolved patient). No match or another patient's encounter
+ * is a refusal; several patients, or an answer whose shape the gateway does not recognise, go to review: nothing
+ * is written on a guess (issue 11). Proven matches are cached for two minutes ({@link PatientMatches}).
+ * Thread-safe.
  */
 final class PatientContext {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MM/dd/yyyy");
+
     private final UnityClient client;
     private final PatientMatches matches;
 
@@ -26,90 +32,108 @@ final class PatientContext {
         this.matches = new PatientMatches(mrnSystem, clock);
     }
 
-    /** Ids, or why not: a {@code refusal} is final; otherwise the lookup failed and may be tried again. */
-    record Resolved(String patientId, String encounterId, VendorError error, boolean refusal, UnityClient.Call failed) {
-        static Resolved refused(VendorError error) {
-            return new Resolved(null, null, error, true, null);
-        }
+    /** What the lookup concluded: go on, refuse for good, try again later, or let a human look. */
+    enum Verdict { OK, REFUSE, RETRY, REVIEW }
 
-        static Resolved refused(String code, String why) {
-            return refused(PatientMatches.refusal(code, why));
+    /** Ids, or why not (with the call that failed, when one did). */
+    record Resolved(String patientId, String encounterId, Verdict verdict, VendorError error,
+                    UnityClient.Call failed) {
+        static Resolved not(Verdict verdict, String code, String why) {
+            return new Resolved(null, null, verdict, new VendorError(verdict == Verdict.REVIEW ? ErrorClass.UNKNOWN
+                    : ErrorClass.NOT_FOUND, code, why), null);
         }
     }
 
-    Resolved resolve(ClinicalEvent event, boolean checkEncounter) {
+    // evidence: veradigm.lookup.get-patient-by-mrn, veradigm.read.patient-row, veradigm.id.patient
+    Resolved resolve(ClinicalEvent event, boolean proveEncounter) {
         Identifier mrn = matches.mrn(event);
         if (mrn == null) {
-            return Resolved.refused(matches.noIdentifier());
+            return new Resolved(null, null, Verdict.REFUSE, matches.noIdentifier(), null);
         }
         String patientId = matches.patient(mrn);
         if (patientId == null) {
-            UnityClient.Call call = client.magic("SearchPatients", "", List.of(mrn.value()), null);
-            JsonNode rows = rows(call);
+            UnityClient.Call call = client.magic("GetPatientByMRN", "", List.of(mrn.value()));
+            List<UnityRow> rows = rows(call, "GetPatientByMRN");
             if (rows == null) {
-                return failed(call);
+                return failed(call, "the MRN lookup");
             }
             List<String> ids = new ArrayList<>();
-            rows.forEach(r -> {
-                if (mrn.value().equals(r.path("MRN").asText())) {
-                    ids.add(r.path("ID").asText());
+            for (UnityRow r : rows) {
+                String rowMrn = r.text("mrn");
+                if (rowMrn != null && !rowMrn.strip().equals(mrn.value())) {
+                    continue;
                 }
-            });
-            VendorError notOne = PatientMatches.unlessOne(ids.size(), "Unity", "the MRN", mrn);
-            if (notOne != null) {
-                return Resolved.refused(notOne);
+                String id = r.text("ID");
+                if (id == null || id.isBlank()) {
+                    return Resolved.not(Verdict.REVIEW, "unrecognised-answer", "a Unity patient row for the MRN"
+                            + " carries no readable ID; nothing is written on a guess");
+                }
+                ids.add(id.strip());
+            }
+            if (ids.size() > 1) {
+                return Resolved.not(Verdict.REVIEW, "ambiguous", ids.size() + " Unity patients have the MRN (system "
+                        + mrn.system() + "); refusing to guess");
+            }
+            VendorError none = PatientMatches.unlessOne(ids.size(), "Unity", "the MRN", mrn);
+            if (none != null) {
+                return new Resolved(null, null, Verdict.REFUSE, none, null);
             }
             patientId = ids.get(0);
             matches.matched(mrn, patientId);
         }
         Identifier encounter = event.encounterIdentifier();
-        if (encounter == null || !checkEncounter) {
-            return new Resolved(patientId, encounter == null ? null : encounter.value(), null, false, null);
+        if (encounter == null || !proveEncounter || matches.open(patientId, encounter)) {
+            return new Resolved(patientId, encounter == null ? null : encounter.value(), Verdict.OK, null, null);
         }
-        if (matches.open(patientId, encounter)) {
-            return new Resolved(patientId, encounter.value(), null, false, null);
-        }
-        UnityClient.Call call = client.magic("GetEncounterList", patientId, List.of(), null);
-        JsonNode rows = rows(call);
-        if (rows == null) {
-            return failed(call);
-        }
-        JsonNode found = null;
-        for (JsonNode r : rows) {
-            if (encounter.value().equals(r.path("ID").asText())) {
-                found = r;
-            }
-        }
-        if (found == null) {
-            return Resolved.refused("not-found", "the encounter is not a Unity encounter of this patient (system "
-                    + encounter.system() + ")");
-        }
-        if (!"open".equalsIgnoreCase(found.path("EncounterStatus").asText())) {
-            return Resolved.refused("encounter-closed", "the Unity encounter is not open (system "
-                    + encounter.system() + ")");
-        }
-        matches.foundOpen(patientId, encounter);
-        return new Resolved(patientId, encounter.value(), null, false, null);
+        return proveEncounter(event, patientId, encounter);
     }
 
-    /** The rows of a successful Magic answer ({@code [{"<action>info": [rows]}]}), or null. */
-    static JsonNode rows(UnityClient.Call call) {
-        if (call instanceof UnityClient.Sent s && s.reply() instanceof UnityTransport.Answer a && a.status() == 200
-                && a.json() != null && a.json().isArray() && a.unityError() == null) {
-            JsonNode first = a.json().isEmpty() ? null : a.json().get(0);
-            if (first == null) {
-                return a.json();
+    /** The encounter must be listed for the patient and name the patient itself (issue 11). */
+    // evidence: veradigm.lookup.get-encounter-list, veradigm.read.encounter-row, veradigm.read.encounter-row-casing
+    private Resolved proveEncounter(ClinicalEvent event, String patientId, Identifier encounter) {
+        String when = DATE.format(LocalDate.ofInstant(event.occurredAt(), ZoneOffset.UTC));
+        UnityClient.Call call = client.magic("GetEncounterList", patientId, List.of("", when, "0", "Y"));
+        List<UnityRow> rows = rows(call, "GetEncounterList");
+        if (rows == null) {
+            return failed(call, "the encounter lookup");
+        }
+        for (UnityRow r : rows) {
+            if (!encounter.value().equals(r.text("ID"))) {
+                continue;
             }
-            var fields = first.fields();
-            return fields.hasNext() ? fields.next().getValue() : a.json();
+            String owner = r.text("PatientID");
+            if (owner == null) {
+                return Resolved.not(Verdict.REVIEW, "unrecognised-answer", "Unity's encounter row names no readable"
+                        + " PatientID, so the encounter cannot be proven to be this patient's (system "
+                        + encounter.system() + ")");
+            }
+            if (!owner.strip().equals(patientId)) {
+                return Resolved.not(Verdict.REFUSE, "wrong-patient", "the Unity encounter belongs to another patient"
+                        + " (system " + encounter.system() + ")");
+            }
+            matches.foundOpen(patientId, encounter);
+            return new Resolved(patientId, encounter.value(), Verdict.OK, null, null);
+        }
+        return Resolved.not(Verdict.REFUSE, "not-found", "the encounter is not a Unity encounter of this patient"
+                + " (system " + encounter.system() + ")");
+    }
+
+    /** The rows of a successful answer to {@code action}, or null (failed, an error, or not Unity's shape). */
+    static List<UnityRow> rows(UnityClient.Call call, String action) {
+        if (call instanceof UnityClient.Sent s && s.reply() instanceof UnityTransport.Answer a && a.status() == 200
+                && a.unityError() == null) {
+            return UnityAnswer.rows(action, a.json());
         }
         return null;
     }
 
-    private static Resolved failed(UnityClient.Call call) {
+    /** A lookup that did not answer in Unity's shape: try again later when it failed, review when it was odd. */
+    private static Resolved failed(UnityClient.Call call, String what) {
         VendorError error = UnityOutcomes.error(call);
-        boolean refusal = error.errorClass() == ErrorClass.NOT_FOUND || error.errorClass() == ErrorClass.INVALID
-                || error.errorClass() == ErrorClass.FORBIDDEN;
-        return new Resolved(null, null, error, refusal, call);
+        boolean odd = call instanceof UnityClient.Sent s && s.reply() instanceof UnityTransport.Answer a
+                && a.status() == 200 && a.unityError() == null;
+        return new Resolved(null, null, odd ? Verdict.REVIEW : Verdict.RETRY, odd ? new VendorError(
+                ErrorClass.UNKNOWN, "unrecognised-answer", what + " answered in a shape the gateway does not"
+                + " recognise") : error, call);
     }
 }

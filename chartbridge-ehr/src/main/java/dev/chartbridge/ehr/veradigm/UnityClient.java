@@ -8,11 +8,14 @@ import dev.chartbridge.ehr.auth.TokenSource;
 import java.util.List;
 
 /**
- * Calls one Unity Magic action: the envelope {@code {Action, AppUserID, Appname, PatientID, Token,
- * Parameter1..6, Data}} posted to {@code MagicJson} with the cached token (one GetToken for many concurrent
- * callers). Unity reports an invalid or expired token inside a 200 body; then the token is reported refused,
- * fetched again once and the call repeated once (a call refused for its token was not processed). Thread-safe.
+ * Calls one Unity Magic action as the connection's EHR user: the envelope {@code {Action, AppUserID, Appname,
+ * PatientID, Token, Parameter1..6, Data}} posted to {@code MagicJson} with the cached token (fetched and bound to
+ * the user once for many concurrent callers). When Unity answers that the token expired, the token is reported
+ * refused, fetched again once and the call repeated once (a call refused for its token was not processed). Any
+ * other error text also drops the token, without repeating the call: it may be a token wording nobody published,
+ * and the next call then starts with a fresh one. Thread-safe.
  */
+// evidence: veradigm.unity.magic-envelope, veradigm.auth.one-user-per-token
 final class UnityClient {
     private final TokenSource tokens;
     private final UnityTransport transport;
@@ -35,13 +38,9 @@ final class UnityClient {
     record NoToken(AuthException error) implements Call {
     }
 
-    /** A call as the connection's {@code appUserId}; {@code parameters}: Parameter1..n (at most six). */
-    Call magic(String action, String patientId, List<String> parameters, String data) {
-        return magicAs(settings.appUserId(), action, patientId, parameters, data);
-    }
-
-    /** A call as the EHR user {@code appUser}. */
-    Call magicAs(String appUser, String action, String patientId, List<String> parameters, String data) {
+    /** {@code parameters}: Parameter1..n (at most six; null or missing ones are sent empty). */
+    // evidence: veradigm.unity.error-token-inactivity, veradigm.unity.error-unrecognised
+    Call magic(String action, String patientId, List<String> parameters) {
         for (int attempt = 0; ; attempt++) {
             String token;
             try {
@@ -50,40 +49,35 @@ final class UnityClient {
                 return new NoToken(e);
             }
             UnityTransport.Reply reply = transport.post("MagicJson",
-                    envelope(appUser, action, patientId, parameters, data, token));
-            if (attempt == 0 && reply instanceof UnityTransport.Answer a && tokenProblem(a.unityError())) {
+                    envelope(settings.appUserId(), settings.appName(), action, patientId, parameters, token));
+            String error = reply instanceof UnityTransport.Answer a ? a.unityError() : null;
+            if (error != null) {
                 tokens.refused(token);
-                continue;
+                if (attempt == 0 && UnityOutcomes.tokenExpired(error)) {
+                    continue;
+                }
             }
-            return new Sent(masked(appUser, action, patientId, parameters, data), reply);
+            return new Sent(masked(action, patientId, parameters), reply);
         }
     }
 
-    /** The envelope {@link #magicAs} posts, with the token masked: what journals, digests and shadow mode show. */
-    String masked(String appUser, String action, String patientId, List<String> parameters, String data) {
-        return envelope(appUser, action, patientId, parameters, data, "***");
+    /** The envelope {@link #magic} posts, with the token masked: what journals, digests and shadow mode show. */
+    String masked(String action, String patientId, List<String> parameters) {
+        return envelope(settings.appUserId(), settings.appName(), action, patientId, parameters, "***");
     }
 
-    static boolean tokenProblem(String unityError) {
-        return unityError != null && unityError.toLowerCase().contains("security token");
-    }
-
-    private String envelope(String appUser, String action, String patientId, List<String> parameters,
-                            String data, String token) {
+    static String envelope(String appUser, String appName, String action, String patientId, List<String> parameters,
+                           String token) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("Action", action);
         body.put("AppUserID", appUser);
-        body.put("Appname", settings.appName());
+        body.put("Appname", appName);
         body.put("PatientID", patientId == null ? "" : patientId);
         body.put("Token", token);
         for (int i = 0; i < 6; i++) {
             body.put("Parameter" + (i + 1), i < parameters.size() && parameters.get(i) != null ? parameters.get(i) : "");
         }
-        if (data == null) {
-            body.putNull("Data");
-        } else {
-            body.put("Data", data);
-        }
+        body.put("Data", "");
         return body.toString();
     }
 }

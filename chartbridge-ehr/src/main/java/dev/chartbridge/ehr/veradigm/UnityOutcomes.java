@@ -13,20 +13,33 @@ import java.util.function.Function;
 
 /**
  * Turns what a Unity call got into the gateway's outcomes. Unity answers errors inside HTTP 200 bodies
- * ({@code [{"Error": "Magic Error - ..."}]}): such an answer is never a success; its text is kept as Unity wrote
- * it and classed by what it says (token, not found, required or invalid, unknown action, temporary). Once a
- * request may have left, a missing answer or a 5xx is an unknown outcome. Stateless.
+ * ({@code [{"Error": "Magic Error - Action: ... - ..."}]}): such an answer is never a success. Only one wording is
+ * recognised, the public one for an expired token; every other error text, like an answer without JSON or a 5xx,
+ * leaves a save's outcome unknown (reconciled before anything is resent), never a refusal or a success. Stateless.
  */
 final class UnityOutcomes {
     static final String CODE = "MagicError";
-    /** How long a refused GetToken waits before it is tried again: an operator must fix the credentials. */
+    /** The phrase of Unity's answer to an expired token. */
+    static final String INACTIVITY = "logged out due to inactivity";
+    /** How long a refused GetToken or GetUserAuthentication waits before it is tried again: an operator must act. */
     static final Duration AFTER_LOGIN_REFUSED = Duration.ofMinutes(5);
-    /** Unity publishes no rate limit and its 429 no Retry-After: the wait when a 429 names none. */
+    /** Unity publishes no rate limit and no Retry-After: the wait when a 429 names none. */
+    // evidence: veradigm.limit.no-published-rate-limit
     static final Duration AFTER_429 = Duration.ofSeconds(60);
+    /** How much of an unrecognised Unity error text is kept with the operation (the raw evidence). */
+    private static final int KEPT = 300;
 
     private UnityOutcomes() {
     }
 
+    /** Whether Unity's error text says the token expired. */
+    // evidence: veradigm.unity.error-token-inactivity
+    static boolean tokenExpired(String unityError) {
+        return unityError != null && unityError.toLowerCase(Locale.ROOT).contains(INACTIVITY);
+    }
+
+    // evidence: veradigm.unity.error-in-body, veradigm.unity.error-unrecognised, veradigm.limit.http-429
+    // evidence: veradigm.behaviour.no-idempotency
     static SendOutcome ofSend(UnityClient.Call call, Exchange sent,
                               Function<UnityTransport.Answer, SendOutcome> onSuccess) {
         if (call instanceof UnityClient.NoToken n) {
@@ -41,26 +54,27 @@ final class UnityOutcomes {
         }
         UnityTransport.Answer a = (UnityTransport.Answer) reply;
         Exchange ex = new Exchange(sent.request(), sent.requestDigest(), a.status());
-        if (a.status() == 429 || a.status() == 503) {
-            return new SendOutcome.Retryable(RetryAfter.orElse(a.retryAfter(), a.status() == 429 ? AFTER_429 : null),
-                    error(a), ex);
+        if (a.status() == 429) {
+            return new SendOutcome.Retryable(RetryAfter.orElse(a.retryAfter(), AFTER_429), error(a), ex);
         }
-        if (a.status() >= 500 || (a.status() == 200 && a.json() == null)) {
+        if (a.status() >= 500 || a.status() == 408 || (a.status() == 200 && a.json() == null)) {
             return new SendOutcome.Unknown("HTTP " + a.status() + (a.json() == null ? " without JSON" : ""), ex);
         }
-        if (a.status() == 200 && a.unityError() == null) {
+        if (a.status() != 200) {
+            return new SendOutcome.Rejected(error(a), ex);
+        }
+        String text = a.unityError();
+        if (text == null) {
             return onSuccess.apply(a);
         }
-        VendorError error = error(a);
-        return switch (error.errorClass()) {
-            case AUTH -> new SendOutcome.Retryable(Duration.ZERO, error, ex);
-            case RATE_LIMITED, TRANSIENT -> new SendOutcome.Retryable(null, error, ex);
-            case CONFLICT, DUPLICATE -> new SendOutcome.Conflict(error, ex);
-            default -> new SendOutcome.Rejected(error, ex);
-        };
+        if (tokenExpired(text)) {
+            // Refused for its token, so not processed: the client already fetched a new one and repeated once.
+            return new SendOutcome.Retryable(Duration.ZERO, error(a), ex);
+        }
+        return new SendOutcome.Unknown("Unity error not recognised: " + kept(text), ex);
     }
 
-    /** The normalized error of a call that did not succeed (searches and read-backs too). */
+    /** The normalized error of a call that did not succeed (lookups, listings and read-backs). */
     static VendorError error(UnityClient.Call call) {
         if (call instanceof UnityClient.NoToken n) {
             return authError(n.error());
@@ -75,50 +89,26 @@ final class UnityOutcomes {
     static VendorError error(UnityTransport.Answer a) {
         String text = a.unityError();
         if (text == null) {
-            ErrorClass cls = switch (a.status()) {
-                case 200 -> ErrorClass.UNKNOWN;
-                case 400, 422 -> ErrorClass.INVALID;
-                case 401 -> ErrorClass.AUTH;
-                case 403 -> ErrorClass.FORBIDDEN;
-                case 404 -> ErrorClass.NOT_FOUND;
-                case 429 -> ErrorClass.RATE_LIMITED;
-                default -> a.status() >= 500 ? ErrorClass.TRANSIENT : ErrorClass.UNKNOWN;
-            };
-            return new VendorError(cls, "http-" + a.status(), "HTTP " + a.status());
+            ErrorClass cls = a.status() == 429 ? ErrorClass.RATE_LIMITED
+                    : a.status() >= 500 ? ErrorClass.TRANSIENT : ErrorClass.UNKNOWN;
+            return new VendorError(cls, "http-" + a.status(), "HTTP " + a.status()
+                    + (a.status() == 200 ? ": answer not in Unity's shape" : ""));
         }
-        return new VendorError(classify(text), CODE, text);
+        return new VendorError(tokenExpired(text) ? ErrorClass.AUTH : ErrorClass.UNKNOWN, CODE, kept(text));
     }
 
-    static ErrorClass classify(String unityError) {
-        String t = unityError.toLowerCase(Locale.ROOT);
-        if (UnityClient.tokenProblem(t)) {
-            return ErrorClass.AUTH;
-        }
-        if (t.contains("appname") || t.contains("appuserid") || t.contains("not authorized")
-                || t.contains("permission")) {
-            return ErrorClass.FORBIDDEN;
-        }
-        if (t.contains("not found")) {
-            return ErrorClass.NOT_FOUND;
-        }
-        if (t.contains("unknown action") || t.contains("not supported")) {
-            return ErrorClass.UNSUPPORTED;
-        }
-        if (t.contains("duplicate") || t.contains("already exists")) {
-            return ErrorClass.DUPLICATE;
-        }
-        if (t.contains("timeout") || t.contains("timed out") || t.contains("try again") || t.contains("unavailable")
-                || t.contains("deadlock") || t.contains("busy")) {
-            return ErrorClass.TRANSIENT;
-        }
-        if (t.contains("required") || t.contains("invalid") || t.contains("not valid") || t.contains("is not")) {
-            return ErrorClass.INVALID;
-        }
-        return ErrorClass.UNKNOWN;
+    /** The wait a failed read asked for (429's Retry-After, or the default), or null. */
+    static Duration retryAfter(UnityClient.Call call) {
+        return call instanceof UnityClient.Sent s && s.reply() instanceof UnityTransport.Answer a
+                && a.status() == 429 ? RetryAfter.orElse(a.retryAfter(), AFTER_429) : null;
     }
 
     static int status(UnityClient.Call call) {
         return call instanceof UnityClient.Sent s && s.reply() instanceof UnityTransport.Answer a ? a.status() : 0;
+    }
+
+    private static String kept(String text) {
+        return text.length() <= KEPT ? text : text.substring(0, KEPT) + "...";
     }
 
     private static VendorError authError(AuthException e) {

@@ -1,7 +1,7 @@
 package dev.chartbridge.ehr.veradigm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.EhrAdapter;
+import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
@@ -16,7 +16,6 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.FollowUpTaskPayload;
 import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.ehr.ListedRecords;
 import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
@@ -25,30 +24,34 @@ import dev.chartbridge.ehr.profile.VendorProfiles;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Writes to Veradigm (Allscripts) through Unity's Magic save actions, with a GetToken security token cached and
- * fetched once for many concurrent writes (refreshed once, and the call repeated once, when Unity says the token
- * is invalid or expired). Unity answers errors inside HTTP 200 bodies; they are refusals or transient failures,
- * never successes. Unity keeps no identifiers of ours and nothing is idempotent, so an unknown outcome is
- * reconciled by the write's content fingerprint in {@code GetClinicalSummary}: the patient's records of that kind
- * holding exactly this write's content, entered no earlier than the event occurred. Thread-safe.
+ * Writes to Veradigm (Allscripts) through Unity's Magic save actions as the connection's EHR user, with a token
+ * from GetToken bound to that user by GetUserAuthentication, cached and fetched once for many concurrent writes.
+ * Every source this relies on is cited in {@code docs/evidence/veradigm.yaml}.
+ *
+ * <p>Before a write the patient is found by MRN and an encounter the write names is proven to be that patient's.
+ * Unity answers errors inside HTTP 200 bodies; only the expired-token wording is recognised, any other leaves a
+ * save's outcome unknown. Unity keeps no identifiers of ours and nothing is idempotent, so an unknown outcome is
+ * reconciled by reading the patient's records in Unity's read shape through {@link UnityReadShapes}, never by the
+ * save's parameters; verification compares the same read columns. An answer the gateway does not recognise never
+ * counts as verified, found or absent: it goes to review with its text kept. Thread-safe.
  */
 public final class VeradigmAdapter implements EhrAdapter {
     public static final String VENDOR = "veradigm";
     private static final VendorProfile PROFILE = VendorProfiles.of(VENDOR);
-    /** Clock skew allowed between the app that stamped {@code occurredAt} and Unity's entry dates. */
-    private static final Duration SKEW = Duration.ofMinutes(5);
 
     private final VeradigmSettings settings;
     private final CachingTokenSource tokens;
     private final UnityClient client;
     private final PatientContext context;
+    private final SendBaselines baselines = new SendBaselines();
 
     public VeradigmAdapter(VeradigmSettings settings, Clock clock) {
         this.settings = settings;
@@ -65,13 +68,11 @@ public final class VeradigmAdapter implements EhrAdapter {
         return VENDOR;
     }
 
+    /** The profile's refusals: no consent, no amendments through Unity, no FHIR writes (see the profile's reasons). */
+    // evidence: veradigm.behaviour.no-consent, veradigm.behaviour.no-updates, veradigm.behaviour.fhir-read-only
     @Override
     public WritePlan plan(ClinicalEvent event) {
         WritePlan plan = ProfilePlanner.plan(PROFILE, event, VeradigmMapping.kind(event));
-        if (!plan.isRefused() && settings.writeAsAuthor() && !settings.users().containsKey(event.author().npi())) {
-            return WritePlan.refused("the author's NPI has no Unity user in this connection (settings provider.<npi>),"
-                    + " and writeAsAuthor is on");
-        }
         if (!plan.isRefused() && event.payload() instanceof FollowUpTaskPayload t && t.ownerNpi() != null
                 && !settings.users().containsKey(t.ownerNpi())) {
             return WritePlan.refused("the task owner's NPI has no Unity user in this connection"
@@ -91,111 +92,130 @@ public final class VeradigmAdapter implements EhrAdapter {
     }
 
     private PreparedSend prepare(WriteContext write) {
-        PatientContext.Resolved ctx = context.resolve(write.event(), VeradigmMapping.takesEncounter(write.event()));
-        if (ctx.error() != null) {
+        PatientContext.Resolved ctx = context.resolve(write.event(), VeradigmMapping.bindsEncounter(write.event()));
+        if (ctx.verdict() != PatientContext.Verdict.OK) {
             Exchange lookup = new Exchange("POST MagicJson lookup", null,
                     ctx.failed() == null ? 0 : UnityOutcomes.status(ctx.failed()));
-            return PreparedSend.notSent(ctx.refusal() ? new SendOutcome.Rejected(ctx.error(), lookup)
-                    : new SendOutcome.Retryable(null, ctx.error(), lookup));
+            return PreparedSend.notSent(switch (ctx.verdict()) {
+                case REFUSE -> new SendOutcome.Rejected(ctx.error(), lookup);
+                // Nothing was written; a human decides (a CONFLICT is a review state with both sides kept).
+                case REVIEW -> new SendOutcome.Conflict(ctx.error(), lookup);
+                default -> new SendOutcome.Retryable(UnityOutcomes.retryAfter(ctx.failed()), ctx.error(), lookup)
+                        .unsent();
+            });
         }
         VeradigmMapping.UnityWrite w = VeradigmMapping.render(write.event(), write.part(), ctx.encounterId(),
-                settings.users());
-        String user = appUser(write.event());
+                settings);
         RenderedRequest request = new RenderedRequest("POST", "MagicJson", Map.of(), "application/json",
-                client.masked(user, w.action(), ctx.patientId(), w.values(), null));
-        return PreparedSend.ready(request, () -> save(user, w, ctx.patientId()));
+                client.masked(w.action(), ctx.patientId(), w.parameters()));
+        return PreparedSend.ready(request, () -> save(write, w, ctx.patientId()));
     }
 
-    private SendOutcome save(String user, VeradigmMapping.UnityWrite w, String patientId) {
-        UnityClient.Call call = client.magicAs(user, w.action(), patientId, w.values(), null);
+    // evidence: veradigm.save.answer-id
+    private SendOutcome save(WriteContext write, VeradigmMapping.UnityWrite w, String patientId) {
+        baselines.before(write.operationId(), baseline(write, patientId));
+        UnityClient.Call call = client.magic(w.action(), patientId, w.parameters());
         String digest = call instanceof UnityClient.Sent s ? Json.sha256(s.maskedBody()) : null;
         Exchange sent = new Exchange("POST MagicJson " + w.action(), digest, 0);
         return UnityOutcomes.ofSend(call, sent, answer -> {
-            JsonNode rows = PatientContext.rows(call);
-            String id = rows == null || rows.isEmpty() ? "" : rows.get(0).path("ID").asText("");
+            List<UnityRow> rows = UnityAnswer.rows(w.action(), answer.json());
+            String id = rows == null || rows.isEmpty() ? null
+                    : rows.get(0).text(UnityReadShapes.shape(w.kind()).idColumn());
             Exchange ok = new Exchange(sent.request(), sent.requestDigest(), answer.status());
-            return id.isEmpty() ? new SendOutcome.Unknown("saved without a record id", ok)
-                    : new SendOutcome.Created(new RemoteRef(w.kind(), id, null), ok);
+            return id == null || id.isBlank() ? new SendOutcome.Unknown("saved; the answer names no record id the"
+                    + " gateway can read", ok) : new SendOutcome.Created(new RemoteRef(w.kind(), id.strip(), null), ok);
         });
     }
 
     @Override
     public FindOutcome find(WriteContext write) {
-        Listing listing = list(write);
-        if (listing.error() != null) {
-            return new FindOutcome.Undetermined(listing.error(), listing.exchange());
+        Read read = read(write);
+        if (read.listing().error() != null) {
+            return new FindOutcome.Undetermined(read.listing().error(), read.listing().exchange(),
+                    read.listing().retryAfter());
         }
-        Instant notBefore = write.event().occurredAt().minus(SKEW);
-        return listing.records().find(r -> listing.write().differences(r).isEmpty() && !enteredBefore(r, notBefore));
+        return UnityReconciliation.find(read.listing(), read.expected(), notBefore(write.event()),
+                baselines.of(write.operationId()));
+    }
+
+    /**
+     * The records already holding this write's content just before it is sent (one listing read), or null when
+     * the listing cannot tell: then a lost answer is only ever concluded absent, never found.
+     */
+    private Set<String> baseline(WriteContext write, String patientId) {
+        UnityListing listing = UnityListing.of(client, VeradigmMapping.kind(write.event()), patientId,
+                notBefore(write.event()));
+        if (listing.error() != null || listing.unreadable()) {
+            return null;
+        }
+        Set<String> ids = new HashSet<>();
+        UnityReconciliation.holding(listing, UnityReadShapes.expected(write.event(), write.part(), settings),
+                notBefore(write.event())).forEach(e -> ids.add(e.id()));
+        return ids;
     }
 
     @Override
     public VerifyOutcome verify(WriteContext write) {
-        Listing listing = list(write);
+        Read read = read(write);
+        UnityListing listing = read.listing();
         if (listing.error() != null) {
-            return new VerifyOutcome.Undetermined(listing.error(), listing.exchange());
+            return new VerifyOutcome.Undetermined(listing.error(), listing.exchange(), listing.retryAfter());
         }
-        return listing.records().verify(write.remote().id(), listing.write()::differences, VeradigmAdapter::present);
+        UnityListing.Entry entry = listing.entry(write.remote().id());
+        if (entry == null) {
+            return listing.unreadable() ? new VerifyOutcome.Undetermined(unreadable(), listing.exchange())
+                    : new VerifyOutcome.NotYetReadable(listing.exchange());
+        }
+        List<String> different = listing.differences(read.expected(), entry);
+        ReadBack.Present seen = present(entry, listing.exchange());
+        return different.isEmpty() ? new VerifyOutcome.Verified(listing.exchange(), seen)
+                : new VerifyOutcome.Modified(different, listing.exchange(), seen);
     }
 
-    /** The verification listing again: the record by id, or deleted when the patient's chart no longer lists it. */
+    /** The verification listing again: the record by id, or deleted when a readable listing no longer holds it. */
     @Override
     public ReadBack readBack(WriteContext write) {
-        Listing listing = list(write);
+        UnityListing listing = read(write).listing();
         if (listing.error() != null) {
             return new ReadBack.Undetermined(listing.error(), listing.exchange());
         }
-        return listing.records().readBack(write.remote().id(), VeradigmAdapter::present);
-    }
-
-    /** A listed record as read-back compares it: no version (Unity keeps none), its {@code Status}, a digest. */
-    private static ReadBack.Present present(JsonNode row, Exchange exchange) {
-        return new ReadBack.Present(null, row.path("Status").asText(null), Json.sha256(Json.canonical(row)),
-                exchange);
-    }
-
-    private record Listing(VeradigmMapping.UnityWrite write, List<JsonNode> rows, VendorError error,
-                           Exchange exchange) {
-        ListedRecords<JsonNode> records() {
-            return new ListedRecords<>(write.kind(), rows, r -> r.path("ID").asText(), exchange);
+        UnityListing.Entry entry = listing.entry(write.remote().id());
+        if (entry == null) {
+            return listing.unreadable() ? new ReadBack.Undetermined(unreadable(), listing.exchange())
+                    : new ReadBack.Deleted(listing.exchange());
         }
+        return present(entry, listing.exchange());
     }
 
-    /** The patient's records of the write's kind ({@code GetClinicalSummary}), with the write as rendered. */
-    private Listing list(WriteContext write) {
+    /** A listed record as read-back compares it: no version (Unity keeps none), its status, a digest of its rows. */
+    private static ReadBack.Present present(UnityListing.Entry entry, Exchange exchange) {
+        String rows = entry.rows().stream().map(r -> Json.canonical(r.node())).reduce("", String::concat);
+        return new ReadBack.Present(null, entry.rows().get(0).text("status"), Json.sha256(rows), exchange);
+    }
+
+    private record Read(UnityListing listing, Map<String, String> expected) {
+    }
+
+    private Read read(WriteContext write) {
         PatientContext.Resolved ctx = context.resolve(write.event(), false);
-        if (ctx.error() != null) {
-            return new Listing(null, List.of(), ctx.error(), new Exchange("POST MagicJson lookup", null, 0));
+        if (ctx.verdict() != PatientContext.Verdict.OK) {
+            return new Read(new UnityListing(VeradigmMapping.kind(write.event()), List.of(), true, ctx.error(),
+                    new Exchange("POST MagicJson lookup", null, 0), UnityOutcomes.retryAfter(ctx.failed())), Map.of());
         }
-        VeradigmMapping.UnityWrite w = VeradigmMapping.render(write.event(), write.part(), ctx.encounterId(),
-                settings.users());
-        UnityClient.Call call = client.magic("GetClinicalSummary", ctx.patientId(), List.of(w.kind()), null);
-        Exchange ex = new Exchange("POST MagicJson GetClinicalSummary", null, UnityOutcomes.status(call));
-        JsonNode rows = PatientContext.rows(call);
-        if (rows == null) {
-            return new Listing(w, List.of(), UnityOutcomes.error(call), ex);
-        }
-        List<JsonNode> ofKind = new ArrayList<>();
-        rows.forEach(r -> {
-            if (!r.has("section") || w.kind().equals(r.path("section").asText())) {
-                ofKind.add(r);
-            }
-        });
-        return new Listing(w, ofKind, null, ex);
+        String kind = VeradigmMapping.kind(write.event());
+        return new Read(UnityListing.of(client, kind, ctx.patientId(), notBefore(write.event())),
+                UnityReadShapes.expected(write.event(), write.part(), settings));
     }
 
-    private static boolean enteredBefore(JsonNode row, Instant notBefore) {
-        try {
-            return row.hasNonNull("EntryDate") && Instant.parse(row.get("EntryDate").asText()).isBefore(notBefore);
-        } catch (DateTimeParseException e) {
-            return false;
-        }
+    /** The earliest day a record of this event can carry: the day before it occurred (Unity dates are local). */
+    // evidence: veradigm.read.displaydate
+    private static LocalDate notBefore(ClinicalEvent event) {
+        return LocalDate.ofInstant(event.occurredAt(), ZoneOffset.UTC).minusDays(1);
     }
 
-    /** The EHR user the save is made as: the author's own Unity user when so configured, else the connection's. */
-    private String appUser(ClinicalEvent event) {
-        String author = settings.writeAsAuthor() ? settings.users().get(event.author().npi()) : null;
-        return author != null ? author : settings.appUserId();
+    private static VendorError unreadable() {
+        return new VendorError(ErrorClass.UNKNOWN, "unrecognised-answer", "the listing holds rows the gateway cannot"
+                + " read; one of them may be the record");
     }
 
     /** How many times this adapter asked Unity for a token. */

@@ -1,34 +1,30 @@
 package dev.chartbridge.ehr.veradigm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.event.AllergyPayload;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.Coding;
 import dev.chartbridge.core.event.ConditionPayload;
 import dev.chartbridge.core.event.FollowUpTaskPayload;
-import dev.chartbridge.core.event.Measurement;
 import dev.chartbridge.core.event.MedicationChangePayload;
 import dev.chartbridge.core.event.NotePayload;
-import dev.chartbridge.core.event.VitalKind;
 import dev.chartbridge.core.event.VitalsPayload;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Canonical events as Unity Magic save actions, with each action's {@code Parameter1..n} in the order Unity
- * (as the simulator reads it) names them: SaveVitals (one call per measurement, as {@code VitalsXML} with LOINC
- * codes and UCUM units), SaveNote, SaveProblem, SaveAllergy, SaveRX, SaveTask. The patient goes in
- * {@code PatientID}, the encounter where the action takes one, and the author through the connection's
- * {@code AppUserID}. Dates are {@code MM/dd/yyyy}. Stateless.
+ * Canonical events as Unity Magic save actions, each with its {@code Parameter1..n} at the positions the public
+ * reference clients use (cited per action in {@code docs/evidence/veradigm.yaml}): SaveVitals (one call per
+ * measurement, a vitals XML in Parameter1), SaveNote (text, document type, Final, not RTF), SaveProblem (type id,
+ * problem id, severity, type, XML), SaveAllergy (an allergy XML), SaveRX (a {@code <saverx>} field document),
+ * SaveTask (task type, target user, work object id, comments, subject). The patient goes in {@code PatientID}.
+ * What the record must look like afterwards is not derived from these parameters: see {@link UnityReadShapes}.
+ * Dates are {@code MM/dd/yyyy}. Stateless.
  */
 final class VeradigmMapping {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MM/dd/yyyy");
@@ -36,29 +32,8 @@ final class VeradigmMapping {
     private VeradigmMapping() {
     }
 
-    /** One save: the action, the record kind it stores, the parameter names and values, in order. */
-    record UnityWrite(String action, String kind, List<String> names, List<String> values) {
-        /** What the record must hold afterwards (the content fingerprint and the critical fields). */
-        Map<String, String> stored() {
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                if (!values.get(i).isEmpty()) {
-                    fields.put(names.get(i), values.get(i));
-                }
-            }
-            return fields;
-        }
-
-        /** The stored fields {@code row} (a GetClinicalSummary row) lacks or holds differently. */
-        List<String> differences(JsonNode row) {
-            List<String> different = new ArrayList<>();
-            stored().forEach((name, value) -> {
-                if (!row.hasNonNull(name) || !row.get(name).asText().equals(value)) {
-                    different.add(name);
-                }
-            });
-            return different;
-        }
+    /** One save: the action, the record kind it stores, and Parameter1..n. */
+    record UnityWrite(String action, String kind, List<String> parameters) {
     }
 
     /** The record kind an event becomes, or null when Unity takes none. */
@@ -74,55 +49,69 @@ final class VeradigmMapping {
         };
     }
 
-    /** Whether the action carries the encounter (then it must be the patient's and open). */
-    static boolean takesEncounter(ClinicalEvent event) {
+    /** Whether the event names an encounter the write is bound to (then it must be proven the patient's). */
+    static boolean bindsEncounter(ClinicalEvent event) {
         return event.payload() instanceof VitalsPayload || event.payload() instanceof NotePayload;
     }
 
-    static UnityWrite render(ClinicalEvent event, int part, String encounterId, Map<String, String> users) {
-        String encounter = encounterId == null ? "" : encounterId;
+    // evidence: veradigm.save.vitals, veradigm.save.vitals-xml, veradigm.save.note, veradigm.behaviour.note-status
+    // evidence: veradigm.save.problem, veradigm.save.problem-values, veradigm.save.allergy, veradigm.save.allergy-xml
+    // evidence: veradigm.save.rx, veradigm.save.rx-values, veradigm.save.task, veradigm.save.task-values
+    static UnityWrite render(ClinicalEvent event, int part, String encounterId, VeradigmSettings settings) {
         if (event.payload() instanceof VitalsPayload v) {
-            return new UnityWrite("SaveVitals", "vitals", List.of("VitalsXML", "EncounterID"),
-                    List.of(vitalsXml(v.measurements().get(part), event.occurredAt()), encounter));
+            StringBuilder xml = new StringBuilder("<vitals");
+            if (encounterId != null) {
+                xml.append(" encounterid=\"").append(esc(encounterId)).append('"');
+            }
+            xml.append('>');
+            UnityReadShapes.readings(v.measurements().get(part)).forEach((name, reading) -> {
+                String[] valueUnit = reading.split(" ", 2);
+                xml.append("<vital name=\"").append(name).append("\" value=\"").append(esc(valueUnit[0])).append('"');
+                if (valueUnit.length > 1) {
+                    xml.append(" unit=\"").append(esc(valueUnit[1])).append('"');
+                }
+                xml.append("/>");
+            });
+            return new UnityWrite("SaveVitals", "vitals", List.of(xml.append("</vitals>").toString()));
         }
         if (event.payload() instanceof NotePayload n) {
-            return new UnityWrite("SaveNote", "note", List.of("NoteText", "NoteType", "EncounterID"),
-                    List.of(n.text(), n.noteType().display(), encounter));
+            return new UnityWrite("SaveNote", "note", List.of(n.text(), UnityReadShapes.documentType(n), "Final",
+                    "N"));
         }
         if (event.payload() instanceof ConditionPayload c) {
-            return new UnityWrite("SaveProblem", "problem",
-                    List.of("ProblemCode", "CodeSystem", "Description", "OnsetDate", "Status"),
-                    List.of(c.code().code(), codeSystem(c.code()), text(c.code()), date(c.onset()),
-                            capitalize(c.clinicalStatus())));
+            String payload = "<problem description=\"" + esc(text(c.code())) + "\" onset=\"" + date(c.onset()) + "\"/>";
+            return new UnityWrite("SaveProblem", "problem", List.of(UnityReadShapes.codeSystem(c.code()),
+                    c.code().code(), "", UnityReadShapes.problemStatus(c), payload));
         }
         if (event.payload() instanceof AllergyPayload a) {
-            return new UnityWrite("SaveAllergy", "allergy", List.of("Allergen", "Reaction", "Severity", "OnsetDate"),
-                    List.of(text(a.substance()), reactions(a), severity(a), ""));
+            return new UnityWrite("SaveAllergy", "allergy", List.of("<allergy allergen=\"" + esc(text(a.substance()))
+                    + "\" reaction=\"" + esc(reactions(a)) + "\" severity=\"" + esc(severity(a)) + "\"/>"));
         }
         if (event.payload() instanceof MedicationChangePayload m) {
-            return new UnityWrite("SaveRX", "medication", List.of("Medication", "Sig", "StartDate", "Quantity"),
-                    List.of(text(m.medication()), sig(m), date(LocalDate.ofInstant(event.occurredAt(), ZoneOffset.UTC)),
-                            ""));
+            Map<String, String> fields = new java.util.LinkedHashMap<>();
+            fields.put("GPPCText", text(m.medication()));
+            fields.put("Sig", sig(m));
+            fields.put("startdate", date(LocalDate.ofInstant(event.occurredAt(), ZoneOffset.UTC)));
+            fields.put("historicalflag", "N");
+            fields.put("rxaction", "new");
+            fields.put("comments", m.reason() == null ? "" : m.reason());
+            String xml = fields.entrySet().stream().map(e -> "<field name=\"" + e.getKey() + "\" value=\""
+                    + esc(e.getValue()) + "\"/>").collect(Collectors.joining("", "<saverx>", "</saverx>"));
+            return new UnityWrite("SaveRX", "medication", List.of(xml));
         }
         if (event.payload() instanceof FollowUpTaskPayload t) {
-            return new UnityWrite("SaveTask", "task", List.of("TaskType", "TargetUser", "Comment", "DueDate"),
-                    List.of("Follow-up", t.ownerNpi() == null ? "" : users.getOrDefault(t.ownerNpi(), ""),
-                            t.description(), date(t.dueDate())));
+            return new UnityWrite("SaveTask", "task", List.of(settings.taskType(), UnityReadShapes.targetUser(t,
+                    settings), "0", UnityReadShapes.taskComments(t), "Follow-up"));
         }
         throw new IllegalArgumentException("Unity takes no " + event.type().wireName() + " write");
     }
 
-    private static String vitalsXml(Measurement m, Instant observedAt) {
-        VitalKind k = m.kind();
-        StringBuilder xml = new StringBuilder("<Vitals ObservedAt=\"").append(observedAt).append("\"><Vital Code=\"")
-                .append(k.loinc()).append("\" System=\"LOINC\" Name=\"").append(esc(k.display())).append("\" Unit=\"")
-                .append(esc(m.unit())).append('"');
-        if (k == VitalKind.BLOOD_PRESSURE) {
-            return xml.append("><Component Code=\"").append(VitalKind.SYSTOLIC_LOINC).append("\" Value=\"")
-                    .append(num(m.systolic())).append("\"/><Component Code=\"").append(VitalKind.DIASTOLIC_LOINC)
-                    .append("\" Value=\"").append(num(m.diastolic())).append("\"/></Vital></Vitals>").toString();
-        }
-        return xml.append(" Value=\"").append(num(m.value())).append("\"/></Vitals>").toString();
+    static String date(LocalDate d) {
+        return d == null ? "" : DATE.format(d);
+    }
+
+    static String text(Coding c) {
+        return c.display() != null ? c.display() : c.code();
     }
 
     private static String reactions(AllergyPayload a) {
@@ -136,7 +125,7 @@ final class VeradigmMapping {
         }
         List<String> order = List.of("mild", "moderate", "severe");
         return a.reactions().stream().map(AllergyPayload.Reaction::severity).filter(order::contains)
-                .max((x, y) -> order.indexOf(x) - order.indexOf(y)).map(VeradigmMapping::capitalize).orElse("");
+                .max((x, y) -> order.indexOf(x) - order.indexOf(y)).orElse("");
     }
 
     private static String sig(MedicationChangePayload m) {
@@ -144,32 +133,12 @@ final class VeradigmMapping {
                 nz(m.frequency())).stream().filter(s -> !s.isEmpty()).collect(Collectors.joining(" "));
     }
 
-    private static String codeSystem(Coding c) {
-        return switch (c.system()) {
-            case Coding.ICD10CM -> "ICD10";
-            case Coding.SNOMED -> "SNOMED";
-            default -> c.system();
-        };
-    }
-
-    private static String text(Coding c) {
-        return c.display() != null ? c.display() : c.code();
-    }
-
-    private static String date(LocalDate d) {
-        return d == null ? "" : DATE.format(d);
-    }
-
-    private static String num(BigDecimal d) {
-        return d == null ? "" : d.toPlainString();
+    static String num(BigDecimal d) {
+        return d == null ? "" : d.stripTrailingZeros().toPlainString();
     }
 
     private static String nz(String s) {
         return s == null ? "" : s;
-    }
-
-    private static String capitalize(String s) {
-        return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static String esc(String s) {

@@ -11,8 +11,8 @@ import dev.chartbridge.ehr.Connection;
 import dev.chartbridge.ehr.vendortest.GoldenRequests;
 import dev.chartbridge.ehr.vendortest.TestEvents;
 import dev.chartbridge.simulators.RecordedRequest;
-import dev.chartbridge.simulators.vendorkit.SettableClock;
 import dev.chartbridge.simulators.junit.SimulatorExtension;
+import dev.chartbridge.simulators.vendorkit.SettableClock;
 import dev.chartbridge.simulators.veradigm.VeradigmSeed;
 import dev.chartbridge.simulators.veradigm.VeradigmSimulator;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +21,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,13 +38,18 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Veradigm adapter against the Veradigm simulator's Unity API over HTTP: what reached it, what it stored. */
+/**
+ * The Veradigm adapter against the Veradigm simulator's Unity API over HTTP: what reached it (golden payloads
+ * checked against the reference clients), what it stored, and what the adapter concludes from Unity's read shapes,
+ * in the simulator's normal and strict modes.
+ */
 class VeradigmAdapterTest {
     static final String MRN = "urn:example:mrn";
     static final String ENCOUNTER = "urn:example:veradigm:encounter";
     static final SettableClock CLOCK = new SettableClock(TestEvents.SIMULATOR_NOW);
-    private static final Map<String, String> KIND = Map.of("vitals", "vitals", "note", "note", "condition", "problem",
+    static final Map<String, String> KIND = Map.of("vitals", "vitals", "note", "note", "condition", "problem",
             "allergy", "allergy", "medication-change", "medication", "follow-up-task", "task");
 
     @RegisterExtension
@@ -57,19 +66,28 @@ class VeradigmAdapterTest {
         CLOCK.set(TestEvents.SIMULATOR_NOW);
     }
 
-    private VeradigmAdapter adapter(String appUser, Duration readTimeout) {
-        Map<String, String> settings = new HashMap<>(Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", appUser,
-                "mrnSystem", MRN, "provider.1245319599", "sokafor"));
+    static Map<String, String> settings(String userPassword) {
+        try {
+            Path file = Files.createTempFile("ehr-user", ".secret");
+            Files.writeString(file, userPassword);
+            file.toFile().deleteOnExit();
+            return new HashMap<>(Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER,
+                    "appUserPasswordFile", file.toString(), "mrnSystem", MRN, "provider.1245319599", "sokafor"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private VeradigmAdapter adapter(Map<String, String> settings, String servicePassword, Duration readTimeout) {
         return new VeradigmAdapter(VeradigmSettings.from(new Connection("ehr", "veradigm", sim.unityUrl(), null, null,
-                null, VeradigmSeed.UNITY_USERNAME, VeradigmSeed.UNITY_PASSWORD, null, settings, Set.of(), 4,
-                readTimeout)), CLOCK);
+                null, VeradigmSeed.UNITY_USERNAME, servicePassword, null, settings, Set.of(), 4, readTimeout)), CLOCK);
     }
 
     private VeradigmAdapter adapter() {
-        return adapter(VeradigmSeed.APP_USER, Duration.ofSeconds(5));
+        return adapter(settings(VeradigmSeed.APP_USER_PASSWORD), VeradigmSeed.UNITY_PASSWORD, Duration.ofSeconds(5));
     }
 
-    /** The example, for Maria in her open encounter, within what Unity takes (a confirmed condition). */
+    /** The example, for Maria in her encounter, within what Unity takes (a confirmed condition). */
     private ClinicalEvent event(String type, Consumer<ObjectNode> adapt) {
         return events.event(type, "1001", VeradigmSeed.ENCOUNTER_MARIA_OPEN, e -> {
             if (type.equals("condition")) {
@@ -79,18 +97,13 @@ class VeradigmAdapterTest {
         });
     }
 
-    private long counter(String name) {
-        return sim.stats().toMap().get("counters") instanceof Map<?, ?> m && m.get(name) instanceof Number n
-                ? n.longValue() : 0;
-    }
-
     private List<RecordedRequest> saves() {
         return sim.stats().journal().all().stream().filter(r -> r.bodyText().contains("\"Action\":\"Save")).toList();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"vitals", "note", "condition", "allergy", "medication-change", "follow-up-task"})
-    void each_event_type_reaches_unity_as_the_reviewed_save_action(String type) {
+    void each_event_type_reaches_unity_as_its_documented_save_action_and_verifies_in_the_read_shape(String type) {
         VeradigmAdapter adapter = adapter();
         ClinicalEvent event = event(type, e -> { });
         for (int part = 0; part < event.payload().parts(); part++) {
@@ -101,13 +114,13 @@ class VeradigmAdapterTest {
                     .as(type).isInstanceOf(VerifyOutcome.Verified.class);
         }
 
-        GoldenRequests.assertMatches("veradigm", type, GoldenRequests.render(saves(),
+        VeradigmGolden.assertMatches(type, GoldenRequests.render(saves(),
                 s -> s.replaceAll("\"Token\":\"[^\"]*\"", "\"Token\":\"{token}\"")));
         assertThat(sim.records(KIND.get(type), VeradigmSeed.PATIENT_MARIA)).hasSize(event.payload().parts());
     }
 
     @Test
-    void twenty_concurrent_sends_ask_for_one_token() throws Exception {
+    void twenty_concurrent_sends_ask_for_one_token_bound_once_to_the_ehr_user() throws Exception {
         VeradigmAdapter adapter = adapter();
         ClinicalEvent event = event("condition", e -> { });
         ExecutorService pool = Executors.newFixedThreadPool(20);
@@ -122,13 +135,14 @@ class VeradigmAdapterTest {
         } finally {
             pool.shutdown();
         }
-        assertThat(counter("tokenRequests")).isEqualTo(1);
+        assertThat(sim.stats().count("tokenRequests")).isEqualTo(1);
+        assertThat(sim.stats().count("userAuthentications")).isEqualTo(1);
         assertThat(adapter.tokenFetches()).isEqualTo(1);
         assertThat(sim.records("problem", VeradigmSeed.PATIENT_MARIA)).hasSize(20);
     }
 
     @Test
-    void an_expired_token_in_a_200_body_is_refreshed_once_and_the_write_lands_once() {
+    void the_inactivity_answer_fetches_and_binds_a_new_token_once_and_the_write_lands_once() {
         VeradigmAdapter adapter = adapter();
         assertThat(adapter.send(TestEvents.write(event("allergy", e -> { }), 0, "allergy")))
                 .isInstanceOf(SendOutcome.Created.class);
@@ -137,104 +151,175 @@ class VeradigmAdapterTest {
         SendOutcome out = adapter.send(TestEvents.write(event("condition", e -> { }), 0, "problem"));
 
         assertThat(out).isInstanceOf(SendOutcome.Created.class);
-        assertThat(counter("invalidTokens")).isEqualTo(1);
-        assertThat(counter("tokenRequests")).isEqualTo(2);
+        assertThat(sim.stats().count("invalidTokens")).isEqualTo(1);
+        assertThat(sim.stats().count("tokenRequests")).isEqualTo(2);
+        assertThat(sim.stats().count("userAuthentications")).isEqualTo(2);
         assertThat(sim.records("problem", VeradigmSeed.PATIENT_MARIA)).hasSize(1);
     }
 
     @Test
-    void a_unity_error_inside_a_200_is_rejected_with_unitys_text() {
-        VeradigmAdapter adapter = adapter("not-a-user", Duration.ofSeconds(5));
+    void an_error_text_the_gateway_does_not_recognise_leaves_the_save_unknown_with_the_text_kept() {
+        VeradigmAdapter adapter = adapter();
+        WriteContext write = TestEvents.write(event("condition", e -> { }), 0, "problem");
+        assertThat(adapter.find(write)).isInstanceOf(FindOutcome.Absent.class); // token and patient at hand
+        sim.strict(true);
+        sim.unityRequestsPerMinute(1); // the listing before the save passes, the save is refused in the body
 
-        SendOutcome out = adapter.send(TestEvents.write(event("condition", e -> { }), 0, "problem"));
+        SendOutcome out = adapter.send(write);
 
-        assertThat(out).isInstanceOfSatisfying(SendOutcome.Rejected.class, r -> {
-            assertThat(r.error().errorClass()).isEqualTo(ErrorClass.FORBIDDEN);
-            assertThat(r.error().message()).isEqualTo("Magic Error - Invalid AppUserID");
-            assertThat(r.exchange().httpStatus()).isEqualTo(200);
-        });
+        assertThat(out).isInstanceOfSatisfying(SendOutcome.Unknown.class,
+                u -> assertThat(u.reason()).contains("not recognised").contains("Request limit exceeded"));
         assertThat(sim.records(null, null)).isEmpty();
     }
 
     @Test
-    void unity_error_texts_are_classed_by_what_they_say() {
-        assertThat(UnityOutcomes.classify("Magic Error - Security Token has expired")).isEqualTo(ErrorClass.AUTH);
-        assertThat(UnityOutcomes.classify("Magic Error - Patient not found")).isEqualTo(ErrorClass.NOT_FOUND);
-        assertThat(UnityOutcomes.classify("Magic Error - Parameter1 (ProblemCode) is required"))
-                .isEqualTo(ErrorClass.INVALID);
-        assertThat(UnityOutcomes.classify("Magic Error - Unknown action SaveThing")).isEqualTo(ErrorClass.UNSUPPORTED);
-        assertThat(UnityOutcomes.classify("Magic Error - Timeout expired")).isEqualTo(ErrorClass.TRANSIENT);
-        assertThat(UnityOutcomes.classify("Magic Error - something else")).isEqualTo(ErrorClass.UNKNOWN);
-    }
-
-    @Test
-    void several_patients_with_the_mrn_are_refused_never_guessed() {
+    void several_patients_with_the_mrn_go_to_review_never_guessed_and_nothing_is_written() {
         ClinicalEvent lee = events.event("allergy", "2000", null, e -> { });
 
         SendOutcome out = adapter().send(TestEvents.write(lee, 0, "allergy"));
 
-        assertThat(out).isInstanceOfSatisfying(SendOutcome.Rejected.class, r -> {
+        assertThat(out).isInstanceOfSatisfying(SendOutcome.Conflict.class, r -> {
             assertThat(r.error().vendorCode()).isEqualTo("ambiguous");
             assertThat(r.error().message()).contains(MRN).doesNotContain("2000");
         });
         assertThat(sim.records(null, null)).isEmpty();
     }
 
+    /** Issue 11: the encounter must be proven the patient's from GetEncounterList's PatientID, or nothing is written. */
     @Test
-    void an_unknown_mrn_and_another_patients_encounter_are_refused() {
+    void an_event_naming_another_patients_encounter_is_never_written() {
         VeradigmAdapter adapter = adapter();
         ClinicalEvent nobody = events.event("allergy", "9999", null, e -> { });
         ClinicalEvent elsewhere = events.event("note", "1001", VeradigmSeed.ENCOUNTER_MARIO_OPEN, e -> { });
-        ClinicalEvent closed = events.event("note", "1001", VeradigmSeed.ENCOUNTER_MARIA_CLOSED, e -> { });
+        ClinicalEvent vitalsElsewhere = events.event("vitals", "1001", VeradigmSeed.ENCOUNTER_MARIO_OPEN, e -> { });
 
         assertThat(adapter.send(TestEvents.write(nobody, 0, "allergy"))).isInstanceOfSatisfying(
                 SendOutcome.Rejected.class, r -> assertThat(r.error().vendorCode()).isEqualTo("not-found"));
         assertThat(adapter.send(TestEvents.write(elsewhere, 0, "note"))).isInstanceOfSatisfying(
                 SendOutcome.Rejected.class, r -> assertThat(r.error().vendorCode()).isEqualTo("not-found"));
-        assertThat(adapter.send(TestEvents.write(closed, 0, "note"))).isInstanceOfSatisfying(
-                SendOutcome.Rejected.class, r -> assertThat(r.error().vendorCode()).isEqualTo("encounter-closed"));
+        assertThat(adapter.send(TestEvents.write(vitalsElsewhere, 0, "vitals"))).isInstanceOf(
+                SendOutcome.Rejected.class);
+        assertThat(saves()).isEmpty();
         assertThat(sim.records(null, null)).isEmpty();
     }
 
     @Test
-    void commit_then_timeout_is_unknown_and_reconciliation_finds_the_one_record() {
-        VeradigmAdapter adapter = adapter(VeradigmSeed.APP_USER, Duration.ofMillis(700));
+    void an_encounter_row_whose_patient_cannot_be_read_goes_to_review_and_nothing_is_written() {
+        sim.strict(true); // the encounter's patient nested, not in PatientID
+
+        SendOutcome out = adapter().send(TestEvents.write(event("note", e -> { }), 0, "note"));
+
+        assertThat(out).isInstanceOfSatisfying(SendOutcome.Conflict.class,
+                c -> assertThat(c.error().vendorCode()).isEqualTo("unrecognised-answer"));
+        assertThat(saves()).isEmpty();
+    }
+
+    @Test
+    void a_lost_answer_is_found_in_the_clinical_summary_by_its_read_columns_and_verified() {
+        VeradigmAdapter adapter = adapter(settings(VeradigmSeed.APP_USER_PASSWORD), VeradigmSeed.UNITY_PASSWORD,
+                Duration.ofMillis(700));
         WriteContext earlier = TestEvents.write(event("condition", e -> e.with("payload").with("code")
                 .put("code", "59621000").put("display", "Essential hypertension")), 0, "problem");
         assertThat(adapter.send(earlier)).isInstanceOf(SendOutcome.Created.class);
         WriteContext write = TestEvents.write(event("condition", e -> { }), 0, "problem");
         assertThat(adapter.find(write)).as("before the send").isInstanceOf(FindOutcome.Absent.class);
-        sim.faults().commitThenTimeout(1.0, 2_000);
+        sim.loseSaveAnswers(1.0, 2_000);
 
         SendOutcome out = adapter.send(write);
-        sim.faults().clear();
+        sim.loseSaveAnswers(0, 0);
 
         assertThat(out).isInstanceOf(SendOutcome.Unknown.class);
         FindOutcome found = adapter.find(write);
         assertThat(found).isInstanceOf(FindOutcome.Found.class);
         String id = ((FindOutcome.Found) found).ref().id();
-        var problems = sim.records("problem", VeradigmSeed.PATIENT_MARIA);
-        assertThat(problems).hasSize(2);
-        assertThat(problems).filteredOn(r -> r.id().equals(id)).singleElement()
-                .satisfies(r -> assertThat(r.fields()).containsEntry("ProblemCode", "38341003"));
+        assertThat(sim.records("problem", VeradigmSeed.PATIENT_MARIA)).hasSize(2)
+                .filteredOn(r -> r.id().equals(id)).singleElement()
+                .satisfies(r -> assertThat(r.fields()).containsEntry("code", "38341003"));
         assertThat(adapter.verify(TestEvents.at(write, ((FindOutcome.Found) found).ref())))
                 .isInstanceOf(VerifyOutcome.Verified.class);
     }
 
+    /**
+     * The fault matrix's case: an identical condition of the same day is already on the chart when a save is lost
+     * before Unity stored it. The earlier record was there before the send, so it is not this write's: absent, and
+     * the write is sent again. Without knowing what was there before (another node), nothing is concluded.
+     */
     @Test
-    void a_dropped_field_reads_back_as_modified_naming_it() {
+    void a_lost_save_never_claims_an_identical_record_that_was_there_before_it_was_sent() {
         VeradigmAdapter adapter = adapter();
-        sim.faults().dropFields("problem", "OnsetDate");
+        WriteContext earlier = TestEvents.write(event("condition", e -> { }), 0, "problem");
+        assertThat(adapter.send(earlier)).isInstanceOf(SendOutcome.Created.class);
+        WriteContext again = TestEvents.write(event("condition", e -> e.put("occurredAt",
+                TestEvents.SIMULATOR_NOW.minusSeconds(30).toString())), 0, "problem");
+        sim.strict(true);
+        sim.unityRequestsPerMinute(1); // the listing before the save passes; the save is refused, nothing stored
+
+        SendOutcome out = adapter.send(again);
+        sim.unityRequestsPerMinute(0);
+        sim.strict(false);
+
+        assertThat(out).isInstanceOf(SendOutcome.Unknown.class);
+        assertThat(sim.records("problem", VeradigmSeed.PATIENT_MARIA)).hasSize(1);
+        assertThat(adapter.find(again)).isInstanceOf(FindOutcome.Absent.class);
+        assertThat(adapter().find(again)).as("another node, which does not know what was there before")
+                .isInstanceOf(FindOutcome.Undetermined.class);
+    }
+
+    @Test
+    void where_the_read_shape_is_assumed_a_listing_without_the_record_does_not_prove_it_absent() {
+        VeradigmAdapter adapter = adapter();
+
+        FindOutcome allergy = adapter.find(TestEvents.write(event("allergy", e -> { }), 0, "allergy"));
+        FindOutcome task = adapter.find(TestEvents.write(event("follow-up-task", e -> { }), 0, "task"));
+        FindOutcome note = adapter.find(TestEvents.write(event("note", e -> { }), 0, "note"));
+
+        assertThat(allergy).isInstanceOf(FindOutcome.Undetermined.class);
+        assertThat(task).isInstanceOf(FindOutcome.Undetermined.class);
+        assertThat(note).as("no document of the note's type yet").isInstanceOf(FindOutcome.Absent.class);
+    }
+
+    @Test
+    void a_note_already_listed_cannot_be_told_from_an_earlier_one_so_the_find_goes_to_review() {
+        VeradigmAdapter adapter = adapter();
+        WriteContext write = TestEvents.write(event("note", e -> { }), 0, "note");
+        assertThat(adapter.send(write)).isInstanceOf(SendOutcome.Created.class);
+
+        assertThat(adapter.find(write)).isInstanceOf(FindOutcome.Undetermined.class);
+    }
+
+    @Test
+    void a_dropped_field_reads_back_as_modified_naming_the_read_column() {
+        VeradigmAdapter adapter = adapter();
+        sim.faults().dropFields("problem", "code");
         WriteContext write = TestEvents.write(event("condition", e -> { }), 0, "problem");
 
         SendOutcome.Created created = (SendOutcome.Created) adapter.send(write);
 
         assertThat(adapter.verify(TestEvents.at(write, created.ref()))).isInstanceOfSatisfying(
-                VerifyOutcome.Modified.class, m -> assertThat(m.fields()).containsExactly("OnsetDate"));
+                VerifyOutcome.Modified.class, m -> assertThat(m.fields()).containsExactly("entrycode"));
     }
 
     @Test
-    void a_429_or_503_naming_a_retry_after_waits_that_long_and_a_bare_429_a_minute() {
+    void strict_answers_never_verify_or_find_falsely() {
+        VeradigmAdapter adapter = adapter();
+        sim.strict(true);
+        WriteContext problem = TestEvents.write(event("condition", e -> { }), 0, "problem");
+        WriteContext allergy = TestEvents.write(event("allergy", e -> { }), 0, "allergy");
+
+        SendOutcome problemOut = adapter.send(problem);
+        SendOutcome allergyOut = adapter.send(allergy);
+
+        assertThat(problemOut).as("id as an object is no id").isInstanceOf(SendOutcome.Unknown.class);
+        assertThat(allergyOut).isInstanceOf(SendOutcome.Unknown.class);
+        assertThat(adapter.find(problem)).as("problems are in an evidenced read shape")
+                .isInstanceOf(FindOutcome.Found.class);
+        assertThat(adapter.find(allergy)).as("allergies listed under another section")
+                .isInstanceOf(FindOutcome.Undetermined.class);
+        assertThat(sim.records(null, VeradigmSeed.PATIENT_MARIA)).hasSize(2);
+    }
+
+    @Test
+    void a_429_naming_a_retry_after_waits_that_long_a_bare_429_a_minute_and_a_503_is_reconciled() {
         VeradigmAdapter adapter = adapter();
         WriteContext write = TestEvents.write(event("condition", e -> { }), 0, "problem");
         assertThat(adapter.send(write)).isInstanceOf(SendOutcome.Created.class); // token and patient at hand
@@ -248,8 +333,7 @@ class VeradigmAdapterTest {
         SendOutcome bare = adapter.send(write);
         sim.faults().clear();
 
-        assertThat(busy).isInstanceOfSatisfying(SendOutcome.Retryable.class,
-                r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
+        assertThat(busy).as("no source says a 503 was not processed").isInstanceOf(SendOutcome.Unknown.class);
         assertThat(throttled).isInstanceOfSatisfying(SendOutcome.Retryable.class,
                 r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(3)));
         assertThat(bare).isInstanceOfSatisfying(SendOutcome.Retryable.class,
@@ -257,18 +341,22 @@ class VeradigmAdapterTest {
     }
 
     @Test
-    void refused_credentials_are_retryable_later_as_auth() {
-        VeradigmAdapter adapter = new VeradigmAdapter(VeradigmSettings.from(new Connection("ehr", "veradigm",
-                sim.unityUrl(), null, null, null, VeradigmSeed.UNITY_USERNAME, "wrong", null,
-                Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER), Set.of(), 4,
-                Duration.ofSeconds(5))), CLOCK);
+    void refused_service_credentials_or_ehr_user_are_retryable_later_as_auth_and_nothing_is_written() {
+        VeradigmAdapter badService = adapter(settings(VeradigmSeed.APP_USER_PASSWORD), "wrong", Duration.ofSeconds(5));
+        VeradigmAdapter badUser = adapter(settings("wrong"), VeradigmSeed.UNITY_PASSWORD, Duration.ofSeconds(5));
 
-        SendOutcome out = adapter.send(TestEvents.write(event("allergy", e -> { }), 0, "allergy"));
+        SendOutcome service = badService.send(TestEvents.write(event("allergy", e -> { }), 0, "allergy"));
+        SendOutcome user = badUser.send(TestEvents.write(event("allergy", e -> { }), 0, "allergy"));
 
-        assertThat(out).isInstanceOfSatisfying(SendOutcome.Retryable.class, r -> {
+        assertThat(service).isInstanceOfSatisfying(SendOutcome.Retryable.class, r -> {
             assertThat(r.error().errorClass()).isEqualTo(ErrorClass.AUTH);
             assertThat(r.error().message()).contains("Username and password not valid");
         });
+        assertThat(user).isInstanceOfSatisfying(SendOutcome.Retryable.class, r -> {
+            assertThat(r.error().errorClass()).isEqualTo(ErrorClass.AUTH);
+            assertThat(r.error().message()).contains("ValidUser NO");
+        });
+        assertThat(sim.records(null, null)).isEmpty();
     }
 
     @Test
@@ -290,21 +378,11 @@ class VeradigmAdapterTest {
     }
 
     @Test
-    void with_write_as_author_each_save_is_made_as_the_authors_unity_user() {
-        Map<String, String> settings = Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER,
-                "mrnSystem", MRN, "writeAsAuthor", "true", "provider.1234567893", "apark");
-        VeradigmAdapter adapter = new VeradigmAdapter(VeradigmSettings.from(new Connection("ehr", "veradigm",
-                sim.unityUrl(), null, null, null, VeradigmSeed.UNITY_USERNAME, VeradigmSeed.UNITY_PASSWORD, null,
-                settings, Set.of(), 4, Duration.ofSeconds(5))), CLOCK);
-        ClinicalEvent byAda = event("allergy", e -> { });
-        ClinicalEvent bySamuel = event("allergy", e -> e.with("author").put("npi", "1245319599"));
+    void write_as_author_is_refused_at_startup_because_a_token_serves_one_ehr_user() {
+        Map<String, String> settings = settings(VeradigmSeed.APP_USER_PASSWORD);
+        settings.put("writeAsAuthor", "true");
 
-        SendOutcome out = adapter.send(TestEvents.write(byAda, 0, "allergy"));
-
-        assertThat(adapter.plan(bySamuel).refusal()).contains("writeAsAuthor");
-        assertThat(saves()).singleElement().satisfies(r -> assertThat(r.bodyText()).contains("\"AppUserID\":\"apark\""));
-        // the simulator knows only its gateway user, so Unity refuses apark: the refusal is Unity's own text
-        assertThat(out).isInstanceOfSatisfying(SendOutcome.Rejected.class,
-                r -> assertThat(r.error().message()).isEqualTo("Magic Error - Invalid AppUserID"));
+        assertThatThrownBy(() -> adapter(settings, VeradigmSeed.UNITY_PASSWORD, Duration.ofSeconds(5)))
+                .hasMessageContaining("GetUserAuthentication");
     }
 }

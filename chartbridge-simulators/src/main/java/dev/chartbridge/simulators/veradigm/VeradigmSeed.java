@@ -14,8 +14,10 @@ public final class VeradigmSeed {
   public static final String UNITY_PASSWORD = "unity-secret";
   /** The registered Unity application name; every MagicJson call must carry it. */
   public static final String APP_NAME = "ChartBridge.Gateway";
-  /** The EHR user on whose behalf Unity writes ({@code AppUserID}). */
+  /** The EHR user on whose behalf Unity writes ({@code AppUserID}), bound to a token by GetUserAuthentication. */
   public static final String APP_USER = "cbgateway";
+  /** The EHR user's own password (GetUserAuthentication Parameter1), separate from the service account's. */
+  public static final String APP_USER_PASSWORD = "ehr-user-secret";
 
   /** FHIR client (client_credentials with client secret). */
   public static final String FHIR_CLIENT_ID = "chartbridge-veradigm";
@@ -29,9 +31,9 @@ public final class VeradigmSeed {
   public static final String PATIENT_LEE_A = "10104";
   public static final String PATIENT_LEE_B = "10105";
 
-  /** Maria's open encounter. */
+  /** Maria's encounter. */
   public static final String ENCOUNTER_MARIA_OPEN = "20201";
-  /** Maria's closed encounter. */
+  /** Maria's earlier encounter. */
   public static final String ENCOUNTER_MARIA_CLOSED = "20202";
   public static final String ENCOUNTER_MARIO_OPEN = "20203";
   public static final String ENCOUNTER_JAMES_OPEN = "20204";
@@ -45,7 +47,7 @@ public final class VeradigmSeed {
       PATIENT_MARIA, SeedPerson.MARIA, PATIENT_MARIO, SeedPerson.MARIO, PATIENT_JAMES, SeedPerson.JAMES,
       PATIENT_LEE_A, SeedPerson.LEE_A, PATIENT_LEE_B, SeedPerson.LEE_B);
 
-  /** Encounter id to {patient id, "Open" or "Closed"}. */
+  /** Encounter id to {patient id, "Open" or "Closed"} (the status is the FHIR side's; Unity rows show none). */
   public static final Map<String, String[]> ENCOUNTERS = Map.of(
       ENCOUNTER_MARIA_OPEN, new String[] {PATIENT_MARIA, "Open"},
       ENCOUNTER_MARIA_CLOSED, new String[] {PATIENT_MARIA, "Closed"},

@@ -29,7 +29,12 @@ import java.util.Optional;
  * CapabilityStatement, whose declared creates and updates are honoured (switchable: the docs say read-only)
  * with {@code versioning: no-version}: no ETag, {@code If-Match} ignored, {@code If-None-Exist} ignored.
  * FHIR bearer tokens come from {@code POST /authorizationV2/connect/token} (client_credentials, client
- * secret). Faults apply to every API path. Thread-safe.
+ * secret). Faults apply to every API path.
+ *
+ * <p>Unity plays the shapes of Unity's public reference clients and recorded sandbox traffic (see
+ * {@code docs/evidence/veradigm.yaml}): saves by their documented parameter positions, reads in Unity's read shapes.
+ * In <b>strict</b> mode (builder, {@link #strict(boolean)} or {@code POST /_sim/strict?on=true}) every behaviour the
+ * ledger marks {@code assumed} is answered another plausible way, to prove the adapter fails safe. Thread-safe.
  */
 public final class VeradigmSimulator extends AbstractSimulator {
 
@@ -39,7 +44,7 @@ public final class VeradigmSimulator extends AbstractSimulator {
   public static final Duration FHIR_TOKEN_LIFETIME = Duration.ofSeconds(3600);
 
   private final ChartStore records;
-  /** Status is Unity's {@code Status} (a problem's Active or Resolved); a deleted record is no longer listed (<b>invented</b>: the documents are silent). */
+  /** Status is the clinical summary's {@code status} (a problem's Active or Resolved); a deleted record is no longer listed (<b>invented</b>: the documents are silent). */
   private final ChartEditor chart;
   private final UnityTokens unityTokens;
   private final IssuedTokens fhirTokens;
@@ -48,6 +53,8 @@ public final class VeradigmSimulator extends AbstractSimulator {
   private final CapabilityFhirServlet fhir;
   private final Builder config;
   private volatile boolean fhirWrites;
+  private volatile boolean strict;
+  private volatile UnityServlet.SaveLoss saveLoss;
   private volatile int unityPerMinute;
   private volatile int fhirPerMinute;
 
@@ -55,7 +62,7 @@ public final class VeradigmSimulator extends AbstractSimulator {
     config = b;
     Clock clock = b.clock;
     records = new ChartStore(n -> Long.toString(500000 + n), clock, faults, stats);
-    chart = records.editor("Status");
+    chart = records.editor("status");
     unityTokens = new UnityTokens(clock, b.unityTokenLifetime);
     fhirTokens = new IssuedTokens(clock);
     unityLimiter = new WindowLimiter(clock, Duration.ofMinutes(1));
@@ -69,7 +76,8 @@ public final class VeradigmSimulator extends AbstractSimulator {
     ClientAuthenticator clients = new ClientSecrets(Map.of(VeradigmSeed.FHIR_CLIENT_ID, VeradigmSeed.FHIR_CLIENT_SECRET), true);
     serve(SimulatorServer.builder()
         .port(b.port)
-        .api("/Unity", new UnityServlet(unityTokens, new UnityActions(records), unityLimiter, () -> unityPerMinute, stats))
+        .api("/Unity", new UnityServlet(unityTokens, new UnityActions(records, () -> strict), unityLimiter,
+            () -> unityPerMinute, stats, () -> strict, () -> saveLoss))
         .api("/authorizationV2", new ClientCredentialsServlet("/connect/token", () -> clients, fhirTokens,
             FHIR_TOKEN_LIFETIME, scope -> true, fhirLimiter, () -> 0, stats))
         .api("/fhir/R4", new ThrottledFhirServlet(fhir, fhirLimiter, () -> fhirPerMinute, stats))
@@ -81,6 +89,11 @@ public final class VeradigmSimulator extends AbstractSimulator {
             List<ObjectNode> found = patient != null ? fhir.forPatient(patient) : fhir.resources(type == null ? "" : type);
             ctx.contentType("application/json").result(found.stream()
                 .filter(r -> type == null || r.path("resourceType").asText().equals(type)).toList().toString());
+          });
+          // evidence: veradigm.behaviour.sim-strict-mode
+          routes.post("/_sim/strict", ctx -> {
+            strict = Boolean.parseBoolean(ctx.queryParam("on"));
+            ctx.status(204);
           });
           routes.post("/_sim/expire-tokens", ctx -> {
             expireTokensNow();
@@ -119,6 +132,25 @@ public final class VeradigmSimulator extends AbstractSimulator {
     fhirWrites = enabled;
   }
 
+  /** Turns strict mode on or off: every assumed Unity behaviour answered a second plausible way. */
+  public void strict(boolean on) {
+    strict = on;
+  }
+
+  /**
+   * Loses the answer of this share of Unity save actions after storing them (the connection hangs {@code hangMs}),
+   * leaving reads alone: a lost write answer, where the generic commit-then-timeout fault also hits Unity's reads
+   * (every Unity call is a POST). {@code 0} turns it off; {@link #reset()} does too.
+   */
+  public void loseSaveAnswers(double probability, long hangMs) {
+    saveLoss = probability <= 0 ? null : new UnityServlet.SaveLoss(probability, hangMs);
+  }
+
+  /** Whether strict mode is on. */
+  public boolean strict() {
+    return strict;
+  }
+
   /** Unity requests allowed per minute per Appname; 0 for no limit (default). */
   public void unityRequestsPerMinute(int limit) {
     unityPerMinute = limit;
@@ -135,7 +167,7 @@ public final class VeradigmSimulator extends AbstractSimulator {
     fhirTokens.expireAll();
   }
 
-  /** Records saved through Unity (kinds note, vitals, problem, allergy, task, medication, document). */
+  /** Records saved through Unity (kinds note, vitals, problem, allergy, task, medication). */
   public List<ChartStore.Entry> records(String kind, String patientId) {
     return records.list(kind, patientId);
   }
@@ -164,6 +196,8 @@ public final class VeradigmSimulator extends AbstractSimulator {
 
   private void applyConfig() {
     fhirWrites = config.fhirWrites;
+    strict = config.strict;
+    saveLoss = null;
     unityPerMinute = config.unityPerMinute;
     fhirPerMinute = config.fhirPerMinute;
     unityTokens.lifetime(config.unityTokenLifetime);
@@ -187,6 +221,7 @@ public final class VeradigmSimulator extends AbstractSimulator {
     private Clock clock = Clock.systemUTC();
     private Duration unityTokenLifetime = DEFAULT_UNITY_TOKEN_LIFETIME;
     private boolean fhirWrites = true;
+    private boolean strict;
     private int unityPerMinute;
     private int fhirPerMinute;
 
@@ -211,6 +246,12 @@ public final class VeradigmSimulator extends AbstractSimulator {
     /** Whether the FHIR creates/updates the CapabilityStatement declares are honoured (default true). */
     public Builder fhirWrites(boolean enabled) {
       this.fhirWrites = enabled;
+      return this;
+    }
+
+    /** Strict mode from the start (and after every reset); default off. */
+    public Builder strict(boolean on) {
+      this.strict = on;
       return this;
     }
 

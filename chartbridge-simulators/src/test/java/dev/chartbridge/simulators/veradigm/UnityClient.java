@@ -24,8 +24,10 @@ final class UnityClient {
     return TestHttp.send("POST", sim.unityUrl() + "/GetToken", body, "Content-Type", "application/json");
   }
 
+  /** GetToken, then GetUserAuthentication binding the token to the seed's EHR user. */
   UnityClient login() throws IOException, InterruptedException {
     token = getToken(VeradigmSeed.UNITY_PASSWORD).body();
+    magic("GetUserAuthentication", "", VeradigmSeed.APP_USER_PASSWORD);
     return this;
   }
 
