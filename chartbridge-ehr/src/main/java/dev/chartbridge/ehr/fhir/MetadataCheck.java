@@ -16,6 +16,7 @@ final class MetadataCheck {
     private MetadataCheck() {
     }
 
+    // evidence: fhir.metadata, epic.metadata, ecw.metadata
     static ConnectionCheck of(FhirServer server) {
         try {
             CapabilityStatement statement = server.client().capabilities().ofType(CapabilityStatement.class)
