@@ -84,6 +84,11 @@ final class ReviewRoutes {
             case NOT_FOUND -> Responses.problem(ctx, notFound());
             case NOT_IN_REVIEW -> Responses.problem(ctx, Problem.of(409, "not-in-review", "Not in review",
                     "the operation is " + result.from() + ", not in review; another reviewer may have acted first"));
+            case STALE_VERSION -> Responses.problem(ctx, Problem.of(409, "stale-version", "Retry would meet the same"
+                    + " conflict", "a retry would send the same stale If-Match again: apply-on-current applies the"
+                    + " change on the record's current version, resend-anyway (with a reason) replaces it, or discard"));
+            case NOT_A_CONFLICT -> Responses.problem(ctx, Problem.of(409, "not-a-conflict", "Not a conflict",
+                    "apply-on-current is for an update in CONFLICT; the operation is " + result.from()));
         }
     }
 
