@@ -39,8 +39,8 @@ import java.util.UUID;
  *       EHR's other changes, or finds a conflict again if the record moved on since.</li>
  *   <li>{@code discard}: {@code DISCARDED}, terminal; nothing is queued and nothing in the EHR is deleted.</li>
  * </ul>
- * {@code retry} on a {@code CONFLICT} is refused ({@link Outcome#STALE_VERSION}): it would send the same stale
- * {@code If-Match} again and meet the same conflict.
+ * {@code retry} on an update in {@code CONFLICT} is refused ({@link Outcome#STALE_VERSION}): it would send the
+ * same stale {@code If-Match} again and meet the same conflict.
  * Every hand-back starts a fresh budget of reconciliation and verification checks; the send count is kept, so an
  * operation already at the maximum number of sends goes DEAD rather than being sent again. Thread-safe.
  */
@@ -62,7 +62,7 @@ public final class ReviewQueue {
     /** What an action did. */
     public enum Outcome {
         DONE, NOT_FOUND, NOT_IN_REVIEW,
-        /** {@code retry} on a {@code CONFLICT}: it would resend the stale version; apply-on-current or discard. */
+        /** {@code retry} on an update in {@code CONFLICT}: it would resend the stale version. */
         STALE_VERSION,
         /** {@code apply-on-current} on an operation that is not an update in {@code CONFLICT}. */
         NOT_A_CONFLICT
@@ -96,7 +96,9 @@ public final class ReviewQueue {
             if (!op.state().needsReview()) {
                 return new Result(Outcome.NOT_IN_REVIEW, op.eventId(), op.state(), null);
             }
-            boolean conflicted = op.state() == OperationState.CONFLICT && op.changesRecord();
+            // An amendment in CONFLICT: the same If-Match would meet the same conflict. (A compensation reads the
+            // current version before each try, so retrying one is not stale.)
+            boolean conflicted = op.state() == OperationState.CONFLICT && RecordChanges.UPDATE.equals(op.kind());
             if (request.action() == ReviewAction.RETRY && conflicted) {
                 return new Result(Outcome.STALE_VERSION, op.eventId(), op.state(), null);
             }
