@@ -113,6 +113,21 @@ class ConflictResolutionTest {
     }
 
     @Test
+    void apply_on_current_is_refused_for_a_write_in_review_that_is_no_conflict() {
+        sim().faults().dropFields("AllergyIntolerance", "reaction");
+        JsonNode modified = Amendments.deliver(env.gateway(), Amendments.event("allergy", 6));
+        assertThat(modified.at("/operations/0/state").asText()).as("%s", modified).isEqualTo("MODIFIED");
+
+        ApiClient.Answer refused = act(modified.at("/operations/0/id").asText(), "apply-on-current", null);
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+        assertThat(refused.body().get("type").asText()).endsWith("not-a-conflict");
+        JsonNode after = env.gateway().status(modified.get("id").asText()).body();
+        assertThat(after.at("/operations/0/state").asText()).isEqualTo("MODIFIED");
+        assertThat(after.get("timeline").findValuesAsText("action")).doesNotContain("review.apply-on-current");
+    }
+
+    @Test
     void an_amendment_keeps_when_the_record_was_made_recorded_date_and_authored_on() {
         ObjectNode condition = Amendments.event("condition", 4);
         JsonNode created = Amendments.deliver(env.gateway(), condition);
