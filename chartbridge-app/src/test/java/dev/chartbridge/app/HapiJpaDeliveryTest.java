@@ -1,5 +1,6 @@
 package dev.chartbridge.app;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.hapi.HapiJpaExtension;
@@ -82,11 +83,13 @@ class HapiJpaDeliveryTest {
         Map<String, Integer> before = new HashMap<>();
         Examples.TYPES.forEach(t -> before.put(t, records(t, SeedData.PATIENT_MARIA)));
         Map<String, JsonNode> settled = new HashMap<>();
+        Map<String, Instant> sentAt = new HashMap<>();
         int n = 0;
         for (String type : Examples.TYPES) {
             ObjectNode event = Events.of(type);
-            event.put("occurredAt", Instant.parse("2026-11-21T10:15:30Z").plusSeconds(60L * n++).plusMillis(123)
-                    .toString());
+            Instant at = Instant.parse("2026-11-21T10:15:30Z").plusSeconds(60L * n++).plusMillis(123);
+            event.put("occurredAt", at.toString());
+            sentAt.put(type, at);
             settled.put(type, Amendments.deliver(gateway, event));
         }
 
@@ -103,8 +106,9 @@ class HapiJpaDeliveryTest {
         }
         String observationId = settled.get("vitals").at("/operations/0/remoteId").asText();
         Observation reading = (Observation) server().read("Observation/" + observationId);
-        assertThat(reading.getEffectiveDateTimeType().getValueAsString()).as("time kept to the millisecond")
-                .isEqualTo("2026-11-21T10:15:30.123+00:00");
+        assertThat(reading.getEffectiveDateTimeType().getValue().toInstant()).as("time kept to the millisecond")
+                .isEqualTo(sentAt.get("vitals"));
+        assertThat(reading.getEffectiveDateTimeType().getPrecision()).isEqualTo(TemporalPrecisionEnum.MILLI);
 
         JsonNode noteOps = settled.get("note").get("operations");
         String noteId = op(noteOps, "DocumentReference").get("remoteId").asText();
