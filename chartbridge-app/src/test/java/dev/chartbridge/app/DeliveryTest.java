@@ -189,18 +189,19 @@ class DeliveryTest {
     }
 
     @Test
-    void an_ambiguous_patient_is_refused_never_guessed() {
+    void an_ambiguous_patient_goes_to_review_naming_the_candidates_never_guessed() {
         ObjectNode event = Events.bloodPressure(105);
         ((ObjectNode) event.at("/patient/identifiers/0")).put("value", SeedData.MRN_AMBIGUOUS);
         event.remove("encounter");
 
         JsonNode status = env.gateway().awaitSettled(submit(event));
 
-        assertThat(status.get("status").asText()).isEqualTo("failed");
-        assertThat(status.at("/operations/0/state").asText()).isEqualTo("REJECTED");
+        assertThat(status.at("/operations/0/state").asText()).as("%s", status).isEqualTo("NEEDS_REVIEW");
+        assertThat(status.at("/operations/0/attempts/0/outcome").asText()).isEqualTo("needs-review");
         assertThat(status.at("/operations/0/errorDetail").asText())
-                .isEqualTo("INVALID [ambiguous]: 2 patients match the identifier; refusing to guess (system "
-                        + SeedData.MRN_SYSTEM + ")");
+                .startsWith("not sent: INVALID [ambiguous]: 2 records (patient) match the identifier (system "
+                        + SeedData.MRN_SYSTEM + "); refusing to guess between")
+                .contains("Patient/" + SeedData.PATIENT_LEE_A, "Patient/" + SeedData.PATIENT_LEE_B);
         assertThat(sim().resourcesForPatient(SeedData.PATIENT_LEE_A)).isEmpty();
         assertThat(sim().resourcesForPatient(SeedData.PATIENT_LEE_B)).isEmpty();
     }

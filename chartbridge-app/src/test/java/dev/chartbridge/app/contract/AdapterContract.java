@@ -372,6 +372,38 @@ public abstract class AdapterContract {
         assertThat(recordsInEhr("note") - before).isEqualTo(1);
     }
 
+    /**
+     * An event for this patient naming the visit of another patient (the confusable one of the seed data) is never
+     * written: each write ends REJECTED before anything is sent, the refusal names the encounter, it is audited, and
+     * the EHR holds nothing new.
+     */
+    protected void anEventNamingAnotherPatientsEncounterIsNeverWritten(ObjectNode otherPatientsEncounter) {
+        String type = supportedTypes().get(0);
+        int before = recordsInEhr(type);
+        ObjectNode event = event(type);
+        event.putObject("encounter").set("identifier", otherPatientsEncounter);
+        simulator().stats().journal().clear();
+
+        ApiClient.Answer accepted = api.submit(event, "wrong-encounter-" + type);
+        assertThat(accepted.status()).as("%s", accepted.body()).isEqualTo(202);
+        JsonNode status = settled(api, accepted.body().get("id").asText());
+
+        assertThat(status.get("status").asText()).as("%s", status).isEqualTo("failed");
+        for (JsonNode op : status.get("operations")) {
+            assertThat(op.get("state").asText()).isEqualTo("REJECTED");
+        }
+        List<JsonNode> refusals = new ArrayList<>();
+        status.get("timeline").forEach(e -> {
+            if (e.get("action").asText().equals("operation.rejected")) {
+                refusals.add(e);
+            }
+        });
+        assertThat(refusals).as("audited").hasSize(status.get("operations").size())
+                .allSatisfy(e -> assertThat(e.get("detail").asText()).contains("encounter"));
+        assertThat(simulator().stats().journal().all()).as("nothing written").noneMatch(this::writesToChart);
+        assertThat(recordsInEhr(type)).isEqualTo(before);
+    }
+
     protected static void writeFile(Path file, String content) throws IOException {
         Files.writeString(file, content);
     }

@@ -8,6 +8,8 @@ import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.ecw.EcwSeed;
 import dev.chartbridge.simulators.ecw.EcwSimulator;
 
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,8 @@ import java.util.Map;
  * (allow-listed at eCW), the practice code configured apart from the FHIR base.
  */
 class EcwContractTest extends AdapterContract {
-    private static final Map<String, String> RESOURCE = Map.of("condition", "Condition", "allergy",
-            "AllergyIntolerance", "medication-change", "MedicationRequest");
+    private static final Map<String, String> RESOURCE = Map.of("vitals", "Observation", "condition", "Condition",
+            "allergy", "AllergyIntolerance", "medication-change", "MedicationRequest");
     private static final String CLIENT = "chartbridge-contract";
     private EcwSimulator sim;
 
@@ -36,8 +38,10 @@ class EcwContractTest extends AdapterContract {
     @Override
     protected void afterGatewayStarted(Gateway gateway) {
         sim.registerClient(CLIENT, "http://127.0.0.1:" + gateway.port() + "/.well-known/jwks.json",
-                "system/Patient.rs", "system/Encounter.rs", "system/Condition.crs", "system/AllergyIntolerance.crs",
-                "system/MedicationRequest.crs");
+                // eCW's published spellings (eclinicalworks-smart-configuration.json)
+                "system/Patient.rs", "system/Encounter.rs", "system/Observation.c", "system/Observation.rs",
+                "system/Condition.c", "system/Condition.rs", "system/AllergyIntolerance.c",
+                "system/AllergyIntolerance.rs", "system/MedicationRequest.c", "system/MedicationRequest.rs");
     }
 
     @Override
@@ -49,7 +53,7 @@ class EcwContractTest extends AdapterContract {
 
     @Override
     protected List<String> supportedTypes() {
-        return List.of("condition", "allergy", "medication-change");
+        return List.of("vitals", "condition", "allergy", "medication-change");
     }
 
     @Override
@@ -66,5 +70,12 @@ class EcwContractTest extends AdapterContract {
     protected int recordsInEhr(String eventType) {
         return (int) sim.resourcesForPatient(EcwSeed.PATIENT_MARIA).stream()
                 .filter(r -> r.fhirType().equals(RESOURCE.get(eventType))).count();
+    }
+
+    @Test
+    void an_event_naming_another_patients_encounter_is_never_written() {
+        // encounter 5003 is Mario Garcia's, confusable with Maria
+        anEventNamingAnotherPatientsEncounterIsNeverWritten(Json.MAPPER.createObjectNode()
+                .put("system", EcwSeed.ENCOUNTER_SYSTEM).put("value", "5003"));
     }
 }

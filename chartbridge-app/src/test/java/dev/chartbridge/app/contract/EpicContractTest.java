@@ -1,16 +1,24 @@
 package dev.chartbridge.app.contract;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.simulators.FaultKind;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.epic.EpicSeed;
 import dev.chartbridge.simulators.epic.EpicSimulator;
 
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The adapter contract against the Epic simulator: SMART backend auth with the gateway's own JWKS URL, conditions
@@ -76,5 +84,82 @@ class EpicContractTest extends AdapterContract {
     @Override
     protected void releaseHeldWrites() {
         sim.releaseHoldingTank();
+    }
+
+    @Test
+    void an_event_naming_another_patients_encounter_is_never_written() {
+        anEventNamingAnotherPatientsEncounterIsNeverWritten(Json.MAPPER.createObjectNode()
+                .put("system", EpicSeed.CSN_SYSTEM).put("value", EpicSeed.CSN_MARIO_OPEN));
+    }
+
+    /** Under Epic's search rules (patient-scoped, Observation by category) a lost answer is found by content. */
+    @Test
+    void a_lost_note_is_reconciled_and_lands_once() throws Exception {
+        aLostNoteIsReconciledAndLandsOnce(sim.faults(), "epic");
+    }
+
+    /** One heart-rate reading of Maria's at {@code at}. */
+    private ObjectNode heartRate(String at, int value) {
+        ObjectNode e = event("vitals");
+        e.put("occurredAt", at);
+        ArrayNode measurements = e.with("payload").putArray("measurements");
+        measurements.addObject().put("kind", "heart-rate").put("value", value).put("unit", "/min");
+        return e;
+    }
+
+    /**
+     * A quarter of the creates commit and lose their answer: every reading is reconciled under Epic's search rules
+     * (patient-scoped, by category, by content) and lands exactly once, none lost.
+     */
+    @Test
+    void lost_answers_are_reconciled_with_no_duplicate_and_nothing_lost() {
+        int before = recordsInEhr("vitals");
+        sim.faults().seed(11);
+        sim.faults().commitThenTimeout(0.25, 500);
+        List<String> ids = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) {
+                ObjectNode reading = heartRate("2026-11-19T08:%02d:00Z".formatted(i), 60 + i);
+                ids.add(api.submit(reading, "lost-answers-" + i).body().get("id").asText());
+            }
+            for (String id : ids) {
+                JsonNode status = api.await(id, st -> !st.get("status").asText().equals("in-progress"),
+                        Duration.ofSeconds(60));
+                assertThat(status.get("status").asText()).as("%s", status).isEqualTo("delivered");
+                assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+            }
+        } finally {
+            sim.faults().clear();
+        }
+        assertThat(sim.stats().faults(FaultKind.COMMIT_THEN_TIMEOUT)).as("answers lost").isPositive();
+        assertThat(recordsInEhr("vitals") - before).as("no duplicate, nothing lost").isEqualTo(12);
+    }
+
+    /**
+     * A reading already on the chart (filed without the gateway's identifier, as a device interface would) answers
+     * 59189 when the gateway files it again: the reading is found by content and the write ends delivered with it.
+     */
+    @Test
+    void a_59189_for_a_reading_already_on_the_chart_ends_delivered() {
+        String at = "2026-11-18T07:45:00Z";
+        sim.faults().dropFields("Observation", "identifier");
+        JsonNode filed;
+        try {
+            filed = api.awaitSettled(api.submit(heartRate(at, 88), "filed-elsewhere").body().get("id").asText());
+        } finally {
+            sim.faults().clear();
+        }
+        assertThat(filed.get("status").asText()).as("%s", filed).isEqualTo("delivered");
+        int before = recordsInEhr("vitals");
+        ObjectNode again = heartRate(at, 88);
+        again.with("payload").withArray("measurements").addObject().put("kind", "body-weight").put("value", 70)
+                .put("unit", "kg");
+
+        JsonNode status = api.awaitSettled(api.submit(again, "filed-again").body().get("id").asText());
+
+        assertThat(status.get("status").asText()).as("%s", status).isEqualTo("delivered");
+        assertThat(status.at("/operations/0/remoteId").asText()).isEqualTo(filed.at("/operations/0/remoteId").asText());
+        assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        assertThat(recordsInEhr("vitals") - before).as("only the weight is new").isEqualTo(1);
     }
 }

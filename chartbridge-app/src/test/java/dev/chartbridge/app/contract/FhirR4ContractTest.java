@@ -8,6 +8,8 @@ import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
 import dev.chartbridge.simulators.fhir.SeedData;
 
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,5 +56,12 @@ class FhirR4ContractTest extends AdapterContract {
     protected int recordsInEhr(String eventType) {
         return (int) sim.resourcesForPatient(SeedData.PATIENT_MARIA).stream()
                 .filter(r -> r.fhirType().equals(RESOURCE.get(eventType))).count();
+    }
+
+    @Test
+    void an_event_naming_another_patients_encounter_is_never_written() {
+        // V5003 is the open encounter of Mario Garcia (MRN 1002), confusable with Maria (MRN 1001)
+        anEventNamingAnotherPatientsEncounterIsNeverWritten(Json.MAPPER.createObjectNode()
+                .put("system", SeedData.VISIT_SYSTEM).put("value", "V5003"));
     }
 }

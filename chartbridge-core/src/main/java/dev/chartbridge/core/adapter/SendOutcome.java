@@ -34,6 +34,14 @@ public sealed interface SendOutcome {
     record Conflict(VendorError error, Exchange exchange) implements SendOutcome {
     }
 
+    /**
+     * Nothing was sent because only a human can decide what the write means (e.g. several patients or encounters
+     * match the event's identifier; the error names the candidates by the EHR's ids, never by PHI). Like a deferred
+     * write, it does not count as a send.
+     */
+    record NeedsReview(VendorError error, Exchange exchange) implements SendOutcome {
+    }
+
     /** The EHR refused the content or the request; sending it again would fail the same way. */
     record Rejected(VendorError error, Exchange exchange) implements SendOutcome {
     }

@@ -192,6 +192,10 @@ final class OperationRunner {
                 return record(claim, inFlight, OperationState.CONFLICT, Step.SEND, "conflict", null, c.error(),
                         describe(c.error()), c.exchange(), started, null, false, 0, 0);
             }
+            if (outcome instanceof SendOutcome.NeedsReview n) {
+                return record(claim, inFlight, OperationState.NEEDS_REVIEW, Step.SEND, "needs-review", null,
+                        n.error(), "not sent: " + describe(n.error()), n.exchange(), started, null, false, -1, 0);
+            }
             if (outcome instanceof SendOutcome.Rejected r) {
                 return record(claim, inFlight, OperationState.REJECTED, Step.SEND, "rejected", null, r.error(),
                         describe(r.error()), r.exchange(), started, null, false, 0, 0);
@@ -252,9 +256,12 @@ final class OperationRunner {
                         describe(r.error()), r.exchange(), started, due, false, 0, 1);
             }
             VendorError error = notSent instanceof SendOutcome.Rejected r ? r.error()
+                    : notSent instanceof SendOutcome.NeedsReview n ? n.error()
                     : ((SendOutcome.Retryable) notSent).error();
-            OperationState to = notSent instanceof SendOutcome.Rejected ? OperationState.REJECTED : OperationState.DEAD;
-            return record(claim, op, to, Step.RENDER, to == OperationState.DEAD ? "dead" : "rejected", null, error,
+            OperationState to = notSent instanceof SendOutcome.Rejected ? OperationState.REJECTED
+                    : notSent instanceof SendOutcome.NeedsReview ? OperationState.NEEDS_REVIEW : OperationState.DEAD;
+            return record(claim, op, to, Step.RENDER, to == OperationState.REJECTED ? "rejected"
+                    : to == OperationState.DEAD ? "dead" : "needs-review", null, error,
                     describe(error), notSent.exchange(), started, null, false, 0, 1);
         }
 

@@ -48,10 +48,11 @@ public final class ReviewQueue {
     /**
      * Outcomes of a send (or of the step before one) that mean the EHR did not take the write; {@code blocked}: a
      * Provenance held back because a write it describes is not in the EHR, nothing sent; {@code deferred} and
-     * {@code deferred-expired}: the write did not leave the gateway (its own call budget, a token, a lookup).
+     * {@code deferred-expired}: the write did not leave the gateway (its own call budget, a token, a lookup);
+     * {@code needs-review}: not sent because the patient or encounter was ambiguous.
      */
     private static final Set<String> CLEAR_REFUSALS = Set.of("retryable", "dead", "conflict", "rejected",
-            "unprocessable", "blocked", "deferred", "deferred-expired");
+            "unprocessable", "blocked", "deferred", "deferred-expired", "needs-review");
 
     private final Jdbc jdbc;
 

@@ -19,6 +19,8 @@ import java.util.List;
  * searched for by the write identifier, then by content, before anything is resent; a created record is read back
  * and compared. eCW takes no updates. Thread-safe.
  */
+// evidence: ecw.auth.token, ecw.search.endpoints, ecw.read.endpoints, ecw.create.contracted, ecw.vitals.create,
+// evidence: ecw.error.vitals
 public final class EcwAdapter extends SmartBackendAdapter {
     public static final String VENDOR = "eclinicalworks";
     private static final VendorProfile PROFILE = VendorProfiles.of(VENDOR);

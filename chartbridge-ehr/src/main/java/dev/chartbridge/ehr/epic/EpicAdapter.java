@@ -26,6 +26,7 @@ import java.util.function.UnaryOperator;
  * and sends the write to review after its last check, instead of resending a duplicate into the tank. Reading
  * such a record back answers 404, which is {@link VerifyOutcome.NotYetReadable}. Thread-safe.
  */
+// evidence: epic.auth.token, epic.search.endpoints, epic.read.endpoints, epic.create.endpoints, epic.update.endpoints
 public final class EpicAdapter extends SmartBackendAdapter {
     public static final String VENDOR = "epic";
 

@@ -8,14 +8,18 @@ import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.fhir.BackendFhirWriter;
 import dev.chartbridge.ehr.fhir.FhirOutcomes;
 
+import java.util.Set;
+
 /**
  * Epic's answers normalized: an OperationOutcome's Epic numeric code (59189 failed to file, 59012 not provisional,
- * 59144 reference not found ...) is kept as the vendor code; a 403 with an empty body means the API is not enabled
+ * 59144 reference not found ...) is kept as the vendor code; 59189 and 59141 mean the record may already be on the
+ * chart and are reconciled before anything else; a 403 with an empty body means the API is not enabled
  * for this client (or not in its granted scopes) and is a refusal, never retried; a 401 that survived one retry
  * with a fresh token, 429 and 503 are retryable; a timeout, reset or other 5xx is an unknown outcome to reconcile.
  * Stateless.
  */
 final class EpicAnswers implements BackendFhirWriter.Answers {
+    private static final Set<String> ALREADY_THERE = Set.of("59189", "59141");
 
     @Override
     public SendOutcome failedSend(RuntimeException e, Exchange sent) {
@@ -34,6 +38,17 @@ final class EpicAnswers implements BackendFhirWriter.Answers {
     public SendOutcome.Retryable tokenFailure(AuthException e) {
         return new SendOutcome.Retryable(null, new VendorError(e.isTransient() ? ErrorClass.TRANSIENT : ErrorClass.AUTH,
                 e.errorCode(), e.getMessage()), Exchange.none());
+    }
+
+    /**
+     * 59189 "Failed to file the reading" (Observation.create) and 59141 "An attempt was made to create a duplicate
+     * record" (e.g. an allergy already on the chart): the record may already be there, so it is looked for, and a
+     * match completes the write.
+     */
+    // evidence: epic.error.59189, epic.error.59141
+    @Override
+    public Set<String> alreadyThereCodes() {
+        return ALREADY_THERE;
     }
 
     private static VendorError forbidden(RuntimeException e) {

@@ -1,7 +1,6 @@
 package dev.chartbridge.ehr.fhir;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
-import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.ReadBack;
@@ -21,17 +20,20 @@ import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import org.hl7.fhir.r4.model.Resource;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
  * The send, find and verify steps of a FHIR R4 vendor reached with a SMART backend token and no conditional create
  * (Epic, eClinicalWorks): resolve patient and encounter by identifier (an open encounter where the profile says
  * so), create once with a plain POST (no {@code Prefer}: Epic answers 201 with an empty body and a
- * {@code Location}), reconcile an unknown outcome with a {@link WriteReconciler} (a resend would be a duplicate),
- * and read back by id to compare critical fields. What differs per vendor, the meaning of its error answers, comes
+ * {@code Location}), reconcile an unknown outcome with a {@link WriteReconciler} (a resend would be a duplicate;
+ * the vendor's "already on the chart" answers are reconciled at once), and read back by id to compare critical
+ * fields, apart from those the vendor is not documented to keep (the gateway's identifier). What differs per vendor, the meaning of its error answers, comes
  * from {@link Answers}. Thread-safe.
  */
 public final class BackendFhirWriter {
@@ -46,6 +48,14 @@ public final class BackendFhirWriter {
 
         /** The token endpoint refused or failed: nothing was sent, so the write may be retried. */
         SendOutcome.Retryable tokenFailure(AuthException e);
+
+        /**
+         * The vendor's codes that answer a create with "this is already on the chart" (Epic 59189, 59141): the
+         * record is looked for, and a match completes the write. None by default.
+         */
+        default Set<String> alreadyThereCodes() {
+            return Set.of();
+        }
     }
 
     private final VendorProfile profile;
@@ -55,15 +65,22 @@ public final class BackendFhirWriter {
     private final ContextResolver context;
     private final WriteReconciler reconciler;
     private final FhirRecordUpdater updater;
+    /** Fields the vendor is not documented to keep: not compared on read-back. */
+    private final Set<String> notKept;
 
-    public BackendFhirWriter(VendorProfile profile, FhirServer server, BearerAuthorization auth, Answers answers) {
+    public BackendFhirWriter(VendorProfile profile, FhirServer server, BearerAuthorization auth, Answers answers,
+                             Clock clock) {
         this.profile = profile;
         this.server = server;
         this.auth = auth;
         this.answers = answers;
-        this.context = new ContextResolver(server, auth);
-        this.reconciler = new WriteReconciler(server, auth);
+        Searchset searches = new Searchset(server, auth::call);
+        SearchRules rules = SearchRules.of(profile.vendor());
+        this.context = new ContextResolver(searches, rules, clock);
+        this.reconciler = new WriteReconciler(searches, rules);
         this.updater = new FhirRecordUpdater(server, auth::call, profile.versionsRecords());
+        // evidence: epic.identifier.not-kept, ecw.identifier.not-kept
+        this.notKept = profile.dedupe().contains("identifier") ? Set.of() : Set.of("identifier");
     }
 
     /** Changes a record written earlier ({@link FhirRecordUpdater}: If-Match, or read, compare, write). */
@@ -74,7 +91,7 @@ public final class BackendFhirWriter {
         }
         ContextResolver.Resolved ctx = context.resolve(update.event());
         if (ctx.error() != null) {
-            return new UpdateOutcome.Sent(contextFailure(ctx.error(), ctx.exchange()));
+            return new UpdateOutcome.Sent(ctx.notSent());
         }
         try {
             return updater.update(update, ctx.patientId(), ctx.encounterId());
@@ -125,16 +142,16 @@ public final class BackendFhirWriter {
         ContextResolver.Resolved ctx = context.resolve(write.event(),
                 Boolean.TRUE.equals(support.requiresOpenEncounter()));
         if (ctx.error() != null) {
-            return PreparedSend.notSent(contextFailure(ctx.error(), ctx.exchange()));
+            return PreparedSend.notSent(ctx.notSent());
         }
         Resource resource = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
         String body = FhirContexts.r4().newJsonParser().encodeResourceToString(resource);
         RenderedRequest request = new RenderedRequest("POST", resource.fhirType(), Map.of(), "application/fhir+json",
                 body);
-        return PreparedSend.ready(request, () -> create(resource, body));
+        return PreparedSend.ready(request, () -> create(write, resource, body, ctx.patientId()));
     }
 
-    private SendOutcome create(Resource resource, String body) {
+    private SendOutcome create(WriteContext write, Resource resource, String body, String patientId) {
         Exchange sent = new Exchange("POST " + resource.fhirType(), Json.sha256(body), 0);
         try {
             MethodOutcome outcome = auth.call(() -> server.client().create().resource(resource).execute());
@@ -145,9 +162,20 @@ public final class BackendFhirWriter {
                     : new SendOutcome.Created(ref, answered);
         } catch (RuntimeException e) {
             Optional<AuthException> tokenFailure = BearerAuthorization.tokenFailure(e);
-            return tokenFailure.isPresent() ? answers.tokenFailure(tokenFailure.get())
-                    : answers.failedSend(e, sent);
+            if (tokenFailure.isPresent()) {
+                return answers.tokenFailure(tokenFailure.get());
+            }
+            if (FhirOutcomes.meansAlreadyThere(e, false, answers.alreadyThereCodes())) {
+                Exchange answered = new Exchange(sent.request(), sent.requestDigest(), FhirOutcomes.status(e));
+                return AlreadyThere.outcome(reconciler.find(write, resource, patientId, mayBeHeld(write)), answered,
+                        answers.failedCall(e), true);
+            }
+            return answers.failedSend(e, sent);
         }
+    }
+
+    private boolean mayBeHeld(WriteContext write) {
+        return "holding-tank".equals(profile.support(write.event().type().wireName()).readBack());
     }
 
     /**
@@ -161,11 +189,10 @@ public final class BackendFhirWriter {
         }
         ContextResolver.Resolved ctx = context.resolve(write.event());
         if (ctx.error() != null) {
-            return new FindOutcome.Undetermined(ctx.error(), ctx.exchange());
+            return new FindOutcome.Undetermined(ctx.error(), ctx.exchange(), ctx.retryAfter());
         }
         Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
-        boolean mayBeHeld = "holding-tank".equals(profile.support(write.event().type().wireName()).readBack());
-        return reconciler.find(write, expected, ctx.patientId(), mayBeHeld);
+        return reconciler.find(write, expected, ctx.patientId(), mayBeHeld(write));
     }
 
     public VerifyOutcome verify(WriteContext write) {
@@ -182,7 +209,7 @@ public final class BackendFhirWriter {
         try {
             Resource actual = read(remote);
             Resource expected = FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId());
-            List<String> differences = CriticalFields.differences(expected, actual);
+            List<String> differences = CriticalFields.differences(expected, actual, notKept);
             Exchange ok = new Exchange(ex.request(), null, 200);
             return FhirRecordState.verified(differences, actual, ok);
         } catch (RuntimeException e) {
@@ -229,17 +256,5 @@ public final class BackendFhirWriter {
         } catch (AuthException e) {
             return Optional.of(e);
         }
-    }
-
-    /**
-     * The patient or encounter could not be resolved. No match, several matches or a closed encounter are
-     * refusals; a failed search (outage, rate limit, auth) sent nothing and is retried.
-     */
-    private static SendOutcome contextFailure(VendorError error, Exchange exchange) {
-        return switch (error.errorClass()) {
-            case INVALID, FORBIDDEN, NOT_FOUND, UNSUPPORTED -> new SendOutcome.Rejected(error, exchange);
-            default -> new SendOutcome.Retryable(null, error.errorClass() == ErrorClass.UNKNOWN
-                    ? new VendorError(ErrorClass.TRANSIENT, error.vendorCode(), error.message()) : error, exchange);
-        };
     }
 }

@@ -18,10 +18,17 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Turns what a FHIR server answered (or failed to answer) into the gateway's outcomes. The rule that matters:
- * once a request may have left, a failure is an unknown outcome, never a plain retry. Stateless, thread-safe.
+ * The one table of what a FHIR server's answers mean to the gateway (documented per vendor in
+ * {@code docs/fhir-answers.md}; each row has a test). The rule that matters: once a request may have left, a
+ * failure is an unknown outcome, never a plain retry. No answer (timeout, reset) is recorded as no answer (HTTP
+ * status 0), never as an HTTP status; a connection that was never made (refused, unknown host, connect timeout)
+ * sent nothing. 408 means the server processed nothing, so it is retried; 409 and 412 on a conditional create, and
+ * a vendor's "already on the chart" codes, mean the record exists: find it ({@link #meansAlreadyThere}). A lookup
+ * before a write that failed for a passing reason defers the write, unsent ({@link #lookupFailure}).
+ * Stateless, thread-safe.
  */
 public final class FhirOutcomes {
     private FhirOutcomes() {
@@ -29,21 +36,64 @@ public final class FhirOutcomes {
 
     /** The outcome of a failed send. */
     public static SendOutcome ofSend(RuntimeException e, Exchange sent) {
+        if (noAnswer(e)) {
+            Exchange none = new Exchange(sent.request(), sent.requestDigest(), 0);
+            // evidence: fhir.answer.no-connection
+            return neverSent(e) ? new SendOutcome.Retryable(null, VendorError.of(ErrorClass.TRANSIENT,
+                    "could not connect"), none).unsent() : new SendOutcome.Unknown(reason(e), none);
+        }
         if (e instanceof BaseServerResponseException r) {
             Exchange ex = new Exchange(sent.request(), sent.requestDigest(), r.getStatusCode());
             VendorError error = error(r);
             return switch (r.getStatusCode()) {
                 case 409, 412 -> new SendOutcome.Conflict(error, ex);
-                case 429, 503 -> new SendOutcome.Retryable(retryAfter(r), error, ex);
+                // evidence: fhir.answer.408
+                case 408, 429, 503 -> new SendOutcome.Retryable(retryAfter(r), error, ex);
                 case 401 -> new SendOutcome.Retryable(Duration.ZERO, error, ex);
                 default -> r.getStatusCode() >= 500 ? new SendOutcome.Unknown("HTTP " + r.getStatusCode(), ex)
                         : new SendOutcome.Rejected(error, ex);
             };
         }
         if (neverSent(e)) {
-            return new SendOutcome.Retryable(null, VendorError.of(ErrorClass.TRANSIENT, "could not connect"), sent);
+            return new SendOutcome.Retryable(null, VendorError.of(ErrorClass.TRANSIENT, "could not connect"), sent)
+                    .unsent();
         }
-        return new SendOutcome.Unknown(reason(e), sent);
+        return new SendOutcome.Unknown(reason(e), new Exchange(sent.request(), sent.requestDigest(), 0));
+    }
+
+    /**
+     * Whether a failed create means the record is already there, so the write is looked for instead of failed:
+     * 409 or 412 answering a conditional create (FHIR http.html#ccreate: several matches, or a concurrent create
+     * of the same match), or an answer carrying one of the vendor's {@code duplicateCodes} (Epic 59141, 59189).
+     */
+    public static boolean meansAlreadyThere(RuntimeException e, boolean conditionalCreate, Set<String> duplicateCodes) {
+        if (!(e instanceof BaseServerResponseException r) || noAnswer(e)) {
+            return false;
+        }
+        if (conditionalCreate && (r.getStatusCode() == 409 || r.getStatusCode() == 412)) {
+            return true; // evidence: fhir.answer.conditional-create-409-412
+        }
+        String code = error(r).vendorCode();
+        return code != null && duplicateCodes.contains(code);
+    }
+
+    /**
+     * A lookup before a write (patient, encounter) failed. Definitive answers refuse the write: no match, a closed
+     * or another patient's encounter ({@code INVALID}), a refused scope ({@code FORBIDDEN}), {@code NOT_FOUND},
+     * {@code UNSUPPORTED}; several matches go to a human. Anything passing (no connection, no answer, 408, 429, 5xx,
+     * 401, an error outcome in the searchset) sent nothing and defers the write, after the answer's
+     * {@code Retry-After} where it named one.
+     */
+    public static SendOutcome lookupFailure(VendorError error, Exchange exchange, Duration retryAfter) {
+        if ("ambiguous".equals(error.vendorCode())) {
+            return new SendOutcome.NeedsReview(error, exchange);
+        }
+        return switch (error.errorClass()) {
+            case INVALID, FORBIDDEN, NOT_FOUND, UNSUPPORTED -> new SendOutcome.Rejected(error, exchange);
+            default -> new SendOutcome.Retryable(retryAfter, error.errorClass() == ErrorClass.UNKNOWN
+                    ? new VendorError(ErrorClass.TRANSIENT, error.vendorCode(), error.message()) : error, exchange)
+                    .unsent();
+        };
     }
 
     /**
@@ -71,14 +121,20 @@ public final class FhirOutcomes {
 
     /** A normalized error for any failed call (reads and searches included). */
     public static VendorError error(RuntimeException e) {
-        if (e instanceof BaseServerResponseException r) {
+        if (!noAnswer(e) && e instanceof BaseServerResponseException r) {
             return error(r);
         }
         return VendorError.of(neverSent(e) ? ErrorClass.TRANSIENT : ErrorClass.UNKNOWN, reason(e));
     }
 
+    /** The HTTP status the server answered, 0 when no answer arrived (HAPI reports those as a 500). */
     public static int status(RuntimeException e) {
-        return e instanceof BaseServerResponseException r ? r.getStatusCode() : 0;
+        return !noAnswer(e) && e instanceof BaseServerResponseException r ? r.getStatusCode() : 0;
+    }
+
+    /** No HTTP answer arrived: HAPI wraps every I/O failure in a {@link FhirClientConnectionException}. */
+    static boolean noAnswer(Throwable e) {
+        return e instanceof FhirClientConnectionException || !(e instanceof BaseServerResponseException);
     }
 
     private static VendorError error(BaseServerResponseException r) {
@@ -88,6 +144,7 @@ public final class FhirOutcomes {
             case 403 -> ErrorClass.FORBIDDEN;
             case 404, 410 -> ErrorClass.NOT_FOUND;
             case 409, 412 -> ErrorClass.CONFLICT;
+            case 408 -> ErrorClass.TRANSIENT;
             case 429 -> ErrorClass.RATE_LIMITED;
             default -> r.getStatusCode() >= 500 ? ErrorClass.TRANSIENT : ErrorClass.UNKNOWN;
         };
@@ -95,16 +152,25 @@ public final class FhirOutcomes {
         String text = "HTTP " + r.getStatusCode();
         if (r.getOperationOutcome() instanceof OperationOutcome oo && oo.hasIssue()) {
             OperationOutcome.OperationOutcomeIssueComponent issue = oo.getIssueFirstRep();
-            code = issue.hasDetails() && issue.getDetails().hasCoding() ? issue.getDetails().getCodingFirstRep().getCode()
-                    : issue.getCode() == null ? null : issue.getCode().toCode();
-            text = issue.hasDiagnostics() ? issue.getDiagnostics() : issue.getDetails().getText();
+            code = issueCode(issue);
+            text = issueText(issue);
         }
         return new VendorError(cls, code, text);
     }
 
+    /** An issue's vendor code ({@code details.coding.code}, where Epic puts its numbers), else its issue type. */
+    static String issueCode(OperationOutcome.OperationOutcomeIssueComponent issue) {
+        return issue.hasDetails() && issue.getDetails().hasCoding() ? issue.getDetails().getCodingFirstRep().getCode()
+                : issue.getCode() == null ? null : issue.getCode().toCode();
+    }
+
+    static String issueText(OperationOutcome.OperationOutcomeIssueComponent issue) {
+        return issue.hasDiagnostics() ? issue.getDiagnostics() : issue.getDetails().getText();
+    }
+
     /** The {@code Retry-After} of the answer that failed a call; null when it named none or there was no answer. */
     public static Duration retryAfter(RuntimeException e) {
-        return e instanceof BaseServerResponseException r ? retryAfter(r) : null;
+        return !noAnswer(e) && e instanceof BaseServerResponseException r ? retryAfter(r) : null;
     }
 
     /** HAPI's exception does not keep the answer's headers; {@link FhirServer} saw them. */

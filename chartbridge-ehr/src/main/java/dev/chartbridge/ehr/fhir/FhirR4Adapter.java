@@ -23,15 +23,18 @@ import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
 import org.hl7.fhir.r4.model.Resource;
 
+import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
  * Writes to any standard FHIR R4 server. Each create carries the gateway's write identifier and is conditional on
  * it ({@code If-None-Exist}), so even a resend after an unknown outcome cannot make a second copy on a server
- * that honours conditional create; an unknown outcome is still searched for before anything is resent. Patients
- * and encounters are resolved by identifier and never guessed. The provenance of an AI-assisted event is sent as a
+ * that honours conditional create; an unknown outcome is still searched for, among the patient's records, before
+ * anything is resent. Patients and encounters are resolved by identifier, never guessed, and the encounter must be
+ * the patient's ({@link ContextResolver}); a lookup that failed for a passing reason defers the write unsent. The provenance of an AI-assisted event is sent as a
  * FHIR Provenance of the records written ({@link FhirProvenanceWriter}). Thread-safe.
  */
+// evidence: fhir.search.type, fhir.create.conditional, fhir.read, fhir.update.if-match
 public final class FhirR4Adapter implements EhrAdapter, ProvenanceWriter {
     public static final String VENDOR = "fhir-r4";
     private static final VendorProfile PROFILE = VendorProfiles.of(VENDOR);
@@ -44,10 +47,12 @@ public final class FhirR4Adapter implements EhrAdapter, ProvenanceWriter {
 
     public FhirR4Adapter(FhirConnection connection) {
         this.server = new FhirServer(connection);
-        this.context = new ContextResolver(server);
+        Searchset searches = new Searchset(server, Supplier::get);
+        SearchRules rules = SearchRules.of(VENDOR);
+        this.context = new ContextResolver(searches, rules, Clock.systemUTC());
         this.updater = new FhirRecordUpdater(server, Supplier::get, PROFILE.versionsRecords());
-        this.creates = new MarkedCreate(server, MarkedCreate.BY_IDENTIFIER);
-        this.provenance = new FhirProvenanceWriter(server);
+        this.creates = new MarkedCreate(server, searches, rules, MarkedCreate.BY_IDENTIFIER);
+        this.provenance = new FhirProvenanceWriter(server, searches, rules);
     }
 
     @Override
@@ -73,14 +78,20 @@ public final class FhirR4Adapter implements EhrAdapter, ProvenanceWriter {
     private PreparedSend prepare(WriteContext write) {
         ContextResolver.Resolved ctx = context.resolve(write.event());
         if (ctx.error() != null) {
-            return PreparedSend.notSent(new SendOutcome.Rejected(ctx.error(), ctx.exchange()));
+            return PreparedSend.notSent(ctx.notSent());
         }
-        return creates.prepare(FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId()), write.operationKey());
+        return creates.prepare(FhirR4Mapping.render(write, ctx.patientId(), ctx.encounterId()), write.operationKey(),
+                ctx.patientId());
     }
 
+    /** The patient's records carrying this write's identifier (the search is patient-scoped and bypasses caches). */
     @Override
     public FindOutcome find(WriteContext write) {
-        return creates.find(write.resourceType(), write.operationKey());
+        ContextResolver.Resolved ctx = context.resolve(write.event());
+        if (ctx.error() != null) {
+            return new FindOutcome.Undetermined(ctx.error(), ctx.exchange(), ctx.retryAfter());
+        }
+        return creates.find(write.resourceType(), write.operationKey(), ctx.patientId());
     }
 
     @Override
@@ -102,8 +113,9 @@ public final class FhirR4Adapter implements EhrAdapter, ProvenanceWriter {
     /** {@code PUT} with {@code If-Match: W/"<stored version>"}; see {@link FhirRecordUpdater}. */
     @Override
     public UpdateOutcome update(UpdateContext update) {
-        return inContext(update, (error, ex) -> new UpdateOutcome.Sent(new SendOutcome.Rejected(error, ex)),
-                (p, e) -> updater.update(update, p, e));
+        ContextResolver.Resolved ctx = context.resolve(update.event());
+        return ctx.error() != null ? new UpdateOutcome.Sent(ctx.notSent())
+                : updater.update(update, ctx.patientId(), ctx.encounterId());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.chartbridge.ehr.fhir;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.event.AllergyPayload;
 import dev.chartbridge.core.event.ClinicalEvent;
@@ -97,10 +98,15 @@ public final class FhirR4Mapping {
         return Date.from(instant);
     }
 
-    private static DateTimeType dateTime(java.time.Instant instant) {
-        DateTimeType t = new DateTimeType(Date.from(instant));
-        t.setTimeZone(TimeZone.getTimeZone(ZoneOffset.UTC));
-        return t;
+    /**
+     * The event's instant at full precision: milliseconds kept where it has them (FHIR dateTime allows fractional
+     * seconds; HAPI's {@code DateTimeType(Date)} would cut them), whole seconds written as such.
+     */
+    // evidence: fhir.datetime.precision
+    static DateTimeType dateTime(java.time.Instant instant) {
+        TemporalPrecisionEnum precision = instant.getNano() == 0 ? TemporalPrecisionEnum.SECOND
+                : TemporalPrecisionEnum.MILLI;
+        return new DateTimeType(Date.from(instant), precision, TimeZone.getTimeZone(ZoneOffset.UTC));
     }
 
     private static CodeableConcept concept(Coding c) {
@@ -244,7 +250,7 @@ public final class FhirR4Mapping {
         r.setDescription(t.description());
         r.setFor(patient);
         r.setEncounter(encounter);
-        r.setAuthoredOn(date(e.occurredAt()));
+        r.setAuthoredOnElement(dateTime(e.occurredAt()));
         r.setRequester(author);
         if (t.ownerNpi() != null) {
             r.setOwner(new Reference().setIdentifier(new Identifier().setSystem(NPI).setValue(t.ownerNpi())));

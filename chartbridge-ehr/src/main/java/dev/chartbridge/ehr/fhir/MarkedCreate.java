@@ -13,37 +13,44 @@ import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.FhirContexts;
 import dev.chartbridge.ehr.PreparedSend;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A create on a standard FHIR server, marked with the gateway's write key ({@code urn:chartbridge:write|key}) and
  * conditional on that mark ({@code If-None-Exist}), so that a server honouring conditional create cannot make a
- * second copy even on a resend; and the search by the same mark that finds what an earlier create left. The mark
- * is searched through {@code identifier} where the resource type has one, and through {@code _tag} (a
- * {@code meta.tag}) for Provenance, which has no identifier in R4. Stateless and thread-safe.
+ * second copy even on a resend; and the search by the same mark, within the patient's records, that finds what an
+ * earlier create left. A 409 or 412 answering the conditional create means a record with the mark exists (several,
+ * or one created concurrently): it is looked for at once, and a single match completes the write. The mark is
+ * searched through {@code identifier} where the resource type has one, and through {@code _tag} (a
+ * {@code meta.tag}) for Provenance, which has no identifier in R4 (and whose {@code patient} parameter names the
+ * patients it is about, not the records it targets, so it is searched by the tag alone). Stateless and thread-safe.
  *
  * @param marker the search parameter that finds the mark: {@code identifier} or {@code _tag}
  */
-record MarkedCreate(FhirServer server, String marker) {
+record MarkedCreate(FhirServer server, Searchset searches, SearchRules rules, String marker) {
     static final String BY_IDENTIFIER = "identifier";
     static final String BY_TAG = "_tag";
 
-    /** The create of {@code resource}, ready to be sent or shown; its body is encoded once, here. */
-    PreparedSend prepare(Resource resource, String key) {
+    /**
+     * The create of {@code resource}, ready to be sent or shown; its body is encoded once, here.
+     *
+     * @param patientId the patient whose records an "already there" answer is looked for in; null for Provenance
+     */
+    PreparedSend prepare(Resource resource, String key, String patientId) {
         // As built: HAPI would otherwise drop the version of a reference (a Provenance targets a version).
         String body = FhirContexts.r4().newJsonParser().setStripVersionsFromReferences(false)
                 .encodeResourceToString(resource);
         String condition = marker + "=" + WriteContext.IDENTIFIER_SYSTEM + "|" + key;
         RenderedRequest request = new RenderedRequest("POST", resource.fhirType(),
                 Map.of("If-None-Exist", condition, "Prefer", "return=representation"), "application/fhir+json", body);
-        return PreparedSend.ready(request, () -> create(resource.fhirType(), body, key));
+        return PreparedSend.ready(request, () -> create(resource.fhirType(), body, key, patientId));
     }
 
-    private SendOutcome create(String type, String body, String key) {
+    private SendOutcome create(String type, String body, String key, String patientId) {
         Exchange sent = new Exchange("POST " + type, Json.sha256(body), 0);
         try {
             // Send the very text that was digested: the resource is encoded once, not again by the client.
@@ -55,27 +62,33 @@ record MarkedCreate(FhirServer server, String marker) {
                     new Exchange(sent.request(), sent.requestDigest(), outcome.getResponseStatusCode() > 0
                             ? outcome.getResponseStatusCode() : status));
         } catch (RuntimeException e) {
+            if (FhirOutcomes.meansAlreadyThere(e, true, Set.of())) {
+                Exchange answered = new Exchange(sent.request(), sent.requestDigest(), FhirOutcomes.status(e));
+                return AlreadyThere.outcome(find(type, key, patientId), answered, FhirOutcomes.error(e), false);
+            }
             return FhirOutcomes.ofSend(e, sent);
         }
     }
 
-    /** The records of {@code type} that carry the mark {@code key}: one is Found, none Absent, more Ambiguous. */
-    FindOutcome find(String type, String key) {
-        Exchange ex = new Exchange("GET " + type + "?" + marker, null, 0);
+    /**
+     * The records of {@code type} that carry the mark {@code key}, among the patient's records: one is Found, none
+     * Absent, more Ambiguous; a failed search Undetermined.
+     */
+    FindOutcome find(String type, String key, String patientId) {
+        SearchRules.Query query = rules.query(type).with(marker, WriteContext.IDENTIFIER_SYSTEM + "|" + key)
+                .with("patient", patientId);
         try {
-            Bundle found = server.client().search().forResource(type).where(mark(key))
-                    .returnBundle(Bundle.class).execute();
-            Exchange ok = new Exchange(ex.request(), null, 200);
-            List<RemoteRef> refs = found.getEntry().stream().map(e -> e.getResource())
+            Searchset.Results found = searches.run(query);
+            List<RemoteRef> refs = found.matches().stream()
                     .map(r -> new RemoteRef(r.fhirType(), r.getIdElement().getIdPart(),
                             r.getMeta().getVersionId())).toList();
             if (refs.isEmpty()) {
-                return new FindOutcome.Absent(ok);
+                return new FindOutcome.Absent(found.exchange());
             }
-            return refs.size() == 1 ? new FindOutcome.Found(refs.get(0), ok) : new FindOutcome.Ambiguous(refs, ok);
-        } catch (RuntimeException e) {
-            return new FindOutcome.Undetermined(FhirOutcomes.error(e),
-                    new Exchange(ex.request(), null, FhirOutcomes.status(e)), FhirOutcomes.retryAfter(e));
+            return refs.size() == 1 ? new FindOutcome.Found(refs.get(0), found.exchange())
+                    : new FindOutcome.Ambiguous(refs, found.exchange());
+        } catch (Searchset.Failed f) {
+            return new FindOutcome.Undetermined(f.error(), f.exchange(), f.retryAfter());
         }
     }
 

@@ -69,7 +69,7 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
         interceptors.add(auth);
         FhirServer server = new FhirServer(new FhirConnection(baseUrl.apply(connection), null, CONNECT_TIMEOUT,
                 connection.readTimeout(), connection.maxConcurrency()), List.copyOf(interceptors));
-        this.writer = new BackendFhirWriter(profile, server, auth, answers);
+        this.writer = new BackendFhirWriter(profile, server, auth, answers, env.clock());
     }
 
     @Override

@@ -48,7 +48,7 @@ class EcwAdapterTest {
     @Test
     void every_supported_type_reaches_the_practice_exactly_as_the_golden_file_says() {
         EcwAdapter adapter = adapter();
-        for (String type : List.of("condition", "allergy", "medication-change")) {
+        for (String type : List.of("vitals", "condition", "allergy", "medication-change")) {
             ECW.simulator().stats().journal().clear();
             ClinicalEvent event = MARIA.event(type);
             WriteContext w = Writes.write(event, 0, "golden-" + type);
@@ -129,6 +129,7 @@ class EcwAdapterTest {
         EcwSimulator sim = ECW.simulator();
         EcwAdapter adapter = new EcwAdapter(EcwTesting.connection(sim, Duration.ofMillis(700)), gateway.env());
         WriteContext w = Writes.write(MARIA.event("medication-change"), 0, "lost-medication");
+        assertThat(adapter.find(w)).isInstanceOf(FindOutcome.Absent.class); // token and lookups, before the fault
         sim.faults().commitThenTimeout(1.0, 2_000);
         assertThat(adapter.send(w)).isInstanceOf(SendOutcome.Unknown.class);
         sim.faults().clear();
@@ -150,5 +151,47 @@ class EcwAdapterTest {
                 Duration.ofSeconds(5));
         assertThat(EcwAdapter.practiceBaseUrl(apart)).isEqualTo(sim.baseUrl());
         assertThat(EcwAdapter.practiceBaseUrl(inBase)).isEqualTo(sim.baseUrl());
+    }
+
+    @Test
+    void an_event_naming_another_patients_encounter_is_never_written() {
+        // Maria's account with the visit of Mario, the confusable patient: it is not among Maria's encounters
+        Writes wrongVisit = new Writes(EcwSeed.ACCOUNT_SYSTEM, EcwSeed.ACCOUNT_MARIA, EcwSeed.ENCOUNTER_SYSTEM, "5003");
+        SendOutcome sent = adapter().send(Writes.write(wrongVisit.event("condition"), 0, "wrong-visit"));
+        assertThat(sent).isInstanceOfSatisfying(SendOutcome.Rejected.class, r -> {
+            assertThat(r.error().vendorCode()).isEqualTo("not-found");
+            assertThat(r.error().message()).contains("encounter of this patient");
+        });
+        assertThat(ECW.simulator().stats().journal().all()).noneMatch(r -> r.method().equals("POST"));
+        assertThat(ECW.simulator().resources("Condition")).isEmpty();
+    }
+
+    @Test
+    void searches_use_only_the_parameters_ecws_capability_statement_declares() {
+        EcwAdapter adapter = adapter();
+        WriteContext w = Writes.write(MARIA.event("vitals"), 0, "declared");
+        SendOutcome.Created created = (SendOutcome.Created) adapter.send(w);
+        FindOutcome found = adapter.find(w);
+
+        assertThat(found).isInstanceOfSatisfying(FindOutcome.Found.class,
+                f -> assertThat(f.ref().id()).isEqualTo(created.ref().id()));
+        List<String> searches = ECW.simulator().stats().journal().all().stream()
+                .filter(r -> r.method().equals("GET") && r.pathAndQuery().contains("?"))
+                .map(RecordedRequest::pathAndQuery).toList();
+        assertThat(searches).isNotEmpty().allSatisfy(q -> {
+            assertThat(q).doesNotContain("_count");
+            if (!q.contains("/Patient?") && !q.contains("/Observation?")) {
+                assertThat(q).as("eCW declares identifier only on Patient and Observation")
+                        .doesNotContain("identifier=");
+            }
+        });
+    }
+
+    /** Every request this test's adapter made is an endpoint the evidence ledger names ({@code docs/evidence}). */
+    @org.junit.jupiter.api.AfterEach
+    void every_request_is_evidenced() {
+        assertThat(dev.chartbridge.core.testing.EvidenceLedger.load().unevidenced("eclinicalworks", ECW.simulator().stats()
+                .journal().all().stream().map(r -> r.method() + " " + r.pathAndQuery()).toList()))
+                .as("requests no endpoint entry of docs/evidence/%s.yaml covers", "eclinicalworks").isEmpty();
     }
 }

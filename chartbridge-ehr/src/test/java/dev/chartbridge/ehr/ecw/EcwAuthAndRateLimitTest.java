@@ -80,13 +80,15 @@ class EcwAuthAndRateLimitTest {
         try (GatewayIdentity gateway = new GatewayIdentity(); EcwSimulator sim = EcwSimulator.start()) {
             sim.registerClient(EcwTesting.CLIENT, gateway.jwksUrl().toString(), EcwTesting.ALLOWED);
             EcwAdapter adapter = new EcwAdapter(EcwTesting.connection(sim, Duration.ofSeconds(5)), gateway.env());
-            assertThat(adapter.scopes()).containsExactly("system/Patient.s", "system/Encounter.s",
-                    "system/AllergyIntolerance.crs", "system/Condition.crs", "system/MedicationRequest.crs");
+            // only spellings eCW publishes (eclinicalworks-smart-configuration.json): no .s, no .crs
+            List<String> expected = List.of("system/Patient.rs", "system/Encounter.rs",
+                    "system/AllergyIntolerance.rs", "system/AllergyIntolerance.c", "system/Condition.rs",
+                    "system/Condition.c", "system/MedicationRequest.rs", "system/MedicationRequest.c",
+                    "system/Observation.rs", "system/Observation.c");
+            assertThat(adapter.scopes()).containsExactlyElementsOf(expected);
             assertThat(adapter.send(Writes.write(MARIA.event("allergy"), 0, "scoped")))
                     .isInstanceOf(SendOutcome.Created.class);
-            assertThat(sim.auth().tokens().get(0).scopes()).containsExactlyInAnyOrder("system/Patient.s",
-                    "system/Encounter.s", "system/AllergyIntolerance.crs", "system/Condition.crs",
-                    "system/MedicationRequest.crs");
+            assertThat(sim.auth().tokens().get(0).scopes()).containsExactlyInAnyOrderElementsOf(expected);
         }
     }
 }

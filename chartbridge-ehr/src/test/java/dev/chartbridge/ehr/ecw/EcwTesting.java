@@ -12,9 +12,12 @@ import java.util.Set;
 /** Connections and writes against the eClinicalWorks simulator's seed data, shared by the eCW tests. */
 final class EcwTesting {
     static final String CLIENT = "chartbridge";
-    static final String[] ALLOWED = {"system/Patient.rs", "system/Encounter.rs", "system/Condition.crs",
-            "system/AllergyIntolerance.crs", "system/MedicationRequest.crs"};
-    static final Set<String> SUPPORTED = Set.of("condition", "allergy", "medication-change");
+    /** What the test client is allowed, in eCW's published spellings. */
+    static final String[] ALLOWED = {"system/Patient.rs", "system/Encounter.rs", "system/Condition.c",
+            "system/Condition.rs", "system/AllergyIntolerance.c", "system/AllergyIntolerance.rs",
+            "system/MedicationRequest.c", "system/MedicationRequest.rs", "system/Observation.c",
+            "system/Observation.rs"};
+    static final Set<String> SUPPORTED = Set.of("vitals", "condition", "allergy", "medication-change");
     static final Writes MARIA = new Writes(EcwSeed.ACCOUNT_SYSTEM, EcwSeed.ACCOUNT_MARIA, EcwSeed.ENCOUNTER_SYSTEM,
             "5001");
 

@@ -117,14 +117,115 @@ class EpicAdapterTest {
     }
 
     @Test
-    void an_ambiguous_patient_is_refused_and_nothing_is_written() {
+    void an_ambiguous_patient_goes_to_review_with_the_candidates_and_nothing_is_written() {
         Writes lee = new Writes(EpicSeed.MRN_SYSTEM, EpicSeed.MRN_AMBIGUOUS, EpicSeed.CSN_SYSTEM,
                 EpicSeed.CSN_MARIA_OPEN);
-        SendOutcome.Rejected rejected = (SendOutcome.Rejected) adapter().send(Writes.write(lee.event("allergy"), 0,
-                "lee"));
-        assertThat(rejected.error().vendorCode()).isEqualTo("ambiguous");
-        assertThat(rejected.error().message()).doesNotContain(EpicSeed.MRN_AMBIGUOUS);
+        SendOutcome.NeedsReview review = (SendOutcome.NeedsReview) adapter().send(Writes.write(lee.event("allergy"),
+                0, "lee"));
+        assertThat(review.error().vendorCode()).isEqualTo("ambiguous");
+        assertThat(review.error().message()).contains("Patient/" + EpicSeed.PATIENT_LEE_A,
+                "Patient/" + EpicSeed.PATIENT_LEE_B);
         assertThat(EPIC.simulator().resources("AllergyIntolerance")).isEmpty();
+    }
+
+    @Test
+    void an_event_naming_another_patients_encounter_is_never_written() {
+        // Maria's MRN with the visit of Mario, the confusable patient: Epic's patient-scoped search finds no such
+        // visit of Maria's (its answer carries only the 4101 warning entry)
+        Writes wrongVisit = new Writes(EpicSeed.MRN_SYSTEM, EpicSeed.MRN_MARIA, EpicSeed.CSN_SYSTEM,
+                EpicSeed.CSN_MARIO_OPEN);
+        SendOutcome sent = adapter().send(Writes.write(wrongVisit.event("vitals"), 0, "wrong-visit"));
+        assertThat(sent).isInstanceOfSatisfying(SendOutcome.Rejected.class, r -> {
+            assertThat(r.error().vendorCode()).isEqualTo("not-found");
+            assertThat(r.error().message()).contains("encounter of this patient");
+        });
+        assertThat(EPIC.simulator().stats().journal().matching("POST", "/")).isEmpty();
+        assertThat(EPIC.simulator().resources("Observation")).isEmpty();
+    }
+
+    @Test
+    void every_search_is_one_epic_accepts_and_a_warning_entry_is_never_taken_for_a_record() {
+        EpicSimulator sim = EPIC.simulator();
+        Writes nobody = new Writes(EpicSeed.MRN_SYSTEM, "9999", EpicSeed.CSN_SYSTEM, EpicSeed.CSN_MARIA_OPEN);
+        SendOutcome unknown = adapter().send(Writes.write(nobody.event("note"), 0, "nobody"));
+        FindOutcome neverSent = adapter().find(Writes.write(MARIA.event("vitals"), 0, "never-sent"));
+
+        assertThat(unknown).isInstanceOfSatisfying(SendOutcome.Rejected.class,
+                r -> assertThat(r.error().vendorCode()).isEqualTo("not-found"));
+        assertThat(neverSent).isInstanceOf(FindOutcome.Absent.class);
+        List<RecordedRequest> searches = sim.stats().journal().all().stream()
+                .filter(r -> r.method().equals("GET") && r.pathAndQuery().contains("?")).toList();
+        assertThat(searches).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.header("cache-control")).isEqualTo("no-cache");
+            if (!r.pathAndQuery().contains("/Patient?")) {
+                assertThat(r.pathAndQuery()).contains("patient=");
+            }
+            if (r.pathAndQuery().contains("/Observation?")) {
+                assertThat(r.pathAndQuery()).containsAnyOf("category=", "code=");
+            }
+        });
+    }
+
+    @Test
+    void a_59189_for_a_reading_already_on_the_chart_completes_the_write_with_that_reading() {
+        EpicSimulator sim = EPIC.simulator();
+        EpicAdapter adapter = adapter();
+        ClinicalEvent vitals = MARIA.event("vitals");
+        // the same reading filed before without the gateway's identifier (e.g. by a device interface)
+        sim.faults().dropFields("Observation", "identifier");
+        SendOutcome.Created filed = (SendOutcome.Created) adapter.send(Writes.write(vitals, 0, "filed-elsewhere"));
+        sim.faults().clear();
+        WriteContext w = Writes.write(vitals, 0, "repeated");
+
+        SendOutcome sent = adapter.send(w);
+
+        assertThat(sent).isInstanceOfSatisfying(SendOutcome.Created.class, c -> {
+            assertThat(c.ref().id()).isEqualTo(filed.ref().id());
+            assertThat(c.exchange().httpStatus()).isEqualTo(422);
+        });
+        assertThat(adapter.verify(Writes.at(w, ((SendOutcome.Created) sent).ref())))
+                .as("Epic is not documented to keep the gateway's identifier: not a modification")
+                .isInstanceOf(VerifyOutcome.Verified.class);
+        assertThat(sim.resources("Observation")).hasSize(1);
+    }
+
+    @Test
+    void a_59141_for_an_allergy_already_on_the_chart_completes_the_write_once_it_is_readable() {
+        EpicSimulator sim = EPIC.simulator();
+        EpicAdapter adapter = adapter();
+        ClinicalEvent allergy = MARIA.event("allergy");
+        sim.faults().dropFields("AllergyIntolerance", "identifier");
+        SendOutcome.Created filed = (SendOutcome.Created) adapter.send(Writes.write(allergy, 0, "allergy-elsewhere"));
+        sim.faults().clear();
+        WriteContext w = Writes.write(allergy, 0, "allergy-again");
+
+        SendOutcome whileHeld = adapter.send(w);
+        sim.releaseHoldingTank();
+        SendOutcome released = adapter.send(w);
+
+        assertThat(whileHeld).as("it may sit in the holding tank: not known yet")
+                .isInstanceOfSatisfying(SendOutcome.Unknown.class,
+                        u -> assertThat(u.exchange().httpStatus()).isEqualTo(422));
+        assertThat(released).isInstanceOfSatisfying(SendOutcome.Created.class,
+                c -> assertThat(c.ref().id()).isEqualTo(filed.ref().id()));
+        assertThat(sim.resources("AllergyIntolerance")).hasSize(1);
+    }
+
+    @Test
+    void a_59189_with_nothing_on_the_chart_is_a_refusal() {
+        Writes finished = new Writes(EpicSeed.MRN_SYSTEM, EpicSeed.MRN_MARIA, EpicSeed.CSN_SYSTEM,
+                EpicSeed.CSN_MARIA_OPEN);
+        EpicSimulator sim = EPIC.simulator();
+        EpicAdapter adapter = adapter();
+        WriteContext w = Writes.write(finished.event("vitals"), 0, "closed-later");
+        adapter.find(w); // the encounter is seen open and cached
+        sim.chart().setStatus("Encounter/" + EpicSeed.ENCOUNTER_MARIA_OPEN, "finished");
+
+        SendOutcome sent = adapter.send(w);
+
+        assertThat(sent).isInstanceOfSatisfying(SendOutcome.Rejected.class,
+                r -> assertThat(r.error().vendorCode()).isEqualTo("59189"));
+        assertThat(sim.resources("Observation")).isEmpty();
     }
 
     @Test
@@ -133,6 +234,7 @@ class EpicAdapterTest {
         EpicAdapter adapter = new EpicAdapter(EpicTesting.connection(sim, EpicTesting.CLIENT, EpicTesting.SUPPORTED,
                 Duration.ofMillis(700)), gateway.env());
         WriteContext w = Writes.write(MARIA.event("note"), 0, "lost-note");
+        assertThat(adapter.find(w)).isInstanceOf(FindOutcome.Absent.class); // token and lookups, before the fault
         sim.faults().commitThenTimeout(1.0, 2_000);
         assertThat(adapter.send(w)).isInstanceOf(SendOutcome.Unknown.class);
         sim.faults().clear();
@@ -193,5 +295,13 @@ class EpicAdapterTest {
         assertThat(sent).isInstanceOf(SendOutcome.Retryable.class);
         assertThat(((SendOutcome.Retryable) sent).error().errorClass()).isEqualTo(ErrorClass.TRANSIENT);
         assertThat(EPIC.simulator().stats().journal().all()).isEmpty();
+    }
+
+    /** Every request this test's adapter made is an endpoint the evidence ledger names ({@code docs/evidence}). */
+    @org.junit.jupiter.api.AfterEach
+    void every_request_is_evidenced() {
+        assertThat(dev.chartbridge.core.testing.EvidenceLedger.load().unevidenced("epic", EPIC.simulator().stats()
+                .journal().all().stream().map(r -> r.method() + " " + r.pathAndQuery()).toList()))
+                .as("requests no endpoint entry of docs/evidence/%s.yaml covers", "epic").isEmpty();
     }
 }

@@ -108,12 +108,14 @@ class EpicAuthTest {
     @Test
     void twenty_concurrent_writes_fetch_exactly_one_token() throws Exception {
         EpicAdapter adapter = EpicTesting.adapter(EPIC.simulator(), gateway.env());
-        ClinicalEvent vitals = MARIA.event("vitals");
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
             List<Future<SendOutcome>> sends = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                WriteContext w = Writes.write(vitals, i % 2, "concurrent-" + i);
+                // twenty different readings: Epic files the same reading only once (59189)
+                String at = "2026-11-20T09:%02d:00Z".formatted(10 + i);
+                WriteContext w = Writes.write(MARIA.event("vitals", e -> e.put("occurredAt", at)), i % 2,
+                        "concurrent-" + i);
                 sends.add(pool.submit(() -> adapter.send(w)));
             }
             for (Future<SendOutcome> f : sends) {

@@ -19,6 +19,9 @@ public enum EcwError {
   ENCOUNTER_IS_LOCKED(139, 409, "Do not update locked encounter data."),
   INVALID_PATIENT_ALREADY_EXIST(202, 409,
       "Do not retry as create. Use the existing patient record (or patient-update workflow) instead."),
+  INVALID_UNIT(611, 400, "Use allowed unit for the specific observation code."),
+  INVALID_VITAL_VALUE(612, 400, "Provide valid observation value."),
+  UNSUPPORTED_OBSERVATION(613, 400, "Use supported observation code values."),
   DEFAULT_WRITEBACK_USER_NOT_CONFIGURED(308, 500, "Coordinate with platform team to configure a valid writeback user."),
   RXNORM_CODE_MANDATORY(2024, 400, "Provide a valid RxNorm code in the request.");
 

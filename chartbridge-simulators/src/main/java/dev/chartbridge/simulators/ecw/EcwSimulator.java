@@ -3,6 +3,7 @@ package dev.chartbridge.simulators.ecw;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import dev.chartbridge.simulators.AbstractSimulator;
 import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.SimulatorServer;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,6 +44,7 @@ import org.hl7.fhir.r4.model.Resource;
  *
  * <p>One simulator is one practice: start two for two practices (each has its own limit). Thread-safe.
  */
+// evidence: ecw.auth.token, ecw.search.endpoints, ecw.read.endpoints, ecw.create.contracted
 public final class EcwSimulator extends AbstractSimulator {
 
   /** Path of the token endpoint, as at eCW's authorization server. */
@@ -53,16 +56,32 @@ public final class EcwSimulator extends AbstractSimulator {
   public static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
   /** Creates contracted per practice, enabled by default. */
   public static final Set<String> CONTRACTED_CREATES = Set.of("AllergyIntolerance", "Condition", "Immunization",
-      "MedicationRequest", "DocumentReference", "Encounter");
+      "MedicationRequest", "DocumentReference", "Encounter", "Observation");
 
   private static final List<String> WRITABLE_TYPES = List.of("Patient", "Encounter", "AllergyIntolerance",
-      "Condition", "Immunization", "MedicationRequest", "DocumentReference", "QuestionnaireResponse");
-  private static final VendorRules RULES = new VendorRules() {
+      "Condition", "Immunization", "MedicationRequest", "DocumentReference", "QuestionnaireResponse", "Observation");
+  private final VendorRules rules = new VendorRules() {
     @Override
     public boolean conditionalCreate() {
       return false; // no idempotency: If-None-Exist is not honoured
     }
+
+    /**
+     * Only the search parameters the published CapabilityStatement declares on the type; anything else is refused
+     * (what eCW answers is not documented: 400 with an OperationOutcome here).
+     */
+    @Override
+    public void checkSearch(String type, Map<String, String[]> parameters) {
+      // evidence: ecw.search.declared
+      for (String name : parameters.keySet()) {
+        if (!capabilities.declaresSearchParam(type, name)) {
+          throw new InvalidRequestException("Search parameter '" + name + "' is not supported on " + type);
+        }
+      }
+    }
   };
+
+  private static final Set<String> PUBLISHED_SCOPES = publishedScopes();
 
   private final String practiceCode;
   private final int population;
@@ -100,16 +119,36 @@ public final class EcwSimulator extends AbstractSimulator {
         .api("/fhir/r4/" + practiceCode, api)
         .controlRoutes(routes -> {
           routes.post(TOKEN_PATH, auth.tokenEndpoint().gatedBy(ctx -> {
-            if (rateLimit.admit()) {
-              return true;
+            if (!rateLimit.admit()) {
+              ctx.status(429).contentType("application/json").result("{\"error\":\"too_many_requests\","
+                  + "\"error_description\":\"rate limit exceeded for practice " + practiceCode + "\"}");
+              return false;
             }
-            ctx.status(429).contentType("application/json").result("{\"error\":\"too_many_requests\","
-                + "\"error_description\":\"rate limit exceeded for practice " + practiceCode + "\"}");
-            return false;
+            List<String> unpublished = unpublishedScopes(ctx.formParam("scope"));
+            if (!unpublished.isEmpty()) {
+              ctx.status(400).contentType("application/json").result("{\"error\":\"invalid_scope\","
+                  + "\"error_description\":\"not a published scope: " + String.join(" ", unpublished) + "\"}");
+              return false;
+            }
+            return true;
           }));
           new AuthControlRoutes(auth).register(routes);
           new EcwControlRoutes(this).register(routes);
         }), chart);
+  }
+
+  /**
+   * The requested scopes that are not in eCW's published {@code scopes_supported}: eCW grants only its own
+   * spellings ({@code .read}, {@code .r}, {@code .rs}, {@code .c}, {@code .u}; no {@code .s} or {@code .crs}).
+   * The answer, {@code invalid_scope}, is RFC 6749's; eCW's own is not documented.
+   */
+  static List<String> unpublishedScopes(String requested) {
+    // evidence: ecw.auth.published-scopes
+    if (requested == null || requested.isBlank()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(requested.trim().split("\\s+")).filter(s -> !PUBLISHED_SCOPES.contains(s))
+        .toList();
   }
 
   /** Starts practice {@link EcwSeed#PRACTICE_CODE} on a free port with the defaults. */
@@ -240,8 +279,8 @@ public final class EcwSimulator extends AbstractSimulator {
   private List<IResourceProvider> providers() {
     FieldDropper dropper = new FieldDropper(faults, stats);
     List<IResourceProvider> providers = new ArrayList<>();
-    providers.add(new ReadableProvider("Practitioner", store, RULES));
-    WRITABLE_TYPES.forEach(t -> providers.add(new WritableProvider(t, store, stats, dropper, RULES)));
+    providers.add(new ReadableProvider("Practitioner", store, rules));
+    WRITABLE_TYPES.forEach(t -> providers.add(new WritableProvider(t, store, stats, dropper, rules)));
     return providers;
   }
 
@@ -306,5 +345,12 @@ public final class EcwSimulator extends AbstractSimulator {
     public EcwSimulator start() {
       return new EcwSimulator(this);
     }
+  }
+
+  private static Set<String> publishedScopes() {
+    Set<String> scopes = new TreeSet<>();
+    dev.chartbridge.simulators.vendorkit.CapabilityFhirServlet.readResource("/vendor/ecw/smart-configuration.json")
+        .path("scopes_supported").forEach(s -> scopes.add(s.asText()));
+    return Set.copyOf(scopes);
   }
 }

@@ -1,7 +1,9 @@
 package dev.chartbridge.simulators.ecw;
 
 import dev.chartbridge.simulators.fhir.internal.ResourceStore;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -14,7 +16,9 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Immunization;
 import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -23,7 +27,8 @@ import org.hl7.fhir.r4.model.Resource;
  * (100), a referenced encounter exists for that patient (123) and is not locked (139), coding systems
  * (102, 120, 2024), statuses and intents (110, 121), document uploads only as PDF or C-CDA (114) and never
  * as a clinical note (113), telephone encounters only (138), no second patient with the same name and
- * birth date (202). Thread-safe: reads the store only.
+ * birth date (202), vital signs with a supported code, unit and value (613, 611, 612). Thread-safe: reads the store
+ * only.
  */
 final class EcwWriteCheck {
 
@@ -38,6 +43,21 @@ final class EcwWriteCheck {
   /** LOINC clinical-note types: eCW has no clinical-note write. */
   static final Set<String> NOTE_TYPES = Set.of("11506-3", "34117-2", "11488-4", "28570-0", "34746-8", "18842-5",
       "57133-1", "34109-9");
+
+  static final String UCUM = "http://unitsofmeasure.org";
+  static final String BP_PANEL = "85354-9";
+  static final String SYSTOLIC = "8480-6";
+  static final String DIASTOLIC = "8462-4";
+  /** The vital signs taken and their units: US Core's vital-signs codes and UCUM units (assumed). */
+  static final Map<String, Set<String>> VITAL_UNITS = Map.of(
+      BP_PANEL, Set.of("mm[Hg]"),
+      "8867-4", Set.of("/min"),
+      "9279-1", Set.of("/min"),
+      "8310-5", Set.of("Cel", "[degF]"),
+      "59408-5", Set.of("%"),
+      "29463-7", Set.of("kg", "g", "[lb_av]"),
+      "8302-2", Set.of("cm", "m", "[in_i]"),
+      "39156-5", Set.of("kg/m2"));
 
   private final ResourceStore store;
 
@@ -81,6 +101,11 @@ final class EcwWriteCheck {
               || medication.getIntent() == MedicationRequest.MedicationRequestIntent.PLAN ? Optional.empty()
               : refuse(EcwError.INVALID_INTENT, "MedicationRequest.intent must be order or plan"));
     }
+    if (resource instanceof Observation observation) {
+      return patient(observation.getSubject())
+          .or(() -> encounter(observation.getEncounter(), observation.getSubject()))
+          .or(() -> vitals(observation));
+    }
     if (resource instanceof DocumentReference document) {
       return patient(document.getSubject())
           .or(() -> encounter(document.getContext().getEncounterFirstRep(), document.getSubject()))
@@ -110,6 +135,45 @@ final class EcwWriteCheck {
     Encounter.EncounterStatus status = encounter.get().getStatus();
     if (status == Encounter.EncounterStatus.FINISHED || status == Encounter.EncounterStatus.CANCELLED) {
       return refuse(EcwError.ENCOUNTER_IS_LOCKED, reference.getReference() + " is " + status.toCode());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A vital sign as eCW's error guide describes the checks (611 INVALID_UNIT, 612 INVALID_VITAL_VALUE, 613
+   * UNSUPPORTED_OBSERVATION); which codes and units eCW takes is not published: here the US Core vital-signs codes
+   * with their UCUM units (assumed).
+   */
+  private static Optional<EcwRefusal> vitals(Observation observation) {
+    // evidence: ecw.error.vitals, ecw.vitals.codes
+    List<String> codes = observation.getCode().getCoding().stream().filter(c -> LOINC.equals(c.getSystem()))
+        .map(Coding::getCode).toList();
+    String code = codes.stream().filter(VITAL_UNITS::containsKey).findFirst().orElse(null);
+    if (code == null) {
+      return refuse(EcwError.UNSUPPORTED_OBSERVATION, "Observation.code " + codes + " is not a supported vital sign");
+    }
+    List<Quantity> values = new ArrayList<>();
+    if (BP_PANEL.equals(code)) {
+      for (String part : List.of(SYSTOLIC, DIASTOLIC)) {
+        Optional<Observation.ObservationComponentComponent> component = observation.getComponent().stream()
+            .filter(c -> c.getCode().getCoding().stream().anyMatch(cd -> part.equals(cd.getCode()))).findFirst();
+        if (component.isEmpty() || !component.get().hasValueQuantity()) {
+          return refuse(EcwError.INVALID_VITAL_VALUE, "blood pressure needs a " + part + " component with a value");
+        }
+        values.add(component.get().getValueQuantity());
+      }
+    } else if (observation.hasValueQuantity()) {
+      values.add(observation.getValueQuantity());
+    } else {
+      return refuse(EcwError.INVALID_VITAL_VALUE, "a vital sign needs valueQuantity");
+    }
+    for (Quantity q : values) {
+      if (!VITAL_UNITS.get(code).contains(q.getCode()) || !UCUM.equals(q.getSystem())) {
+        return refuse(EcwError.INVALID_UNIT, "unit " + q.getCode() + " is not allowed for " + code);
+      }
+      if (!q.hasValue() || q.getValue().signum() <= 0) {
+        return refuse(EcwError.INVALID_VITAL_VALUE, "the value must be a positive number");
+      }
     }
     return Optional.empty();
   }

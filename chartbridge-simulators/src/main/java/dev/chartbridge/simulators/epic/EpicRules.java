@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import dev.chartbridge.simulators.fhir.internal.ResourceStore;
 import dev.chartbridge.simulators.fhir.internal.VendorRules;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
@@ -44,15 +45,42 @@ final class EpicRules implements VendorRules {
     return false; // CapabilityStatement: conditionalCreate=false; If-None-Exist is ignored
   }
 
+  /** Types searched without a patient: everything else is patient-scoped at Epic. */
+  static final Set<String> NOT_PATIENT_SCOPED = Set.of("Patient", "Practitioner", "Location", "Organization");
+
+  /**
+   * Epic's search rules: a patient-scoped type needs {@code patient} (or {@code subject}, or {@code _id}), else
+   * 4111; Observation also needs {@code category} or {@code code}, else 59108.
+   */
+  @Override
+  public void checkSearch(String type, Map<String, String[]> parameters) {
+    // evidence: epic.search.patient-required, epic.search.observation-category-or-code
+    if (NOT_PATIENT_SCOPED.contains(type) || parameters.containsKey("_id")) {
+      return;
+    }
+    if (!parameters.containsKey("patient") && !parameters.containsKey("subject")) {
+      throw EpicOutcome.error(400, "4111", "Required search parameter missing from request",
+          "A " + type + " search needs the patient");
+    }
+    if (type.equals("Observation") && !parameters.containsKey("category") && !parameters.containsKey("code")) {
+      throw EpicOutcome.error(400, "59108", "Required category or code missing",
+          "An Observation search needs category or code");
+    }
+  }
+
   @Override
   public Resource beforeCreate(Resource incoming) {
     patientOf(incoming).ifPresent(this::requirePatient);
+    patientOf(incoming).ifPresent(patient -> encounterOf(incoming).ifPresent(e -> sameChart(patient, e)));
     if (incoming instanceof Observation observation) {
       checkVitals(observation);
+      refuseRepeatedReading(observation);
     } else if (incoming instanceof DocumentReference document) {
       return fileNote(document);
     } else if (incoming instanceof Condition condition) {
       checkCondition(condition);
+    } else if (incoming instanceof AllergyIntolerance allergy) {
+      refuseDuplicateAllergy(allergy);
     }
     return incoming;
   }
@@ -132,6 +160,86 @@ final class EpicRules implements VendorRules {
       filed.addAuthor(new Reference().setDisplay(EpicSeed.BACKGROUND_USER));
     }
     return filed;
+  }
+
+  /** An encounter of another patient is refused with 59159 (a business rule). */
+  private void sameChart(Reference patient, Reference encounterRef) {
+    // evidence: epic.error.59159
+    if (!encounterRef.hasReference()) {
+      return;
+    }
+    store.read("Encounter", encounterRef.getReferenceElement().getIdPart()).map(Encounter.class::cast)
+        .filter(e -> !e.getSubject().getReferenceElement().getIdPart()
+            .equals(patient.getReferenceElement().getIdPart()))
+        .ifPresent(e -> {
+          throw EpicOutcome.error(422, "59159", "The content/operation failed to pass a business rule, and so "
+              + "could not proceed.", "The encounter does not belong to the patient");
+        });
+  }
+
+  /** A reading already filed (same patient, code, time and values) is not filed again: 59189. */
+  private void refuseRepeatedReading(Observation incoming) {
+    // evidence: epic.error.59189-repeated-reading
+    boolean repeated = store.current("Observation", r -> {
+      Observation o = (Observation) r;
+      return o.getSubject().getReferenceElement().getIdPart()
+          .equals(incoming.getSubject().getReferenceElement().getIdPart())
+          && o.getCode().equalsDeep(incoming.getCode())
+          && o.getEffective() != null && incoming.getEffective() != null
+          && o.getEffective().equalsDeep(incoming.getEffective())
+          && sameValues(o, incoming);
+    }).size() > 0;
+    if (repeated) {
+      throw EpicOutcome.error(422, "59189", "Failed to file the reading.",
+          "The reading is already filed for this patient at this time");
+    }
+  }
+
+  /** An allergy to a substance already on the patient's chart (held or not) is a duplicate: 59141. */
+  private void refuseDuplicateAllergy(AllergyIntolerance incoming) {
+    // evidence: epic.error.59141
+    boolean duplicate = !store.current("AllergyIntolerance", r -> {
+      AllergyIntolerance a = (AllergyIntolerance) r;
+      return a.getPatient().getReferenceElement().getIdPart()
+          .equals(incoming.getPatient().getReferenceElement().getIdPart())
+          && a.getCode().getCoding().stream().anyMatch(c -> incoming.getCode().getCoding().stream()
+              .anyMatch(i -> java.util.Objects.equals(c.getSystem(), i.getSystem())
+                  && java.util.Objects.equals(c.getCode(), i.getCode())));
+    }).isEmpty();
+    if (duplicate) {
+      throw EpicOutcome.error(422, "59141", "An attempt was made to create a duplicate record.",
+          "An allergy to this substance already exists in the patient's chart");
+    }
+  }
+
+  private static boolean sameValues(Observation a, Observation b) {
+    if (a.hasValueQuantity() != b.hasValueQuantity() || a.getComponent().size() != b.getComponent().size()) {
+      return false;
+    }
+    if (a.hasValueQuantity() && !a.getValueQuantity().getValue().stripTrailingZeros()
+        .equals(b.getValueQuantity().getValue().stripTrailingZeros())) {
+      return false;
+    }
+    for (int i = 0; i < a.getComponent().size(); i++) {
+      var ca = a.getComponent().get(i);
+      var cb = b.getComponent().get(i);
+      if (!ca.getCode().equalsDeep(cb.getCode()) || ca.hasValueQuantity() != cb.hasValueQuantity()
+          || (ca.hasValueQuantity() && !ca.getValueQuantity().getValue().stripTrailingZeros()
+              .equals(cb.getValueQuantity().getValue().stripTrailingZeros()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Optional<Reference> encounterOf(Resource resource) {
+    if (resource instanceof DocumentReference document) {
+      return Optional.of(document.getContext().getEncounterFirstRep());
+    }
+    var encounter = resource.getNamedProperty("encounter");
+    return encounter == null || encounter.getValues().isEmpty()
+        ? Optional.empty()
+        : Optional.of((Reference) encounter.getValues().get(0));
   }
 
   private void checkCondition(Condition condition) {

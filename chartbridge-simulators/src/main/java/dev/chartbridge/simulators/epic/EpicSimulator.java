@@ -41,6 +41,7 @@ import org.hl7.fhir.r4.model.Resource;
  * <p>Start with {@link #start()} or {@link #builder()}; register the gateway's client with
  * {@link #registerClient}. This class is thread-safe.
  */
+// evidence: epic.auth.token, epic.search.endpoints, epic.read.endpoints, epic.create.endpoints, epic.update.endpoints
 public final class EpicSimulator extends AbstractSimulator {
 
   /** Path of the FHIR base, as at Epic. */
@@ -73,6 +74,7 @@ public final class EpicSimulator extends AbstractSimulator {
         .grantV1Spellings(builder.grantV1Spellings)
         .build(), stats, builder.clock, this::tokenUrl);
     RestfulServer fhir = FhirServers.json(FhirContext.forR4Cached(), providers());
+    fhir.registerInterceptor(new SearchWarnings());
     fhir.setDefaultPreferReturn(PreferReturnEnum.MINIMAL); // 201 with an empty body unless asked
     serve(SimulatorServer.builder()
         .port(builder.port)

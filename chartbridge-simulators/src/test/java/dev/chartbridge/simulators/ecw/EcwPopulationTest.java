@@ -22,8 +22,8 @@ class EcwPopulationTest {
 
       var patients = tree(send("GET", sim.baseUrl() + "/Patient?identifier=" + EcwSeed.ACCOUNT_SYSTEM + "|" + mrn,
           token, null, Map.of()));
-      var encounters = tree(send("GET", sim.baseUrl() + "/Encounter?identifier=" + EcwSeed.ENCOUNTER_SYSTEM + "|"
-          + mrn, token, null, Map.of()));
+      // eCW declares no identifier search on Encounter: the patient's encounters are listed
+      var encounters = tree(send("GET", sim.baseUrl() + "/Encounter?patient=ecwpat" + mrn, token, null, Map.of()));
 
       assertThat(patients.path("total").asInt()).isEqualTo(1);
       assertThat(patients.at("/entry/0/resource/id").asText()).isEqualTo("ecwpat" + mrn);

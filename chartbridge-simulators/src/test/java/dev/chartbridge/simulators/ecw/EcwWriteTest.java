@@ -153,6 +153,7 @@ class EcwWriteTest {
 
   @Test
   void a_write_not_enabled_for_the_practice_is_refused_with_failure() throws Exception {
+    sim().disableWrite("Observation");
     HttpResponse<String> observation = post("Observation",
         "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}");
     sim().disableWrite("Condition");

@@ -125,7 +125,8 @@ class EpicAuthTest {
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.body()).isEmpty();
-    assertThat(send("GET", sim().baseUrl() + "/Observation?patient=" + PATIENT_MARIA, token, null, Map.of())
+    assertThat(send("GET", sim().baseUrl() + "/Observation?patient=" + PATIENT_MARIA + "&category=vital-signs",
+        token, null, Map.of())
         .statusCode()).isEqualTo(200);
   }
 

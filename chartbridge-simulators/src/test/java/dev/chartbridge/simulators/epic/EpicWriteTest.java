@@ -263,10 +263,11 @@ class EpicWriteTest {
         .headers().firstValue("Location").orElseThrow();
 
     assertThat(get(location).statusCode()).isEqualTo(200);
-    assertThat(parse(Bundle.class, get("Observation?patient=" + PATIENT_MARIA).body()).getTotal()).isEqualTo(1);
-    assertThat(parse(Bundle.class, get("Observation?identifier=" + EVENT_SYSTEM + "|e9").body()).getTotal())
+    String scope = "Observation?patient=" + PATIENT_MARIA + "&code=85354-9";
+    assertThat(parse(Bundle.class, get(scope).body()).getTotal()).isEqualTo(1);
+    assertThat(parse(Bundle.class, get(scope + "&identifier=" + EVENT_SYSTEM + "|e9").body()).getTotal())
         .isEqualTo(1);
-    assertThat(parse(Bundle.class, get("Observation?encounter=" + ENCOUNTER_MARIA_OPEN).body()).getTotal())
+    assertThat(parse(Bundle.class, get(scope + "&encounter=" + ENCOUNTER_MARIA_OPEN).body()).getTotal())
         .isEqualTo(1);
   }
 

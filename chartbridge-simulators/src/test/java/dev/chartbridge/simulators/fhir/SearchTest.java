@@ -113,7 +113,7 @@ class SearchTest {
 
   @Test
   void unsupported_search_parameter_is_rejected_rather_than_ignored() {
-    assertThatThrownBy(() -> search("Observation?code=8867-4"))
+    assertThatThrownBy(() -> search("Observation?value-quantity=120"))
         .isInstanceOf(InvalidRequestException.class);
   }
 

@@ -20,10 +20,13 @@ public final class CapabilityStatementFile {
 
   private final String json;
   private final Map<String, Set<String>> interactions;
+  private final Map<String, Set<String>> searchParams;
 
-  private CapabilityStatementFile(String json, Map<String, Set<String>> interactions) {
+  private CapabilityStatementFile(String json, Map<String, Set<String>> interactions,
+      Map<String, Set<String>> searchParams) {
     this.json = json;
     this.interactions = interactions;
+    this.searchParams = searchParams;
   }
 
   /**
@@ -42,14 +45,18 @@ public final class CapabilityStatementFile {
         throw new IOException(resourcePath + " is not a CapabilityStatement");
       }
       Map<String, Set<String>> interactions = new HashMap<>();
+      Map<String, Set<String>> searchParams = new HashMap<>();
       for (JsonNode rest : root.path("rest")) {
         for (JsonNode resource : rest.path("resource")) {
           Set<String> codes = interactions.computeIfAbsent(resource.path("type").asText(), k -> new HashSet<>());
           resource.path("interaction").forEach(i -> codes.add(i.path("code").asText()));
+          Set<String> names = searchParams.computeIfAbsent(resource.path("type").asText(), k -> new HashSet<>());
+          resource.path("searchParam").forEach(p -> names.add(p.path("name").asText()));
         }
       }
       interactions.replaceAll((k, v) -> Set.copyOf(v));
-      return new CapabilityStatementFile(json, Map.copyOf(interactions));
+      searchParams.replaceAll((k, v) -> Set.copyOf(v));
+      return new CapabilityStatementFile(json, Map.copyOf(interactions), Map.copyOf(searchParams));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -66,6 +73,11 @@ public final class CapabilityStatementFile {
    */
   public boolean declares(String type, String interaction) {
     return interactions.getOrDefault(type, Set.of()).contains(interaction);
+  }
+
+  /** Whether the statement declares search parameter {@code name} on {@code type}. */
+  public boolean declaresSearchParam(String type, String name) {
+    return searchParams.getOrDefault(type, Set.of()).contains(name);
   }
 
   /** Types on which the statement declares {@code interaction}. */

@@ -53,6 +53,7 @@ public class ReadableProvider implements IResourceProvider {
   /** Search on the parameters {@link SearchQuery} supports; {@code _count} paging is done by HAPI. */
   @Search(allowUnknownParams = true)
   public IBundleProvider search(RequestDetails request) {
+    rules.checkSearch(type, request.getParameters());
     return new SimpleBundleProvider(find(SearchQuery.of(type, request.getParameters())));
   }
 

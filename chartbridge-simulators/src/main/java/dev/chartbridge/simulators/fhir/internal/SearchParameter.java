@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.IdType;
@@ -22,7 +23,7 @@ import org.hl7.fhir.r4.model.ResourceFactory;
 final class SearchParameter {
 
   /** How a parameter value is compared with an element. */
-  private enum Kind { ID, TOKEN, TAG, CODE, REFERENCE, NAME, DATE }
+  private enum Kind { ID, TOKEN, TAG, CODE, CONCEPT, REFERENCE, NAME, DATE }
 
   private record Definition(Kind kind, List<String> candidatePaths, String nameField) {}
 
@@ -37,6 +38,9 @@ final class SearchParameter {
       Map.entry("target", new Definition(Kind.REFERENCE, List.of("target"), null)),
       Map.entry("encounter", new Definition(Kind.REFERENCE, List.of("encounter", "context.encounter"), null)),
       Map.entry("status", new Definition(Kind.CODE, List.of("status"), null)),
+      Map.entry("category", new Definition(Kind.CONCEPT, List.of("category"), null)),
+      Map.entry("code", new Definition(Kind.CONCEPT, List.of("code"), null)),
+      Map.entry("type", new Definition(Kind.CONCEPT, List.of("type"), null)),
       Map.entry("gender", new Definition(Kind.CODE, List.of("gender"), null)),
       Map.entry("birthdate", new Definition(Kind.DATE, List.of("birthDate"), null)),
       Map.entry("family", new Definition(Kind.NAME, List.of("name"), "family")),
@@ -58,7 +62,7 @@ final class SearchParameter {
     Map<String, String> out = new java.util.TreeMap<>();
     DEFINITIONS.forEach((name, definition) -> forType(type, name).ifPresent(p -> out.put(name,
         switch (definition.kind()) {
-          case ID, TOKEN, TAG, CODE -> "token";
+          case ID, TOKEN, TAG, CODE, CONCEPT -> "token";
           case REFERENCE -> "reference";
           case NAME -> "string";
           case DATE -> "date";
@@ -95,6 +99,8 @@ final class SearchParameter {
       case TOKEN -> element instanceof Identifier id && tokenMatches(id.getSystem(), id.getValue(), value);
       case TAG -> element instanceof Coding tag && tokenMatches(tag.getSystem(), tag.getCode(), value);
       case CODE -> element instanceof PrimitiveType<?> p && value.equals(p.getValueAsString());
+      case CONCEPT -> element instanceof CodeableConcept c
+          && c.getCoding().stream().anyMatch(cd -> tokenMatches(cd.getSystem(), cd.getCode(), value));
       case REFERENCE -> element instanceof Reference r && referenceMatches(r, value);
       case DATE -> element instanceof PrimitiveType<?> p
           && value.replaceFirst("^eq", "").equals(p.getValueAsString());

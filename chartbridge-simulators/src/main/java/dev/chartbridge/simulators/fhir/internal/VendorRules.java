@@ -37,6 +37,12 @@ public interface VendorRules {
     return incoming;
   }
 
+  /**
+   * Checks a search before it runs (e.g. a parameter the vendor requires); refuses it by throwing, as a write
+   * hook does. Takes any search by default.
+   */
+  default void checkSearch(String type, java.util.Map<String, String[]> parameters) {}
+
   /** Whether reads and searches may return {@code stored}; hidden ones read as 404. */
   default boolean visible(Resource stored) {
     return true;
