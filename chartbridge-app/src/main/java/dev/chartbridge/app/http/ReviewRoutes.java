@@ -134,6 +134,11 @@ final class ReviewRoutes {
             case COMPENSATED -> Responses.problem(ctx, Problem.of(409, "compensated", "Compensated",
                     "the event's other writes were marked entered-in-error because this one failed; submit a new"
                             + " event instead"));
+            case STALE_VERSION -> Responses.problem(ctx, Problem.of(409, "stale-version", "Retry would meet the same"
+                    + " conflict", "a retry would send the same stale If-Match again: apply-on-current applies the"
+                    + " change on the record's current version, resend-anyway (with a reason) replaces it, or discard"));
+            case NOT_A_CONFLICT -> Responses.problem(ctx, Problem.of(409, "not-a-conflict", "Not a conflict",
+                    "apply-on-current is for an update in CONFLICT; the operation is " + result.from()));
         }
     }
 

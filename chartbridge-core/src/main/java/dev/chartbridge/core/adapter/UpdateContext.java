@@ -25,7 +25,13 @@ public record UpdateContext(UUID operationId, String recordKey, String tenantId,
         /** Make the record show {@code event}'s content (an amendment). */
         AMEND,
         /** Mark the record entered-in-error (compensation of a partial fan-out); nothing is deleted. */
-        ENTERED_IN_ERROR
+        ENTERED_IN_ERROR,
+        /**
+         * A reviewer's decision on a conflict: apply {@code event}'s changes (the fields it changes from
+         * {@code base}) on top of the record's current version, which must still be {@code remote}'s version (else
+         * it is a conflict again); the EHR's other changes are kept.
+         */
+        APPLY_ON_CURRENT
     }
 
     /** The same write seen as a create context, for the mapping and verification code that take one. */

@@ -148,9 +148,11 @@ final class OperationRunner {
 
         private UpdateContext change(OperationRow op) {
             boolean compensate = RecordChanges.COMPENSATE.equals(op.kind());
+            UpdateContext.Intent intent = compensate ? UpdateContext.Intent.ENTERED_IN_ERROR
+                    : RecordChanges.APPLY_ON_CURRENT.equals(op.onConflict()) ? UpdateContext.Intent.APPLY_ON_CURRENT
+                    : UpdateContext.Intent.AMEND;
             return new UpdateContext(op.id(), op.recordKey(), op.tenantId(), op.target(), event, base, op.part(),
-                    op.resourceType(), op.remote(), compensate ? UpdateContext.Intent.ENTERED_IN_ERROR
-                    : UpdateContext.Intent.AMEND, TenantPolicy.MERGE.equals(op.onConflict()));
+                    op.resourceType(), op.remote(), intent, TenantPolicy.MERGE.equals(op.onConflict()));
         }
 
         /**

@@ -14,6 +14,11 @@ import java.util.UUID;
 public final class RecordChanges {
     public static final String UPDATE = "update";
     public static final String COMPENSATE = "compensate";
+    /**
+     * The {@code on_conflict} of an update a reviewer told to apply on the record's current version (review action
+     * {@code apply-on-current}): it replaces the policy in force when the change was planned.
+     */
+    public static final String APPLY_ON_CURRENT = "apply-on-current";
 
     private RecordChanges() {
     }
@@ -23,7 +28,8 @@ public final class RecordChanges {
      *
      * @param amends     the operation that wrote (or last updated) the record
      * @param recordKey  the identity stamped on the record when it was created
-     * @param onConflict {@code merge} or {@code review}: the policy in force when the change was planned
+     * @param onConflict {@code merge} or {@code review}: the policy in force when the change was planned (a reviewer
+     *                   may later set {@link #APPLY_ON_CURRENT})
      */
     public record Change(UUID id, UUID eventId, String tenantId, Target target, String kind, String operationKey,
                          UUID amends, String recordKey, String resourceType, String remoteId, String remoteVersion,

@@ -11,8 +11,16 @@ public enum ReviewAction {
     MARK_DELIVERED("mark-delivered"),
     /** End it; the gateway writes nothing more for it. */
     DISCARD("discard"),
-    /** Send again without searching the EHR first; a reason is required. */
-    RESEND_ANYWAY("resend-anyway");
+    /**
+     * Send again without searching the EHR first; a reason is required. For an update in {@code CONFLICT}: the
+     * gateway's whole intended record replaces the current version the reviewer saw ({@code If-Match} that version).
+     */
+    RESEND_ANYWAY("resend-anyway"),
+    /**
+     * For an update in {@code CONFLICT}: apply the gateway's changed fields on top of the record's current version
+     * (the one shown next to the intent), keeping the EHR's other changes, with {@code If-Match} that version.
+     */
+    APPLY_ON_CURRENT("apply-on-current");
 
     private final String wireName;
 

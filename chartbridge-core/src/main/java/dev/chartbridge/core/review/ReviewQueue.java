@@ -6,9 +6,11 @@ import dev.chartbridge.core.delivery.FanOutCompensation;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
+import dev.chartbridge.core.delivery.RecordChanges;
 import dev.chartbridge.core.delivery.SendHistory;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.TenantPolicy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,9 +36,16 @@ import java.util.UUID;
  *       and {@code UNKNOWN} when it is not (the engine searches the EHR before any resend).</li>
  *   <li>{@code mark-delivered}: {@code CREATED} with the reviewer's remote id, so the engine reads the record back
  *       and compares its critical fields like any other write (VERIFIED, or MODIFIED back in review).</li>
- *   <li>{@code resend-anyway}: {@code DUE} with the remote id cleared: the engine sends without searching.</li>
+ *   <li>{@code resend-anyway}: {@code DUE} with the remote id cleared: the engine sends without searching. An
+ *       update keeps the record it changes (its id); in {@code CONFLICT} it is sent whole on the current version
+ *       the reviewer was shown (the newest stored conflict's).</li>
+ *   <li>{@code apply-on-current} (an update in {@code CONFLICT} only): {@code DUE} on the current version the
+ *       reviewer was shown; the adapter applies the gateway's changed fields on top of that version, keeping the
+ *       EHR's other changes, or finds a conflict again if the record moved on since.</li>
  *   <li>{@code discard}: {@code DISCARDED}, terminal; nothing is queued and nothing in the EHR is deleted.</li>
  * </ul>
+ * {@code retry} on an update in {@code CONFLICT} is refused ({@link Outcome#STALE_VERSION}): it would send the
+ * same stale {@code If-Match} again and meet the same conflict.
  * Every hand-back starts a fresh budget of reconciliation and verification checks; the send count is kept, so an
  * operation already at the maximum number of sends goes DEAD rather than being sent again.
  *
@@ -69,7 +78,13 @@ public final class ReviewQueue {
      * REJECTED; {@code COMPENSATED}: a DEAD or REJECTED write whose siblings were already marked entered-in-error
      * for its failure, so it is not sent again.
      */
-    public enum Outcome { DONE, NOT_FOUND, NOT_IN_REVIEW, COMPENSATED }
+    public enum Outcome {
+        DONE, NOT_FOUND, NOT_IN_REVIEW, COMPENSATED,
+        /** {@code retry} on an update in {@code CONFLICT}: it would resend the stale version. */
+        STALE_VERSION,
+        /** {@code apply-on-current} on an operation that is not an update in {@code CONFLICT}. */
+        NOT_A_CONFLICT
+    }
 
     /** A bulk retry: every write the filter matched, each with what its retry did. */
     public record BulkResult(List<Retried> items) {
@@ -86,7 +101,15 @@ public final class ReviewQueue {
     public record Result(Outcome outcome, UUID eventId, OperationState from, OperationState to) {
     }
 
-    private record Locked(UUID eventId, String target, OperationState state, String remoteId) {
+    private record Locked(UUID eventId, String target, OperationState state, String remoteId, String kind,
+                          String remoteVersion) {
+        boolean changesRecord() {
+            return !"create".equals(kind);
+        }
+    }
+
+    /** The newest conflict stored for the operation: the version the reviewer was shown. */
+    private record Shown(boolean exists, String version) {
     }
 
     /**
@@ -114,19 +137,30 @@ public final class ReviewQueue {
             // EHR, it starts with a search, never with a send.
             boolean mayHaveLanded = ended ? SendHistory.anySendMayHaveLanded(c, operationId)
                     : SendHistory.lastSendMayHaveLanded(c, operationId);
+            // An amendment in CONFLICT: the same If-Match would meet the same conflict. (A compensation reads the
+            // current version before each try, so retrying one is not stale.)
+            boolean conflicted = op.state() == OperationState.CONFLICT && RecordChanges.UPDATE.equals(op.kind());
+            if (request.action() == ReviewAction.RETRY && conflicted) {
+                return new Result(Outcome.STALE_VERSION, op.eventId(), op.state(), null);
+            }
+            Shown shown = conflicted ? shown(c, operationId) : new Shown(false, null);
+            if (request.action() == ReviewAction.APPLY_ON_CURRENT && !shown.exists()) {
+                return new Result(Outcome.NOT_A_CONFLICT, op.eventId(), op.state(), null);
+            }
             OperationState to = switch (request.action()) {
                 case RETRY -> !mayHaveLanded ? OperationState.DUE
                         : op.remoteId() != null ? OperationState.CREATED : OperationState.UNKNOWN;
                 case MARK_DELIVERED -> OperationState.CREATED;
-                case RESEND_ANYWAY -> OperationState.DUE;
+                case RESEND_ANYWAY, APPLY_ON_CURRENT -> OperationState.DUE;
                 case DISCARD -> OperationState.DISCARDED;
             };
-            update(c, operationId, to, request, ended);
+            String onVersion = shown.exists() ? shown.version() : op.remoteVersion();
+            update(c, operationId, to, request, op, onVersion, ended);
             if (!to.isTerminal()) {
                 Outbox.enqueue(c, operationId, tenantId + "/" + op.target());
             }
             AuditLog.append(c, tenantId, "user:" + request.actor(), "review." + request.action().wireName(),
-                    op.eventId(), operationId, detail(request, via, op, to, bulk));
+                    op.eventId(), operationId, detail(request, via, op, to, onVersion, bulk));
             if (to.isTerminal() && fanOut != null) {
                 fanOut.decide(c, op.eventId());
             }
@@ -167,19 +201,35 @@ public final class ReviewQueue {
     }
 
     private static Locked lock(Connection c, String tenantId, UUID operationId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, target, state, remote_id FROM write_operation"
-                + " WHERE id = ? AND tenant_id = ? FOR UPDATE")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, target, state, remote_id, kind,"
+                + " remote_version FROM write_operation WHERE id = ? AND tenant_id = ? FOR UPDATE")) {
             ps.setObject(1, operationId);
             ps.setString(2, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new Locked(rs.getObject(1, UUID.class), rs.getString(2),
-                        OperationState.valueOf(rs.getString(3)), rs.getString(4)) : null;
+                        OperationState.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5),
+                        rs.getString(6)) : null;
             }
         }
     }
 
-    private static void update(Connection c, UUID operationId, OperationState to, ReviewRequest request,
-                               boolean ended) throws SQLException {
+    private static Shown shown(Connection c, UUID operationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT remote_version FROM write_conflict"
+                + " WHERE operation_id = ? ORDER BY id DESC LIMIT 1")) {
+            ps.setObject(1, operationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Shown(true, rs.getString(1)) : new Shown(false, null);
+            }
+        }
+    }
+
+    /**
+     * An update always keeps the record it changes (its id): resending it whole or applying it on the current
+     * version goes to {@code onVersion}, the version the reviewer was shown. Only a create forgets its record id
+     * on a resend. A retried DEAD or REJECTED write ({@code ended}) starts a fresh budget of sends, checks and waits.
+     */
+    private static void update(Connection c, UUID operationId, OperationState to, ReviewRequest request, Locked op,
+                               String onVersion, boolean ended) throws SQLException {
         if (ended) {
             // Its cause is fixed: a fresh budget of sends, checks and waits.
             OperationStates.move(c, operationId, to, "checks = 0, sends = 0, waits = 0");
@@ -188,13 +238,23 @@ public final class ReviewQueue {
         switch (request.action()) {
             case MARK_DELIVERED -> OperationStates.move(c, operationId, to,
                     "checks = 0, remote_id = ?, remote_version = NULL", request.remoteId());
-            case RESEND_ANYWAY -> OperationStates.move(c, operationId, to,
-                    "checks = 0, remote_id = NULL, remote_version = NULL");
+            case RESEND_ANYWAY -> {
+                if (op.changesRecord()) {
+                    OperationStates.move(c, operationId, to, "checks = 0, remote_version = ?, on_conflict ="
+                            + " CASE WHEN on_conflict = ? THEN ? ELSE on_conflict END", onVersion,
+                            RecordChanges.APPLY_ON_CURRENT, TenantPolicy.REVIEW);
+                } else {
+                    OperationStates.move(c, operationId, to, "checks = 0, remote_id = NULL, remote_version = NULL");
+                }
+            }
+            case APPLY_ON_CURRENT -> OperationStates.move(c, operationId, to,
+                    "checks = 0, remote_version = ?, on_conflict = ?", onVersion, RecordChanges.APPLY_ON_CURRENT);
             default -> OperationStates.move(c, operationId, to, "checks = 0");
         }
     }
 
-    private static String detail(ReviewRequest r, String via, Locked op, OperationState to, boolean bulk) {
+    private static String detail(ReviewRequest r, String via, Locked op, OperationState to, String onVersion,
+                                 boolean bulk) {
         ObjectNode d = Json.MAPPER.createObjectNode();
         if (bulk) {
             d.put("bulk", true);
@@ -212,6 +272,16 @@ public final class ReviewQueue {
         }
         if (r.action() == ReviewAction.MARK_DELIVERED) {
             d.put("remoteId", r.remoteId());
+        }
+        if (op.changesRecord() && (r.action() == ReviewAction.APPLY_ON_CURRENT
+                || r.action() == ReviewAction.RESEND_ANYWAY)) {
+            // The version the change goes onto (If-Match), next to the one the gateway had meant to change.
+            if (op.remoteVersion() != null) {
+                d.put("previousVersion", op.remoteVersion());
+            }
+            if (onVersion != null) {
+                d.put("onVersion", onVersion);
+            }
         }
         return Json.canonical(d);
     }

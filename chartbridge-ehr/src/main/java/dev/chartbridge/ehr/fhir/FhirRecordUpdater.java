@@ -55,7 +55,15 @@ final class FhirRecordUpdater {
 
     UpdateOutcome update(UpdateContext u, String patientId, String encounterId) {
         RemoteRef remote = u.remote();
+        if (remote == null || remote.id() == null) {
+            // Nothing to send to: the record this update changes is not known (a bug upstream); never a send.
+            return new UpdateOutcome.Sent(new SendOutcome.Rejected(VendorError.of(ErrorClass.INVALID,
+                    "the record this update changes is not known"), Exchange.none()));
+        }
         ObjectNode base = render(u, u.base(), patientId, encounterId);
+        if (u.intent() == UpdateContext.Intent.APPLY_ON_CURRENT) {
+            return applyOnCurrent(u, base, patientId, encounterId);
+        }
         if (u.intent() == UpdateContext.Intent.ENTERED_IN_ERROR || !versioned || remote.version() == null) {
             Current current = read(remote);
             if (current.error() != null) {
@@ -68,7 +76,15 @@ final class FhirRecordUpdater {
             }
             return changedRemotely(u, intent, current, theirs, READ);
         }
-        Intent intent = intent(u, base, null, patientId, encounterId);
+        Current kept = null;
+        if (u.base().isAmendment() && CreationTime.field(u.resourceType()) != null) {
+            // The base amended the record already: when the record was made is read from the EHR, not re-derived.
+            kept = read(remote);
+            if (kept.error() != null) {
+                return new UpdateOutcome.Sent(kept.error());
+            }
+        }
+        Intent intent = intent(u, base, kept == null ? null : kept.json(), patientId, encounterId);
         SendOutcome sent = put(remote, intent.mine(), remote.version());
         if (!(sent instanceof SendOutcome.Conflict)) {
             return new UpdateOutcome.Sent(sent);
@@ -78,6 +94,42 @@ final class FhirRecordUpdater {
             return new UpdateOutcome.Sent(current.error());
         }
         return changedRemotely(u, intent, current, RecordDiff.changed(base, current.json()), sent.exchange());
+    }
+
+    /**
+     * A reviewer's decision: the gateway's changed fields go on top of the record's current version, which must
+     * still be the one the reviewer was shown ({@code remote}'s version); the EHR's other changes are kept. A
+     * record that moved on since, or a refused {@code If-Match}, is a conflict again with both sides.
+     */
+    private UpdateOutcome applyOnCurrent(UpdateContext u, ObjectNode base, String patientId, String encounterId) {
+        Current current = read(u.remote());
+        if (current.error() != null) {
+            return new UpdateOutcome.Sent(current.error());
+        }
+        Intent intent = intent(u, base, current.json(), patientId, encounterId);
+        List<String> theirs = RecordDiff.changed(base, current.json());
+        if (versioned && u.remote().version() != null && !u.remote().version().equals(current.version())) {
+            return conflict(intent, current, theirs, "the record moved on since the reviewer saw version "
+                    + u.remote().version(), READ, u);
+        }
+        ObjectNode merged = RecordDiff.merge(current.json(), intent.mine(), intent.fields());
+        SendOutcome sent = put(u.remote(), merged, versioned ? current.version() : null);
+        if (!(sent instanceof SendOutcome.Conflict)) {
+            return new UpdateOutcome.Sent(sent);
+        }
+        Current now = read(u.remote());
+        if (now.error() != null) {
+            return new UpdateOutcome.Sent(now.error());
+        }
+        return conflict(intent, now, RecordDiff.changed(base, now.json()), "the record moved on again while the"
+                + " reviewer's decision was applied", sent.exchange(), u);
+    }
+
+    private static UpdateOutcome.Conflict conflict(Intent intent, Current current, List<String> theirs, String why,
+                                                   Exchange found, UpdateContext u) {
+        return new UpdateOutcome.Conflict(new VendorError(ErrorClass.CONFLICT, null, why), intent.fields(), theirs,
+                Json.canonical(intent.mine()), current.version(), Json.canonical(current.json()),
+                found == READ ? new Exchange("GET " + u.resourceType() + "/{id}", null, 200) : found);
     }
 
     /** Someone changed the record since the gateway's write: merge when allowed and disjoint, else conflict. */
@@ -94,9 +146,7 @@ final class FhirRecordUpdater {
         String why = theirs.isEmpty() ? "the record's version moved on" : overlap
                 ? "the EHR changed the same fields" : u.mayMerge() ? "the record moved on again while merging"
                 : "this event type's changes are reviewed, never merged";
-        return new UpdateOutcome.Conflict(new VendorError(ErrorClass.CONFLICT, null, why), intent.fields(), theirs,
-                Json.canonical(intent.mine()), current.version(), Json.canonical(current.json()),
-                found == READ ? new Exchange("GET " + u.resourceType() + "/{id}", null, 200) : found);
+        return conflict(intent, current, theirs, why, found, u);
     }
 
     /** After an unknown outcome: the update landed when the record shows every field it changes. */
@@ -141,6 +191,9 @@ final class FhirRecordUpdater {
             return new Intent(marked, List.of(RecordDiff.markEnteredInError(marked)));
         }
         ObjectNode mine = render(u, u.event(), patientId, encounterId);
+        // An amendment names clinical content only: when the record was made stays as it is in the EHR (the
+        // current record's when read, else the base's, which is the original write's unless the base amended it).
+        CreationTime.keep(u.resourceType(), mine, current != null ? current : base);
         return new Intent(mine, RecordDiff.changed(base, mine));
     }
 
