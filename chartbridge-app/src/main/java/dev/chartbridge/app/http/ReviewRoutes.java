@@ -69,13 +69,7 @@ final class ReviewRoutes {
         List<FieldError> errors = new ArrayList<>();
         JsonNode tree = bodies.readJson(ctx, errors);
         BulkRetryRequest request = errors.isEmpty() ? BulkRetryRequest.parse(tree, errors) : null;
-        UserAssertions.VerifiedUser user = caller.get().user();
-        if (request != null && user != null && !request.actor().equals(user.subject())
-                && !request.actor().equals(user.npi())) {
-            errors.add(new FieldError("/actor", "is not the verified user (the subject or NPI of X-User-Assertion)"));
-            request = null;
-        }
-        if (request == null) {
+        if (request == null || !actedByVerifiedUser(caller.get(), request.actor(), errors)) {
             Responses.problem(ctx, Problem.invalid(400, "invalid-bulk-retry", "Invalid bulk retry", errors));
             return;
         }
@@ -90,6 +84,19 @@ final class ReviewRoutes {
             return item;
         }).toList();
         Responses.json(ctx, 200, Map.of("matched", items.size(), "retried", result.retried(), "items", items));
+    }
+
+    /**
+     * Where the tenant verifies users ({@code X-User-Assertion}), the acting reviewer must be that user (its subject
+     * or NPI); otherwise the calling app's word stands. Adds the field error when not.
+     */
+    private static boolean actedByVerifiedUser(RequestAuth.Acting caller, String actor, List<FieldError> errors) {
+        UserAssertions.VerifiedUser user = caller.user();
+        if (user == null || actor.equals(user.subject()) || actor.equals(user.npi())) {
+            return true;
+        }
+        errors.add(new FieldError("/actor", "is not the verified user (the subject or NPI of X-User-Assertion)"));
+        return false;
     }
 
     private static String text(String value, String pointer, List<FieldError> errors) {
@@ -113,13 +120,7 @@ final class ReviewRoutes {
         List<FieldError> errors = new ArrayList<>();
         JsonNode tree = bodies.readJson(ctx, errors);
         ReviewRequest request = errors.isEmpty() ? ReviewRequest.parse(tree, errors) : null;
-        UserAssertions.VerifiedUser user = caller.get().user();
-        if (request != null && user != null && !request.actor().equals(user.subject())
-                && !request.actor().equals(user.npi())) {
-            errors.add(new FieldError("/actor", "is not the verified user (the subject or NPI of X-User-Assertion)"));
-            request = null;
-        }
-        if (request == null) {
+        if (request == null || !actedByVerifiedUser(caller.get(), request.actor(), errors)) {
             Responses.problem(ctx, Problem.invalid(400, "invalid-review-action", "Invalid review action", errors));
             return;
         }

@@ -136,7 +136,13 @@ class AthenaContractTest extends AdapterContract {
             assertThat(stored).hasSize(before + 1);
             // athena answers an allergy PUT with success alone: the record is the allergen's entry
             assertThat(op.get("remoteId").asText()).isEqualTo(stored.get(stored.size() - 1).fields().get("allergenid"));
-            assertThat(op.get("attempts").findValuesAsText("outcome")).containsExactly("unknown", "found", "verified");
+            // A read before the send may be held back by athena's per-second call limit (deferred: nothing sent);
+            // from the one send on: lost, found by content, verified.
+            List<String> outcomes = op.get("attempts").findValuesAsText("outcome");
+            assertThat(outcomes.subList(outcomes.indexOf("unknown") < 0 ? 0 : outcomes.indexOf("unknown"),
+                    outcomes.size())).as("%s", outcomes).containsExactly("unknown", "found", "verified");
+            assertThat(outcomes.subList(0, Math.max(0, outcomes.indexOf("unknown")))).as("%s", outcomes)
+                    .allMatch("deferred"::equals);
             assertThat(status.get("timeline").findValuesAsText("action"))
                     .contains("operation.unknown", "operation.found", "operation.verified");
             assertThat(sim.stats().journal().matching("PUT", "/v1/" + AthenaSeed.PRACTICE_ID + "/chart/"

@@ -1,12 +1,10 @@
 package dev.chartbridge.ehr.auth;
 
+import dev.chartbridge.core.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,27 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * however many writes ask, the windows grow, and a token that can be had again ends the memory.
  */
 class CachingTokenSourceTest {
-    /** A clock moved by hand. */
-    private static final class HandClock extends Clock {
-        private Instant now = Instant.parse("2026-12-07T04:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final HandClock clock = new HandClock();
+    private final TestClock clock = new TestClock();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicBoolean revoked = new AtomicBoolean(true);
     private final CachingTokenSource tokens = new CachingTokenSource(() -> {
@@ -64,7 +42,7 @@ class CachingTokenSourceTest {
         Instant firstWindowEnds = tokens.failedUntil();
         assertThat(Duration.between(clock.instant(), firstWindowEnds))
                 .isBetween(CachingTokenSource.FIRST_WAIT.dividedBy(2), CachingTokenSource.FIRST_WAIT);
-        clock.now = firstWindowEnds;
+        clock.set(firstWindowEnds);
         askFromManyWrites(100);
         assertThat(requests.get()).isEqualTo(2);
 
@@ -77,7 +55,7 @@ class CachingTokenSourceTest {
     void the_windows_stop_growing_at_the_cap() {
         for (int i = 0; i < 20; i++) {
             askFromManyWrites(3);
-            clock.now = tokens.failedUntil();
+            clock.set(tokens.failedUntil());
         }
         askFromManyWrites(1);
 
@@ -92,7 +70,7 @@ class CachingTokenSourceTest {
         revoked.set(false);
         askFromManyWrites(1); // still inside the window: the vendor is not asked
 
-        clock.now = tokens.failedUntil();
+        clock.set(tokens.failedUntil());
 
         assertThat(tokens.token()).isEqualTo("t2");
         assertThat(tokens.failedUntil()).isNull();
