@@ -1,5 +1,6 @@
 package dev.chartbridge.ehr.advancedmd;
 
+import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
@@ -19,6 +20,7 @@ import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.ListedRecords;
 import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
+import dev.chartbridge.ehr.auth.TokenCheck;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
@@ -78,6 +80,16 @@ public final class AdvancedMdAdapter implements EhrAdapter {
     @Override
     public String vendor() {
         return VENDOR;
+    }
+
+    /**
+     * A session can be had: the cached one while it lasts, so the check makes no login beyond the writes' own
+     * (AdvancedMD limits logins separately). The login follows the partner login's redirect, so an UP check also
+     * proves the practice's web server.
+     */
+    @Override
+    public ConnectionCheck check() {
+        return TokenCheck.of(sessions, "session open");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.chartbridge.ehr.athena;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
@@ -28,6 +29,7 @@ import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.auth.ClientAuthentication;
 import dev.chartbridge.ehr.auth.OAuthClientCredentials;
+import dev.chartbridge.ehr.auth.TokenCheck;
 import dev.chartbridge.ehr.auth.TokenSource;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
@@ -69,6 +71,7 @@ public final class AthenaAdapter implements EhrAdapter {
     private final AthenaContext context;
     private final AthenaReference reference;
     private final Clock clock;
+    private final TokenSource tokens;
 
     /**
      * @param env the gateway's environment (only its clock is used; null for the system clock)
@@ -78,7 +81,7 @@ public final class AthenaAdapter implements EhrAdapter {
     public AthenaAdapter(Connection connection, AdapterEnvironment env) {
         this.settings = AthenaSettings.of(connection);
         this.clock = env == null || env.clock() == null ? Clock.systemUTC() : env.clock();
-        TokenSource tokens = new CachingTokenSource(new TokenRequestBudget(new OAuthClientCredentials(
+        this.tokens = new CachingTokenSource(new TokenRequestBudget(new OAuthClientCredentials(
                 settings.tokenUrl(), new ClientAuthentication.ClientSecret(settings.clientId(),
                 settings.clientSecret(), true), scopes(connection.enabledEventTypes()), clock),
                 settings.tokenRequestsPerMinute(), clock), Duration.ofSeconds(60), clock);
@@ -95,6 +98,16 @@ public final class AthenaAdapter implements EhrAdapter {
     @Override
     public String vendor() {
         return VENDOR;
+    }
+
+    /**
+     * A token can be had (from the cache while it is valid: no token request beyond the writes' own). athena
+     * documents no read that is harmless and free of patient data on every practice, so the API base itself is
+     * proven by the writes.
+     */
+    @Override
+    public ConnectionCheck check() {
+        return TokenCheck.of(tokens, "token issued (the v1 API is checked by the writes)");
     }
 
     @Override

@@ -14,11 +14,11 @@ import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Connection;
-import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.auth.ClientAuthentication;
 import dev.chartbridge.ehr.auth.OAuthClientCredentials;
 import dev.chartbridge.ehr.auth.SmartScopes;
+import dev.chartbridge.ehr.auth.TokenCheck;
 import dev.chartbridge.ehr.auth.TokenFetcher;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
@@ -87,13 +87,9 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
      */
     @Override
     public ConnectionCheck check() {
-        try {
-            tokens.token();
-        } catch (AuthException e) {
-            return ConnectionCheck.down("no token: " + (e.errorCode() == null ? "the token endpoint failed"
-                    : "the token endpoint answered " + e.errorCode()));
-        } catch (RuntimeException e) {
-            return ConnectionCheck.down("no token: the token endpoint could not be reached");
+        ConnectionCheck token = TokenCheck.of(tokens, "token issued");
+        if (token.status() != ConnectionCheck.Status.UP) {
+            return token;
         }
         ConnectionCheck metadata = MetadataCheck.of(server);
         return metadata.status() == ConnectionCheck.Status.UP

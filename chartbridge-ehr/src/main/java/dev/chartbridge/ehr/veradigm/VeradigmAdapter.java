@@ -1,5 +1,6 @@
 package dev.chartbridge.ehr.veradigm;
 
+import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
@@ -18,6 +19,7 @@ import dev.chartbridge.core.event.FollowUpTaskPayload;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
+import dev.chartbridge.ehr.auth.TokenCheck;
 import dev.chartbridge.ehr.profile.ProfilePlanner;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
@@ -66,6 +68,16 @@ public final class VeradigmAdapter implements EhrAdapter {
     @Override
     public String vendor() {
         return VENDOR;
+    }
+
+    /**
+     * A Unity token bound to the EHR user can be had (GetToken, then GetUserAuthentication; the cached token while
+     * it lasts, so no token request beyond the writes' own): that proves the Unity URL, the service account and
+     * the EHR user at once.
+     */
+    @Override
+    public ConnectionCheck check() {
+        return TokenCheck.of(tokens, "token issued and bound to the EHR user");
     }
 
     /** The profile's refusals: no consent, no amendments through Unity, no FHIR writes (see the profile's reasons). */

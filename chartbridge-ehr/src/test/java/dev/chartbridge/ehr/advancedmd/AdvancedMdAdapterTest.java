@@ -1,5 +1,6 @@
 package dev.chartbridge.ehr.advancedmd;
 
+import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.SendOutcome;
@@ -417,5 +418,23 @@ class AdvancedMdAdapterTest {
         assertThat(adapter(noTemplate).plan(note()).refusal()).contains("template");
         assertThat(adapter.plan(note()).isRefused()).isFalse();
         assertThat(sim.stats().requests()).as("planning is pure").isZero();
+    }
+
+    @Test
+    void a_connection_check_opens_the_session_once_and_a_refused_login_is_down() {
+        AdvancedMdAdapter adapter = adapter();
+
+        ConnectionCheck first = adapter.check();
+        ConnectionCheck again = adapter.check();
+
+        assertThat(first.status()).as("%s", first).isEqualTo(ConnectionCheck.Status.UP);
+        assertThat(again.status()).isEqualTo(ConnectionCheck.Status.UP);
+        assertThat(counter("sessionLogins")).as("partner login + web server login, once for both checks")
+                .isEqualTo(2);
+        assertThat(writes()).as("a check writes nothing").isEmpty();
+
+        ConnectionCheck refused = adapter(connection(sim, "wrong", Duration.ofSeconds(5))).check();
+        assertThat(refused.status()).isEqualTo(ConnectionCheck.Status.DOWN);
+        assertThat(refused.detail()).startsWith("no token: ").doesNotContain("wrong");
     }
 }

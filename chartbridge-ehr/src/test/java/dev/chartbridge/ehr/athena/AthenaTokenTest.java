@@ -1,5 +1,6 @@
 package dev.chartbridge.ehr.athena;
 
+import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.simulators.RecordedRequest;
@@ -131,5 +132,29 @@ class AthenaTokenTest {
         assertThat(outcome).isInstanceOf(SendOutcome.Retryable.class);
         assertThat(((SendOutcome.Retryable) outcome).error().errorClass()).isEqualTo(ErrorClass.TRANSIENT);
         assertThat(sim.stats().journal().all()).isEmpty();
+    }
+
+    @Test
+    void a_connection_check_needs_a_token_once_and_names_a_refused_client_without_a_credential() {
+        AthenaSimulator sim = SIM.simulator();
+        AthenaAdapter adapter = AthenaFixture.adapter(sim);
+
+        ConnectionCheck first = adapter.check();
+        ConnectionCheck again = adapter.check();
+
+        assertThat(first.status()).as("%s", first).isEqualTo(ConnectionCheck.Status.UP);
+        assertThat(again.status()).isEqualTo(ConnectionCheck.Status.UP);
+        assertThat(sim.stats().count("tokenRequests")).as("the second check answers from the cached token")
+                .isEqualTo(1);
+        assertThat(sim.stats().journal().all()).as("a check reads no chart").allMatch(r -> r.pathAndQuery()
+                .startsWith("/oauth2/"));
+
+        Connection wrong = AthenaFixture.connection(sim, Duration.ofSeconds(2));
+        ConnectionCheck refused = new AthenaAdapter(new Connection(wrong.name(), wrong.vendor(), wrong.baseUrl(),
+                wrong.tokenUrl(), wrong.clientId(), "not-the-secret", null, null, wrong.practiceId(), wrong.settings(),
+                wrong.enabledEventTypes(), 8, Duration.ofSeconds(2)), null).check();
+        assertThat(refused.status()).isEqualTo(ConnectionCheck.Status.DOWN);
+        assertThat(refused.detail()).startsWith("no token: the token endpoint answered ")
+                .doesNotContain("not-the-secret");
     }
 }

@@ -1,5 +1,6 @@
 package dev.chartbridge.ehr.veradigm;
 
+import dev.chartbridge.core.adapter.ConnectionCheck;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.FindOutcome;
@@ -384,5 +385,24 @@ class VeradigmAdapterTest {
 
         assertThatThrownBy(() -> adapter(settings, VeradigmSeed.UNITY_PASSWORD, Duration.ofSeconds(5)))
                 .hasMessageContaining("GetUserAuthentication");
+    }
+
+    @Test
+    void a_connection_check_binds_a_token_to_the_ehr_user_once_and_a_refused_user_is_down() {
+        VeradigmAdapter adapter = adapter();
+
+        ConnectionCheck first = adapter.check();
+        ConnectionCheck again = adapter.check();
+
+        assertThat(first.status()).as("%s", first).isEqualTo(ConnectionCheck.Status.UP);
+        assertThat(again.status()).isEqualTo(ConnectionCheck.Status.UP);
+        assertThat(sim.stats().count("tokenRequests")).isEqualTo(1);
+        assertThat(sim.stats().count("userAuthentications")).isEqualTo(1);
+        assertThat(sim.records(null, null)).as("a check writes nothing").isEmpty();
+
+        ConnectionCheck refused = adapter(settings("wrong"), VeradigmSeed.UNITY_PASSWORD, Duration.ofSeconds(5))
+                .check();
+        assertThat(refused.status()).isEqualTo(ConnectionCheck.Status.DOWN);
+        assertThat(refused.detail()).startsWith("no token: ").doesNotContain("wrong");
     }
 }
