@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A tenant that requires consent: writes wait for a permit on record, a later deny stops them, refusals are audited. */
@@ -50,12 +52,18 @@ class ConsentGateTest {
     @Test
     void a_replay_after_consent_withdrawal_gets_its_original_202_and_audits_nothing() {
         ObjectNode permit = forOtherPatient(consent("permit", "2026-11-05T08:00:00Z"));
-        assertThat(env.gateway().submit(permit, "replay-permit").status()).isEqualTo(202);
+        ApiClient.Answer permitted = env.gateway().submit(permit, "replay-permit");
+        assertThat(permitted.status()).isEqualTo(202);
         ObjectNode reading = forOtherPatient(Events.bloodPressure(40));
         ApiClient.Answer first = env.gateway().submit(reading, "replay-bp");
         assertThat(first.status()).as(first.text()).isEqualTo(202);
         ObjectNode deny = forOtherPatient(consent("deny", "2026-11-06T08:00:00Z"));
-        assertThat(env.gateway().submit(deny, "replay-deny").status()).isEqualTo(202);
+        ApiClient.Answer denied = env.gateway().submit(deny, "replay-deny");
+        assertThat(denied.status()).isEqualTo(202);
+        // Their deliveries audit too: counted only once they are done, so the counts below see intake alone.
+        for (ApiClient.Answer accepted : List.of(permitted, first, denied)) {
+            env.gateway().awaitSettled(accepted.body().get("id").asText());
+        }
         long auditBefore = env.pg().count("SELECT count(*) FROM audit_entry");
         long refusalsBefore = env.pg().count("SELECT count(*) FROM audit_entry WHERE action = 'event.refused'");
 

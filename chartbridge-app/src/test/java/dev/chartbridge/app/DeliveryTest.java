@@ -123,7 +123,7 @@ class DeliveryTest {
 
     @Test
     void a_503_with_retry_after_is_retried_no_sooner_and_lands_once() {
-        sim().faults().errorRate(1.0, 503, 2, true);
+        sim().faults().errorRate(1.0, 503, 1, true);
         String id = submit(Events.bloodPressure(103));
         env.gateway().await(id, s -> s.at("/operations/0/state").asText().equals("RETRY_WAIT"), java.time.Duration.ofSeconds(10));
         sim().faults().clear();
@@ -138,8 +138,8 @@ class DeliveryTest {
         java.time.Instant answered = java.time.Instant.parse(first.get("startedAt").asText())
                 .plusMillis(first.get("durationMs").asLong());
         java.time.Instant resent = java.time.Instant.parse(status.at("/operations/0/attempts/1/startedAt").asText());
-        assertThat(java.time.Duration.between(answered, resent)).as("sent again after Retry-After: 2")
-                .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(java.time.Duration.between(answered, resent)).as("sent again after Retry-After: 1")
+                .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(1));
         assertThat(sim().countWithIdentifier(WriteContext.IDENTIFIER_SYSTEM, operationKey(status, 0))).isEqualTo(1);
     }
 
@@ -149,12 +149,13 @@ class DeliveryTest {
         sim().faults().commitThenTimeout(1.0, 3_000);
         String id = submit(Events.bloodPressure(109));
         // The write is stored and its answer held back: the search that follows, and every request after it, is
-        // answered 503 with Retry-After: 2.
+        // answered 503 with Retry-After: 1, longer than any retry delay of this gateway (500 ms at most), so a
+        // search sooner than 1 s would be the gateway's own pace, not the EHR's.
         while (sim().resources("Observation").size() == stored) {
             TestGateway.sleep(20);
         }
         sim().faults().clear();
-        sim().faults().errorRate(1.0, 503, 2, false);
+        sim().faults().errorRate(1.0, 503, 1, false);
         JsonNode unknown = env.gateway().await(id, s -> s.at("/operations/0/state").asText().equals("UNKNOWN"),
                 java.time.Duration.ofSeconds(10));
         String key = operationKey(unknown, 0);
@@ -175,8 +176,8 @@ class DeliveryTest {
         assertThat(failed.get("outcome").asText()).isEqualTo("undetermined");
         assertThat(failed.get("httpStatus").asInt()).isEqualTo(503);
         List<java.time.Instant> at = searches.get();
-        assertThat(java.time.Duration.between(at.get(0), at.get(1))).as("searched again after Retry-After: 2")
-                .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(java.time.Duration.between(at.get(0), at.get(1))).as("searched again after Retry-After: 1")
+                .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(1));
     }
 
     @Test

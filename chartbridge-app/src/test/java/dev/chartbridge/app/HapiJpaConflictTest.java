@@ -33,7 +33,9 @@ class HapiJpaConflictTest {
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start(pg.url(), hapi.server().baseUrl(), "hapi-jpa-conflicts");
+        // HAPI's JPA writes take longer than an in-process simulator's: 2 s read timeout, not TestGateway's 1 s.
+        gateway = TestGateway.start(pg.url(), hapi.server().baseUrl(), "hapi-jpa-conflicts",
+                TestGateway.fastDelivery(), 8, 2_000L);
     }
 
     @AfterAll

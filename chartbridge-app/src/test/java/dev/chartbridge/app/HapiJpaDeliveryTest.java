@@ -48,6 +48,9 @@ class HapiJpaDeliveryTest {
     @RegisterExtension
     static HapiJpaExtension hapi = new HapiJpaExtension();
 
+    /** Deferrals the refused-lookup test waits for: twice the send budget below (6). */
+    private static final int REFUSED_DEFERRALS = 12;
+
     private static LoopbackProxy proxy;
     private static TestGateway gateway;
 
@@ -55,7 +58,8 @@ class HapiJpaDeliveryTest {
     static void start() {
         proxy = LoopbackProxy.to(hapi.server().port());
         gateway = TestGateway.start(pg.url(), "http://127.0.0.1:" + proxy.port() + "/fhir", "hapi-jpa-node",
-                new dev.chartbridge.app.config.GatewayConfig.DeliveryConfig(6, 50L, 1_000L, 3_000L, 100L, true), 8);
+                new dev.chartbridge.app.config.GatewayConfig.DeliveryConfig(6, 50L, 1_000L, 3_000L, 100L, true), 8,
+                2_000L /* HAPI's JPA writes are slower than an in-process simulator's */);
     }
 
     @AfterAll
@@ -125,14 +129,16 @@ class HapiJpaDeliveryTest {
     }
 
     /**
-     * The EHR cannot be reached at all for 30 s (connections refused, held ones reset) while an event for James
-     * waits for its patient and encounter lookups; the event stays in progress all that time (never refused for
-     * good), and once HAPI answers again it lands once and VERIFIED. Waits the 30 s in real time: the engine has
-     * no clock to advance. Fails before the {@code fhir} branch (#11): a refused lookup ends the write REJECTED
-     * ("TRANSIENT: HTTP 500").
+     * The EHR cannot be reached at all (connections refused, held ones reset) while an event for James waits for
+     * its patient and encounter lookups, for as long as the write takes to be deferred twice as many times as its
+     * send budget allows sends ({@value #REFUSED_DEFERRALS}, its waits grown to the cap); the event stays in
+     * progress all that time (never refused for good), and once HAPI answers again it lands once and VERIFIED, sent
+     * once (no deferral used up a send). The outage is counted in deferrals, not seconds: it lasts what the backoff
+     * makes it (a few seconds here; it was a fixed 30 s) and proves the same. Fails before the {@code fhir} branch
+     * (#11): a refused lookup ends the write REJECTED ("TRANSIENT: HTTP 500").
      */
     @Test
-    void lookups_refused_for_thirty_seconds_then_restored_end_verified() throws Exception {
+    void lookups_refused_through_a_dozen_deferrals_then_restored_end_verified() throws Exception {
         int before = records("Observation", SeedData.PATIENT_JAMES);
         ObjectNode event = Events.bloodPressure(3_001);
         ((ObjectNode) event.at("/patient/identifiers/0")).put("value", SeedData.MRN_JAMES);
@@ -144,13 +150,17 @@ class HapiJpaDeliveryTest {
             ApiClient.Answer accepted = gateway.submit(event, "refused-lookups");
             assertThat(accepted.status()).as("%s", accepted.body()).isEqualTo(202);
             id = accepted.body().get("id").asText();
-            Instant until = Instant.now().plusSeconds(30);
-            while (Instant.now().isBefore(until)) {
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (deferrals(id) < REFUSED_DEFERRALS) {
                 JsonNode status = gateway.status(id).body();
                 assertThat(status.get("status").asText()).as("while the EHR refuses: %s", status)
                         .isEqualTo("in-progress");
-                Thread.sleep(500);
+                assertThat(Instant.now()).as("deferred %d times so far", deferrals(id)).isBefore(deadline);
+                Thread.sleep(50);
             }
+            JsonNode during = gateway.status(id).body();
+            assertThat(during.get("status").asText()).as("after the last deferral: %s", during)
+                    .isEqualTo("in-progress");
         } finally {
             proxy.restore();
         }
@@ -224,6 +234,11 @@ class HapiJpaDeliveryTest {
         } finally {
             server().faults().clear();
         }
+    }
+
+    /** How many times in a row the event's write has been deferred (its lookups could not be made). */
+    private static long deferrals(String eventId) {
+        return pg.count("SELECT coalesce(max(waits), 0) FROM write_operation WHERE event_id = '" + eventId + "'");
     }
 
     private static JsonNode op(JsonNode ops, String resourceType) {

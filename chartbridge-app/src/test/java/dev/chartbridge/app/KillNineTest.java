@@ -41,7 +41,9 @@ class KillNineTest {
     @Test
     void killed_in_the_middle_of_delivering_and_restarted_nothing_is_lost_or_written_twice() throws Exception {
         FhirSimulator sim = ehr.simulator();
-        sim.faults().latency(100, 300, true).commitThenTimeout(0.05, 1_500);
+        // Writes take 30-90 ms in the simulator's hands: long enough to be caught in flight by the kill below
+        // (polled every 20 ms), short enough that 200 writes through 4 connections take seconds.
+        sim.faults().latency(30, 90, true).commitThenTimeout(0.05, 1_500);
         Path config = writeConfig(sim.baseUrl());
         int events = 200;
 

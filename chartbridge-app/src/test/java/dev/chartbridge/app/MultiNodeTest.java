@@ -52,9 +52,10 @@ class MultiNodeTest {
         // regression (found by EpicContractTest): a 3 s lease ran out while a slow send was still fetching its
         // token; the operation was taken over, searched for before the create landed, and sent twice.
         GatewayConfig.DeliveryConfig shortLease = new GatewayConfig.DeliveryConfig(6, 50L, 500L, 600L, 100L, true);
+        // Sends take 1.5 s: longer than the lease, shorter than these nodes' read timeout (2 s).
         ehr.simulator().faults().latency(1_500, 1_500, true);
-        try (TestGateway a = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "slow-a", shortLease, 4);
-             TestGateway b = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "slow-b", shortLease, 4)) {
+        try (TestGateway a = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "slow-a", shortLease, 4, 2_000L);
+             TestGateway b = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "slow-b", shortLease, 4, 2_000L)) {
             String id = a.submit(Events.bloodPressure(4000), null).body().get("id").asText();
             JsonNode status = b.awaitSettled(id);
             ehr.simulator().faults().clear();

@@ -22,6 +22,12 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
     /** An administrator's key of the same tenant (release controls, the break-glass report). */
     public static final String ADMIN_KEY = "cbk_test_admin_acme_0123456789";
 
+    /**
+     * The EHR connection's read timeout: an answer a test's simulator loses costs the gateway this long. In-process
+     * simulators answer in milliseconds; a test that needs slower answers passes its own timeout.
+     */
+    public static final long READ_TIMEOUT_MS = 1_000;
+
     private final Gateway gateway;
 
     private TestGateway(Gateway gateway) {
@@ -29,7 +35,7 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         this.gateway = gateway;
     }
 
-    /** Fast retries and reconciliation, a short lease, read timeout 2 s. */
+    /** Fast retries and reconciliation, a short lease (the read timeout is {@link #READ_TIMEOUT_MS}). */
     public static GatewayConfig.DeliveryConfig fastDelivery() {
         return new GatewayConfig.DeliveryConfig(6, 50L, 500L, 3_000L, 100L, true);
     }
@@ -43,6 +49,12 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         return new TestGateway(Gateway.start(config(jdbcUrl, ehrUrl, node, delivery, concurrency)));
     }
 
+    /** A node whose EHR connection waits {@code readTimeoutMs} for an answer (e.g. for deliberately slow sends). */
+    public static TestGateway start(String jdbcUrl, String ehrUrl, String node,
+                                    GatewayConfig.DeliveryConfig delivery, int concurrency, long readTimeoutMs) {
+        return new TestGateway(Gateway.start(config(jdbcUrl, ehrUrl, node, delivery, concurrency, readTimeoutMs)));
+    }
+
     /** A node from a whole configuration (e.g. {@link #config} with webhook or read-back settings). */
     public static TestGateway start(GatewayConfig config) {
         return new TestGateway(Gateway.start(config));
@@ -50,6 +62,11 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
 
     public static GatewayConfig config(String jdbcUrl, String ehrUrl, String node,
                                        GatewayConfig.DeliveryConfig delivery, int concurrency) {
+        return config(jdbcUrl, ehrUrl, node, delivery, concurrency, READ_TIMEOUT_MS);
+    }
+
+    private static GatewayConfig config(String jdbcUrl, String ehrUrl, String node,
+                                        GatewayConfig.DeliveryConfig delivery, int concurrency, long readTimeoutMs) {
         try {
             Path keyFile = Files.createTempFile("chartbridge-key", ".txt");
             Files.writeString(keyFile, KEY);
@@ -67,7 +84,8 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
                                     List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString()),
                                             new GatewayConfig.ApiKeyConfig("admin", null, adminKeyFile.toString(),
                                                     true)),
-                                    List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, concurrency, 2_000L))),
+                                    List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, concurrency,
+                                            readTimeoutMs))),
                             new GatewayConfig.TenantConfig("other", "Other Health", List.of(), List.of())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -79,7 +79,9 @@ class VeradigmContractTest extends AdapterContract {
                 Map.of("appName", VeradigmSeed.APP_NAME, "appUserId", VeradigmSeed.APP_USER,
                         "appUserPasswordFile", userPasswordFile.toString(), "mrnSystem", MRN_SYSTEM,
                         "provider.1245319599", "sokafor"),
-                null, 4, 2_000L);
+                // Read timeout 1 s: each answer the fault runs lose costs the gateway this long (the simulator holds
+                // lost answers 4 s, longer than it); in-process answers take milliseconds.
+                null, 4, 1_000L);
     }
 
     @Override
