@@ -136,7 +136,9 @@ class KillNineTest {
                     "-cp", System.getProperty("java.class.path"), "dev.chartbridge.app.cli.ChartBridgeCli",
                     "serve", "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Instant deadline = Instant.now().plusSeconds(60);
+            // Generous: a JVM with the whole test classpath starts in seconds, but in minutes on a machine whose
+            // cores the other test JVM (the HAPI JPA server's start) and other builds hold.
+            Instant deadline = Instant.now().plusSeconds(180);
             while (Instant.now().isBefore(deadline)) {
                 Matcher m = SERVING.matcher(Files.readString(log));
                 if (m.find()) {

@@ -40,11 +40,11 @@ class ReviewQueueTest {
 
     @BeforeAll
     static void start() {
-        // Reconciliation waits 0.7 s after an unknown outcome, so a test that sees UNKNOWN (polled every 50 ms) can
-        // turn reads off in between; retries and checks wait at most 200 ms, so the ten checks and six sends that
-        // put a write in review or DEAD take about a second.
+        // Reconciliation waits 1.5 s after an unknown outcome, so a test can turn reads off in between; retries and
+        // checks wait at most 200 ms, so the ten checks and six sends that put a write in review or DEAD take about a
+        // second.
         gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "review-node",
-                new dev.chartbridge.app.config.GatewayConfig.DeliveryConfig(6, 50L, 200L, 3_000L, 700L, true), 8);
+                new dev.chartbridge.app.config.GatewayConfig.DeliveryConfig(6, 50L, 200L, 3_000L, 1_500L, true), 8);
     }
 
     @AfterAll

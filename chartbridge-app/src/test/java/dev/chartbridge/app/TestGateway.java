@@ -26,7 +26,7 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
      * The EHR connection's read timeout: an answer a test's simulator loses costs the gateway this long. In-process
      * simulators answer in milliseconds; a test that needs slower answers passes its own timeout.
      */
-    public static final long READ_TIMEOUT_MS = 1_000;
+    public static final long READ_TIMEOUT_MS = 2_000;
 
     private final Gateway gateway;
 

@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AdapterContract {
     protected static final String KEY = "cbk_contract_key_0123456789abcdef";
+    /** The key of the fault runs' own tenant (see {@link #faultConnection()}). */
+    private static final String FAULT_KEY = "cbk_contract_faults_0123456789abcd";
     protected static final String TARGET = "ehr";
     protected static final String AMENDED = "amended";
     protected static final String STATUS_CHANGED = "status-changed";
@@ -51,6 +53,8 @@ public abstract class AdapterContract {
     private Gateway gateway;
     private ReadBackWatch watch;
     protected ApiClient api;
+    /** The fault runs' tenant's client ({@link #faultConnection()}); the contract's own when there is none. */
+    protected ApiClient faultApi;
 
     private Simulator simulator;
 
@@ -80,6 +84,16 @@ public abstract class AdapterContract {
     /** The simulator {@link #startSimulator} started. */
     protected Simulator simulator() {
         return simulator;
+    }
+
+    /**
+     * The connection of a tenant of its own for fault runs that lose many answers, to the same EHR (e.g. the
+     * contract's connection with a shorter read timeout, since each lost answer costs the gateway the read
+     * timeout), or null (the default) for fault runs through the contract's own tenant. Its client is
+     * {@link #faultApi}.
+     */
+    protected GatewayConfig.ConnectionConfig faultConnection() {
+        return null;
     }
 
     /** The connection of the read-back check's own tenant: by default the contract's. */
@@ -133,13 +147,21 @@ public abstract class AdapterContract {
         // A second tenant on the same connection, whose writes only the read-back check makes and watches.
         Path watchKeyFile = work.resolve("watch-key");
         Files.writeString(watchKeyFile, ReadBackWatch.KEY);
-        List<GatewayConfig.TenantConfig> tenants = List.of(
+        List<GatewayConfig.TenantConfig> tenants = new ArrayList<>(List.of(
                 new GatewayConfig.TenantConfig("acme", "Acme",
                         List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString(), true)),
                         List.of(connection())),
                 new GatewayConfig.TenantConfig(ReadBackWatch.TENANT, "Read-back check",
                         List.of(new GatewayConfig.ApiKeyConfig("watch", null, watchKeyFile.toString(), true)),
-                        List.of(readBackConnection())));
+                        List.of(readBackConnection()))));
+        GatewayConfig.ConnectionConfig faults = faultConnection();
+        if (faults != null) {
+            Path faultKeyFile = work.resolve("fault-key");
+            Files.writeString(faultKeyFile, FAULT_KEY);
+            tenants.add(new GatewayConfig.TenantConfig("faults", "Fault runs",
+                    List.of(new GatewayConfig.ApiKeyConfig("faults", null, faultKeyFile.toString(), true)),
+                    List.of(faults)));
+        }
         GatewayConfig config = new GatewayConfig(
                 new GatewayConfig.DatabaseConfig(pg.url(), "postgres", null, null, null, 16),
                 new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null),
@@ -149,6 +171,7 @@ public abstract class AdapterContract {
                 .with(null, new GatewayConfig.ReadBackConfig(false, null, null, null));
         gateway = Gateway.start(config);
         api = new ApiClient(gateway.port(), KEY);
+        faultApi = faults != null ? new ApiClient(gateway.port(), FAULT_KEY) : api;
         watch = new ReadBackWatch(config, gateway, readBackConnection(), pg);
         afterGatewayStarted(gateway);
     }

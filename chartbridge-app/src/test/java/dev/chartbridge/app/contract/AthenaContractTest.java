@@ -50,9 +50,7 @@ class AthenaContractTest extends AdapterContract {
         return new GatewayConfig.ConnectionConfig(TARGET, "athenahealth", origin, sim.tokenUrl(), AthenaSeed.CLIENT_ID,
                 null, secretFile.toString(), null, null, null, AthenaSeed.PRACTICE_ID,
                 Map.of("departmentId", AthenaSeed.DEPARTMENT_ID, "mrnSystem", AthenaSeed.MRN_SYSTEM,
-                        "mrnCustomFieldId", AthenaSeed.MRN_CUSTOM_FIELD_ID),
-                // Read timeout 1 s: each answer the fault run loses costs this long (it holds them 2.3 s).
-                null, 4, 1_000L);
+                        "mrnCustomFieldId", AthenaSeed.MRN_CUSTOM_FIELD_ID), null, 4, 2_000L);
     }
 
     @Override

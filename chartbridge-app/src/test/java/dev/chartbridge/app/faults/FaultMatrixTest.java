@@ -49,8 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FaultMatrixTest {
     static final int CONCURRENCY = 8;
-    /** Each answer the matrix loses costs the gateway this long (the simulators hold lost answers twice as long). */
-    static final long READ_TIMEOUT_MS = 300;
+    static final long READ_TIMEOUT_MS = 500;
     private static final String KEY = "cbk_fault_matrix_key_0123456789";
     private static final Instant BASE = Instant.parse("2026-06-01T00:00:00Z");
 
