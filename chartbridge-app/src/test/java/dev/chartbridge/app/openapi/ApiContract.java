@@ -153,7 +153,7 @@ public final class ApiContract {
         if (media == null) {
             return List.of(call + "Content-Type " + type + " not declared; declared: " + fieldNames(content));
         }
-        if (!media.has("schema") || !type.endsWith("json")) {
+        if (!media.has("schema") || !isJson(type)) {
             return List.of();
         }
         JsonNode instance;
@@ -183,6 +183,11 @@ public final class ApiContract {
             current = doc.at(current).get("$ref").asText().substring(1);
         }
         return current;
+    }
+
+    /** Whether a media type is one JSON document (application/json, application/problem+json; not NDJSON). */
+    public static boolean isJson(String mediaType) {
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
     }
 
     /** One JSON Pointer token (RFC 6901). */

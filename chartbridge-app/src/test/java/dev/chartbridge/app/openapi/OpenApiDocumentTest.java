@@ -101,19 +101,19 @@ class OpenApiDocumentTest {
         eachOperation((pointer, op) -> {
             JsonNode request = op.path("requestBody").path("content").path("application/json");
             if (!request.isMissingNode()) {
-                checkExamples(pointer + "/requestBody/content/application~1json", true, wrong);
+                checkExamples(pointer + "/requestBody/content/application~1json", true, true, wrong);
             }
             op.path("responses").fieldNames().forEachRemaining(status -> {
                 String response = CONTRACT.resolve(pointer + "/responses/" + status);
                 CONTRACT.tree().at(response).path("content").fieldNames().forEachRemaining(type ->
-                        checkExamples(response + "/content/" + ApiContract.escape(type), status.startsWith("2"),
-                                wrong));
+                        checkExamples(response + "/content/" + ApiContract.escape(type), ApiContract.isJson(type),
+                                status.startsWith("2"), wrong));
             });
         });
         assertThat(wrong).isEmpty();
     }
 
-    private static void checkExamples(String media, boolean required, List<String> wrong) {
+    private static void checkExamples(String media, boolean json, boolean required, List<String> wrong) {
         JsonNode node = CONTRACT.tree().at(media);
         List<JsonNode> examples = new ArrayList<>();
         if (node.has("example")) {
@@ -123,7 +123,7 @@ class OpenApiDocumentTest {
         if (examples.isEmpty() && required) {
             wrong.add(media + ": no example");
         }
-        if (!media.endsWith("json") || !node.has("schema")) {
+        if (!json || !node.has("schema")) {
             return;
         }
         for (JsonNode example : examples) {
@@ -158,6 +158,17 @@ class OpenApiDocumentTest {
         assertThat(CONTRACT.violations("GET", "/v1/nowhere", 404, "application/problem+json",
                 "{\"type\":\"https://chartbridge.dev/problems/not-found\",\"title\":\"Not found\",\"status\":404}"))
                 .as("an unknown path answered 404 problem+json").isEmpty();
+    }
+
+    @Test
+    void the_event_schema_is_the_one_served_beside_the_document() throws IOException {
+        String event = "/components/schemas/ClinicalEvent";
+        JsonNode example = CONTRACT.tree().at("/paths/~1v1~1events/post/requestBody/content/application~1json"
+                + "/examples/vitals/value");
+
+        assertThat(CONTRACT.schemaViolations("", event, example)).isEmpty();
+        assertThat(CONTRACT.schemaViolations("", event, new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"schemaVersion\":\"2\",\"type\":\"vitals\"}"))).isNotEmpty();
     }
 
     @Test
