@@ -146,6 +146,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The routes of this node's HTTP API: path template to methods (see {@link HttpApi#routes()}). */
+    public java.util.Map<String, java.util.Set<String>> routes() {
+        return api.routes();
+    }
+
     public int port() {
         return api.port();
     }

@@ -2,6 +2,7 @@ package dev.chartbridge.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.app.openapi.ApiContract;
 import dev.chartbridge.core.intake.Json;
 
 import java.io.IOException;
@@ -16,7 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** A small client for a gateway's HTTP API on a loopback port, with the test tenant's key. */
+/**
+ * A small client for a gateway's HTTP API on a loopback port, with the test tenant's key. Every answer it receives
+ * is checked against the served OpenAPI document ({@link ApiContract}): an answer the document does not describe
+ * (an undeclared status or content type, a body that breaks the schema) fails the test that received it.
+ */
 public class ApiClient {
     private final int port;
     private final String key;
@@ -151,6 +156,7 @@ public class ApiClient {
     public Answer send(HttpRequest request) {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            conforms(request, r);
             String type = r.headers().firstValue("Content-Type").orElse("");
             boolean json = type.contains("json") && !type.contains("ndjson");
             JsonNode body = json && !r.body().isEmpty() ? Json.MAPPER.readTree(r.body()) : null;
@@ -160,6 +166,15 @@ public class ApiClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void conforms(HttpRequest request, HttpResponse<String> r) {
+        List<String> wrong = ApiContract.document().violations(request.method(), request.uri().getRawPath(),
+                r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
+        if (!wrong.isEmpty()) {
+            throw new AssertionError("the answer does not match openapi.yaml:\n  " + String.join("\n  ", wrong)
+                    + "\n  body: " + r.body());
         }
     }
 

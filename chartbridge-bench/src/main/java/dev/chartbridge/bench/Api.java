@@ -1,5 +1,11 @@
 package dev.chartbridge.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.client.ApiClient;
+import dev.chartbridge.client.ApiException;
+import dev.chartbridge.client.api.EventsApi;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,24 +15,45 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-/** A client of one gateway's HTTP API. Thread-safe (one shared {@link HttpClient}, HTTP/1.1, keep-alive). */
+/**
+ * A client of one gateway's HTTP API. Valid events go through the client generated from the OpenAPI document
+ * ({@code chartbridge-client}), as an app would send them; {@link #post} sends raw bytes and headers for the fuzz
+ * cases no typed client can produce. Thread-safe (one {@link HttpClient} each, HTTP/1.1, keep-alive).
+ */
 final class Api {
+    private static final ObjectMapper JSON = ApiClient.createDefaultObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI events;
+    private final EventsApi client;
 
     Api(int port) {
         this.events = URI.create("http://127.0.0.1:" + port + "/v1/events");
+        ApiClient generated = new ApiClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)), JSON, "http://127.0.0.1:" + port);
+        generated.setReadTimeout(Duration.ofSeconds(60));
+        generated.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + Node.KEY));
+        this.client = new EventsApi(generated);
     }
 
     /** An answer: status and body text. */
     record Answer(int status, String body) {
     }
 
-    /** Submits a valid event with the bench key; returns the HTTP status. */
+    /**
+     * Submits a valid event with the bench key through the generated client; returns the HTTP status, or -1 when
+     * no answer came.
+     */
     int submit(byte[] body) {
-        return post(body, Map.of("Content-Type", "application/json", "Authorization", "Bearer " + Node.KEY,
-                "Idempotency-Key", UUID.randomUUID().toString())).status();
+        try {
+            ObjectNode event = (ObjectNode) JSON.readTree(body);
+            return client.submitEventWithHttpInfo(event, UUID.randomUUID().toString(), null, null, null, null)
+                    .getStatusCode();
+        } catch (ApiException e) {
+            return e.getCode() == 0 ? -1 : e.getCode();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a bench body is not JSON", e);
+        }
     }
 
     Answer post(byte[] body, Map<String, String> headers) {

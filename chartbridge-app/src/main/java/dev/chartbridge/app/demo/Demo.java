@@ -1,6 +1,5 @@
 package dev.chartbridge.app.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.Gateway;
@@ -10,13 +9,18 @@ import dev.chartbridge.core.audit.AuditVerifier;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.ehr.profile.VendorProfiles;
 
+import dev.chartbridge.client.ApiClient;
+import dev.chartbridge.client.ApiException;
+import dev.chartbridge.client.api.EventsApi;
+import dev.chartbridge.client.model.Accepted;
+import dev.chartbridge.client.model.ApproveEventRequest;
+import dev.chartbridge.client.model.EventView;
+import dev.chartbridge.client.model.EventViewOperationsInner;
+import dev.chartbridge.client.model.Problem;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,15 +38,17 @@ import java.util.stream.Stream;
  * (an approved AI-assisted note, a follow-up task from triage, a medication change approved by a second
  * clinician, a blood-pressure reading) to every EHR over the real HTTP API, follows each write to its final
  * state, and shows per EHR what was written and what was refused as unsupported. It succeeds only when every
- * accepted write is verified in its EHR and every refusal is one the vendor's profile predicts.
+ * accepted write is verified in its EHR and every refusal is one the vendor's profile predicts. It talks to the
+ * gateway only through the client generated from the OpenAPI document ({@code chartbridge-client}).
  */
 public final class Demo {
     private static final String TENANT = "demo-clinic";
     /** The second clinician of the simulators' seed data (a pharmacist here), who approves medication changes. */
     private static final String APPROVER_NPI = "1245319599";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper CLIENT_JSON = ApiClient.createDefaultObjectMapper();
+
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     public Demo(PrintStream out) {
         this.out = out;
@@ -61,19 +67,19 @@ public final class Demo {
         List<DemoEhr> ehrs = DemoEhrs.start(work);
         try (Gateway gateway = Gateway.start(config(work, keyFile, ehrs))) {
             ehrs.forEach(e -> e.onGatewayPort().accept(gateway.port()));
-            String api = "http://127.0.0.1:" + gateway.port();
+            EventsApi api = events("http://127.0.0.1:" + gateway.port(), key);
             out.printf("Gateway http://127.0.0.1:%d (tenant %s); EHR simulators:%n", gateway.port(), TENANT);
             ehrs.forEach(e -> out.printf("  %-16s %s%n", e.label(), e.simulator().baseUrl()));
             out.println();
             List<Submitted> submitted = new ArrayList<>();
             for (DemoEhr ehr : ehrs) {
                 for (Sample sample : Sample.ALL) {
-                    submitted.add(submit(api, key, ehr, sample));
+                    submitted.add(submit(api, ehr, sample));
                 }
             }
             out.println();
-            boolean ok = report(api, key, submitted, started.plus(timeout));
-            ok &= completeTasks(api, key, submitted, started.plus(timeout));
+            boolean ok = report(api, submitted, started.plus(timeout));
+            ok &= completeTasks(api, submitted, started.plus(timeout));
             new AuditSealer(gateway.jdbc(), 1000).sealAll();
             AuditVerifier.Report audit = new AuditVerifier(gateway.jdbc()).verify();
             out.printf("%nAudit chain: %d entries, %s%n", audit.entriesChecked(),
@@ -87,27 +93,39 @@ public final class Demo {
         }
     }
 
-    private Submitted submit(String api, String key, DemoEhr ehr, Sample sample)
-            throws IOException, InterruptedException {
+    /** The generated client of the gateway's events API, with the tenant's key on every request. */
+    private static EventsApi events(String baseUri, String key) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri(baseUri);
+        client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + key));
+        return new EventsApi(client);
+    }
+
+    private Submitted submit(EventsApi api, DemoEhr ehr, Sample sample) throws IOException {
         ObjectNode event = sample.event(ehr);
-        HttpResponse<String> r = post(api + "/v1/events", key, Json.MAPPER.writeValueAsString(event));
-        JsonNode body = Json.MAPPER.readTree(r.body());
-        if (r.statusCode() == 422) {
-            String reason = body.at("/errors/0/detail").asText();
+        Accepted accepted;
+        try {
+            accepted = api.submitEvent(event, UUID.randomUUID().toString(), null, null, null, null);
+        } catch (ApiException e) {
+            if (e.getCode() != 422) {
+                throw new IllegalStateException("the gateway refused a demo event: " + e.getCode() + " "
+                        + e.getResponseBody(), e);
+            }
+            String reason = problem(e).getErrors().get(0).getDetail();
             out.printf("x  %-16s %-28s refused at intake: %s%n", ehr.label(), sample.label(), reason);
             return new Submitted(ehr, sample, event, null, reason);
         }
-        if (r.statusCode() != 202) {
-            throw new IllegalStateException("the gateway refused a demo event: " + r.statusCode() + " " + r.body());
-        }
-        String id = body.get("id").asText();
+        String id = accepted.getId().toString();
         out.printf("-> %-16s %-28s accepted, event %s%n", ehr.label(), sample.label(), id);
-        if (body.at("/operations/0/state").asText().equals("AWAITING_APPROVAL")) {
-            String approval = "{\"approverNpi\":\"" + APPROVER_NPI + "\",\"role\":\"pharmacist\","
-                    + "\"statement\":\"Dose and interactions reviewed; approved.\"}";
-            HttpResponse<String> a = post(api + "/v1/events/" + id + "/approvals", key, approval);
-            if (a.statusCode() != 200) {
-                throw new IllegalStateException("the approval was refused: " + a.statusCode() + " " + a.body());
+        if (accepted.getOperations().get(0).getState().equals("AWAITING_APPROVAL")) {
+            ApproveEventRequest approval = new ApproveEventRequest().approverNpi(APPROVER_NPI)
+                    .role(ApproveEventRequest.RoleEnum.PHARMACIST)
+                    .statement("Dose and interactions reviewed; approved.");
+            try {
+                api.approveEvent(accepted.getId(), approval, null);
+            } catch (ApiException e) {
+                throw new IllegalStateException("the approval was refused: " + e.getCode() + " "
+                        + e.getResponseBody(), e);
             }
             out.printf("   %-16s %-28s held for a second clinician; approved by pharmacist NPI %s%n", "", "",
                     APPROVER_NPI);
@@ -115,12 +133,17 @@ public final class Demo {
         return new Submitted(ehr, sample, event, id, null);
     }
 
+    /** The problem+json body of a refusal, read as the generated client reads its models. */
+    private static Problem problem(ApiException e) throws IOException {
+        return CLIENT_JSON.readValue(e.getResponseBody(), Problem.class);
+    }
+
     /**
      * Each follow-up task written is then marked completed by an amendment ({@code amends}): an update of the
      * record, with {@code If-Match} where the EHR versions. Succeeds when every amendment is verified where the
      * vendor's profile takes task updates, and refused at intake where it does not.
      */
-    private boolean completeTasks(String api, String key, List<Submitted> submitted, Instant deadline)
+    private boolean completeTasks(EventsApi api, List<Submitted> submitted, Instant deadline)
             throws IOException, InterruptedException {
         out.printf("%nAmendments: each follow-up task written is marked completed (\"amends\": the task's event)%n");
         boolean ok = true;
@@ -133,32 +156,32 @@ public final class Demo {
             done.put("occurredAt", Instant.parse(s.event().get("occurredAt").asText()).plusSeconds(30).toString());
             ((ObjectNode) done.get("payload")).put("status", "completed");
             String refusal = VendorProfiles.of(s.ehr().connection().vendor()).updateRefusal(s.sample().example());
-            HttpResponse<String> r = post(api + "/v1/events", key, Json.MAPPER.writeValueAsString(done));
-            JsonNode body = Json.MAPPER.readTree(r.body());
-            if (r.statusCode() == 422) {
+            Accepted accepted;
+            try {
+                accepted = api.submitEvent(done, UUID.randomUUID().toString(), null, null, null, null);
+            } catch (ApiException e) {
+                if (e.getCode() != 422) {
+                    throw new IllegalStateException("the gateway refused a demo amendment: " + e.getCode() + " "
+                            + e.getResponseBody(), e);
+                }
                 out.printf("x  %-16s %-28s refused at intake: %s%n", s.ehr().label(), "task completed",
-                        body.at("/errors/0/detail").asText());
+                        problem(e).getErrors().get(0).getDetail());
                 ok &= refusal != null;
                 continue;
             }
-            if (r.statusCode() != 202) {
-                throw new IllegalStateException("the gateway refused a demo amendment: " + r.statusCode() + " "
-                        + r.body());
-            }
-            JsonNode status = follow(api, key, body.get("id").asText(), deadline);
-            for (JsonNode op : status.get("operations")) {
-                String state = op.get("state").asText();
+            EventView status = follow(api, accepted.getId().toString(), deadline);
+            for (EventViewOperationsInner op : status.getOperations()) {
+                String state = op.getState().getValue();
                 out.printf("-> %-16s %-28s %-14s %s/%s now at version %s%n", s.ehr().label(), "task completed",
-                        state, op.get("resourceType").asText(), op.get("remoteId").asText(),
-                        op.get("remoteVersion").asText());
+                        state, op.getResourceType(), op.getRemoteId(), op.getRemoteVersion());
                 ok &= state.equals("VERIFIED") && refusal == null;
             }
         }
         return ok;
     }
 
-    private boolean report(String api, String key, List<Submitted> submitted, Instant deadline)
-            throws IOException, InterruptedException {
+    private boolean report(EventsApi api, List<Submitted> submitted, Instant deadline)
+            throws InterruptedException {
         boolean ok = true;
         DemoEhr current = null;
         for (Submitted s : submitted) {
@@ -174,38 +197,33 @@ public final class Demo {
                 ok &= !supported;
                 continue;
             }
-            JsonNode status = follow(api, key, s.eventId(), deadline);
-            for (JsonNode op : status.get("operations")) {
-                String state = op.get("state").asText();
-                String remote = op.get("remoteId").isNull() ? "-"
-                        : op.get("resourceType").asText() + "/" + op.get("remoteId").asText();
-                out.printf("  %-28s %-14s %-30s %d%n", s.sample().label(), state, remote, op.get("attempts").size());
+            EventView status = follow(api, s.eventId(), deadline);
+            for (EventViewOperationsInner op : status.getOperations()) {
+                String state = op.getState().getValue();
+                String remote = op.getRemoteId() == null ? "-" : op.getResourceType() + "/" + op.getRemoteId();
+                out.printf("  %-28s %-14s %-30s %d%n", s.sample().label(), state, remote, op.getAttempts().size());
                 ok &= state.equals("VERIFIED") && supported;
             }
         }
         return ok;
     }
 
-    private JsonNode follow(String api, String key, String eventId, Instant deadline)
-            throws IOException, InterruptedException {
-        JsonNode status = get(api, key, eventId);
-        while (status.get("status").asText().equals("in-progress") && Instant.now().isBefore(deadline)) {
+    private EventView follow(EventsApi api, String eventId, Instant deadline) throws InterruptedException {
+        EventView status = get(api, eventId);
+        while (status.getStatus() == EventView.StatusEnum.IN_PROGRESS && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
-            status = get(api, key, eventId);
+            status = get(api, eventId);
         }
         return status;
     }
 
-    private HttpResponse<String> post(String url, String key, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode get(String api, String key, String eventId) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/events/" + eventId))
-                .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return Json.MAPPER.readTree(r.body());
+    private static EventView get(EventsApi api, String eventId) {
+        try {
+            return api.getEvent(UUID.fromString(eventId));
+        } catch (ApiException e) {
+            throw new IllegalStateException("the gateway did not show demo event " + eventId + ": " + e.getCode()
+                    + " " + e.getResponseBody(), e);
+        }
     }
 
     private static GatewayConfig config(Path work, Path keyFile, List<DemoEhr> ehrs) {

@@ -44,6 +44,7 @@ public final class HttpApi {
     private final EventRoutes events;
     private final Supplier<? extends Map<String, ?>> connections;
     private Javalin app;
+    private volatile Map<String, java.util.Set<String>> routes = Map.of();
 
     /**
      * @param users       per tenant id, how the users its app acts for are verified; a tenant not named takes the
@@ -99,6 +100,7 @@ public final class HttpApi {
             routes.get("/v1/schemas/clinical-event.json",
                     ctx -> resource(ctx, "/schemas/v1/clinical-event.schema.json", "application/schema+json"));
             routes.answerOtherMethods();
+            this.routes = routes.taken();
             cfg.routes.exception(BodyRejected.class, (e, ctx) -> Responses.problem(ctx, e.problem()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 // A failure the SQLState does not classify (a connection cut mid-statement can surface in several
@@ -129,6 +131,14 @@ public final class HttpApi {
 
     public int port() {
         return app.port();
+    }
+
+    /**
+     * Every route this API answers once started: path template ({@code {name}} for a path parameter) to the methods
+     * it takes. What the OpenAPI document must describe, path for path (a test walks both).
+     */
+    public Map<String, java.util.Set<String>> routes() {
+        return routes;
     }
 
     public void stop() {

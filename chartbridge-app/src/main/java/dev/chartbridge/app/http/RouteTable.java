@@ -41,6 +41,14 @@ final class RouteTable {
         return add(HandlerType.POST, path, handler);
     }
 
+    /** Each path and the methods it takes, as added (the 405 answers not counted): what the API serves. */
+    Map<String, Set<String>> taken() {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        methods.forEach((path, taken) -> out.put(path, taken.stream().map(HandlerType::name)
+                .collect(Collectors.toCollection(java.util.TreeSet::new))));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     /** Registers, on every path, a 405 for each checked method it does not take. Call once, after every add. */
     void answerOtherMethods() {
         methods.forEach((path, taken) -> {
