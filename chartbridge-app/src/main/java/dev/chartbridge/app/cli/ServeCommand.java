@@ -21,7 +21,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Gateway gateway = Gateway.start(ConfigLoader.load(config));
+        var configuration = ConfigLoader.load(config);
+        Preflight.secretsReadable(configuration);
+        Gateway gateway = Gateway.start(configuration);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

@@ -162,7 +162,8 @@ final class EnvOverrides {
             found = into(map.get(key), n -> map.set(key, n), valueType, tokens, at + words(key).size(), value,
                     path + "." + key);
         }
-        for (int end = tokens.size(); found == null && end > at; end--) {
+        // A new entry: the shortest key whose rest names something in the value (event types: follow-up-task).
+        for (int end = at + 1; found == null && end <= tokens.size(); end++) {
             String key = String.join("-", tokens.subList(at, end)).toLowerCase(Locale.ROOT);
             found = into(null, n -> map.set(key, n), valueType, tokens, end, value, path + "." + key);
         }
