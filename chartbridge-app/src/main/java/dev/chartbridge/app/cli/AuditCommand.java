@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code audit verify}: recomputes every tenant's hash chain and names the first broken entries. */
+/**
+ * {@code audit verify}: recomputes every tenant's hash chain and names the first broken entries (exit 1); a database
+ * it cannot open is exit 2. {@code audit export}: the trail as FHIR NDJSON.
+ */
 @Command(name = "audit", description = "Audit chain tools.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
 final class AuditCommand implements Runnable {
@@ -30,9 +33,22 @@ final class AuditCommand implements Runnable {
         @Option(names = "--data-dir", defaultValue = "data/postgres", description = "embedded database directory")
         Path dataDir;
 
+        /**
+         * Opens the database; a failure is a {@link dev.chartbridge.core.ChartBridgeException} that says what to do
+         * (exit code 2, never the 1 of a broken chain).
+         */
         Database open() {
-            return url != null ? Database.connect(url, user, System.getenv("CHARTBRIDGE_DB_PASSWORD"), 2)
-                    : Database.embedded(dataDir, 0, 2);
+            if (url != null) {
+                return Database.connect(url, user, System.getenv("CHARTBRIDGE_DB_PASSWORD"), 2);
+            }
+            try {
+                return Database.embedded(dataDir, 0, 2);
+            } catch (RuntimeException e) {
+                // The embedded server cannot be opened twice: the usual cause is a gateway running on it.
+                throw new dev.chartbridge.core.ChartBridgeException("could not open the embedded database in "
+                        + dataDir + " (" + CouldNotRun.describe(e) + "); if a gateway is running on it, stop it first,"
+                        + " or give --db-url of the running database", e);
+            }
         }
     }
 
@@ -77,7 +93,8 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", description = "Verify the audit chains; exit 1 when any is broken.")
+    @Command(name = "verify", description = "Verify the audit chains; exit 1 when any is broken, 2 when the database"
+            + " could not be opened.")
     static final class Verify extends DatabaseOptions implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -88,7 +105,7 @@ final class AuditCommand implements Runnable {
                 report.breaks().forEach(b -> System.out.printf("BROKEN tenant=%s seq=%d entry=%s: %s%n",
                         b.tenantId(), b.seq(), b.entryId(), b.problem()));
                 System.out.printf("%d entries checked, %d breaks%n", report.entriesChecked(), report.breaks().size());
-                return report.intact() ? 0 : 1;
+                return report.intact() ? ExitCodes.OK : ExitCodes.FAILED_CHECK;
             }
         }
     }

@@ -10,22 +10,53 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads {@link GatewayConfig} from YAML, refusing unknown keys so that a typo fails at start, not in production. */
+/**
+ * Reads {@link GatewayConfig} from YAML, refusing unknown keys so that a typo fails at start, not in production.
+ * String values may refer to environment variables ({@code ${VAR}}, {@code ${VAR:-default}}: {@link Placeholders}),
+ * and every key may be overridden by a variable named after it ({@code CHARTBRIDGE_HTTP_PORT}: {@link EnvOverrides}).
+ */
 public final class ConfigLoader {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private ConfigLoader() {
     }
 
+    /** The configuration in {@code file} with this process's environment applied. */
     public static GatewayConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * The configuration in {@code file} (none: from the environment alone), its {@code ${VAR}} references resolved
+     * in {@code env} and then the {@code CHARTBRIDGE_...} overrides in {@code env} applied.
+     *
+     * @throws ChartBridgeException naming the file, key or variable at fault
+     */
+    public static GatewayConfig load(Path file, java.util.Map<String, String> env) {
+        String source = file == null ? "from the environment" : file.toString();
         try {
-            return validate(YAML.readValue(Files.readString(file), GatewayConfig.class));
+            com.fasterxml.jackson.databind.JsonNode parsed = file == null ? null : YAML.readTree(Files.readString(file));
+            com.fasterxml.jackson.databind.node.ObjectNode tree = parsed instanceof
+                    com.fasterxml.jackson.databind.node.ObjectNode o ? o : YAML.createObjectNode();
+            if (parsed != null && !parsed.isMissingNode() && !parsed.isNull() && !parsed.isObject()) {
+                throw new ChartBridgeException("configuration " + source + ": the file must be a YAML mapping");
+            }
+            Placeholders.expand(tree, env::get, "");
+            EnvOverrides.Result overrides = EnvOverrides.apply(tree, env);
+            if (!overrides.applied().isEmpty()) {
+                LOG.info("configuration keys set from the environment: {}", overrides.applied());
+            }
+            overrides.unmatched().forEach(v -> LOG.warn("environment variable {} names no configuration key", v));
+            return validate(YAML.treeToValue(tree, GatewayConfig.class));
         } catch (UnrecognizedPropertyException e) {
-            throw new ChartBridgeException("configuration " + file + ": unknown key '" + e.getPropertyName()
+            throw new ChartBridgeException("configuration " + source + ": unknown key '" + e.getPropertyName()
                     + "' at " + e.getPathReference());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ChartBridgeException("configuration " + source + " does not exist");
         } catch (IOException e) {
-            throw new ChartBridgeException("configuration " + file + " could not be read: " + e.getMessage(), e);
+            throw new ChartBridgeException("configuration " + source + " could not be read: " + e.getMessage(), e);
         }
     }
 

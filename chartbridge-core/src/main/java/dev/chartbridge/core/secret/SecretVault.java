@@ -91,8 +91,14 @@ public final class SecretVault {
             cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(input);
         } catch (GeneralSecurityException e) {
-            throw new ChartBridgeException("secret '" + name + "' could not be "
-                    + (mode == Cipher.ENCRYPT_MODE ? "encrypted" : "decrypted (wrong master key?)"), e);
+            if (mode == Cipher.ENCRYPT_MODE) {
+                throw new ChartBridgeException("secret '" + name + "' could not be encrypted", e);
+            }
+            // The usual cause: a second node started with a master key of its own on a shared database.
+            throw new ChartBridgeException("secret '" + name + "' could not be decrypted: this node's master key is"
+                    + " not the one that sealed the secrets in this database. Every node sharing a database needs the"
+                    + " same master key: copy the first node's key file to this node's security.masterKeyFile, or"
+                    + " give every node the same security.masterKeyEnv (docs/configuration.md, Several nodes)", e);
         }
     }
 }

@@ -1,6 +1,6 @@
-package dev.chartbridge.app.cli;
+package dev.chartbridge.rig;
 
-import dev.chartbridge.app.demo.Demo;
+import dev.chartbridge.rig.demo.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 
 /** Runs the self-contained demo: embedded database, EHR simulator, gateway, sample events; exit 0 when all landed. */
 @Command(name = "demo", description = "Run the end-to-end demo on the embedded database and the EHR simulator.")
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-seconds", defaultValue = "60", description = "give up after this long")
     int timeoutSeconds;
 

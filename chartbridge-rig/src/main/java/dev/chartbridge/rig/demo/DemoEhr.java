@@ -1,4 +1,4 @@
-package dev.chartbridge.app.demo;
+package dev.chartbridge.rig.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;

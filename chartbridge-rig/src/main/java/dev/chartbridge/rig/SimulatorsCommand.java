@@ -1,4 +1,4 @@
-package dev.chartbridge.app.cli;
+package dev.chartbridge.rig;
 
 import dev.chartbridge.simulators.SimulatorsMain;
 import picocli.CommandLine.Command;
@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Starts the EHR simulators on loopback and prints their base URLs and credentials, until the process is stopped. */
-@Command(name = "simulators", description = "Run the EHR simulators on 127.0.0.1 and print their URLs and credentials.")
-final class SimulatorsCommand implements Callable<Integer> {
+@Command(name = "simulators",
+        description = "Run the EHR simulators on 127.0.0.1 and print their URLs and credentials.")
+public final class SimulatorsCommand implements Callable<Integer> {
     @Option(names = "--port", description = "the generic FHIR simulator's port; Epic, athenahealth, eClinicalWorks,"
             + " AdvancedMD and Veradigm take the next five unless given their own (default: free ports)")
     Integer port;

@@ -1,6 +1,6 @@
-package dev.chartbridge.app;
+package dev.chartbridge.rig;
 
-import dev.chartbridge.app.demo.Demo;
+import dev.chartbridge.rig.demo.Demo;
 import dev.chartbridge.simulators.fhir.SeedData;
 import org.junit.jupiter.api.Test;
 
