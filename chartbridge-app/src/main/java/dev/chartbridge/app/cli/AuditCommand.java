@@ -1,5 +1,10 @@
 package dev.chartbridge.app.cli;
 
+import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.app.config.Secrets;
+import dev.chartbridge.core.audit.AuditCheckpoint;
+import dev.chartbridge.core.audit.AuditCheckpoints;
+import dev.chartbridge.core.audit.AuditKeys;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.audit.AuditVerifier;
 import dev.chartbridge.core.store.Database;
@@ -8,9 +13,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code audit verify}: recomputes every tenant's hash chain and names the first broken entries. */
+/**
+ * {@code audit verify}: recomputes every tenant's keyed chain and names every break, and with
+ * {@code --checkpoints DIR} also what was cut, deleted or recomputed since a checkpoint; {@code audit export}.
+ */
 @Command(name = "audit", description = "Audit chain tools.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
 final class AuditCommand implements Runnable {
@@ -30,9 +39,21 @@ final class AuditCommand implements Runnable {
         @Option(names = "--data-dir", defaultValue = "data/postgres", description = "embedded database directory")
         Path dataDir;
 
+        @Option(names = "--master-key-file", description = "the master key (default: keys/master.key, or the"
+                + " CHARTBRIDGE_MASTER_KEY variable)")
+        String masterKeyFile;
+
+        @Option(names = "--keys-dir", description = "the embedded database's passwords (default: the master key's"
+                + " directory)")
+        String keysDir;
+
+        GatewayConfig.SecurityConfig security() {
+            return new GatewayConfig.SecurityConfig("CHARTBRIDGE_MASTER_KEY", masterKeyFile, keysDir, null, null);
+        }
+
         Database open() {
             return url != null ? Database.connect(url, user, System.getenv("CHARTBRIDGE_DB_PASSWORD"), 2)
-                    : Database.embedded(dataDir, 0, 2);
+                    : Database.embedded(dataDir, Secrets.keysDirectory(security()), 0, 2);
         }
     }
 
@@ -79,15 +100,22 @@ final class AuditCommand implements Runnable {
 
     @Command(name = "verify", description = "Verify the audit chains; exit 1 when any is broken.")
     static final class Verify extends DatabaseOptions implements Callable<Integer> {
+        @Option(names = "--checkpoints", description = "directory of the signed checkpoints (audit-checkpoints.jsonl)"
+                + " to check the chains against: finds cut tails, deleted and recomputed chains")
+        Path checkpoints;
+
         @Override
         public Integer call() {
+            AuditKeys keys = AuditKeys.derive(Secrets.existingMasterKey(security()));
+            List<AuditCheckpoint> anchors = checkpoints == null ? List.of() : AuditCheckpoints.read(checkpoints, keys);
             try (Database db = open()) {
                 Jdbc jdbc = new Jdbc(db.dataSource());
-                new AuditSealer(jdbc, 1000).sealAll();
-                AuditVerifier.Report report = new AuditVerifier(jdbc).verify();
+                new AuditSealer(jdbc, 1000, keys).sealAll();
+                AuditVerifier.Report report = new AuditVerifier(jdbc, keys).verify(anchors);
                 report.breaks().forEach(b -> System.out.printf("BROKEN tenant=%s seq=%d entry=%s: %s%n",
                         b.tenantId(), b.seq(), b.entryId(), b.problem()));
-                System.out.printf("%d entries checked, %d breaks%n", report.entriesChecked(), report.breaks().size());
+                System.out.printf("%d entries checked against %d checkpoints, %d breaks%n", report.entriesChecked(),
+                        anchors.size(), report.breaks().size());
                 return report.intact() ? 0 : 1;
             }
         }
