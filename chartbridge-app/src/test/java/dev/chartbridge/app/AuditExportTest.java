@@ -1,6 +1,7 @@
 package dev.chartbridge.app;
 
 import dev.chartbridge.app.cli.ChartBridgeCli;
+import dev.chartbridge.core.audit.AuditCheckpoints;
 import dev.chartbridge.core.audit.AuditKeys;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.audit.PhiReads;
@@ -9,6 +10,7 @@ import dev.chartbridge.simulators.fhir.SeedData;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -110,6 +112,37 @@ class AuditExportTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void audit_verify_with_checkpoints_names_a_chain_cut_after_its_checkpoint(@TempDir java.nio.file.Path dir) {
+        String id = env.gateway().submit(Events.bloodPressure(78), "to-cut").body().get("id").asText();
+        env.gateway().awaitSettled(id);
+        new AuditSealer(env.pg().jdbc(), 1000, keys()).sealAll();
+        assertThat(new AuditCheckpoints(env.pg().jdbc(), keys(), dir, java.time.Clock.systemUTC()).write())
+                .isPositive();
+        long head = env.pg().count("SELECT max(seq) FROM audit_seal WHERE tenant_id = 'acme'");
+        env.pg().execute("SET session_replication_role = replica;"
+                + " DELETE FROM audit_entry WHERE id IN (SELECT entry_id FROM audit_seal WHERE tenant_id = 'acme'"
+                + " AND seq > " + (head - 2) + "); DELETE FROM audit_seal WHERE tenant_id = 'acme' AND seq > "
+                + (head - 2) + "; SET session_replication_role = origin");
+
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = new CommandLine(new ChartBridgeCli()).execute("audit", "verify", "--db-url", env.pg().url(),
+                    "--master-key-file", TestGateway.masterKeyFile(env.pg().url()).toString(),
+                    "--checkpoints", dir.toString());
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(out).isEqualTo(1);
+        // The live node may seal a new entry onto the shortened chain before the check: then seq `head` is back
+        // with another hash, which the checkpoint names as a recomputed chain.
+        assertThat(out).containsPattern("BROKEN tenant=acme seq=" + head + " entry=null: (tail cut|chain recomputed)");
     }
 
     @Test
