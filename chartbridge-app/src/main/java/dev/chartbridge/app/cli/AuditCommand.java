@@ -2,9 +2,11 @@ package dev.chartbridge.app.cli;
 
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.app.config.Secrets;
+import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.audit.AuditCheckpoint;
 import dev.chartbridge.core.audit.AuditCheckpoints;
 import dev.chartbridge.core.audit.AuditKeys;
+import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.audit.AuditVerifier;
 import dev.chartbridge.core.store.Database;
@@ -51,9 +53,20 @@ final class AuditCommand implements Runnable {
             return new GatewayConfig.SecurityConfig("CHARTBRIDGE_MASTER_KEY", masterKeyFile, keysDir, null, null);
         }
 
+        /**
+         * Opens the database; audit entries this command appends (a review retry) are signed with the master key's
+         * audit key, as the gateway's are, so that {@code audit verify} does not take them for forged inserts.
+         */
         Database open() {
-            return url != null ? Database.connect(url, user, System.getenv("CHARTBRIDGE_DB_PASSWORD"), 2)
+            Database db = url != null ? Database.connect(url, user, System.getenv("CHARTBRIDGE_DB_PASSWORD"), 2)
                     : Database.embedded(dataDir, Secrets.keysDirectory(security()), 0, 2);
+            try {
+                AuditLog.signEntries(db.jdbcUrl(), AuditKeys.derive(Secrets.existingMasterKey(security())));
+            } catch (ChartBridgeException noKey) {
+                System.err.println("warning: " + noKey.getMessage() + "; audit entries this command writes are not"
+                        + " signed and audit verify will name them");
+            }
+            return db;
         }
     }
 
