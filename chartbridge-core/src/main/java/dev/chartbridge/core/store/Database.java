@@ -125,7 +125,30 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("chartbridge");
         config.setAutoCommit(true);
-        return new Database(new HikariDataSource(config), embedded, owner);
+        HikariDataSource pool = new HikariDataSource(config);
+        if (owner != null) {
+            requireRole(pool, runtime.user());
+        }
+        return new Database(pool, embedded, owner);
+    }
+
+    /**
+     * The pool must log in as the runtime role: a {@code user=} in the JDBC URL would override it silently (the
+     * driver lets the URL win), and the gateway would work as another role, perhaps the owner.
+     */
+    private static void requireRole(HikariDataSource pool, String role) {
+        try (Connection c = pool.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT current_user")) {
+            rs.next();
+            if (!role.equals(rs.getString(1))) {
+                pool.close();
+                throw new dev.chartbridge.core.ChartBridgeException("the database pool logged in as " + rs.getString(1)
+                        + ", not the runtime role " + role + ": remove user= from the JDBC URL");
+            }
+        } catch (SQLException e) {
+            pool.close();
+            throw new StoreException(e);
+        }
     }
 
     private static int freePort() throws IOException {

@@ -1,5 +1,6 @@
 package dev.chartbridge.core.store;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,23 @@ class EmbeddedDatabaseSecurityTest {
         String password = Files.readString(work.resolve("keys").resolve(EmbeddedServer.OWNER_PASSWORD_FILE)).trim();
         assertThat(query(DriverManager.getConnection(url, "postgres", password), "SELECT current_user"))
                 .isEqualTo("postgres");
+    }
+
+    @Test
+    void a_data_directory_made_trusting_by_an_older_version_asks_for_passwords_after_its_next_start(
+            @TempDir Path old) throws Exception {
+        // As versions before issue #15 started it: zonky's initdb -A trust, the superuser without a password.
+        EmbeddedPostgres.builder().setDataDirectory(old.resolve("postgres")).setCleanDataDirectory(false).start()
+                .close();
+        assertThat(EmbeddedServer.trusts(old.resolve("postgres/pg_hba.conf"))).isTrue();
+
+        try (Database upgraded = Database.embedded(old.resolve("postgres"), old.resolve("keys"), 0, 1)) {
+            assertThat(EmbeddedServer.trusts(old.resolve("postgres/pg_hba.conf"))).isFalse();
+            assertThatThrownBy(() -> DriverManager.getConnection(upgraded.jdbcUrl(), "postgres", null).close())
+                    .isInstanceOf(SQLException.class).hasMessageContaining("password");
+            assertThat(query(upgraded.dataSource().getConnection(), "SELECT current_user"))
+                    .isEqualTo(DatabaseRoles.EMBEDDED_GATEWAY_ROLE);
+        }
     }
 
     private static void assertRefused(String sql, String reason) {
