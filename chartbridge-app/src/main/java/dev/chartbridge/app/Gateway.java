@@ -8,6 +8,9 @@ import dev.chartbridge.app.http.UserAssertions;
 import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.audit.AuditCheckpoints;
+import dev.chartbridge.core.audit.AuditKeys;
+import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.delivery.DeliveryEngine;
 import dev.chartbridge.core.delivery.DeliveryPolicy;
@@ -69,6 +72,8 @@ public final class Gateway implements AutoCloseable {
     private final PostWriteServices postWrite;
     private final PrometheusMeterRegistry registry;
     private final ConnectionHealth health;
+    private final AuditKeys auditKeys;
+    private final AuditTrailAnchor auditAnchor;
 
     private Gateway(GatewayConfig config, Database database) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -76,7 +81,11 @@ public final class Gateway implements AutoCloseable {
         this.database = database;
         this.jdbc = new Jdbc(database.dataSource());
         ApiKeys keys = new ApiKeys(jdbc);
-        SecretVault vault = new SecretVault(jdbc, Secrets.masterKey(config.security()));
+        byte[] masterKey = Secrets.masterKey(config.security());
+        SecretVault vault = new SecretVault(jdbc, masterKey);
+        // Issue #15: entries are signed and chained under a key derived from the master key, never stored here.
+        this.auditKeys = AuditKeys.derive(masterKey);
+        AuditLog.signEntries(database.jdbcUrl(), auditKeys);
         SigningKey signingKey = SigningKey.loadOrCreate(vault);
         GatewayConfig.HttpConfig http = Optional.ofNullable(config.http())
                 .orElse(new GatewayConfig.HttpConfig(null, null, null, null));
@@ -93,19 +102,16 @@ public final class Gateway implements AutoCloseable {
                 tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
         String node = config.node() != null ? config.node() : defaultNodeName();
         this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, stopGrace(config));
-        AuditSealer auditSealer = new AuditSealer(jdbc, 1000);
+        this.auditAnchor = new AuditTrailAnchor(new AuditSealer(jdbc, 1000, auditKeys), new AuditCheckpoints(jdbc,
+                auditKeys, Secrets.auditCheckpointDirectory(config.security()), Clock.systemUTC()));
         this.sealer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "audit-sealer");
             t.setDaemon(true);
             return t;
         });
-        sealer.scheduleWithFixedDelay(() -> {
-            try {
-                auditSealer.sealAll();
-            } catch (RuntimeException e) {
-                LOG.error("sealing the audit chain failed ({}); will retry", e.getClass().getSimpleName());
-            }
-        }, 500, 500, TimeUnit.MILLISECONDS);
+        sealer.scheduleWithFixedDelay(auditAnchor::seal, 500, 500, TimeUnit.MILLISECONDS);
+        long checkpointEvery = checkpointIntervalMs(config.security());
+        sealer.scheduleWithFixedDelay(auditAnchor::checkpoint, checkpointEvery, checkpointEvery, TimeUnit.MILLISECONDS);
         Webhooks webhooks = new Webhooks(jdbc, vault);
         this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
         this.health = new ConnectionHealth(targets, registry, CONNECTION_CHECK_EVERY, Clock.systemUTC());
@@ -137,7 +143,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts a node: database (migrated), tenants and keys, delivery workers, audit sealer and HTTP API. */
     public static Gateway start(GatewayConfig config) {
-        Database database = openDatabase(config.database());
+        Database database = openDatabase(config.database(), config.security());
         try {
             return new Gateway(config, database);
         } catch (RuntimeException e) {
@@ -163,14 +169,33 @@ public final class Gateway implements AutoCloseable {
         return database.jdbcUrl();
     }
 
-    private static Database openDatabase(GatewayConfig.DatabaseConfig db) {
+    /** The keys that sign and chain this node's audit entries (for verification by tools and the demo). */
+    public AuditKeys auditKeys() {
+        return auditKeys;
+    }
+
+    private static long checkpointIntervalMs(GatewayConfig.SecurityConfig security) {
+        Long ms = security == null ? null : security.auditCheckpointIntervalMs();
+        return ms == null || ms <= 0 ? 60_000 : ms;
+    }
+
+    private static Database openDatabase(GatewayConfig.DatabaseConfig db, GatewayConfig.SecurityConfig security) {
         int pool = db != null && db.poolSize() != null ? db.poolSize() : 24;
         if (db != null && db.url() != null) {
-            String password = db.passwordEnv() == null ? null : System.getenv(db.passwordEnv());
-            return Database.connect(db.url(), db.user(), password, pool);
+            String password = Secrets.read(db.passwordEnv(), db.passwordFile());
+            if (db.ownerUser() == null) {
+                LOG.warn("database: only one credential is configured (no database.ownerUser): the gateway migrates"
+                        + " and works as {}, so the audit trail is not protected from the gateway's own role; see"
+                        + " docs/security.md", db.user());
+                return Database.connect(db.url(), db.user(), password, pool);
+            }
+            return Database.connect(db.url(), new Database.Credentials(db.ownerUser(),
+                            Secrets.read(db.ownerPasswordEnv(), db.ownerPasswordFile())),
+                    new Database.Credentials(db.user(), password), pool);
         }
         Path dir = Path.of(db != null && db.dataDir() != null ? db.dataDir() : "data/postgres");
-        return Database.embedded(dir, db != null && db.port() != null ? db.port() : 0, pool);
+        return Database.embedded(dir, Secrets.keysDirectory(security), db != null && db.port() != null ? db.port() : 0,
+                pool);
     }
 
     private static List<Target> targets(GatewayConfig config, SecretVault vault, AdapterEnvironment env) {
@@ -274,6 +299,8 @@ public final class Gateway implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        auditAnchor.seal();
+        auditAnchor.checkpoint(); // a clean stop leaves the head it reached anchored outside the database
         database.close();
         registry.close();
     }

@@ -60,6 +60,12 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
         return new TestGateway(Gateway.start(config));
     }
 
+    /** The master key file of the test nodes on this database. */
+    public static Path masterKeyFile(String jdbcUrl) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "master-" + Integer.toHexString(jdbcUrl.hashCode())
+                + ".key");
+    }
+
     public static GatewayConfig config(String jdbcUrl, String ehrUrl, String node,
                                        GatewayConfig.DeliveryConfig delivery, int concurrency) {
         return config(jdbcUrl, ehrUrl, node, delivery, concurrency, READ_TIMEOUT_MS);
@@ -78,8 +84,9 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
                     new GatewayConfig.DatabaseConfig(jdbcUrl, "postgres", null, null, null, 16),
                     new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null), delivery, node,
                     // Nodes sharing a database share its master key, as in production.
-                    new GatewayConfig.SecurityConfig(null, keyFile.resolveSibling("master-"
-                            + Integer.toHexString(jdbcUrl.hashCode()) + ".key").toString()),
+                    new GatewayConfig.SecurityConfig(null, masterKeyFile(jdbcUrl).toString(), null,
+                            masterKeyFile(jdbcUrl).resolveSibling("checkpoints-"
+                                    + Integer.toHexString(jdbcUrl.hashCode())).toString(), null),
                     List.of(new GatewayConfig.TenantConfig(TENANT, "Acme Clinics",
                                     List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString()),
                                             new GatewayConfig.ApiKeyConfig("admin", null, adminKeyFile.toString(),

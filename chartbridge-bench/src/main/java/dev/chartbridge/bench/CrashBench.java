@@ -1,5 +1,6 @@
 package dev.chartbridge.bench;
 
+import dev.chartbridge.core.audit.AuditKeys;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.audit.AuditVerifier;
 import dev.chartbridge.core.store.Jdbc;
@@ -81,11 +82,12 @@ final class CrashBench {
             }
             serve.destroy();
             serve.waitFor();
-            check(report, jdbc, ehr, events, kills);
+            check(report, jdbc, ehr, events, kills, AuditKeys.derive(java.util.Base64.getDecoder().decode(
+                    Files.readString(node.keysDir().resolve("master.key")).trim())));
         }
     }
 
-    private static void check(Report report, Jdbc jdbc, FhirSimulator ehr, int events, int kills) {
+    private static void check(Report report, Jdbc jdbc, FhirSimulator ehr, int events, int kills, AuditKeys auditKeys) {
         Map<String, Long> states = Delivered.byState(jdbc);
         report.line("states: %s", states);
         Delivered.patientLines(report, jdbc);
@@ -115,8 +117,8 @@ final class CrashBench {
             missing += n == 0 ? 1 : 0;
         }
         long eventsStored = Delivered.single(jdbc, "SELECT count(*) FROM clinical_event");
-        new AuditSealer(jdbc, 1000).sealAll();
-        AuditVerifier.Report audit = new AuditVerifier(jdbc).verify();
+        new AuditSealer(jdbc, 1000, auditKeys).sealAll();
+        AuditVerifier.Report audit = new AuditVerifier(jdbc, auditKeys).verify();
         report.figure("kill -9", kills);
         report.figure("EHR simulator: requests / creates / commit-then-timeout faults", ehr.stats().requests() + " / "
                 + ehr.stats().creates() + " / "
@@ -152,7 +154,9 @@ final class CrashBench {
         Files.writeString(key, Node.KEY);
         Path config = Files.createTempFile("bench-serve", ".yaml");
         Files.writeString(config, """
-                database: { url: "%s", user: postgres, poolSize: 16 }
+                database: { url: "%s", user: chartbridge_gateway, passwordFile: "%s", ownerUser: postgres,
+                            ownerPasswordFile: "%s", poolSize: 16 }
+                security: { masterKeyFile: "%s" }
                 http: { host: 127.0.0.1, port: %d }
                 delivery: { baseDelayMs: 100, maxDelayMs: 1000, leaseMs: 3000, reconcileDelayMs: 200, verify: true }
                 node: crash
@@ -160,7 +164,8 @@ final class CrashBench {
                   - id: %s
                     apiKeys: [ { label: bench, secretFile: "%s" } ]
                     connections: [ { name: %s, vendor: fhir-r4, baseUrl: "%s", maxConcurrency: 8, readTimeoutMs: 1000 } ]
-                """.formatted(node.database().jdbcUrl(), PORT, Node.TENANT, key, Node.TARGET, ehrUrl));
+                """.formatted(node.database().jdbcUrl(), node.keysDir().resolve("postgres-gateway.password"),
+                node.keysDir().resolve("postgres-owner.password"), node.keysDir().resolve("master.key"), PORT, Node.TENANT, key, Node.TARGET, ehrUrl));
         return config;
     }
 

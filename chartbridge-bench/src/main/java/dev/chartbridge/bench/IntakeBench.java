@@ -33,12 +33,12 @@ final class IntakeBench {
         report.line("intake: %d clients, warm-up %s, measure %s per phase", clients, warmup, measure);
         try (Node node = Node.freshDatabase(4); FhirSimulator ehr = Node.simulator()) {
             ehr.faults().latency(3_600_000);
-            try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE bench_raw_event (LIKE clinical_event INCLUDING DEFAULTS INCLUDING INDEXES)");
-            }
             Gateway gateway = node.gateway(ehr.baseUrl(), 1, false, clients, 3_600_000L);
             Api api = new Api(gateway.port());
-            try (Database raw = Database.connect(node.database().jdbcUrl(), "postgres", null, clients)) {
+            try (Database raw = node.asOwner(clients)) {
+                try (Connection c = raw.dataSource().getConnection(); Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE bench_raw_event (LIKE clinical_event INCLUDING DEFAULTS INCLUDING INDEXES)");
+                }
                 report.line("");
                 report.line("phase 1: raw JDBC baseline, one row per transaction");
                 report.load("before");

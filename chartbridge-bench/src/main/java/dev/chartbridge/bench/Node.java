@@ -41,7 +41,7 @@ final class Node implements AutoCloseable {
     static Node freshDatabase(int poolSize) {
         try {
             Path work = Files.createTempDirectory("chartbridge-bench");
-            return new Node(work, Database.embedded(work.resolve("postgres"), 0, poolSize));
+            return new Node(work, Database.embedded(work.resolve("postgres"), work, 0, poolSize));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -49,6 +49,17 @@ final class Node implements AutoCloseable {
 
     Database database() {
         return database;
+    }
+
+    /** A pool on this database as its owner (the benchmark's own tables need the right to create tables). */
+    Database asOwner(int poolSize) {
+        Database.Credentials owner = database.owner().orElseThrow();
+        return Database.connect(database.jdbcUrl(), owner.user(), owner.password(), poolSize);
+    }
+
+    /** The directory of the master key and the embedded database's passwords. */
+    Path keysDir() {
+        return work;
     }
 
     Path dataDir() {
@@ -65,7 +76,10 @@ final class Node implements AutoCloseable {
             Path keyFile = work.resolve("api-key");
             Files.writeString(keyFile, KEY);
             return new GatewayConfig(
-                    new GatewayConfig.DatabaseConfig(database.jdbcUrl(), "postgres", null, null, null, poolSize),
+                    // The gateway's two roles on the embedded server, as a node started from a YAML file has them.
+                    new GatewayConfig.DatabaseConfig(database.jdbcUrl(), database.user(), null,
+                            work.resolve("postgres-gateway.password").toString(), "postgres", null,
+                            work.resolve("postgres-owner.password").toString(), null, null, poolSize),
                     new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null),
                     new GatewayConfig.DeliveryConfig(null, 200L, 2000L, null, 200L, verify), "bench",
                     new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()),

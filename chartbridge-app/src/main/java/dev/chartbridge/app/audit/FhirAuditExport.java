@@ -61,6 +61,10 @@ public final class FhirAuditExport {
     public static List<Resource> resources(AuditQueries.Row row) {
         List<Resource> out = new ArrayList<>();
         JsonNode event = readTree(row.eventBody());
+        if (BalpReads.isRead(row.entry().action())) {
+            out.add(BalpReads.auditEvent(row, event)); // a read of PHI: IHE BALP read/query (issue #15)
+            return out;
+        }
         out.add(auditEvent(row, event));
         String action = row.entry().action();
         // A Provenance sent to the EHR is itself described by the Provenance of the writes it is about.

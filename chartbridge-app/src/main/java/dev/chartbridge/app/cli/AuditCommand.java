@@ -1,5 +1,12 @@
 package dev.chartbridge.app.cli;
 
+import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.app.config.Secrets;
+import dev.chartbridge.core.ChartBridgeException;
+import dev.chartbridge.core.audit.AuditCheckpoint;
+import dev.chartbridge.core.audit.AuditCheckpoints;
+import dev.chartbridge.core.audit.AuditKeys;
+import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.audit.AuditVerifier;
 import dev.chartbridge.core.store.Database;
@@ -8,11 +15,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code audit verify}: recomputes every tenant's hash chain and names the first broken entries (exit 1); a database
- * it cannot open is exit 2. {@code audit export}: the trail as FHIR NDJSON.
+ * {@code audit verify}: recomputes every tenant's keyed chain and names every break, and with
+ * {@code --checkpoints DIR} also what was cut, deleted or recomputed since a checkpoint; {@code audit export}.
  */
 @Command(name = "audit", description = "Audit chain tools.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class})
@@ -33,21 +41,42 @@ final class AuditCommand implements Runnable {
         @Option(names = "--data-dir", defaultValue = "data/postgres", description = "embedded database directory")
         Path dataDir;
 
+        @Option(names = "--master-key-file", description = "the master key (default: keys/master.key, or the"
+                + " CHARTBRIDGE_MASTER_KEY variable)")
+        String masterKeyFile;
+
+        @Option(names = "--keys-dir", description = "the embedded database's passwords (default: the master key's"
+                + " directory)")
+        String keysDir;
+
+        GatewayConfig.SecurityConfig security() {
+            return new GatewayConfig.SecurityConfig("CHARTBRIDGE_MASTER_KEY", masterKeyFile, keysDir, null, null);
+        }
+
         /**
-         * Opens the database; a failure is a {@link dev.chartbridge.core.ChartBridgeException} that says what to do
-         * (exit code 2, never the 1 of a broken chain).
+         * Opens the database; audit entries this command appends (a review retry) are signed with the master key's
+         * audit key, as the gateway's are, so that {@code audit verify} does not take them for forged inserts.
          */
         Database open() {
-            if (url != null) {
-                return Database.connect(url, user, System.getenv("CHARTBRIDGE_DB_PASSWORD"), 2);
-            }
+            Database db = url != null ? Database.connect(url, user, System.getenv("CHARTBRIDGE_DB_PASSWORD"), 2)
+                    : embedded();
             try {
-                return Database.embedded(dataDir, 0, 2);
+                AuditLog.signEntries(db.jdbcUrl(), AuditKeys.derive(Secrets.existingMasterKey(security())));
+            } catch (ChartBridgeException noKey) {
+                System.err.println("warning: " + noKey.getMessage() + "; audit entries this command writes are not"
+                        + " signed and audit verify will name them");
+            }
+            return db;
+        }
+
+        /** The embedded server cannot be opened twice: the usual cause of a failure is a gateway running on it (exit 2). */
+        private Database embedded() {
+            try {
+                return Database.embedded(dataDir, Secrets.keysDirectory(security()), 0, 2);
             } catch (RuntimeException e) {
-                // The embedded server cannot be opened twice: the usual cause is a gateway running on it.
-                throw new dev.chartbridge.core.ChartBridgeException("could not open the embedded database in "
-                        + dataDir + " (" + CouldNotRun.describe(e) + "); if a gateway is running on it, stop it first,"
-                        + " or give --db-url of the running database", e);
+                throw new ChartBridgeException("could not open the embedded database in " + dataDir + " ("
+                        + CouldNotRun.describe(e) + "); if a gateway is running on it, stop it first, or give"
+                        + " --db-url of the running database", e);
             }
         }
     }
@@ -96,15 +125,22 @@ final class AuditCommand implements Runnable {
     @Command(name = "verify", description = "Verify the audit chains; exit 1 when any is broken, 2 when the database"
             + " could not be opened.")
     static final class Verify extends DatabaseOptions implements Callable<Integer> {
+        @Option(names = "--checkpoints", description = "directory of the signed checkpoints (audit-checkpoints.jsonl)"
+                + " to check the chains against: finds cut tails, deleted and recomputed chains")
+        Path checkpoints;
+
         @Override
         public Integer call() {
+            AuditKeys keys = AuditKeys.derive(Secrets.existingMasterKey(security()));
+            List<AuditCheckpoint> anchors = checkpoints == null ? List.of() : AuditCheckpoints.read(checkpoints, keys);
             try (Database db = open()) {
                 Jdbc jdbc = new Jdbc(db.dataSource());
-                new AuditSealer(jdbc, 1000).sealAll();
-                AuditVerifier.Report report = new AuditVerifier(jdbc).verify();
+                new AuditSealer(jdbc, 1000, keys).sealAll();
+                AuditVerifier.Report report = new AuditVerifier(jdbc, keys).verify(anchors);
                 report.breaks().forEach(b -> System.out.printf("BROKEN tenant=%s seq=%d entry=%s: %s%n",
                         b.tenantId(), b.seq(), b.entryId(), b.problem()));
-                System.out.printf("%d entries checked, %d breaks%n", report.entriesChecked(), report.breaks().size());
+                System.out.printf("%d entries checked against %d checkpoints, %d breaks%n", report.entriesChecked(),
+                        anchors.size(), report.breaks().size());
                 return report.intact() ? ExitCodes.OK : ExitCodes.FAILED_CHECK;
             }
         }

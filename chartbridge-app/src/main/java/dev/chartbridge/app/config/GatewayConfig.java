@@ -38,15 +38,32 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
 
     /**
      * Where the master key that encrypts stored secrets comes from: an environment variable holding base64 of 32
-     * bytes, or a file (created with fresh random bytes on first start when absent; default
-     * {@code data/master.key}).
+     * bytes, or a file (created with fresh random bytes and mode 0600 on first start when absent; default
+     * {@code keys/master.key}, outside the data directory). Issue #15: {@code keysDir} holds the embedded
+     * database's passwords (default: the master key file's directory, else {@code keys}); the audit chain's signed
+     * checkpoints are appended every {@code auditCheckpointIntervalMs} (default 60000) to
+     * {@code auditCheckpointDir} (default {@code <keysDir>/audit-checkpoints}).
      */
-    public record SecurityConfig(String masterKeyEnv, String masterKeyFile) {
+    public record SecurityConfig(String masterKeyEnv, String masterKeyFile, String keysDir, String auditCheckpointDir,
+                                 Long auditCheckpointIntervalMs) {
+        public SecurityConfig(String masterKeyEnv, String masterKeyFile) {
+            this(masterKeyEnv, masterKeyFile, null, null, null);
+        }
     }
 
-    /** Where PostgreSQL is: a JDBC URL, or (when {@code url} is absent) the embedded server in {@code dataDir}. */
-    public record DatabaseConfig(String url, String user, String passwordEnv, String dataDir, Integer port,
+    /**
+     * Where PostgreSQL is: a JDBC URL, or (when {@code url} is absent) the embedded server in {@code dataDir}.
+     * {@code user} and its password are the gateway's runtime role; with {@code ownerUser} (and its password) the
+     * migrations run as that owner, which then grants the runtime role its rights (issue #15, docs/security.md).
+     * Passwords come from an environment variable or a file.
+     */
+    public record DatabaseConfig(String url, String user, String passwordEnv, String passwordFile, String ownerUser,
+                                 String ownerPasswordEnv, String ownerPasswordFile, String dataDir, Integer port,
                                  Integer poolSize) {
+        public DatabaseConfig(String url, String user, String passwordEnv, String dataDir, Integer port,
+                              Integer poolSize) {
+            this(url, user, passwordEnv, null, null, null, null, dataDir, port, poolSize);
+        }
     }
 
     /** The API's listening address and request size limit. */

@@ -4,6 +4,7 @@ import dev.chartbridge.core.gate.BreakGlassReport;
 import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
+import dev.chartbridge.core.audit.PhiReads;
 import io.javalin.http.Context;
 
 import java.time.Instant;
@@ -16,10 +17,12 @@ import java.util.Optional;
 final class BreakGlassRoutes {
     private final RequestAuth auth;
     private final BreakGlassReport report;
+    private final PhiReads reads;
 
     BreakGlassRoutes(RequestAuth auth, Jdbc jdbc) {
         this.auth = auth;
         this.report = new BreakGlassReport(jdbc);
+        this.reads = new PhiReads(jdbc);
     }
 
     void list(Context ctx) {
@@ -36,6 +39,8 @@ final class BreakGlassRoutes {
             return;
         }
         BreakGlassReport.Report r = report.find(caller.get().tenantId(), from, to, limit);
+        reads.recordQuery(caller.get().tenantId(), auth.readerActor(ctx, caller.get()), "break-glass-report", null,
+                ctx.queryString());
         Responses.json(ctx, 200, Map.of("tenant", caller.get().tenantId(), "counts", r.counts(), "items", r.items()));
     }
 }

@@ -6,6 +6,7 @@ import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.approval.Approvals;
 import dev.chartbridge.core.audit.AuditQueries;
+import dev.chartbridge.core.audit.PhiReads;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.event.Identifier;
 import dev.chartbridge.core.gate.BreakGlass;
@@ -51,6 +52,7 @@ final class EventRoutes {
     private final Jdbc jdbc;
     private final Targets targets;
     private final Approvals approvals;
+    private final PhiReads reads;
 
     EventRoutes(RequestAuth auth, RequestBodies bodies, Intake intake, EventQueries events, Jdbc jdbc,
                 Targets targets) {
@@ -61,6 +63,7 @@ final class EventRoutes {
         this.jdbc = jdbc;
         this.targets = targets;
         this.approvals = new Approvals(jdbc);
+        this.reads = new PhiReads(jdbc);
     }
 
     void submit(Context ctx) {
@@ -153,6 +156,7 @@ final class EventRoutes {
             Responses.problem(ctx, notFound());
             return;
         }
+        reads.recordRead(caller.get().tenantId(), auth.readerActor(ctx, caller.get()), "event-status", id);
         Responses.json(ctx, 200, view.get());
     }
 
@@ -187,6 +191,8 @@ final class EventRoutes {
         }
         AuditQueries.Page page = new AuditQueries(jdbc).page(caller.get().tenantId(), patient, from, to, cursor,
                 limit == null ? DEFAULT_AUDIT_PAGE : limit.intValue());
+        reads.recordQuery(caller.get().tenantId(), auth.readerActor(ctx, caller.get()), "audit-export", patient,
+                ctx.queryString());
         ctx.status(200).contentType("application/fhir+ndjson");
         if (page.next() != null) {
             ctx.header("Link", "<" + nextPage(ctx, page.next()) + ">; rel=\"next\"");

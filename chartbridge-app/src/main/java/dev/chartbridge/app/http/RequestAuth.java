@@ -108,6 +108,21 @@ final class RequestAuth {
         return caller;
     }
 
+    /**
+     * The actor a read of PHI is audited under (issue #15): the key, followed by the user when the request carries
+     * an {@code X-User-Assertion} that verifies. Refuses nothing: whether reads require a user is decided by the
+     * route's own check.
+     */
+    String readerActor(Context ctx, ApiKeys.Caller caller) {
+        UserAssertions verifier = users.get(caller.tenantId());
+        String assertion = ctx.header(UserAssertions.HEADER);
+        if (verifier == null || assertion == null) {
+            return caller.actor();
+        }
+        UserAssertions.VerifiedUser user = verifier.verify(assertion).user();
+        return user == null ? caller.actor() : caller.actor() + " " + user.actor();
+    }
+
     /** As {@link #authenticate}, and the key must be an administrator's (else 403). */
     Optional<ApiKeys.Caller> authenticateAdmin(Context ctx) {
         Optional<ApiKeys.Caller> caller = authenticate(ctx);

@@ -2,6 +2,7 @@ package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.audit.PhiReads;
 import dev.chartbridge.core.delivery.FanOutCompensation;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.intake.FieldError;
@@ -29,11 +30,13 @@ final class ReviewRoutes {
     private final RequestBodies bodies;
     private final ReviewQueries queries;
     private final ReviewQueue queue;
+    private final PhiReads reads;
 
     ReviewRoutes(RequestAuth auth, RequestBodies bodies, Jdbc jdbc, Targets targets) {
         this.auth = auth;
         this.bodies = bodies;
         this.queries = new ReviewQueries(jdbc);
+        this.reads = new PhiReads(jdbc);
         this.queue = new ReviewQueue(jdbc, new FanOutCompensation(targets, "gateway:review"));
     }
 
@@ -53,8 +56,11 @@ final class ReviewRoutes {
             Responses.problem(ctx, Problem.invalid(400, "invalid-query", "Invalid query", errors));
             return;
         }
-        Responses.json(ctx, 200, Map.of("items", queries.list(caller.get().tenantId(),
-                new ReviewFilter(state, target, errorClass, since, until, limit))));
+        var items = queries.list(caller.get().tenantId(), new ReviewFilter(state, target, errorClass, since, until,
+                limit));
+        reads.recordQuery(caller.get().tenantId(), auth.readerActor(ctx, caller.get()), "review-list", null,
+                ctx.queryString());
+        Responses.json(ctx, 200, Map.of("items", items));
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Links pending audit entries into their tenant's hash chain. Any number of nodes may run it: a transaction-level
+ * Links pending audit entries into their tenant's hash chain, each link an HMAC under the chain key
+ * ({@link AuditKeys}), so a chain cannot be recomputed without the key. Any number of nodes may run it: a transaction-level
  * advisory lock lets one seal at a time, so each chain grows by one writer in a stable order (entry id within a
  * batch; an entry whose transaction committed late is simply sealed in a later batch). Thread-safe.
  */
@@ -21,10 +22,12 @@ public final class AuditSealer {
 
     private final Jdbc jdbc;
     private final int batchSize;
+    private final AuditKeys keys;
 
-    public AuditSealer(Jdbc jdbc, int batchSize) {
+    public AuditSealer(Jdbc jdbc, int batchSize, AuditKeys keys) {
         this.jdbc = jdbc;
         this.batchSize = batchSize;
+        this.keys = keys;
     }
 
     /** Seals one batch; returns how many entries it linked (0 when nothing was pending or another node holds the lock). */
@@ -45,7 +48,7 @@ public final class AuditSealer {
                     "INSERT INTO audit_seal (tenant_id, seq, entry_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?)")) {
                 for (AuditEntry e : entries) {
                     ChainHead head = heads.computeIfAbsent(e.tenantId(), t -> headOf(c, t));
-                    String hash = ChainHash.of(head.hash, e);
+                    String hash = ChainHash.keyed(keys, head.hash, e);
                     seal.setString(1, e.tenantId());
                     seal.setLong(2, head.seq + 1);
                     seal.setLong(3, e.id());

@@ -112,7 +112,8 @@ public final class EventQueries {
     private static List<EventView.TimelineEntry> timeline(Connection c, UUID eventId) throws SQLException {
         List<EventView.TimelineEntry> entries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, recorded_at, actor, action, operation_id, detail"
-                + " FROM audit_entry WHERE event_id = ? ORDER BY id")) {
+                // Reads of the event (PhiReads) are audited but are not what happened to it: kept off its timeline.
+                + " FROM audit_entry WHERE event_id = ? AND action NOT LIKE 'phi.%' ORDER BY id")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

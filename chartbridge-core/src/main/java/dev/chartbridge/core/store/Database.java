@@ -8,13 +8,17 @@ import org.flywaydb.core.Flyway;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 
 /**
  * The gateway's PostgreSQL: either an embedded server whose data directory survives restarts, or any server
- * reached by JDBC URL. Opening it applies the Flyway migrations. Thread-safe; close it once at shutdown.
+ * reached by JDBC URL. Opening it applies the Flyway migrations as the owner role and then works as the runtime
+ * role, which may only read and insert into the audit trail ({@link DatabaseRoles}). The embedded server asks
+ * every connection for a password ({@link EmbeddedServer}). Thread-safe; close it once at shutdown.
  */
 public final class Database implements AutoCloseable {
     /**
@@ -25,52 +29,126 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final EmbeddedPostgres embedded;
+    private final Credentials owner;
     private HikariDataSource apiDataSource;
 
-    private Database(HikariDataSource dataSource, EmbeddedPostgres embedded) {
+    private Database(HikariDataSource dataSource, EmbeddedPostgres embedded, Credentials owner) {
         this.dataSource = dataSource;
         this.embedded = embedded;
-    }
-
-    /** Connects to a PostgreSQL server by JDBC URL and migrates it. */
-    public static Database connect(String jdbcUrl, String user, String password, int poolSize) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(user);
-        config.setPassword(password);
-        return open(config, poolSize, null);
+        this.owner = owner;
     }
 
     /**
-     * Starts (or restarts on the same data) an embedded PostgreSQL in {@code dataDirectory} and migrates it.
+     * Whether the gateway works as a role apart from the owner of the tables, so that it cannot change or erase
+     * the audit trail (false with a single credential).
+     */
+    public boolean auditProtectedFromRuntimeRole() {
+        return owner != null;
+    }
+
+    /** The owner's credentials, for tools that must act as the owner (e.g. a benchmark's raw tables); else empty. */
+    public java.util.Optional<Credentials> owner() {
+        return java.util.Optional.ofNullable(owner);
+    }
+
+    /** The runtime role's name. */
+    public String user() {
+        return dataSource.getUsername();
+    }
+
+    /** A database role and its password. */
+    public record Credentials(String user, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[" + user + "]"; // never the password
+        }
+    }
+
+    /**
+     * Connects to a PostgreSQL server by JDBC URL with one role that both migrates and works: as before the two
+     * roles existed. The audit trail is then protected from that role only if it neither owns the tables nor is a
+     * superuser, which a single role that migrates cannot be.
+     */
+    public static Database connect(String jdbcUrl, String user, String password, int poolSize) {
+        return open(jdbcUrl, null, new Credentials(user, password), poolSize, null);
+    }
+
+    /**
+     * Connects to a PostgreSQL server by JDBC URL: migrates as {@code owner}, grants {@code runtime} its rights
+     * ({@link DatabaseRoles}), and works as {@code runtime}.
+     */
+    public static Database connect(String jdbcUrl, Credentials owner, Credentials runtime, int poolSize) {
+        return open(jdbcUrl, owner, runtime, poolSize, null);
+    }
+
+    /**
+     * Starts (or restarts on the same data) an embedded PostgreSQL in {@code dataDirectory}, its passwords in
+     * {@code keysDirectory} (created when absent), migrates it as the owner and works as the runtime role
+     * {@link DatabaseRoles#EMBEDDED_GATEWAY_ROLE}.
      *
      * @param port 0 for any free port
      */
-    public static Database embedded(Path dataDirectory, int port, int poolSize) {
+    public static Database embedded(Path dataDirectory, Path keysDirectory, int port, int poolSize) {
         try {
-            Files.createDirectories(dataDirectory);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    .setPort(port == 0 ? freePort() : port)
-                    .setServerConfig("max_connections", "300")
-                    .setServerConfig("fsync", "on")
-                    .start();
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
-            return open(config, poolSize, pg);
+            EmbeddedServer.Started pg = EmbeddedServer.start(dataDirectory, keysDirectory,
+                    port == 0 ? freePort() : port);
+            String url = EmbeddedServer.url(pg.server());
+            try {
+                return open(url, new Credentials(EmbeddedServer.OWNER, pg.ownerPassword()),
+                        new Credentials(DatabaseRoles.EMBEDDED_GATEWAY_ROLE, pg.gatewayPassword()), poolSize,
+                        pg.server());
+            } catch (RuntimeException e) {
+                pg.server().close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDirectory, e);
         }
     }
 
-    private static Database open(HikariConfig config, int poolSize, EmbeddedPostgres embedded) {
+    private static Database open(String url, Credentials owner, Credentials runtime, int poolSize,
+                                 EmbeddedPostgres embedded) {
+        Credentials migrator = owner != null ? owner : runtime;
+        Flyway.configure().dataSource(url, migrator.user(), migrator.password()).locations("classpath:db/migration")
+                .load().migrate();
+        if (owner != null) {
+            try (Connection c = DriverManager.getConnection(url, owner.user(), owner.password())) {
+                DatabaseRoles.grantRuntime(c, runtime.user());
+            } catch (SQLException e) {
+                throw new StoreException(e);
+            }
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(runtime.user());
+        config.setPassword(runtime.password());
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("chartbridge");
         config.setAutoCommit(true);
-        HikariDataSource ds = new HikariDataSource(config);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        return new Database(ds, embedded);
+        HikariDataSource pool = new HikariDataSource(config);
+        if (owner != null) {
+            requireRole(pool, runtime.user());
+        }
+        return new Database(pool, embedded, owner);
+    }
+
+    /**
+     * The pool must log in as the runtime role: a {@code user=} in the JDBC URL would override it silently (the
+     * driver lets the URL win), and the gateway would work as another role, perhaps the owner.
+     */
+    private static void requireRole(HikariDataSource pool, String role) {
+        try (Connection c = pool.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT current_user")) {
+            rs.next();
+            if (!role.equals(rs.getString(1))) {
+                pool.close();
+                throw new dev.chartbridge.core.ChartBridgeException("the database pool logged in as " + rs.getString(1)
+                        + ", not the runtime role " + role + ": remove user= from the JDBC URL");
+            }
+        } catch (SQLException e) {
+            pool.close();
+            throw new StoreException(e);
+        }
     }
 
     private static int freePort() throws IOException {

@@ -16,11 +16,14 @@ class AuditChainTest {
     @RegisterExtension
     static PostgresExtension pg = new PostgresExtension();
 
+    static final AuditKeys KEYS = AuditKeys.derive(new byte[32]);
+
     private Jdbc jdbc;
 
     @BeforeEach
     void clean() {
         jdbc = pg.jdbc();
+        AuditLog.signEntries(pg.url(), KEYS);
         pg.execute("SET session_replication_role = replica; TRUNCATE audit_entry, audit_seal, audit_pending;"
                 + " SET session_replication_role = origin");
     }
@@ -38,9 +41,9 @@ class AuditChainTest {
             append("acme", "event.accepted");
             append("beta", "event.accepted");
         }
-        new AuditSealer(jdbc, 3).sealAll();
+        new AuditSealer(jdbc, 3, KEYS).sealAll();
 
-        AuditVerifier.Report report = new AuditVerifier(jdbc).verify();
+        AuditVerifier.Report report = new AuditVerifier(jdbc, KEYS).verify();
         assertThat(report.breaks()).isEmpty();
         assertThat(report.entriesChecked()).isEqualTo(10);
         assertThat(pg.count("SELECT max(seq) FROM audit_seal WHERE tenant_id = 'acme'")).isEqualTo(5);
@@ -50,7 +53,7 @@ class AuditChainTest {
     @Test
     void the_database_refuses_update_and_delete_of_audit_rows() {
         append("acme", "event.accepted");
-        new AuditSealer(jdbc, 10).sealAll();
+        new AuditSealer(jdbc, 10, KEYS).sealAll();
         assertThatThrownBy(() -> pg.execute("UPDATE audit_entry SET action = 'x'"))
                 .isInstanceOf(StoreException.class).hasMessageContaining("append-only");
         assertThatThrownBy(() -> pg.execute("DELETE FROM audit_seal"))
@@ -64,7 +67,7 @@ class AuditChainTest {
         for (int i = 0; i < 6; i++) {
             append("acme", "operation.created");
         }
-        new AuditSealer(jdbc, 100).sealAll();
+        new AuditSealer(jdbc, 100, KEYS).sealAll();
         long altered = pg.count("SELECT min(id) + 1 FROM audit_entry");
         long deleted = pg.count("SELECT min(id) + 3 FROM audit_entry");
         // A superuser can bypass the triggers; the chain must still show what was done.
@@ -73,7 +76,7 @@ class AuditChainTest {
                 + " DELETE FROM audit_entry WHERE id = " + deleted + ";"
                 + " SET session_replication_role = origin");
 
-        AuditVerifier.Report report = new AuditVerifier(jdbc).verify();
+        AuditVerifier.Report report = new AuditVerifier(jdbc, KEYS).verify();
         assertThat(report.intact()).isFalse();
         assertThat(report.breaks()).extracting(AuditVerifier.Break::entryId).containsExactly(altered, deleted);
         assertThat(report.breaks()).extracting(AuditVerifier.Break::problem)
@@ -92,8 +95,8 @@ class AuditChainTest {
             // the entry must vanish with the change it recorded
         }
         append("acme", "c");
-        new AuditSealer(jdbc, 100).sealAll();
+        new AuditSealer(jdbc, 100, KEYS).sealAll();
         assertThat(pg.count("SELECT count(*) FROM audit_entry")).isEqualTo(2);
-        assertThat(new AuditVerifier(jdbc).verify().breaks()).isEmpty();
+        assertThat(new AuditVerifier(jdbc, KEYS).verify().breaks()).isEmpty();
     }
 }

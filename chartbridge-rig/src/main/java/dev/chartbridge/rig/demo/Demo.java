@@ -80,8 +80,8 @@ public final class Demo {
             out.println();
             boolean ok = report(api, submitted, started.plus(timeout));
             ok &= completeTasks(api, submitted, started.plus(timeout));
-            new AuditSealer(gateway.jdbc(), 1000).sealAll();
-            AuditVerifier.Report audit = new AuditVerifier(gateway.jdbc()).verify();
+            new AuditSealer(gateway.jdbc(), 1000, gateway.auditKeys()).sealAll();
+            AuditVerifier.Report audit = new AuditVerifier(gateway.jdbc(), gateway.auditKeys()).verify();
             out.printf("%nAudit chain: %d entries, %s%n", audit.entriesChecked(),
                     audit.intact() ? "intact" : audit.breaks().size() + " breaks");
             out.printf("Demo %s in %.1f s%n", ok && audit.intact() ? "succeeded" : "FAILED",
