@@ -8,7 +8,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import java.net.http.HttpRequest;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +63,12 @@ class AccessEdgesTest {
     }
 
     @Test
-    void failed_authentications_are_throttled_but_a_key_already_verified_still_works() {
+    void failed_authentications_are_throttled_and_logged_by_prefix_but_a_key_already_verified_still_works() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("dev.chartbridge.app.http.RequestAuth");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
         assertThat(gateway.getWithKey("/v1/capabilities").status()).isEqualTo(200);
         ApiClient wrong = new ApiClient(gateway.gateway().port(), "cbk_wrongkey_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5");
         for (int i = 0; i < FAILURES_PER_MINUTE; i++) {
@@ -70,5 +79,10 @@ class AccessEdgesTest {
         assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 60L);
         assertThat(throttled.body().get("type").asText()).endsWith("/too-many-failed-authentications");
         assertThat(gateway.getWithKey("/v1/capabilities").status()).as("verified within 30 s").isEqualTo(200);
+        log.detachAppender(logged);
+        List<String> lines = logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).hasSize(FAILURES_PER_MINUTE);
+        assertThat(lines).allMatch(l -> l.contains("key cbk_wrongkey") && !l.contains("A1b2C3d4"));
+        assertThat(lines.get(FAILURES_PER_MINUTE - 1)).contains("refused (429)");
     }
 }
