@@ -124,10 +124,10 @@ public final class Gateway implements AutoCloseable {
 
     /** The metrics token (read from its environment variable or file) and the failed-authentication limit. */
     private static HttpApi.AccessOptions accessOptions(GatewayConfig config) {
-        GatewayConfig.AccessConfig access = config.access();
-        if (access == null) {
-            return HttpApi.AccessOptions.DEFAULT;
-        }
+        java.util.Set<String> tenants = config.tenants().stream().map(GatewayConfig.TenantConfig::id)
+                .collect(Collectors.toSet());
+        GatewayConfig.AccessConfig access = config.access() != null ? config.access()
+                : new GatewayConfig.AccessConfig(null, null, null);
         String token = null;
         if (access.metricsTokenEnv() != null || access.metricsTokenFile() != null) {
             token = Secrets.read(access.metricsTokenEnv(), access.metricsTokenFile());
@@ -142,7 +142,7 @@ public final class Gateway implements AutoCloseable {
         if (perMinute < 1) {
             throw new ChartBridgeException("configuration: access.authFailuresPerMinute must be at least 1");
         }
-        return new HttpApi.AccessOptions(token == null ? null : token.trim(), perMinute);
+        return new HttpApi.AccessOptions(token == null ? null : token.trim(), perMinute, tenants);
     }
 
     /** Per tenant with an identity provider configured, the verifier of its users' assertions. */

@@ -65,6 +65,24 @@ class ApiKeyLifecycleTest {
     }
 
     @Test
+    void the_key_of_a_tenant_no_longer_configured_is_refused() throws Exception {
+        String goneKey = "cbk_gonetent_P2x6Vb0Nq8Kt4Zw1Hc5Rm9Lf3Yd7Gs";
+        GatewayConfig base = withKeys(List.of());
+        List<GatewayConfig.TenantConfig> tenants = new ArrayList<>(base.tenants());
+        tenants.add(new GatewayConfig.TenantConfig("gone", "Gone Clinic", List.of(new GatewayConfig.ApiKeyConfig(
+                "gone-app", null, TestGateway.secretFile(goneKey).toString())), List.of()));
+        try (TestGateway before = TestGateway.start(new GatewayConfig(base.database(), base.http(), base.delivery(),
+                base.node(), base.security(), tenants))) {
+            assertThat(new ApiClient(before.gateway().port(), goneKey).getWithKey("/v1/capabilities").status())
+                    .isEqualTo(200);
+        }
+        try (TestGateway after = TestGateway.start(base)) {
+            assertThat(new ApiClient(after.gateway().port(), goneKey).getWithKey("/v1/capabilities").status())
+                    .isEqualTo(401);
+        }
+    }
+
+    @Test
     void a_weak_configured_key_stops_the_start_naming_its_configuration_path() {
         assertThatThrownBy(() -> TestGateway.start(withKeys(List.of(spare("cbk_short_key")))))
                 .isInstanceOf(ChartBridgeException.class)

@@ -57,9 +57,10 @@ public final class HttpApi {
      *
      * @param metricsToken          the bearer token {@code /metrics} requires, or null to leave it open
      * @param authFailuresPerMinute failed authentications a client address may make per minute before 429
+     * @param tenants               the tenants this node serves: keys of other tenants are refused; null: all
      */
-    public record AccessOptions(String metricsToken, int authFailuresPerMinute) {
-        public static final AccessOptions DEFAULT = new AccessOptions(null, AuthFailures.DEFAULT_PER_MINUTE);
+    public record AccessOptions(String metricsToken, int authFailuresPerMinute, java.util.Set<String> tenants) {
+        public static final AccessOptions DEFAULT = new AccessOptions(null, AuthFailures.DEFAULT_PER_MINUTE, null);
     }
 
     /**
@@ -87,7 +88,7 @@ public final class HttpApi {
         this.webhooks = webhooks;
         this.jwks = jwks;
         this.auth = new RequestAuth(keys, users, users.isEmpty() ? null : new UsedUserTokens(jdbc, Clock.systemUTC()),
-                new AuthFailures(access.authFailuresPerMinute(), Clock.systemUTC()));
+                new AuthFailures(access.authFailuresPerMinute(), Clock.systemUTC()), access.tenants());
         this.bodies = new RequestBodies(maxBodyBytes);
         this.events = new EventRoutes(auth, bodies, intake, events, jdbc, targets);
     }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -33,22 +34,26 @@ final class RequestAuth {
     private final Map<String, UserAssertions> users;
     private final UsedUserTokens usedTokens;
     private final AuthFailures failures;
+    private final Set<String> tenants;
     private final Map<String, CachedCaller> callers = new ConcurrentHashMap<>();
 
     /**
      * @param users      per tenant id, how the users its app acts for are verified; a tenant not named takes the
      *                   app's word
      * @param usedTokens where used assertions are remembered; null only where no tenant verifies users
+     * @param tenants    the tenants this node serves (its configuration's): keys of others are refused; null: all
      */
-    RequestAuth(ApiKeys keys, Map<String, UserAssertions> users, UsedUserTokens usedTokens, AuthFailures failures) {
+    RequestAuth(ApiKeys keys, Map<String, UserAssertions> users, UsedUserTokens usedTokens, AuthFailures failures,
+                Set<String> tenants) {
         this.keys = keys;
         this.users = Map.copyOf(users);
         this.usedTokens = usedTokens;
         this.failures = failures;
+        this.tenants = tenants == null ? null : Set.copyOf(tenants);
     }
 
     RequestAuth(ApiKeys keys, Map<String, UserAssertions> users) {
-        this(keys, users, null, new AuthFailures(AuthFailures.DEFAULT_PER_MINUTE, Clock.systemUTC()));
+        this(keys, users, null, new AuthFailures(AuthFailures.DEFAULT_PER_MINUTE, Clock.systemUTC()), null);
     }
 
     private record CachedCaller(ApiKeys.Caller caller, long until) {
@@ -143,7 +148,10 @@ final class RequestAuth {
         if (throttled(ctx, address)) {
             return Optional.empty();
         }
-        Optional<ApiKeys.Caller> caller = keys.authenticate(secret);
+        // A key of a tenant this node's configuration does not name is not accepted here (a tenant removed from
+        // the configuration keeps its rows, not its access).
+        Optional<ApiKeys.Caller> caller = keys.authenticate(secret)
+                .filter(c -> tenants == null || tenants.contains(c.tenantId()));
         if (caller.isEmpty()) {
             String prefix = ApiKeys.prefixOf(secret);
             failed(address, prefix == null ? "a key without the cbk_<prefix>_ form" : "key " + prefix);
@@ -207,7 +215,8 @@ final class RequestAuth {
         }
         ctx.header("Retry-After", String.valueOf(retryAfter));
         Responses.problem(ctx, Problem.of(429, "too-many-failed-authentications", "Too many failed authentications",
-                "this address failed to authenticate too often; try again in " + retryAfter + " s"));
+                "this address failed to authenticate too often; try again in " + retryAfter + " s")
+                .naming("header:Authorization", "failed too often from this address; wait for Retry-After"));
         return true;
     }
 

@@ -108,8 +108,9 @@ public final class ApiKeys {
     }
 
     /**
-     * Registers the configured keys of every tenant and revokes, audited, every configured key that is no longer
-     * in the configuration (keys created through the API are left alone). A key revoked before stays revoked even
+     * Registers the configured keys of every tenant and revokes, audited, every configured key of those tenants that
+     * is no longer in the configuration (keys created through the API, and the keys of tenants this configuration
+     * does not name, are left alone: a node may serve some tenants only). A key revoked before stays revoked even
      * if it is configured again: a leaked key is not brought back by an old configuration. Returns the keys
      * revoked now.
      *
@@ -140,8 +141,10 @@ public final class ApiKeys {
             }
             List<KeyView> revoked = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE api_key SET revoked_at = now() WHERE origin ="
-                    + " 'config' AND revoked_at IS NULL AND NOT (key_hash = ANY (?)) RETURNING " + COLUMNS)) {
-                ps.setArray(1, c.createArrayOf("bytea", configured.toArray(new byte[0][])));
+                    + " 'config' AND revoked_at IS NULL AND tenant_id = ANY (?) AND NOT (key_hash = ANY (?))"
+                    + " RETURNING " + COLUMNS)) {
+                ps.setArray(1, c.createArrayOf("text", byTenant.keySet().toArray()));
+                ps.setArray(2, c.createArrayOf("bytea", configured.toArray(new byte[0][])));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         revoked.add(view(rs));
