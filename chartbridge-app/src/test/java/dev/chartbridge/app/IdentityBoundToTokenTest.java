@@ -141,6 +141,7 @@ class IdentityBoundToTokenTest {
         assertThat(gateway.status(id).status()).isEqualTo(401);
         assertThat(gateway.getWithKey("/v1/audit").status()).isEqualTo(401);
         assertThat(gateway.review("").status()).isEqualTo(401);
+        assertThat(gateway.getWithKey("/v1/release-controls").status()).isEqualTo(401);
         ApiClient asAda = new ApiClient(gateway.gateway().port(), TestGateway.KEY, IdentityBoundToTokenTest::ada);
         assertThat(asAda.status(id).status()).isEqualTo(200);
         assertThat(asAda.getWithKey("/v1/audit").status()).isEqualTo(200);
