@@ -1,5 +1,6 @@
 package dev.chartbridge.app;
 
+import dev.chartbridge.app.config.ConfiguredKeys;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.app.config.SafetySettings;
 import dev.chartbridge.app.config.Secrets;
@@ -92,7 +93,8 @@ public final class Gateway implements AutoCloseable {
         AtomicReference<URI> jwksUrl = new AtomicReference<>();
         AdapterEnvironment env = new AdapterEnvironment(signingKey, jwksUrl::get, Clock.systemUTC(), registry);
         Targets targets = new Targets(targets(config, vault, env));
-        registerTenants(config, keys);
+        String node = config.node() != null ? config.node() : defaultNodeName();
+        registerTenants(config, keys, node);
         Map<String, TenantPolicy> policies = config.tenants().stream().collect(Collectors.toMap(
                 GatewayConfig.TenantConfig::id, SafetySettings::policy));
         seedReleaseControls(config, new ReleaseControls(jdbc));
@@ -100,7 +102,6 @@ public final class Gateway implements AutoCloseable {
         Jdbc apiJdbc = new Jdbc(database.apiDataSource());
         Intake intake = new Intake(apiJdbc, targets, Clock.systemUTC(), registry,
                 tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
-        String node = config.node() != null ? config.node() : defaultNodeName();
         this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, stopGrace(config));
         this.auditAnchor = new AuditTrailAnchor(new AuditSealer(jdbc, 1000, auditKeys), new AuditCheckpoints(jdbc,
                 auditKeys, Secrets.auditCheckpointDirectory(config.security()), Clock.systemUTC()));
@@ -117,7 +118,7 @@ public final class Gateway implements AutoCloseable {
         this.health = new ConnectionHealth(targets, registry, CONNECTION_CHECK_EVERY, Clock.systemUTC());
         this.api = new HttpApi(intake, new EventQueries(apiJdbc), new ApiKeys(apiJdbc), registry, apiJdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
-                userAssertions(config), new Webhooks(apiJdbc, vault), health::report);
+                userAssertions(config), new Webhooks(apiJdbc, vault), health::report, accessOptions(config));
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
         String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
@@ -125,6 +126,29 @@ public final class Gateway implements AutoCloseable {
         postWrite.start();
         health.start();
         LOG.info("gateway node {} listening on port {}", node, api.port());
+    }
+
+    /** The metrics token (read from its environment variable or file) and the failed-authentication limit. */
+    private static HttpApi.AccessOptions accessOptions(GatewayConfig config) {
+        java.util.Set<String> tenants = config.tenants().stream().map(GatewayConfig.TenantConfig::id)
+                .collect(Collectors.toSet());
+        GatewayConfig.AccessConfig access = config.access() != null ? config.access()
+                : new GatewayConfig.AccessConfig(null, null, null);
+        String token = null;
+        if (access.metricsTokenEnv() != null || access.metricsTokenFile() != null) {
+            token = Secrets.read(access.metricsTokenEnv(), access.metricsTokenFile());
+            if (token == null || token.isBlank()) {
+                throw new ChartBridgeException("configuration: access.metricsToken" + (access.metricsTokenEnv() != null
+                        ? "Env names " + access.metricsTokenEnv() + ", which is not set"
+                        : "File names " + access.metricsTokenFile() + ", which cannot be read"));
+            }
+        }
+        int perMinute = access.authFailuresPerMinute() == null ? HttpApi.AccessOptions.DEFAULT.authFailuresPerMinute()
+                : access.authFailuresPerMinute();
+        if (perMinute < 1) {
+            throw new ChartBridgeException("configuration: access.authFailuresPerMinute must be at least 1");
+        }
+        return new HttpApi.AccessOptions(token == null ? null : token.trim(), perMinute, tenants);
     }
 
     /** Per tenant with an identity provider configured, the verifier of its users' assertions. */
@@ -155,6 +179,11 @@ public final class Gateway implements AutoCloseable {
     /** The routes of this node's HTTP API: path template to methods (see {@link HttpApi#routes()}). */
     public java.util.Map<String, java.util.Set<String>> routes() {
         return api.routes();
+    }
+
+    /** The node's HTTP API (for tests and tools that inspect its routes). */
+    public HttpApi api() {
+        return api;
     }
 
     public int port() {
@@ -232,18 +261,15 @@ public final class Gateway implements AutoCloseable {
         return vault.get(name).orElseThrow();
     }
 
-    private static void registerTenants(GatewayConfig config, ApiKeys keys) {
+    /** Creates the tenants and registers their configured keys; revokes, audited, the keys no longer configured. */
+    private static void registerTenants(GatewayConfig config, ApiKeys keys, String node) {
+        Map<String, List<ApiKeys.ConfiguredKey>> configured = ConfiguredKeys.read(config);
         for (GatewayConfig.TenantConfig t : config.tenants()) {
             keys.ensureTenant(t.id(), t.name() == null ? t.id() : t.name());
-            for (GatewayConfig.ApiKeyConfig k : Optional.ofNullable(t.apiKeys()).orElse(List.of())) {
-                String secret = Secrets.read(k.secretEnv(), k.secretFile());
-                if (secret == null) {
-                    throw new ChartBridgeException("tenant " + t.id() + ": API key '" + k.label()
-                            + "' has no secret (set " + (k.secretEnv() != null ? "environment variable "
-                            + k.secretEnv() : "file " + k.secretFile()) + ")");
-                }
-                keys.register(t.id(), k.label(), secret, Boolean.TRUE.equals(k.admin()));
-            }
+        }
+        for (ApiKeys.KeyView revoked : keys.applyConfiguration(configured, "node:" + node)) {
+            LOG.warn("API key {} ('{}') is no longer configured: revoked", revoked.prefix() == null
+                    ? revoked.id() : revoked.prefix(), revoked.label());
         }
     }
 

@@ -26,14 +26,24 @@ public class ApiClient {
     private final int port;
     private final String key;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final java.util.function.Supplier<String> userAssertion;
 
     public ApiClient(int port) {
         this(port, TestGateway.KEY);
     }
 
     public ApiClient(int port, String key) {
+        this(port, key, null);
+    }
+
+    /**
+     * A client that sends a fresh {@code X-User-Assertion} from {@code userAssertion} with every request that does
+     * not carry one (each assertion is accepted once).
+     */
+    public ApiClient(int port, String key, java.util.function.Supplier<String> userAssertion) {
         this.port = port;
         this.key = key;
+        this.userAssertion = userAssertion;
     }
 
     /** An API answer: status, headers and the JSON body. */
@@ -154,6 +164,10 @@ public class ApiClient {
     }
 
     public Answer send(HttpRequest request) {
+        if (userAssertion != null && request.headers().firstValue("X-User-Assertion").isEmpty()) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .header("X-User-Assertion", userAssertion.get()).build();
+        }
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             conforms(request, r);

@@ -62,7 +62,7 @@ class DeferredSendsTest {
                 new GatewayConfig.DeliveryConfig(MAX_SENDS, 50L, 500L, 3_000L, 100L, true), "deferred-node",
                 new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()),
                 List.of(new GatewayConfig.TenantConfig(TestGateway.TENANT, "Acme", List.of(
-                        new GatewayConfig.ApiKeyConfig("tests", null, key.toString())), List.of(amd)))));
+                        new GatewayConfig.ApiKeyConfig("tests", null, key.toString(), true)), List.of(amd)))));
         api = new ApiClient(gateway.port(), TestGateway.KEY);
     }
 

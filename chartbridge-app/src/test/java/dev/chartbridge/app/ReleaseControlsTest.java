@@ -140,7 +140,7 @@ class ReleaseControlsTest {
     @Test
     void only_an_administrator_changes_release_controls_and_a_bad_setting_names_its_field() {
         long changes = pg.count("SELECT count(*) FROM audit_entry WHERE action = 'release.changed'");
-        ApiClient.Answer notAdmin = gateway.putReleaseControl(
+        ApiClient.Answer notAdmin = new ApiClient(gateway.gateway().port(), TestGateway.REVIEWER_KEY).putReleaseControl(
                 "{\"target\":\"ehr\",\"eventType\":\"condition\",\"mode\":\"off\"}");
         assertThat(notAdmin.status()).isEqualTo(403);
         assertThat(notAdmin.body().at("/errors/0/pointer").asText()).isEqualTo("header:Authorization");

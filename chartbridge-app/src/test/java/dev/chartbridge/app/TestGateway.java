@@ -18,9 +18,14 @@ import java.util.function.UnaryOperator;
 public final class TestGateway extends ApiClient implements AutoCloseable {
     public static final String TENANT = "acme";
     public static final String TARGET = "ehr";
-    public static final String KEY = "cbk_test_key_acme_0123456789";
-    /** An administrator's key of the same tenant (release controls, the break-glass report). */
-    public static final String ADMIN_KEY = "cbk_test_admin_acme_0123456789";
+    /** The tests' key: every role (app, reviewer, admin), so tests not about access need one key only. */
+    public static final String KEY = "cbk_acmetest_Q3v9xK2mP7wR4tY8zB1nL6cF0hJ5dS";
+    /** An administrator's key of the same tenant ({@code admin: true}: every role). */
+    public static final String ADMIN_KEY = "cbk_acmeadmn_Z8r2Lq5Wv1Nt7Hy3Kc6Pb0Fx4Dj9Ms";
+    /** Keys of the same tenant holding one role each: app, reviewer, admin. */
+    public static final String APP_KEY = "cbk_acmeapp1_M4k8Tq1Xz6Bv3Nw9Rc2Yh7Lp5Gd0Fs";
+    public static final String REVIEWER_KEY = "cbk_acmerevw_R7t1Kx9Qm3Vz5Cb8Ln2Wd6Hp0Yf4Gj";
+    public static final String ADMIN_ONLY_KEY = "cbk_acmeonly_J2w6Pv0Tz8Xq4Kn1Bh5Mr9Cd3Lf7Gy";
 
     /**
      * The EHR connection's read timeout: an answer a test's simulator loses costs the gateway this long. In-process
@@ -77,9 +82,7 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
             Path keyFile = Files.createTempFile("chartbridge-key", ".txt");
             Files.writeString(keyFile, KEY);
             keyFile.toFile().deleteOnExit();
-            Path adminKeyFile = Files.createTempFile("chartbridge-admin-key", ".txt");
-            Files.writeString(adminKeyFile, ADMIN_KEY);
-            adminKeyFile.toFile().deleteOnExit();
+            Path adminKeyFile = secretFile(ADMIN_KEY);
             return new GatewayConfig(
                     new GatewayConfig.DatabaseConfig(jdbcUrl, "postgres", null, null, null, 16),
                     new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null), delivery, node,
@@ -88,15 +91,30 @@ public final class TestGateway extends ApiClient implements AutoCloseable {
                             masterKeyFile(jdbcUrl).resolveSibling("checkpoints-"
                                     + Integer.toHexString(jdbcUrl.hashCode())).toString(), null),
                     List.of(new GatewayConfig.TenantConfig(TENANT, "Acme Clinics",
-                                    List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString()),
+                                    List.of(new GatewayConfig.ApiKeyConfig("tests", null, keyFile.toString(),
+                                                    null, List.of("app", "reviewer", "admin")),
                                             new GatewayConfig.ApiKeyConfig("admin", null, adminKeyFile.toString(),
-                                                    true)),
+                                                    true),
+                                            new GatewayConfig.ApiKeyConfig("app-only", null,
+                                                    secretFile(APP_KEY).toString(), null, List.of("app")),
+                                            new GatewayConfig.ApiKeyConfig("reviewer-only", null,
+                                                    secretFile(REVIEWER_KEY).toString(), null, List.of("reviewer")),
+                                            new GatewayConfig.ApiKeyConfig("admin-only", null,
+                                                    secretFile(ADMIN_ONLY_KEY).toString(), null, List.of("admin"))),
                                     List.of(GatewayConfig.ConnectionConfig.fhir(TARGET, ehrUrl, concurrency,
                                             readTimeoutMs))),
                             new GatewayConfig.TenantConfig("other", "Other Health", List.of(), List.of())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A temporary file holding {@code secret}, deleted when the JVM exits. */
+    public static Path secretFile(String secret) throws IOException {
+        Path file = Files.createTempFile("chartbridge-key", ".txt");
+        Files.writeString(file, secret);
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     /** The test tenant changed to require an active permitting consent of {@code scope} before writes. */

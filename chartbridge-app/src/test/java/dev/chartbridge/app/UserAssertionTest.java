@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,6 +60,17 @@ class UserAssertionTest {
                 t -> new GatewayConfig.TenantConfig(t.id(), t.name(), t.apiKeys(), t.connections(), null, null, null, users));
     }
 
+    /** Reads as Ada: the tenant requires a verified user for reads too, a fresh assertion each time. */
+    private static ApiClient asAda() {
+        return new ApiClient(gateway.gateway().port(), TestGateway.KEY, () -> {
+            try {
+                return ada();
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     @AfterAll
     static void stop() {
         gateway.close();
@@ -68,7 +80,7 @@ class UserAssertionTest {
                                     Instant expires) throws JOSEException {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject(subject)
                 .issueTime(Date.from(Instant.now().minusSeconds(5))).expirationTime(Date.from(expires))
-                .claim("npi", npi).claim("role", role);
+                .jwtID(UUID.randomUUID().toString()).claim("npi", npi).claim("role", role);
         if (patient != null) {
             claims.claim("patient", patient);
         }
@@ -145,7 +157,7 @@ class UserAssertionTest {
 
         ApiClient.Answer approved = approve(id, SeedData.NPI_SAMUEL, "pharmacist", samuel());
         assertThat(approved.status()).isEqualTo(200);
-        JsonNode status = gateway.awaitSettled(id);
+        JsonNode status = asAda().awaitSettled(id);
         assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
         assertThat(ehr.simulator().resources("MedicationRequest")).hasSize(1);
 
@@ -171,8 +183,10 @@ class UserAssertionTest {
         assertThat(pg.count("SELECT count(*) FROM audit_entry WHERE action = 'event.refused'"
                 + " AND actor LIKE '%user:ada.park%' AND detail LIKE '%bound to%'")).isEqualTo(1);
 
+        String boundToMarioAgain = assertion(idpKey, "ada.park", SeedData.NPI_ADA, "physician",
+                SeedData.MRN_SYSTEM + "|" + SeedData.MRN_MARIO, Instant.now().plusSeconds(300));
         ApiClient.Answer contradicting = gateway.send(post("/v1/events", TestGateway.bytes(Events.bloodPressure(6)),
-                boundToMario).header("X-Patient-Context", SeedData.MRN_SYSTEM + "|" + SeedData.MRN_MARIA).build());
+                boundToMarioAgain).header("X-Patient-Context", SeedData.MRN_SYSTEM + "|" + SeedData.MRN_MARIA).build());
         assertThat(contradicting.status()).isEqualTo(400);
         assertThat(contradicting.body().at("/errors/0/pointer").asText()).isEqualTo("header:X-Patient-Context");
     }
@@ -181,7 +195,7 @@ class UserAssertionTest {
     void a_review_action_is_taken_by_the_verified_user_only() throws Exception {
         ehr.simulator().faults().dropFields("Observation", "component");
         ApiClient.Answer accepted = submit(Events.bloodPressure(7), "ua-review", ada());
-        JsonNode status = gateway.awaitSettled(accepted.body().get("id").asText());
+        JsonNode status = asAda().awaitSettled(accepted.body().get("id").asText());
         ehr.simulator().faults().clear();
         assertThat(status.at("/operations/0/state").asText()).isEqualTo("MODIFIED");
         String operationId = status.at("/operations/0/id").asText();

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 final class Node implements AutoCloseable {
     static final String TENANT = "bench";
     static final String TARGET = "ehr";
-    static final String KEY = "cbk_bench_key_0123456789abcdef";
+    static final String KEY = "cbk_benchkey_W3n7Qx1Vt5Kz9Bc2Ld6Hm0Rp4Yf8Gs";
 
     private final Path work;
     private final Database database;

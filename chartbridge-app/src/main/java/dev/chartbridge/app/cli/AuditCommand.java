@@ -131,9 +131,10 @@ final class AuditCommand implements Runnable {
 
         @Override
         public Integer call() {
-            AuditKeys keys = AuditKeys.derive(Secrets.existingMasterKey(security()));
-            List<AuditCheckpoint> anchors = checkpoints == null ? List.of() : AuditCheckpoints.read(checkpoints, keys);
-            try (Database db = open()) {
+            try (Database db = open()) { // first: a database held by a running gateway is the usual exit 2
+                AuditKeys keys = AuditKeys.derive(Secrets.existingMasterKey(security()));
+                List<AuditCheckpoint> anchors = checkpoints == null ? List.of()
+                        : AuditCheckpoints.read(checkpoints, keys);
                 Jdbc jdbc = new Jdbc(db.dataSource());
                 new AuditSealer(jdbc, 1000, keys).sealAll();
                 AuditVerifier.Report report = new AuditVerifier(jdbc, keys).verify(anchors);

@@ -12,7 +12,14 @@ import java.util.Map;
  */
 public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryConfig delivery, String node,
                             SecurityConfig security, List<TenantConfig> tenants, WebhookConfig webhooks,
-                            ReadBackConfig readBack) {
+                            ReadBackConfig readBack, AccessConfig access) {
+
+    /** A configuration with default access settings (see {@link AccessConfig}). */
+    public GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryConfig delivery, String node,
+                         SecurityConfig security, List<TenantConfig> tenants, WebhookConfig webhooks,
+                         ReadBackConfig readBack) {
+        this(database, http, delivery, node, security, tenants, webhooks, readBack, null);
+    }
 
     /** A configuration with default webhook delivery and read-back watching. */
     public GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryConfig delivery, String node,
@@ -22,7 +29,25 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
 
     /** This configuration with other webhook and read-back settings. */
     public GatewayConfig with(WebhookConfig webhooks, ReadBackConfig readBack) {
-        return new GatewayConfig(database, http, delivery, node, security, tenants, webhooks, readBack);
+        return new GatewayConfig(database, http, delivery, node, security, tenants, webhooks, readBack, access);
+    }
+
+    /** This configuration with other access settings. */
+    public GatewayConfig with(AccessConfig access) {
+        return new GatewayConfig(database, http, delivery, node, security, tenants, webhooks, readBack, access);
+    }
+
+    /**
+     * Who may reach what beyond the tenants' API keys (see {@code docs/security.md}).
+     *
+     * @param metricsTokenEnv      an environment variable holding the bearer token {@code /metrics} requires;
+     *                             with {@code metricsTokenFile} absent too, {@code /metrics} is open (the default,
+     *                             for existing scrapers: put it behind the network's own controls then)
+     * @param metricsTokenFile     a file holding that token
+     * @param authFailuresPerMinute failed authentications one client address may make in a minute before it is
+     *                             answered 429 until the minute is over (default 20)
+     */
+    public record AccessConfig(String metricsTokenEnv, String metricsTokenFile, Integer authFailuresPerMinute) {
     }
 
     /** Webhook delivery overrides; absent fields keep the defaults. */
@@ -150,13 +175,21 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
     }
 
     /**
-     * An API key whose secret is read from an environment variable or a file.
+     * An API key whose secret is read from an environment variable or a file. The secret must be at least 32
+     * characters of random text (e.g. {@code cbk_<prefix>_<base64 of 32 random bytes>}); the gateway refuses to
+     * start with a weak one.
      *
-     * @param admin an administrator's key: may change release controls and read the break-glass report
+     * @param admin shorthand for all three roles, as before roles existed
+     * @param roles what the key may do: {@code app}, {@code reviewer}, {@code admin} (see {@code docs/api.md});
+     *              absent: all three when {@code admin} is true, else {@code app} only
      */
-    public record ApiKeyConfig(String label, String secretEnv, String secretFile, Boolean admin) {
+    public record ApiKeyConfig(String label, String secretEnv, String secretFile, Boolean admin, List<String> roles) {
         public ApiKeyConfig(String label, String secretEnv, String secretFile) {
-            this(label, secretEnv, secretFile, null);
+            this(label, secretEnv, secretFile, null, null);
+        }
+
+        public ApiKeyConfig(String label, String secretEnv, String secretFile, Boolean admin) {
+            this(label, secretEnv, secretFile, admin, null);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.chartbridge.app.audit.FhirAuditExport;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.approval.Approvals;
+import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.audit.AuditQueries;
 import dev.chartbridge.core.audit.PhiReads;
 import dev.chartbridge.core.event.EventType;
@@ -104,6 +105,15 @@ final class EventRoutes {
             }
             boundPatient = user.patient();
         }
+        if (user != null) {
+            List<FieldError> notTheUser = IdentityBinding.check(body, user);
+            if (!notTheUser.isEmpty()) {
+                refusedIdentity(caller.get(), notTheUser);
+                Responses.problem(ctx, Problem.invalid(403, "not-the-verified-user", "Not the verified user",
+                        notTheUser));
+                return;
+            }
+        }
         List<FieldError> glassErrors = new ArrayList<>();
         BreakGlass breakGlass = BreakGlass.parse(ctx.header(BreakGlass.GATES_HEADER),
                 ctx.header(BreakGlass.REASON_HEADER), glassErrors);
@@ -145,8 +155,20 @@ final class EventRoutes {
         }
     }
 
+    /** Audits an event refused because it names someone other than the verified user (fields only, no content). */
+    private void refusedIdentity(RequestAuth.Acting caller, List<FieldError> errors) {
+        com.fasterxml.jackson.databind.node.ObjectNode d = dev.chartbridge.core.intake.Json.MAPPER.createObjectNode();
+        d.put("reason", "not the verified user: " + errors.stream().map(FieldError::pointer)
+                .collect(java.util.stream.Collectors.joining(", ")));
+        jdbc.inTransaction(c -> {
+            AuditLog.append(c, caller.tenantId(), caller.actor(), "event.refused", null, null,
+                    dev.chartbridge.core.intake.Json.canonical(d));
+            return null;
+        });
+    }
+
     void status(Context ctx) {
-        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
+        Optional<RequestAuth.Acting> caller = auth.acting(ctx);
         if (caller.isEmpty()) {
             return;
         }
@@ -166,7 +188,7 @@ final class EventRoutes {
      * remain, a {@code Link: <...&cursor=N>; rel="next"} header names the next page: nothing is cut silently.
      */
     void audit(Context ctx) throws IOException {
-        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
+        Optional<RequestAuth.Acting> caller = auth.acting(ctx);
         if (caller.isEmpty()) {
             return;
         }

@@ -6,6 +6,8 @@ import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.store.StoreException;
 import dev.chartbridge.core.tenant.ApiKeys;
+import dev.chartbridge.core.tenant.KeyRole;
+import dev.chartbridge.core.tenant.UsedUserTokens;
 import dev.chartbridge.core.webhook.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -17,6 +19,8 @@ import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -43,8 +47,22 @@ public final class HttpApi {
     private final RequestBodies bodies;
     private final EventRoutes events;
     private final Supplier<? extends Map<String, ?>> connections;
+    private final ApiKeys keys;
+    private final String metricsToken;
+    private List<RouteTable.Route> routes = List.of();
     private Javalin app;
     private volatile Map<String, java.util.Set<String>> routes = Map.of();
+
+    /**
+     * Access settings beyond the tenants' keys.
+     *
+     * @param metricsToken          the bearer token {@code /metrics} requires, or null to leave it open
+     * @param authFailuresPerMinute failed authentications a client address may make per minute before 429
+     * @param tenants               the tenants this node serves: keys of other tenants are refused; null: all
+     */
+    public record AccessOptions(String metricsToken, int authFailuresPerMinute, java.util.Set<String> tenants) {
+        public static final AccessOptions DEFAULT = new AccessOptions(null, AuthFailures.DEFAULT_PER_MINUTE, null);
+    }
 
     /**
      * @param users       per tenant id, how the users its app acts for are verified; a tenant not named takes the
@@ -54,13 +72,24 @@ public final class HttpApi {
     public HttpApi(Intake intake, EventQueries events, ApiKeys keys, PrometheusMeterRegistry registry, Jdbc jdbc,
                    Targets targets, long maxBodyBytes, String jwks, Map<String, UserAssertions> users,
                    Webhooks webhooks, Supplier<? extends Map<String, ?>> connections) {
+        this(intake, events, keys, registry, jdbc, targets, maxBodyBytes, jwks, users, webhooks, connections,
+                AccessOptions.DEFAULT);
+    }
+
+    /** As the other constructor, with {@code access} settings. */
+    public HttpApi(Intake intake, EventQueries events, ApiKeys keys, PrometheusMeterRegistry registry, Jdbc jdbc,
+                   Targets targets, long maxBodyBytes, String jwks, Map<String, UserAssertions> users,
+                   Webhooks webhooks, Supplier<? extends Map<String, ?>> connections, AccessOptions access) {
+        this.keys = keys;
+        this.metricsToken = access.metricsToken();
         this.connections = connections;
         this.registry = registry;
         this.jdbc = jdbc;
         this.targets = targets;
         this.webhooks = webhooks;
         this.jwks = jwks;
-        this.auth = new RequestAuth(keys, users);
+        this.auth = new RequestAuth(keys, users, users.isEmpty() ? null : new UsedUserTokens(jdbc, Clock.systemUTC()),
+                new AuthFailures(access.authFailuresPerMinute(), Clock.systemUTC()), access.tenants());
         this.bodies = new RequestBodies(maxBodyBytes);
         this.events = new EventRoutes(auth, bodies, intake, events, jdbc, targets);
     }
@@ -73,32 +102,43 @@ public final class HttpApi {
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             cfg.routes.before(ctx -> MDC.put("requestId", UUID.randomUUID().toString()));
             cfg.routes.after(ctx -> MDC.clear());
-            RouteTable routes = new RouteTable(cfg.routes);
-            routes.post("/v1/events", events::submit);
-            routes.get("/v1/events/{id}", events::status);
-            routes.get("/v1/capabilities", events::capabilities);
-            routes.get("/v1/audit", events::audit);
-            routes.post("/v1/events/{id}/approvals", events::approve);
+            // Each route names the key roles that may call it (docs/api.md, "Roles"); RouteTable enforces them.
+            Access app = Access.anyOf(KeyRole.APP);
+            Access reviewer = Access.anyOf(KeyRole.REVIEWER);
+            Access admin = Access.anyOf(KeyRole.ADMIN);
+            RouteTable routes = new RouteTable(cfg.routes, auth);
+            routes.post("/v1/events", app, events::submit);
+            routes.get("/v1/events/{id}", Access.anyOf(KeyRole.APP, KeyRole.REVIEWER), events::status);
+            routes.get("/v1/capabilities", Access.anyOf(KeyRole.APP, KeyRole.REVIEWER, KeyRole.ADMIN),
+                    events::capabilities);
+            routes.get("/v1/audit", Access.anyOf(KeyRole.REVIEWER, KeyRole.ADMIN), events::audit);
+            routes.post("/v1/events/{id}/approvals", reviewer, events::approve);
             ReviewRoutes review = new ReviewRoutes(auth, bodies, jdbc, targets);
-            routes.get("/v1/review", review::list);
-            routes.post("/v1/review/retry", review::retryAll);
-            routes.post("/v1/review/{id}/actions", review::act);
+            routes.get("/v1/review", reviewer, review::list);
+            routes.post("/v1/review/retry", reviewer, review::retryAll);
+            routes.post("/v1/review/{id}/actions", reviewer, review::act);
             ReleaseRoutes release = new ReleaseRoutes(auth, bodies, jdbc, targets);
-            routes.get("/v1/release-controls", release::list);
-            routes.add(HandlerType.PUT, "/v1/release-controls", release::put);
-            routes.get("/v1/break-glass", new BreakGlassRoutes(auth, jdbc)::list);
+            routes.get("/v1/release-controls", Access.anyOf(KeyRole.REVIEWER, KeyRole.ADMIN), release::list);
+            routes.add(HandlerType.PUT, "/v1/release-controls", admin, release::put);
+            routes.get("/v1/break-glass", admin, new BreakGlassRoutes(auth, jdbc)::list);
             WebhookRoutes hooks = new WebhookRoutes(auth, bodies, jdbc, webhooks);
-            routes.post("/v1/webhooks", hooks::register);
-            routes.get("/v1/webhooks", hooks::list);
-            routes.add(HandlerType.DELETE, "/v1/webhooks/{id}", hooks::remove);
-            routes.get("/v1/webhooks/{id}/deliveries", hooks::deliveries);
-            routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
-            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
-            routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));
-            routes.get("/health/ready", this::ready);
-            routes.get("/openapi.yaml", ctx -> resource(ctx, "/openapi.yaml", "application/yaml"));
-            routes.get("/v1/schemas/clinical-event.json",
+            routes.post("/v1/webhooks", admin, hooks::register);
+            routes.get("/v1/webhooks", admin, hooks::list);
+            routes.add(HandlerType.DELETE, "/v1/webhooks/{id}", admin, hooks::remove);
+            routes.get("/v1/webhooks/{id}/deliveries", admin, hooks::deliveries);
+            KeyRoutes keyRoutes = new KeyRoutes(auth, bodies, keys);
+            routes.get("/v1/admin/keys", admin, keyRoutes::list);
+            routes.post("/v1/admin/keys", admin, keyRoutes::create);
+            routes.post("/v1/admin/keys/{id}/rotate", admin, keyRoutes::rotate);
+            routes.post("/v1/admin/keys/{id}/revoke", admin, keyRoutes::revoke);
+            routes.get(JWKS_PATH, Access.OPEN, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
+            routes.get("/metrics", Access.OPEN, new MetricsAccess(metricsToken, registry)::scrape);
+            routes.get("/health/live", Access.OPEN, ctx -> ctx.json(Map.of("status", "up")));
+            routes.get("/health/ready", Access.OPEN, this::ready);
+            routes.get("/openapi.yaml", Access.OPEN, ctx -> resource(ctx, "/openapi.yaml", "application/yaml"));
+            routes.get("/v1/schemas/clinical-event.json", Access.OPEN,
                     ctx -> resource(ctx, "/schemas/v1/clinical-event.schema.json", "application/schema+json"));
+            this.routes = routes.routes();
             routes.answerOtherMethods();
             this.routes = routes.taken();
             cfg.routes.exception(BodyRejected.class, (e, ctx) -> Responses.problem(ctx, e.problem()));
@@ -127,6 +167,11 @@ public final class HttpApi {
             });
         });
         app.start(host, port);
+    }
+
+    /** The routes served and who may call each (for the test that walks them). */
+    List<RouteTable.Route> routes() {
+        return routes;
     }
 
     public int port() {

@@ -41,7 +41,7 @@ final class ReviewRoutes {
     }
 
     void list(Context ctx) {
-        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx);
+        Optional<RequestAuth.Acting> caller = auth.acting(ctx);
         if (caller.isEmpty()) {
             return;
         }

@@ -76,8 +76,26 @@ public final class UserAssertions {
         return required;
     }
 
-    /** A user whose assertion verified. {@code npi}, {@code role} and {@code patient} are null when not claimed. */
-    public record VerifiedUser(String subject, String npi, AuthorRole role, Identifier patient) {
+    /** The claim in which the identity provider states that the user acts for another clinician. */
+    public static final String ON_BEHALF_OF = "on_behalf_of";
+
+    /**
+     * A clinician the identity provider says the user acts for ({@code on_behalf_of: {npi, role}}): an event may
+     * name that clinician as its author, and the author's role is then the one stated here.
+     */
+    public record Delegation(String npi, AuthorRole role) {
+    }
+
+    /**
+     * A user whose assertion verified. {@code npi}, {@code role}, {@code patient} and {@code onBehalfOf} are null
+     * when not claimed; {@code jti} and {@code expiresAt} identify the token, used once.
+     */
+    public record VerifiedUser(String subject, String npi, AuthorRole role, Identifier patient, String jti,
+                               Instant expiresAt, Delegation onBehalfOf) {
+        public VerifiedUser(String subject, String npi, AuthorRole role, Identifier patient) {
+            this(subject, npi, role, patient, null, null, null);
+        }
+
         /** How audit entries name the user. */
         public String actor() {
             return "user:" + subject + (npi == null ? "" : " npi:" + npi);
@@ -146,14 +164,25 @@ public final class UserAssertions {
         if (npi != null && !npi.matches("\\d{10}")) {
             return Verification.refused("has an npi claim that is not 10 digits");
         }
-        AuthorRole role = null;
+        String jti = claims.getJWTID();
+        if (jti == null || jti.isBlank() || jti.length() > 200) {
+            return Verification.refused("must carry a jti (1 to 200 characters, new for every request)");
+        }
         String roleName = claims.getStringClaim("role");
-        if (roleName != null) {
-            role = Arrays.stream(AuthorRole.values()).filter(r -> r.wireName().equals(roleName)).findFirst()
-                    .orElse(null);
-            if (role == null) {
-                return Verification.refused("has an unknown role claim");
+        AuthorRole role = roleName == null ? null : role(roleName);
+        if (roleName != null && role == null) {
+            return Verification.refused("has an unknown role claim");
+        }
+        Delegation delegation = null;
+        java.util.Map<String, Object> behalf = claims.getJSONObjectClaim(ON_BEHALF_OF);
+        if (behalf != null) {
+            Object dNpi = behalf.get("npi");
+            AuthorRole dRole = behalf.get("role") instanceof String r ? role(r) : null;
+            if (!(dNpi instanceof String n) || !n.matches("\\d{10}") || dRole == null) {
+                return Verification.refused("has an on_behalf_of claim that is not {npi: 10 digits, role: a known"
+                        + " role}");
             }
+            delegation = new Delegation(n, dRole);
         }
         Identifier patient = null;
         String context = claims.getStringClaim("patient");
@@ -164,7 +193,13 @@ public final class UserAssertions {
             }
             patient = new Identifier(context.substring(0, bar), context.substring(bar + 1));
         }
-        return new Verification(new VerifiedUser(subject, npi, role, patient), null);
+        return new Verification(new VerifiedUser(subject, npi, role, patient, jti, exp.toInstant(), delegation),
+                null);
+    }
+
+    private static AuthorRole role(String wireName) {
+        return Arrays.stream(AuthorRole.values()).filter(r -> r.wireName().equals(wireName)).findFirst()
+                .orElse(null);
     }
 
     private static JWSVerifier verifier(JWK key) throws JOSEException {

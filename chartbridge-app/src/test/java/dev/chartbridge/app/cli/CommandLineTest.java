@@ -90,7 +90,7 @@ class CommandLineTest {
     @Test
     void audit_verify_while_a_gateway_holds_the_embedded_database_exits_2_not_1() {
         Path data = dir.resolve("postgres");
-        try (Database running = Database.embedded(data, 0, 2)) {
+        try (Database running = Database.embedded(data, dir.resolve("keys"), 0, 2)) {
             Run run = run(ChartBridgeCli.commandLine(), "audit", "verify", "--data-dir", data.toString());
             assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.COULD_NOT_RUN);
             assertThat(run.err()).contains("could not open the embedded database")

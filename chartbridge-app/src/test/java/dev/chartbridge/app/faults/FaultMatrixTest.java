@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultMatrixTest {
     static final int CONCURRENCY = 8;
     static final long READ_TIMEOUT_MS = 500;
-    private static final String KEY = "cbk_fault_matrix_key_0123456789";
+    private static final String KEY = "cbk_faultmtx_T5q9Wz2Kc7Xv1Bn4Hm8Rd3Lp6Yg0Fj";
     private static final Instant BASE = Instant.parse("2026-06-01T00:00:00Z");
 
     @RegisterExtension
@@ -371,7 +371,8 @@ class FaultMatrixTest {
                 new GatewayConfig.DeliveryConfig(10, 20L, 300L, 3_000L, 50L, true), "fault-matrix",
                 new GatewayConfig.SecurityConfig(null, secretFile("master", null)),
                 List.of(new GatewayConfig.TenantConfig("acme", "Acme",
-                        List.of(new GatewayConfig.ApiKeyConfig("tests", null, secretFile("key", KEY))),
+                        List.of(new GatewayConfig.ApiKeyConfig("tests", null, secretFile("key", KEY), null,
+                                List.of("app", "reviewer"))),
                         lanes.stream().map(Lane::connection).toList())));
     }
 

@@ -115,7 +115,10 @@ public final class Approvals {
         } else if (!verified.npi().equals(approval.approverNpi())) {
             errors.add(new FieldError("/approverNpi", "is not the NPI of the verified user"));
         }
-        if (verified.role() != null && verified.role() != approval.role()) {
+        // The approver's role decides who may approve: it is the token's word, never the body's alone (#15).
+        if (verified.role() == null) {
+            errors.add(new FieldError("/role", "cannot be checked: the verified user's token states no role"));
+        } else if (verified.role() != approval.role()) {
             errors.add(new FieldError("/role", "is not the role of the verified user"));
         }
         return errors;

@@ -233,7 +233,8 @@ public final class Demo {
                 new GatewayConfig.DeliveryConfig(null, 200L, 2000L, null, 200L, true), "demo",
                 new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()),
                 List.of(new GatewayConfig.TenantConfig(TENANT, "Demo Clinic",
-                        List.of(new GatewayConfig.ApiKeyConfig("demo", null, keyFile.toString())),
+                        List.of(new GatewayConfig.ApiKeyConfig("demo", null, keyFile.toString(), null,
+                                List.of("app", "reviewer"))),
                         ehrs.stream().map(DemoEhr::connection).toList())));
     }
 
