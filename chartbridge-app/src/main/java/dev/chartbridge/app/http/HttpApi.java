@@ -49,7 +49,7 @@ public final class HttpApi {
     private final Supplier<? extends Map<String, ?>> connections;
     private final ApiKeys keys;
     private final String metricsToken;
-    private List<RouteTable.Route> routes = List.of();
+    private List<RouteTable.Route> routeAccess = List.of();
     private Javalin app;
     private volatile Map<String, java.util.Set<String>> routes = Map.of();
 
@@ -138,7 +138,7 @@ public final class HttpApi {
             routes.get("/openapi.yaml", Access.OPEN, ctx -> resource(ctx, "/openapi.yaml", "application/yaml"));
             routes.get("/v1/schemas/clinical-event.json", Access.OPEN,
                     ctx -> resource(ctx, "/schemas/v1/clinical-event.schema.json", "application/schema+json"));
-            this.routes = routes.routes();
+            this.routeAccess = routes.routes();
             routes.answerOtherMethods();
             this.routes = routes.taken();
             cfg.routes.exception(BodyRejected.class, (e, ctx) -> Responses.problem(ctx, e.problem()));
@@ -170,8 +170,8 @@ public final class HttpApi {
     }
 
     /** The routes served and who may call each (for the test that walks them). */
-    List<RouteTable.Route> routes() {
-        return routes;
+    List<RouteTable.Route> routeAccess() {
+        return routeAccess;
     }
 
     public int port() {

@@ -196,6 +196,11 @@ final class RequestAuth {
      * an {@code X-User-Assertion} that verifies. Refuses nothing: whether reads require a user is decided by the
      * route's own check.
      */
+    String readerActor(Context ctx, Acting acting) {
+        return acting.user() != null ? acting.actor() : readerActor(ctx, acting.caller());
+    }
+
+    /** As {@link #readerActor(Context, Acting)}, for a caller whose user, if any, has not been verified yet. */
     String readerActor(Context ctx, ApiKeys.Caller caller) {
         UserAssertions verifier = users.get(caller.tenantId());
         String assertion = ctx.header(UserAssertions.HEADER);
