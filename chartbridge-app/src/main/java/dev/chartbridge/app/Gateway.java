@@ -3,6 +3,7 @@ package dev.chartbridge.app;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.app.config.SafetySettings;
 import dev.chartbridge.app.config.Secrets;
+import dev.chartbridge.app.config.WebhookReceivers;
 import dev.chartbridge.app.http.HttpApi;
 import dev.chartbridge.app.http.UserAssertions;
 import dev.chartbridge.core.ChartBridgeException;
@@ -21,6 +22,7 @@ import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.webhook.ReceiverAddressPolicy;
 import dev.chartbridge.core.webhook.Webhooks;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Adapters;
@@ -106,12 +108,13 @@ public final class Gateway implements AutoCloseable {
                 LOG.error("sealing the audit chain failed ({}); will retry", e.getClass().getSimpleName());
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
-        Webhooks webhooks = new Webhooks(jdbc, vault);
+        ReceiverAddressPolicy receivers = WebhookReceivers.policy(config.webhooks());
+        Webhooks webhooks = new Webhooks(jdbc, vault, receivers);
         this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
         this.health = new ConnectionHealth(targets, registry, CONNECTION_CHECK_EVERY, Clock.systemUTC());
         this.api = new HttpApi(intake, new EventQueries(apiJdbc), new ApiKeys(apiJdbc), registry, apiJdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
-                userAssertions(config), new Webhooks(apiJdbc, vault), health::report);
+                userAssertions(config), new Webhooks(apiJdbc, vault, receivers), health::report);
         api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
         String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));

@@ -59,6 +59,7 @@ public final class ConfigLoader {
                 }
             }
         }
+        WebhookReceivers.policy(config.webhooks()); // a bad allowlist entry fails at start
         return config;
     }
 

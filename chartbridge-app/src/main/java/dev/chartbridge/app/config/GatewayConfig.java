@@ -25,8 +25,18 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
         return new GatewayConfig(database, http, delivery, node, security, tenants, webhooks, readBack);
     }
 
-    /** Webhook delivery overrides; absent fields keep the defaults. */
-    public record WebhookConfig(Integer maxAttempts, Long baseDelayMs, Long maxDelayMs, Long timeoutMs) {
+    /**
+     * Webhook delivery overrides; absent fields keep the defaults.
+     *
+     * @param allowNetworks CIDR blocks of on-premises receivers that may be delivered to although not public
+     *                      (default none: loopback, private, link-local, ... are refused; metadata always is)
+     * @param allowHosts    host names of such receivers, exact, whatever they resolve to (except metadata)
+     */
+    public record WebhookConfig(Integer maxAttempts, Long baseDelayMs, Long maxDelayMs, Long timeoutMs,
+                                List<String> allowNetworks, List<String> allowHosts) {
+        public WebhookConfig(Integer maxAttempts, Long baseDelayMs, Long maxDelayMs, Long timeoutMs) {
+            this(maxAttempts, baseDelayMs, maxDelayMs, timeoutMs, null, null);
+        }
     }
 
     /**

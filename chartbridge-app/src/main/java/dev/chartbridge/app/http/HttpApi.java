@@ -91,6 +91,9 @@ public final class HttpApi {
             routes.get("/v1/webhooks", hooks::list);
             routes.add(HandlerType.DELETE, "/v1/webhooks/{id}", hooks::remove);
             routes.get("/v1/webhooks/{id}/deliveries", hooks::deliveries);
+            routes.add(HandlerType.PATCH, "/v1/webhooks/{id}", hooks::update);
+            routes.post("/v1/webhooks/{id}/ping", hooks::ping);
+            routes.post("/v1/webhooks/{id}/deliveries/{deliveryId}/resend", hooks::resend);
             routes.get(JWKS_PATH, ctx -> ctx.contentType("application/jwk-set+json").result(jwks));
             routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
             routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")));

@@ -97,10 +97,15 @@ public final class Webhooks {
                 errors.add(new FieldError("/url", "is not a valid URL"));
             }
         }
-        if (description != null && description.length() > MAX_DESCRIPTION) {
-            errors.add(new FieldError("/description", "must be at most " + MAX_DESCRIPTION + " characters"));
-        }
+        errors.addAll(validateDescription(description));
         return errors;
+    }
+
+    /** What is wrong with a description (null: none), or empty. */
+    public static List<FieldError> validateDescription(String description) {
+        return description != null && description.length() > MAX_DESCRIPTION
+                ? List.of(new FieldError("/description", "must be at most " + MAX_DESCRIPTION + " characters"))
+                : List.of();
     }
 
     /** What is wrong with filters (null lists mean "all"), each naming its field; empty when they are fine. */
