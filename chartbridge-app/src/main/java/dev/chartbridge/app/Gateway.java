@@ -1,9 +1,11 @@
 package dev.chartbridge.app;
 
 import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.app.config.HttpSettings;
 import dev.chartbridge.app.config.SafetySettings;
 import dev.chartbridge.app.config.Secrets;
 import dev.chartbridge.app.config.WebhookReceivers;
+import dev.chartbridge.app.http.ApiListener;
 import dev.chartbridge.app.http.HttpApi;
 import dev.chartbridge.app.http.UserAssertions;
 import dev.chartbridge.core.ChartBridgeException;
@@ -115,8 +117,10 @@ public final class Gateway implements AutoCloseable {
         this.api = new HttpApi(intake, new EventQueries(apiJdbc), new ApiKeys(apiJdbc), registry, apiJdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
                 userAssertions(config), new Webhooks(apiJdbc, vault, receivers), health::report);
-        api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
-        String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
+        ApiListener listener = HttpSettings.listener(http);
+        api.start(listener);
+        String publicUrl = http.publicUrl() != null ? http.publicUrl()
+                : (listener.tls() ? "https" : "http") + "://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
         engine.start();
         postWrite.start();

@@ -44,6 +44,7 @@ public final class HttpApi {
     private final EventRoutes events;
     private final Supplier<? extends Map<String, ?>> connections;
     private Javalin app;
+    private SlowRequestGuard slowRequests;
 
     /**
      * @param users       per tenant id, how the users its app acts for are verified; a tenant not named takes the
@@ -65,7 +66,13 @@ public final class HttpApi {
     }
 
     public void start(String host, int port) {
+        start(ApiListener.plain(host, port));
+    }
+
+    /** Starts listening as {@code listener} says (address, read timeouts, TLS). */
+    public void start(ApiListener listener) {
         app = Javalin.create(cfg -> {
+            cfg.jetty.addConnector(listener::connector);
             cfg.http.maxRequestSize = bodies.maxBytes() + 1;
             cfg.startup.showJavalinBanner = false;
             // What the server refuses before routing (a header over 8 KiB: 431) is answered as problem+json too.
@@ -127,7 +134,9 @@ public final class HttpApi {
                 }
             });
         });
-        app.start(host, port);
+        app.start(listener.host(), listener.port());
+        slowRequests = new SlowRequestGuard(java.util.List.of(app.jettyServer().server().getConnectors()),
+                listener.headerTimeout(), listener.bodyTimeout());
     }
 
     public int port() {
@@ -135,6 +144,9 @@ public final class HttpApi {
     }
 
     public void stop() {
+        if (slowRequests != null) {
+            slowRequests.close();
+        }
         if (app != null) {
             app.stop();
         }
