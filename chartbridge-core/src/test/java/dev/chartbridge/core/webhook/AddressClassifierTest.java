@@ -97,6 +97,16 @@ class AddressClassifierTest {
     }
 
     @Test
+    void a_name_that_rebinds_to_an_inside_address_after_it_was_checked_is_refused_on_the_next_check() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        ReceiverAddressPolicy policy = new ReceiverAddressPolicy(List.of(), List.of(), host -> new InetAddress[]{
+                literal(lookups.getAndIncrement() == 0 ? "93.184.215.14" : "169.254.169.254")});
+        URI url = URI.create("https://rebinding.test/hook");
+        assertThat(policy.check(url)).containsExactly(literal("93.184.215.14")); // at registration
+        assertThatThrownBy(() -> policy.check(url)).isInstanceOf(ReceiverAddressPolicy.Refused.class); // delivery
+    }
+
+    @Test
     void an_allowlist_entry_that_is_not_a_cidr_block_of_literals_is_refused() {
         assertThatThrownBy(() -> new ReceiverAddressPolicy(List.of("intranet.example"), List.of(), table()))
                 .isInstanceOf(IllegalArgumentException.class);
