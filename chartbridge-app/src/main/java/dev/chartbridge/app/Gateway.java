@@ -2,8 +2,11 @@ package dev.chartbridge.app;
 
 import dev.chartbridge.app.config.ConfiguredKeys;
 import dev.chartbridge.app.config.GatewayConfig;
+import dev.chartbridge.app.config.HttpSettings;
 import dev.chartbridge.app.config.SafetySettings;
 import dev.chartbridge.app.config.Secrets;
+import dev.chartbridge.app.config.WebhookReceivers;
+import dev.chartbridge.app.http.ApiListener;
 import dev.chartbridge.app.http.HttpApi;
 import dev.chartbridge.app.http.UserAssertions;
 import dev.chartbridge.core.ChartBridgeException;
@@ -25,6 +28,7 @@ import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.webhook.ReceiverAddressPolicy;
 import dev.chartbridge.core.webhook.Webhooks;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Adapters;
@@ -113,14 +117,17 @@ public final class Gateway implements AutoCloseable {
         sealer.scheduleWithFixedDelay(auditAnchor::seal, 500, 500, TimeUnit.MILLISECONDS);
         long checkpointEvery = checkpointIntervalMs(config.security());
         sealer.scheduleWithFixedDelay(auditAnchor::checkpoint, checkpointEvery, checkpointEvery, TimeUnit.MILLISECONDS);
-        Webhooks webhooks = new Webhooks(jdbc, vault);
+        ReceiverAddressPolicy receivers = WebhookReceivers.policy(config.webhooks());
+        Webhooks webhooks = new Webhooks(jdbc, vault, receivers);
         this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
         this.health = new ConnectionHealth(targets, registry, CONNECTION_CHECK_EVERY, Clock.systemUTC());
         this.api = new HttpApi(intake, new EventQueries(apiJdbc), new ApiKeys(apiJdbc), registry, apiJdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
-                userAssertions(config), new Webhooks(apiJdbc, vault), health::report, accessOptions(config));
-        api.start(http.host() == null ? "127.0.0.1" : http.host(), http.port() == null ? 8080 : http.port());
-        String publicUrl = http.publicUrl() != null ? http.publicUrl() : "http://127.0.0.1:" + api.port();
+                userAssertions(config), new Webhooks(apiJdbc, vault, receivers), health::report, accessOptions(config));
+        ApiListener listener = HttpSettings.listener(http);
+        api.start(listener);
+        String publicUrl = http.publicUrl() != null ? http.publicUrl()
+                : (listener.tls() ? "https" : "http") + "://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
         engine.start();
         postWrite.start();

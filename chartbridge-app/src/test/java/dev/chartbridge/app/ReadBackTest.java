@@ -32,7 +32,7 @@ class ReadBackTest {
     static void start() {
         receiver = new WebhookReceiver(0);
         gateway = TestGateway.start(TestGateway.config(pg.url(), ehr.simulator().baseUrl(), "watch-node",
-                TestGateway.fastDelivery(), 8).with(new GatewayConfig.WebhookConfig(4, 50L, 200L, 2_000L),
+                TestGateway.fastDelivery(), 8).with(WebhookReceiver.fastLoopback(),
                 new GatewayConfig.ReadBackConfig(true, 200L, 6_000, 50L)));
         probe = new ReadBackProbe(gateway, receiver);
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,8 +21,8 @@ import java.util.stream.StreamSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Webhooks end to end: an app registers a real receiver, which checks each request's signature and timestamp
- * itself; the status changes of an event's write reach it, the first deliveries it refuses are retried, and
+ * Webhooks end to end: an app registers a real receiver on loopback (allowed by this test's configuration only),
+ * which checks each request's Standard Webhooks signature and timestamp itself; the status changes of an event's write reach it, the first deliveries it refuses are retried, and
  * every attempt is recorded and audited. A receiver that never answers 2xx sees its deliveries given up (kept).
  */
 class WebhookTest {
@@ -37,7 +38,7 @@ class WebhookTest {
     static void start() {
         receiver = new WebhookReceiver(2);
         GatewayConfig config = TestGateway.config(pg.url(), ehr.simulator().baseUrl(), "hooks-node",
-                TestGateway.fastDelivery(), 8).with(new GatewayConfig.WebhookConfig(4, 50L, 200L, 2_000L), null);
+                TestGateway.fastDelivery(), 8).with(WebhookReceiver.fastLoopback(), null);
         gateway = TestGateway.start(config);
     }
 
@@ -82,7 +83,7 @@ class WebhookTest {
         });
         List<JsonNode> failed = deliveries.stream().flatMap(d -> StreamSupport.stream(d.get("attempts").spliterator(),
                 false)).filter(a -> a.get("httpStatus").asInt() == 503).toList();
-        assertThat(failed).hasSize(2).allSatisfy(a -> assertThat(a.get("error").asText()).isEqualTo("HTTP 503"));
+        assertThat(failed).hasSize(2).allSatisfy(a -> assertThat(a.get("error").asText()).isEqualTo("http-status"));
 
         // What the receiver saw: every request signed and fresh; the refused ones came again under the same id.
         List<WebhookReceiver.Received> got = receiver.received().stream()
@@ -91,16 +92,24 @@ class WebhookTest {
         for (WebhookReceiver.Received refused : got.stream().filter(r -> r.answered() == 503).toList()) {
             assertThat(got).anySatisfy(r -> {
                 assertThat(r.deliveryId()).isEqualTo(refused.deliveryId());
+                assertThat(r.webhookId()).isEqualTo(refused.webhookId());
                 assertThat(r.answered()).isEqualTo(204);
             });
         }
-        // The receiver's check can fail: another secret or an altered body does not verify.
-        assertThat(WebhookReceiver.verify("whsec_other", verified.signature(), verified.body(), Instant.now()))
-                .isFalse();
-        assertThat(WebhookReceiver.verify(hook.get("secret").asText(), verified.signature(),
-                verified.body().replace("VERIFIED", "REJECTED"), Instant.now())).isFalse();
-        assertThat(WebhookReceiver.verify(hook.get("secret").asText(), verified.signature(), verified.body(),
-                Instant.now().plus(Duration.ofMinutes(6)))).isFalse();
+        assertThat(got.stream().map(WebhookReceiver.Received::webhookId).distinct()).hasSize(4);
+        // The receiver's check can fail: another secret, an altered body, id or timestamp, a stale time.
+        String secret = hook.get("secret").asText();
+        Instant now = Instant.now();
+        assertThat(WebhookReceiver.verify("whsec_" + Base64.getEncoder().encodeToString(new byte[32]),
+                verified.webhookId(), verified.timestamp(), verified.signature(), verified.body(), now)).isFalse();
+        assertThat(WebhookReceiver.verify(secret, verified.webhookId(), verified.timestamp(), verified.signature(),
+                verified.body().replace("VERIFIED", "REJECTED"), now)).isFalse();
+        assertThat(WebhookReceiver.verify(secret, verified.webhookId() + "0", verified.timestamp(),
+                verified.signature(), verified.body(), now)).isFalse();
+        assertThat(WebhookReceiver.verify(secret, verified.webhookId(), verified.timestamp(), verified.signature(),
+                verified.body(), now.plus(Duration.ofMinutes(6)))).isFalse();
+        assertThat(WebhookReceiver.verify(secret, verified.webhookId(), verified.timestamp(), verified.signature(),
+                verified.body(), now)).isTrue();
 
         List<String> actions = gateway.status(eventId).body().get("timeline").findValuesAsText("action");
         assertThat(actions.stream().filter(a -> a.equals("webhook.delivered"))).hasSize(4);
@@ -141,8 +150,8 @@ class WebhookTest {
         List<JsonNode> deliveries = awaitAllFinished(hook.get("id").asText(), 4);
         assertThat(deliveries).allSatisfy(d -> {
             assertThat(d.get("state").asText()).isEqualTo("GAVE_UP");
-            assertThat(d.get("attempts").findValuesAsText("error")).containsExactly("HTTP 500", "HTTP 500",
-                    "HTTP 500", "HTTP 500");
+            assertThat(d.get("attempts").findValuesAsText("error")).containsExactly("http-status", "http-status",
+                    "http-status", "http-status");
         });
         assertThat(gateway.status(eventId).body().get("timeline").findValuesAsText("action"))
                 .contains("webhook.gave-up");
@@ -203,6 +212,122 @@ class WebhookTest {
         assertThat(gateway.call("GET", "/v1/webhooks", null).body().get("items").size()).isEqualTo(before);
         assertThat(new ApiClient(gateway.gateway().port(), "cbk_wrong").call("GET", "/v1/webhooks", null).status())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void the_receivers_verifier_accepts_the_reference_vector_of_the_specification() {
+        // standard-webhooks/standard-webhooks libraries/python/tests/test_webhooks.py, test_sign_function: a vector
+        // made by the reference library, so the verifier here is checked against someone else's signer too.
+        assertThat(WebhookReceiver.verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                "1614265330", "v1a,bm90IHRoaXM= v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+                "{\"test\": 2432232314}", Instant.ofEpochSecond(1614265330))).isTrue();
+    }
+
+    @Test
+    void a_filtered_webhook_gets_only_its_types_and_states_and_a_failure_notice_carries_the_error_class() {
+        try (WebhookReceiver own = new WebhookReceiver(0)) {
+            JsonNode hook = gateway.call("POST", "/v1/webhooks", "{\"url\":\"" + own.url("/hooks/failures")
+                    + "\",\"noticeTypes\":[\"operation.state-changed\"],\"states\":[\"REJECTED\",\"VERIFIED\"]}")
+                    .body();
+            own.secret(hook.get("secret").asText());
+            assertThat(hook.get("states").toString()).isEqualTo("[\"REJECTED\",\"VERIFIED\"]");
+            assertThat(hook.get("noticeTypes").get(0).asText()).isEqualTo("operation.state-changed");
+
+            ehr.simulator().faults().errorRate(1.0, 400, null, true);
+            String rejected = gateway.submit(Events.bloodPressure(7003), null).body().get("id").asText();
+            gateway.awaitSettled(rejected);
+            ehr.simulator().faults().clear();
+            String verified = gateway.submit(Events.bloodPressure(7004), null).body().get("id").asText();
+            gateway.awaitSettled(verified);
+
+            JsonNode failure = own.await(r -> r.json().path("eventId").asText().equals(rejected),
+                    Duration.ofSeconds(20)).json();
+            assertThat(failure.get("state").asText()).isEqualTo("REJECTED");
+            assertThat(failure.get("errorClass").asText()).isEqualTo("INVALID");
+            own.await(r -> r.json().path("eventId").asText().equals(verified), Duration.ofSeconds(20));
+            List<JsonNode> deliveries = awaitAllFinished(hook.get("id").asText(), 2);
+            // DUE, IN_FLIGHT and CREATED were filtered out where they were queued: two deliveries, not six.
+            assertThat(deliveries).hasSize(2);
+            assertThat(deliveries.stream().map(d -> d.at("/payload/state").asText()))
+                    .containsExactlyInAnyOrder("REJECTED", "VERIFIED");
+            assertThat(own.received()).hasSize(2).allSatisfy(r -> assertThat(r.signatureValid()).isTrue());
+
+            // A change clears the state filter: every state again.
+            ApiClient.Answer changed = gateway.call("PATCH", "/v1/webhooks/" + hook.get("id").asText(),
+                    "{\"states\":null,\"description\":\"all states\"}");
+            assertThat(changed.status()).isEqualTo(200);
+            assertThat(changed.body().get("states").isNull()).isTrue();
+            assertThat(changed.body().get("description").asText()).isEqualTo("all states");
+            String later = gateway.submit(Events.bloodPressure(7005), null).body().get("id").asText();
+            gateway.awaitSettled(later);
+            assertThat(awaitAllFinished(hook.get("id").asText(), 6)).hasSize(6);
+            remove(hook.get("id").asText());
+        }
+    }
+
+    @Test
+    void a_ping_is_delivered_signed_and_a_finished_delivery_is_resent_under_the_same_webhook_id() {
+        try (WebhookReceiver own = new WebhookReceiver(0)) {
+            JsonNode hook = register(own.url("/hooks/ping"), null);
+            String id = hook.get("id").asText();
+            own.secret(hook.get("secret").asText());
+            ApiClient.Answer ping = gateway.call("POST", "/v1/webhooks/" + id + "/ping", null);
+            assertThat(ping.status()).isEqualTo(202);
+            String pingDelivery = ping.body().get("deliveryId").asText();
+            WebhookReceiver.Received first = own.await(r -> r.json().path("type").asText().equals("webhook.ping"),
+                    Duration.ofSeconds(20));
+            assertThat(first.signatureValid()).isTrue();
+            assertThat(first.json().get("webhookId").asText()).isEqualTo(id);
+            assertThat(first.webhookId()).isEqualTo(pingDelivery);
+            awaitAllFinished(id, 1);
+
+            ApiClient.Answer resent = gateway.call("POST", "/v1/webhooks/" + id + "/deliveries/" + pingDelivery
+                    + "/resend", null);
+            assertThat(resent.status()).isEqualTo(202);
+            String resendDelivery = resent.body().get("deliveryId").asText();
+            assertThat(resendDelivery).isNotEqualTo(pingDelivery);
+            own.await(r -> pingDelivery.equals(r.webhookId()) && resendDelivery.equals(r.deliveryId()),
+                    Duration.ofSeconds(20));
+            assertThat(own.received()).hasSize(2).allSatisfy(r -> {
+                assertThat(r.signatureValid()).isTrue();
+                assertThat(r.webhookId()).isEqualTo(pingDelivery);
+                assertThat(r.body()).isEqualTo(first.body());
+            });
+            List<JsonNode> deliveries = awaitAllFinished(id, 2);
+            JsonNode repeat = deliveries.stream().filter(d -> d.get("id").asText().equals(resendDelivery))
+                    .findFirst().orElseThrow();
+            assertThat(repeat.get("resentFrom").asText()).isEqualTo(pingDelivery);
+            assertThat(repeat.get("messageId").asText()).isEqualTo(pingDelivery);
+            assertThat(repeat.get("state").asText()).isEqualTo("DELIVERED");
+
+            assertThat(gateway.call("POST", "/v1/webhooks/" + id + "/deliveries/" + java.util.UUID.randomUUID()
+                    + "/resend", null).status()).isEqualTo(404);
+            assertThat(gateway.call("POST", "/v1/webhooks/" + java.util.UUID.randomUUID() + "/ping", null).status())
+                    .isEqualTo(404);
+            remove(id);
+            assertThat(gateway.call("POST", "/v1/webhooks/" + id + "/ping", null).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void bad_filters_and_changes_name_the_field() {
+        assertInvalid("{\"url\":\"https://example.test/x\",\"noticeTypes\":[\"operation.created\"]}",
+                "/noticeTypes/0");
+        assertInvalid("{\"url\":\"https://example.test/x\",\"states\":[\"VERIFIED\",\"DONE\"]}", "/states/1");
+        assertInvalid("{\"url\":\"https://example.test/x\",\"states\":[]}", "/states");
+        assertInvalid("{\"url\":\"https://example.test/x\",\"states\":\"VERIFIED\"}", "/states");
+        JsonNode hook = register(receiver.url("/hooks/changes"), null);
+        String id = hook.get("id").asText();
+        ApiClient.Answer empty = gateway.call("PATCH", "/v1/webhooks/" + id, "{}");
+        assertThat(empty.status()).isEqualTo(400);
+        ApiClient.Answer inside = gateway.call("PATCH", "/v1/webhooks/" + id,
+                "{\"url\":\"http://169.254.169.254/latest/meta-data/\"}");
+        assertThat(inside.status()).isEqualTo(400);
+        assertThat(inside.body().get("errors").findValuesAsText("pointer")).containsExactly("/url");
+        assertThat(gateway.call("GET", "/v1/webhooks", null).body().toString()).doesNotContain("169.254");
+        assertThat(gateway.call("PATCH", "/v1/webhooks/" + java.util.UUID.randomUUID(), "{\"description\":\"x\"}")
+                .status()).isEqualTo(404);
+        remove(id);
     }
 
     private static void assertInvalid(String body, String pointer) {

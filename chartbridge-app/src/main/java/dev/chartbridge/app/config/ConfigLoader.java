@@ -90,6 +90,10 @@ public final class ConfigLoader {
                 }
             }
         }
+        WebhookReceivers.policy(config.webhooks()); // a bad allowlist entry fails at start
+        if (config.http() != null) {
+            HttpSettings.listener(config.http()); // so do a bad timeout or half a TLS setting
+        }
         return config;
     }
 

@@ -50,8 +50,18 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
     public record AccessConfig(String metricsTokenEnv, String metricsTokenFile, Integer authFailuresPerMinute) {
     }
 
-    /** Webhook delivery overrides; absent fields keep the defaults. */
-    public record WebhookConfig(Integer maxAttempts, Long baseDelayMs, Long maxDelayMs, Long timeoutMs) {
+    /**
+     * Webhook delivery overrides; absent fields keep the defaults.
+     *
+     * @param allowNetworks CIDR blocks of on-premises receivers that may be delivered to although not public
+     *                      (default none: loopback, private, link-local, ... are refused; metadata always is)
+     * @param allowHosts    host names of such receivers, exact, whatever they resolve to (except metadata)
+     */
+    public record WebhookConfig(Integer maxAttempts, Long baseDelayMs, Long maxDelayMs, Long timeoutMs,
+                                List<String> allowNetworks, List<String> allowHosts) {
+        public WebhookConfig(Integer maxAttempts, Long baseDelayMs, Long maxDelayMs, Long timeoutMs) {
+            this(maxAttempts, baseDelayMs, maxDelayMs, timeoutMs, null, null);
+        }
     }
 
     /**
@@ -91,8 +101,23 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
         }
     }
 
-    /** The API's listening address and request size limit. */
-    public record HttpConfig(String host, Integer port, Long maxBodyBytes, String publicUrl) {
+    /**
+     * The API's listening address and request size limit; read timeouts and TLS (absent: defaults, plain HTTP).
+     *
+     * @param idleTimeoutMs   a connection with no byte in or out for this long is closed (default 30 s)
+     * @param headerTimeoutMs a request's headers must all arrive within this (default 10 s)
+     * @param bodyTimeoutMs   a request's body must all arrive within this (default 20 s)
+     * @param tls             PEM files for HTTPS on the listener; absent: plain HTTP behind a TLS proxy
+     */
+    public record HttpConfig(String host, Integer port, Long maxBodyBytes, String publicUrl,
+                             Long idleTimeoutMs, Long headerTimeoutMs, Long bodyTimeoutMs, TlsConfig tls) {
+        public HttpConfig(String host, Integer port, Long maxBodyBytes, String publicUrl) {
+            this(host, port, maxBodyBytes, publicUrl, null, null, null, null);
+        }
+    }
+
+    /** The API's TLS identity: a PEM certificate chain (leaf first) and its PEM PKCS#8 private key. */
+    public record TlsConfig(String certificateChainFile, String privateKeyFile) {
     }
 
     /** Delivery engine overrides; absent fields keep the defaults. */

@@ -63,6 +63,7 @@ public final class HttpApi {
     public record AccessOptions(String metricsToken, int authFailuresPerMinute, java.util.Set<String> tenants) {
         public static final AccessOptions DEFAULT = new AccessOptions(null, AuthFailures.DEFAULT_PER_MINUTE, null);
     }
+    private SlowRequestGuard slowRequests;
 
     /**
      * @param users       per tenant id, how the users its app acts for are verified; a tenant not named takes the
@@ -95,7 +96,13 @@ public final class HttpApi {
     }
 
     public void start(String host, int port) {
+        start(ApiListener.plain(host, port));
+    }
+
+    /** Starts listening as {@code listener} says (address, read timeouts, TLS). */
+    public void start(ApiListener listener) {
         app = Javalin.create(cfg -> {
+            cfg.jetty.addConnector(listener::connector);
             cfg.http.maxRequestSize = bodies.maxBytes() + 1;
             cfg.startup.showJavalinBanner = false;
             // What the server refuses before routing (a header over 8 KiB: 431) is answered as problem+json too.
@@ -126,6 +133,9 @@ public final class HttpApi {
             routes.get("/v1/webhooks", admin, hooks::list);
             routes.add(HandlerType.DELETE, "/v1/webhooks/{id}", admin, hooks::remove);
             routes.get("/v1/webhooks/{id}/deliveries", admin, hooks::deliveries);
+            routes.add(HandlerType.PATCH, "/v1/webhooks/{id}", admin, hooks::update);
+            routes.post("/v1/webhooks/{id}/ping", admin, hooks::ping);
+            routes.post("/v1/webhooks/{id}/deliveries/{deliveryId}/resend", admin, hooks::resend);
             KeyRoutes keyRoutes = new KeyRoutes(auth, bodies, keys);
             routes.get("/v1/admin/keys", admin, keyRoutes::list);
             routes.post("/v1/admin/keys", admin, keyRoutes::create);
@@ -166,7 +176,9 @@ public final class HttpApi {
                 }
             });
         });
-        app.start(host, port);
+        app.start(listener.host(), listener.port());
+        slowRequests = new SlowRequestGuard(java.util.List.of(app.jettyServer().server().getConnectors()),
+                listener.headerTimeout(), listener.bodyTimeout());
     }
 
     /** The routes served and who may call each (for the test that walks them). */
@@ -187,6 +199,9 @@ public final class HttpApi {
     }
 
     public void stop() {
+        if (slowRequests != null) {
+            slowRequests.close();
+        }
         if (app != null) {
             app.stop();
         }

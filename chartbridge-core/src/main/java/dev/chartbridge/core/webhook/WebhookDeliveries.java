@@ -22,12 +22,20 @@ public final class WebhookDeliveries {
         this.jdbc = jdbc;
     }
 
-    /** One notice to one webhook: {@code PENDING}, {@code DELIVERED}, {@code GAVE_UP} or {@code CANCELLED}. */
+    /**
+     * One notice to one webhook: {@code PENDING}, {@code DELIVERED}, {@code GAVE_UP} or {@code CANCELLED}.
+     * {@code messageId} is the {@code webhook-id} it is sent with; a resend has the message id of the delivery it
+     * repeats ({@code resentFrom}).
+     */
     public record Delivery(UUID id, String type, UUID eventId, UUID operationId, String state, int attemptCount,
-                           Instant createdAt, Instant finishedAt, @JsonRawValue String payload, List<Attempt> attempts) {
+                           Instant createdAt, Instant finishedAt, @JsonRawValue String payload, List<Attempt> attempts,
+                           UUID messageId, UUID resentFrom) {
     }
 
-    /** One POST: its answer's status (null when none came), how long it took, and why it failed if it did. */
+    /**
+     * One POST: its answer's status (null when none came), how long it took, and its error class when it failed
+     * ({@code timeout}, {@code http-status}, {@code delivery-failed}; never finer).
+     */
     public record Attempt(Instant startedAt, long durationMs, Integer httpStatus, String error, String node) {
     }
 
@@ -61,7 +69,7 @@ public final class WebhookDeliveries {
             }
             List<Delivery> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, notice_type, event_id, operation_id, state,"
-                    + " attempts, created_at, finished_at, payload FROM webhook_delivery WHERE webhook_id = ?"
+                    + " attempts, created_at, finished_at, payload, message_id, resent_from FROM webhook_delivery WHERE webhook_id = ?"
                     + " ORDER BY created_at DESC, id LIMIT ?")) {
                 ps.setObject(1, webhookId);
                 ps.setInt(2, limit);
@@ -73,7 +81,8 @@ public final class WebhookDeliveries {
                                 rs.getObject(4, UUID.class), rs.getString(5), rs.getInt(6),
                                 rs.getObject(7, OffsetDateTime.class).toInstant(),
                                 finished == null ? null : finished.toInstant(), rs.getString(9),
-                                attempts.getOrDefault(id, List.of())));
+                                attempts.getOrDefault(id, List.of()), rs.getObject(10, UUID.class),
+                                rs.getObject(11, UUID.class)));
                     }
                 }
             }

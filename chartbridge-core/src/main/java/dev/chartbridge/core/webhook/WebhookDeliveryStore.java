@@ -30,7 +30,7 @@ final class WebhookDeliveryStore {
 
     /** A delivery this node holds the lease on, with its webhook's URL. */
     record Claimed(UUID id, UUID token, UUID webhookId, String tenantId, UUID eventId, UUID operationId,
-                   String type, String payload, int attempts, String url) {
+                   String type, String payload, int attempts, String url, UUID messageId) {
     }
 
     /** How one attempt ended: the delivery's new state and, when pending, when it is due again. */
@@ -46,7 +46,7 @@ final class WebhookDeliveryStore {
                     + "   WHERE state = 'PENDING' AND due_at <= now() ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due,"
                     + " webhook w WHERE d.id = due.id AND w.id = d.webhook_id RETURNING d.id, d.lease_token,"
                     + " d.webhook_id, d.tenant_id, d.event_id, d.operation_id, d.notice_type, d.payload, d.attempts,"
-                    + " w.url")) {
+                    + " w.url, d.message_id")) {
                 ps.setLong(1, lease.toMillis());
                 ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -54,7 +54,7 @@ final class WebhookDeliveryStore {
                         claimed.add(new Claimed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                                 rs.getObject(3, UUID.class), rs.getString(4), rs.getObject(5, UUID.class),
                                 rs.getObject(6, UUID.class), rs.getString(7), rs.getString(8), rs.getInt(9),
-                                rs.getString(10)));
+                                rs.getString(10), rs.getObject(11, UUID.class)));
                     }
                 }
             }

@@ -6,13 +6,17 @@ import dev.chartbridge.core.store.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,11 +26,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Delivers queued webhook notices, one node of many: claims due deliveries with {@code FOR UPDATE SKIP LOCKED}
- * and a lease, POSTs each payload signed ({@link WebhookSigner}) with a {@code ChartBridge-Delivery} header, and
- * records every attempt. A 2xx answer is delivered; anything else (another status, a timeout, a refused
- * connection) is retried with exponential backoff and full jitter until {@code maxAttempts}, then given up (kept).
- * Redirects are not followed. A node that dies mid-attempt lets the lease pass; the delivery is attempted again,
- * so a receiver may see one notice twice and should de-duplicate on its {@code id}.
+ * and a lease, checks the receiver's addresses again ({@link ReceiverAddressPolicy}) and POSTs to exactly those
+ * ({@link ReceiverPost}), signed the Standard Webhooks way ({@link WebhookSigner}), and records every attempt with
+ * a coarse error class ({@link #TIMEOUT}, {@link #HTTP_STATUS}, {@link #DELIVERY_FAILED}). A 2xx answer is
+ * delivered; anything else is retried with exponential backoff and full jitter until {@code maxAttempts}, then
+ * given up (kept). Redirects are not followed (a 3xx is a failed attempt). A node that dies mid-attempt lets the lease pass; the delivery is attempted again,
+ * so a receiver may see one message twice and should de-duplicate on its {@code webhook-id}.
  *
  * <p>Thread-safe. {@link #close()} stops claiming and waits briefly for attempts in flight.
  */
@@ -35,11 +40,21 @@ public final class WebhookDispatcher implements AutoCloseable {
     private static final int WORKERS = 4;
     /** Names the delivery (one notice to one webhook); the same on every attempt. */
     public static final String DELIVERY_HEADER = "ChartBridge-Delivery";
+    /** An attempt's error class: no answer within the policy's timeout. */
+    public static final String TIMEOUT = "timeout";
+    /** An attempt's error class: an answer other than 2xx (its status is recorded beside it). */
+    public static final String HTTP_STATUS = "http-status";
+    /**
+     * An attempt's error class for everything else: refused by the address policy, name not resolved, connection
+     * refused or reset, TLS failed, no secret. One class on purpose: finer kinds would let a tenant map the
+     * gateway's network through the deliveries API.
+     */
+    public static final String DELIVERY_FAILED = "delivery-failed";
 
     private final WebhookDeliveryStore store;
     private final Webhooks webhooks;
     private final WebhookPolicy policy;
-    private final HttpClient http;
+    private final ReceiverPost post;
     private final Semaphore free = new Semaphore(WORKERS);
     private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS,
             DaemonThreads.named("webhook-sender"));
@@ -50,8 +65,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.store = new WebhookDeliveryStore(jdbc, node);
         this.webhooks = webhooks;
         this.policy = policy;
-        this.http = HttpClient.newBuilder().connectTimeout(policy.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.post = new ReceiverPost(defaultTls());
     }
 
     public void start() {
@@ -97,25 +111,40 @@ public final class WebhookDispatcher implements AutoCloseable {
         String error = null;
         Optional<String> secret = webhooks.secret(d.webhookId());
         if (secret.isEmpty()) {
-            error = "no signing secret stored for the webhook";
+            LOG.warn("webhook delivery {}: no signing secret stored for the webhook", d.id());
+            error = DELIVERY_FAILED;
         } else {
             try {
-                HttpRequest request = HttpRequest.newBuilder(URI.create(d.url())).timeout(policy.timeout())
-                        .header("Content-Type", "application/json")
-                        .header("User-Agent", "ChartBridge-Webhooks/1")
-                        .header(DELIVERY_HEADER, d.id().toString())
-                        .header(WebhookSigner.HEADER, WebhookSigner.header(secret.get(),
-                                Instant.now().getEpochSecond(), d.payload()))
-                        .POST(HttpRequest.BodyPublishers.ofString(d.payload())).build();
-                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status / 100 != 2) {
-                    error = "HTTP " + status;
+                URI url = URI.create(d.url());
+                // Checked again now, on the addresses connected to: the name may resolve elsewhere than at
+                // registration (DNS rebinding), or the allowlist may have shrunk.
+                List<InetAddress> addresses = webhooks.addresses().check(url);
+                long now = Instant.now().getEpochSecond();
+                String messageId = d.messageId().toString();
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("Content-Type", "application/json");
+                headers.put("User-Agent", "ChartBridge-Webhooks/1");
+                headers.put(WebhookSigner.ID_HEADER, messageId);
+                headers.put(WebhookSigner.TIMESTAMP_HEADER, String.valueOf(now));
+                headers.put(WebhookSigner.SIGNATURE_HEADER,
+                        WebhookSigner.signature(secret.get(), messageId, now, d.payload()));
+                headers.put(DELIVERY_HEADER, d.id().toString());
+                headers.put(WebhookSigner.HEADER, WebhookSigner.legacyHeader(secret.get(), now, d.payload()));
+                ReceiverPost.Outcome outcome = post.post(url, addresses, headers,
+                        d.payload().getBytes(StandardCharsets.UTF_8), policy.timeout());
+                status = outcome.status();
+                if (outcome.timedOut()) {
+                    error = TIMEOUT;
+                } else if (status / 100 != 2) {
+                    error = HTTP_STATUS;
                 }
-            } catch (java.io.IOException | IllegalArgumentException e) {
-                error = e.getClass().getSimpleName();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return; // shutting down: the lease passes and the delivery is attempted again
+            } catch (ReceiverAddressPolicy.Refused e) {
+                // The operator's log says why; the tenant sees the coarse class only (no address probing).
+                LOG.warn("webhook delivery {} refused: {}", d.id(), e.getMessage());
+                error = DELIVERY_FAILED;
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.info("webhook delivery {} could not be made ({})", d.id(), e.getClass().getSimpleName());
+                error = DELIVERY_FAILED;
             }
         }
         long millis = Duration.between(started, Instant.now()).toMillis();
@@ -142,6 +171,14 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
         }
     }
 
