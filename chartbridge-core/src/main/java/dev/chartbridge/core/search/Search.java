@@ -34,20 +34,10 @@ public final class Search {
 
     /** Events in acceptance order, newest first. */
     public SearchPage<EventSummary> events(String tenantId, SearchFilter f) {
-        Where w = new Where("e.tenant_id = ?", tenantId);
-        common(w, f);
-        w.range("e.accepted_at", f.since(), f.until());
-        if (f.onOperations()) {
-            Where ops = new Where("o.event_id = e.id");
-            operationFilters(ops, f);
-            w.and("EXISTS (SELECT 1 FROM write_operation o WHERE " + ops.sql + ")", ops.params.toArray());
-        }
-        w.after("e.accepted_at", "e.id", f.cursor());
-        String sql = "SELECT e.id, e.event_type, e.accepted_at, e.body->'author'->>'npi' FROM clinical_event e WHERE "
-                + w.sql + " ORDER BY e.accepted_at DESC, e.id DESC LIMIT ?";
+        Query q = eventsQuery(tenantId, f);
         return jdbc.snapshot(c -> {
             List<Object[]> rows = new ArrayList<>();
-            try (PreparedStatement ps = w.prepare(c, sql, f.limit() + 1); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Object[]{rs.getObject(1, UUID.class), rs.getString(2),
                             rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(4)});
@@ -69,18 +59,10 @@ public final class Search {
 
     /** Operations in planning order, newest first. */
     public SearchPage<OperationSummary> operations(String tenantId, SearchFilter f) {
-        Where w = new Where("o.tenant_id = ?", tenantId);
-        common(w, f);
-        operationFilters(w, f);
-        w.range("o.created_at", f.since(), f.until());
-        w.after("o.created_at", "o.id", f.cursor());
-        String sql = "SELECT o.id, o.event_id, e.event_type, o.target, o.vendor, o.resource_type, o.kind, o.state,"
-                + " o.error_class, o.error_detail, o.remote_id, o.sends, o.created_at, o.updated_at"
-                + " FROM write_operation o JOIN clinical_event e ON e.id = o.event_id WHERE " + w.sql
-                + " ORDER BY o.created_at DESC, o.id DESC LIMIT ?";
+        Query q = operationsQuery(tenantId, f);
         return jdbc.snapshot(c -> {
             List<OperationSummary> rows = new ArrayList<>();
-            try (PreparedStatement ps = w.prepare(c, sql, f.limit() + 1); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = q.prepare(c); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new OperationSummary(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                             rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
@@ -94,6 +76,52 @@ public final class Search {
             OperationSummary last = page.isEmpty() ? null : page.get(page.size() - 1);
             return new SearchPage<>(page, more ? new SearchCursor(last.createdAt(), last.id()) : null);
         });
+    }
+
+    /** One page's statement (a row more than the limit, to tell whether another page follows). */
+    static Query eventsQuery(String tenantId, SearchFilter f) {
+        Where w = new Where("e.tenant_id = ?", tenantId);
+        common(w, f);
+        w.range("e.accepted_at", f.since(), f.until());
+        if (f.onOperations()) {
+            Where ops = new Where("o.event_id = e.id");
+            operationFilters(ops, f);
+            w.and("EXISTS (SELECT 1 FROM write_operation o WHERE " + ops.sql + ")", ops.params.toArray());
+        }
+        w.after("e.accepted_at", "e.id", f.cursor());
+        w.params.add(f.limit() + 1);
+        return new Query("SELECT e.id, e.event_type, e.accepted_at, e.body->'author'->>'npi' FROM clinical_event e"
+                + " WHERE " + w.sql + " ORDER BY e.accepted_at DESC, e.id DESC LIMIT ?", w.params);
+    }
+
+    static Query operationsQuery(String tenantId, SearchFilter f) {
+        Where w = new Where("o.tenant_id = ?", tenantId);
+        common(w, f);
+        operationFilters(w, f);
+        w.range("o.created_at", f.since(), f.until());
+        w.after("o.created_at", "o.id", f.cursor());
+        w.params.add(f.limit() + 1);
+        return new Query("SELECT o.id, o.event_id, e.event_type, o.target, o.vendor, o.resource_type, o.kind,"
+                + " o.state, o.error_class, o.error_detail, o.remote_id, o.sends, o.created_at, o.updated_at"
+                + " FROM write_operation o JOIN clinical_event e ON e.id = o.event_id WHERE " + w.sql
+                + " ORDER BY o.created_at DESC, o.id DESC LIMIT ?", w.params);
+    }
+
+    /** A statement and its parameters in order. */
+    record Query(String sql, List<Object> params) {
+        PreparedStatement prepare(Connection c) throws SQLException {
+            return prepare(c, sql);
+        }
+
+        /** {@code statement} (this query, or one wrapping it such as EXPLAIN) with this query's parameters set. */
+        PreparedStatement prepare(Connection c, String statement) throws SQLException {
+            PreparedStatement ps = c.prepareStatement(statement);
+            int i = 1;
+            for (Object p : params) {
+                ps.setObject(i++, p);
+            }
+            return ps;
+        }
     }
 
     /** The filters on the event itself (alias {@code e}). */
@@ -173,16 +201,6 @@ public final class Search {
             if (cursor != null) {
                 and("(" + time + ", " + id + ") < (?, ?)", Timestamp.from(cursor.at()), cursor.id());
             }
-        }
-
-        PreparedStatement prepare(Connection c, String statement, int limit) throws SQLException {
-            PreparedStatement ps = c.prepareStatement(statement);
-            int i = 1;
-            for (Object p : params) {
-                ps.setObject(i++, p);
-            }
-            ps.setInt(i, limit);
-            return ps;
         }
     }
 }
