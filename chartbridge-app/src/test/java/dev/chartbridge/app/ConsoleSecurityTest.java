@@ -152,6 +152,29 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void dead_writes_are_retried_in_bulk_from_the_review_page() {
+        env.ehr().faults().errorRate(1.0, 503, null, true);
+        String first = env.gateway().submit(Events.bloodPressureSpread(7010), null).body().get("id").asText();
+        String second = env.gateway().submit(Events.bloodPressureSpread(7011), null).body().get("id").asText();
+        env.gateway().awaitSettled(first);
+        env.gateway().awaitSettled(second);
+        env.ehr().faults().clear();
+        Browser b = new Browser();
+        String token = b.signIn(TestGateway.KEY);
+
+        HttpResponse<String> r = b.post("/console/review/retry", Map.of("csrf", token, "state", "DEAD",
+                "target", TestGateway.TARGET, "errorClass", "TRANSIENT", "reason", "EHR outage over"));
+
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(b.get("/console/review").body()).containsPattern("Bulk retry: [1-9][0-9]* of [1-9][0-9]* writes");
+        for (String event : java.util.List.of(first, second)) {
+            assertThat(env.gateway().awaitSettled(event).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
+        }
+        assertThat(env.pg().count("SELECT count(*) FROM audit_entry WHERE action = 'review.retry' AND event_id IN ('"
+                + first + "', '" + second + "') AND detail LIKE '%EHR outage over%'")).isEqualTo(2);
+    }
+
+    @Test
     void another_tenants_operator_cannot_see_this_tenants_event() {
         String event = env.gateway().submit(Events.bloodPressure(7002), null).body().get("id").asText();
         Browser mine = new Browser();

@@ -86,7 +86,7 @@ final class ReviewPages {
             console.redirect(ctx, s, back(ctx), null, id == null ? "No such write." : describe(errors));
             return;
         }
-        ReviewQueue.Result r = queue.act(s.tenantId(), s.caller().actor(), id, request);
+        ReviewQueue.Result r = queue.act(s.tenantId(), s.actor(), id, request);
         String error = switch (r.outcome()) {
             case DONE -> null;
             case NOT_FOUND -> "No such write in this tenant.";
@@ -111,7 +111,7 @@ final class ReviewPages {
             console.redirect(ctx, s, PAGE, null, "A bulk retry takes DEAD or REJECTED (or both) and a reason.");
             return;
         }
-        ReviewQueue.BulkResult result = queue.retryAll(s.tenantId(), s.caller().actor(), new ReviewFilter(state,
+        ReviewQueue.BulkResult result = queue.retryAll(s.tenantId(), s.actor(), new ReviewFilter(state,
                 blankToNull(ctx.formParam("target")), blankToNull(ctx.formParam("errorClass")), null, null,
                 ReviewFilter.MAX_LIMIT), s.operator(), reason);
         console.redirect(ctx, s, PAGE, "Bulk retry: " + result.retried() + " of " + result.items().size()
