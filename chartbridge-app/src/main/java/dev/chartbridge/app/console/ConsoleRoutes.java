@@ -130,6 +130,7 @@ public final class ConsoleRoutes {
             return;
         }
         ConsoleSessions.Session session = sessions.open(caller.get(), operator);
+        flashes.keySet().removeIf(token -> !sessions.holds(token)); // messages of sessions swept by open()
         audit.session(session, "console.signed-in");
         setCookie(ctx, LOGIN_COOKIE, "", 0);
         setCookie(ctx, SESSION_COOKIE, session.token(), -1);

@@ -75,6 +75,11 @@ final class ConsoleSessions {
         return Optional.of(touched);
     }
 
+    /** Whether this token names a session that has not been closed or swept (it may have expired since). */
+    boolean holds(String token) {
+        return sessions.containsKey(token);
+    }
+
     void close(String token) {
         if (token != null) {
             sessions.remove(token);
