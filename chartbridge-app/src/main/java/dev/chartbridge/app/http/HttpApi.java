@@ -1,5 +1,6 @@
 package dev.chartbridge.app.http;
 
+import dev.chartbridge.app.console.ConsoleRoutes;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.intake.Intake;
 import dev.chartbridge.core.status.EventQueries;
@@ -30,8 +31,8 @@ import java.util.function.Supplier;
  * the event routes ({@link EventRoutes}: intake, status, approvals, audit, capabilities), the review queue
  * ({@link ReviewRoutes}), release controls ({@link ReleaseRoutes}), the break-glass report
  * ({@link BreakGlassRoutes}), webhooks ({@link WebhookRoutes}), metrics, health, the OpenAPI document and the event
- * JSON Schema; and the mapping of errors, every one problem+json. The routes share {@link RequestAuth} (API key,
- * verified user) and {@link RequestBodies} (bounded reading). Thread-safe.
+ * JSON Schema; the web console ({@link ConsoleRoutes}); and the mapping of errors, every one problem+json. The
+ * routes share {@link RequestAuth} (API key, verified user) and {@link RequestBodies} (bounded reading). Thread-safe.
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -116,6 +117,9 @@ public final class HttpApi {
             RouteTable routes = new RouteTable(cfg.routes, auth);
             routes.post("/v1/events", app, events::submit);
             routes.get("/v1/events/{id}", Access.anyOf(KeyRole.APP, KeyRole.REVIEWER), events::status);
+            SearchRoutes search = new SearchRoutes(auth, jdbc);
+            routes.get("/v1/events", Access.anyOf(KeyRole.APP, KeyRole.REVIEWER), search::events);
+            routes.get("/v1/operations", Access.anyOf(KeyRole.APP, KeyRole.REVIEWER), search::operations);
             routes.get("/v1/capabilities", Access.anyOf(KeyRole.APP, KeyRole.REVIEWER, KeyRole.ADMIN),
                     events::capabilities);
             routes.get("/v1/audit", Access.anyOf(KeyRole.REVIEWER, KeyRole.ADMIN), events::audit);
@@ -151,6 +155,8 @@ public final class HttpApi {
             this.routeAccess = routes.routes();
             routes.answerOtherMethods();
             this.routes = routes.taken();
+            // The web console (issue #14): server-rendered pages under /console, signed in with a tenant's key.
+            new ConsoleRoutes(new ApiKeys(jdbc), jdbc, targets, connections).install(cfg.routes);
             cfg.routes.exception(BodyRejected.class, (e, ctx) -> Responses.problem(ctx, e.problem()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 // A failure the SQLState does not classify (a connection cut mid-statement can surface in several
