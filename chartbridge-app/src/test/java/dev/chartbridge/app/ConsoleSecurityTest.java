@@ -29,13 +29,16 @@ class ConsoleSecurityTest {
     @RegisterExtension
     static GatewayExtension env = new GatewayExtension("console-security-node", t -> t);
 
-    static final String OTHER_KEY = "cbk_test_key_other_console_0123456789";
+    /** A key of the other tenant, issued before the tests. */
+    static String OTHER_KEY;
     static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     static void otherTenant() {
-        new ApiKeys(env.gateway().gateway().jdbc()).register("other", "console", OTHER_KEY);
+        OTHER_KEY = new ApiKeys(env.gateway().gateway().jdbc()).issue("other", "test", "console",
+                java.util.Set.of(dev.chartbridge.core.tenant.KeyRole.APP, dev.chartbridge.core.tenant.KeyRole.REVIEWER,
+                        dev.chartbridge.core.tenant.KeyRole.ADMIN), null).secret();
     }
 
     /** A browser's state: its cookies. */

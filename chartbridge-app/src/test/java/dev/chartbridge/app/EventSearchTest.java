@@ -28,7 +28,8 @@ class EventSearchTest {
     @RegisterExtension
     static GatewayExtension env = new GatewayExtension("search-node", t -> t);
 
-    static final String OTHER_KEY = "cbk_test_key_other_0123456789";
+    /** A key of the other tenant, issued before the tests. */
+    static String OTHER_KEY;
     static final String MARIA = "urn:chartbridge:sim:mrn|1001";
     static final String JOHN = "urn:chartbridge:sim:mrn|1002";
     static final String ANA = "urn:chartbridge:sim:mrn|1003";
@@ -40,7 +41,9 @@ class EventSearchTest {
     @BeforeAll
     static void writes() {
         start = Instant.now().minusSeconds(1);
-        new ApiKeys(env.gateway().gateway().jdbc()).register("other", "tests", OTHER_KEY);
+        OTHER_KEY = new ApiKeys(env.gateway().gateway().jdbc()).issue("other", "test", "tests",
+                java.util.Set.of(dev.chartbridge.core.tenant.KeyRole.APP, dev.chartbridge.core.tenant.KeyRole.REVIEWER,
+                        dev.chartbridge.core.tenant.KeyRole.ADMIN), null).secret();
         verified = submit(Events.bloodPressureSpread(1));
         assertThat(env.gateway().awaitSettled(verified).at("/operations/0/state").asText()).isEqualTo("VERIFIED");
         env.ehr().faults().errorRate(1.0, 503, null, true);

@@ -42,7 +42,10 @@ class RouteRolesTest {
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start(pg.url(), ehr.simulator().baseUrl(), "roles-node");
+        // Every route is called without a key too: more failed authentications than the default limit allows.
+        gateway = TestGateway.start(TestGateway.config(pg.url(), ehr.simulator().baseUrl(), "roles-node",
+                TestGateway.fastDelivery(), 8).with(new dev.chartbridge.app.config.GatewayConfig.AccessConfig(null,
+                null, 1_000)));
     }
 
     @AfterAll
