@@ -193,7 +193,7 @@ class ConsoleSecurityTest {
     @Test
     void release_controls_change_only_with_an_administrators_key() {
         Browser operator = new Browser();
-        String token = operator.signIn(TestGateway.KEY);
+        String token = operator.signIn(TestGateway.REVIEWER_KEY); // a reviewer's key: no admin role
         operator.post("/console/release", Map.of("csrf", token, "target", TestGateway.TARGET, "eventType", "note",
                 "mode", "shadow"));
         assertThat(operator.get("/console/release").body()).contains("administrator");

@@ -129,7 +129,7 @@ class StrictInputTest {
         ApiClient.Answer unknown = env.gateway().call("GET", "/v1/nothing-here", null);
 
         assertThat(put.status()).isEqualTo(405);
-        assertThat(put.header("Allow")).isEqualTo("POST");
+        assertThat(put.header("Allow")).isEqualTo("POST, GET");
         assertThat(put.header("Content-Type")).startsWith("application/problem+json");
         assertThat(put.body().get("type").asText()).endsWith("/method-not-allowed");
         assertThat(delete.status()).isEqualTo(405);
