@@ -13,6 +13,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gateway's PostgreSQL: either an embedded server whose data directory survives restarts, or any server
@@ -31,6 +34,12 @@ public final class Database implements AutoCloseable {
     private final EmbeddedPostgres embedded;
     private final Credentials owner;
     private HikariDataSource apiDataSource;
+
+    /** How long the JVM's exit waits for the owner of an embedded server to close it before stopping it anyway. */
+    private static final long EXIT_WAIT_SECONDS = 60;
+
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicBoolean serverStopped = new AtomicBoolean();
 
     private Database(HikariDataSource dataSource, EmbeddedPostgres embedded, Credentials owner) {
         this.dataSource = dataSource;
@@ -129,7 +138,13 @@ public final class Database implements AutoCloseable {
         if (owner != null) {
             requireRole(pool, runtime.user());
         }
-        return new Database(pool, embedded, owner);
+        Database db = new Database(pool, embedded, owner);
+        if (embedded != null) {
+            // A graceful stop closes the gateway (its last audit seal and checkpoint) and then this database; the
+            // server is stopped at exit only if nobody closed it, so it never dies under the node's last writes.
+            Runtime.getRuntime().addShutdownHook(new Thread(db::stopServerAtExit, "embedded-postgres-exit"));
+        }
+        return db;
     }
 
     /**
@@ -197,12 +212,29 @@ public final class Database implements AutoCloseable {
             }
         }
         dataSource.close();
-        if (embedded != null) {
+        try {
+            stopServer();
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private void stopServer() {
+        if (embedded != null && serverStopped.compareAndSet(false, true)) {
             try {
                 embedded.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not stop the embedded PostgreSQL", e);
             }
         }
+    }
+
+    private void stopServerAtExit() {
+        try {
+            closed.await(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopServer();
     }
 }

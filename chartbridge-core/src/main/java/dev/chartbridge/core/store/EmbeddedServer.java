@@ -54,6 +54,9 @@ final class EmbeddedServer {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
+                // Stopped by Database: at close, or at JVM exit once its owner had the time to close it (a node's
+                // last audit seal runs on it during a graceful stop).
+                .setRegisterShutdownHook(false)
                 .setPort(port)
                 .setServerConfig("listen_addresses", "localhost")
                 .setServerConfig("password_encryption", "scram-sha-256")
