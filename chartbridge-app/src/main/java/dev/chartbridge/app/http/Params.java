@@ -25,7 +25,11 @@ final class Params {
 
     /** Query parameter {@code name} as an instant; null when absent, or invalid (then named in {@code errors}). */
     static Instant instant(Context ctx, String name, List<FieldError> errors) {
-        String value = ctx.queryParam(name);
+        return instant(ctx.queryParam(name), name, errors);
+    }
+
+    /** {@code value} of query parameter {@code name} as an instant; null when absent, or invalid (then named). */
+    static Instant instant(String value, String name, List<FieldError> errors) {
         try {
             Instant instant = value == null ? null : Instant.parse(value);
             if (instant != null && !CalendarBounds.holds(instant.atZone(java.time.ZoneOffset.UTC).getYear())) {

@@ -3,14 +3,11 @@ package dev.chartbridge.app.http;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.event.Identifier;
-import dev.chartbridge.core.intake.CalendarBounds;
 import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.search.SearchCursor;
 import dev.chartbridge.core.search.SearchFilter;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -42,8 +39,8 @@ public final class SearchQuery {
         String target = bounded(value(param, "target"), "target", errors);
         String errorClass = bounded(value(param, "errorClass"), "errorClass", errors);
         String author = bounded(value(param, "author"), "author", errors);
-        Instant since = instant(value(param, "since"), "since", errors);
-        Instant until = instant(value(param, "until"), "until", errors);
+        Instant since = Params.instant(value(param, "since"), "since", errors);
+        Instant until = Params.instant(value(param, "until"), "until", errors);
         String opaque = value(param, "cursor");
         SearchCursor cursor = opaque == null ? null : SearchCursor.decode(opaque).orElse(null);
         if (opaque != null && cursor == null) {
@@ -90,23 +87,6 @@ public final class SearchQuery {
             return null;
         }
         return value;
-    }
-
-    private static Instant instant(String value, String name, List<FieldError> errors) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            Instant instant = Instant.parse(value);
-            if (!CalendarBounds.holds(instant.atZone(ZoneOffset.UTC).getYear())) {
-                errors.add(new FieldError("query:" + name, CalendarBounds.BOUNDS));
-                return null;
-            }
-            return instant;
-        } catch (DateTimeParseException e) {
-            errors.add(new FieldError("query:" + name, "must be an instant such as 2026-11-24T00:00:00Z"));
-            return null;
-        }
     }
 
     private static int limit(String value, List<FieldError> errors) {
