@@ -158,7 +158,7 @@ public final class Gateway implements AutoCloseable {
         return database.jdbcUrl();
     }
 
-    private static Database openDatabase(GatewayConfig.DatabaseConfig db) {
+    static Database openDatabase(GatewayConfig.DatabaseConfig db) {
         int pool = db != null && db.poolSize() != null ? db.poolSize() : 24;
         if (db != null && db.url() != null) {
             String password = db.passwordEnv() == null ? null : System.getenv(db.passwordEnv());
@@ -168,7 +168,7 @@ public final class Gateway implements AutoCloseable {
         return Database.embedded(dir, db != null && db.port() != null ? db.port() : 0, pool);
     }
 
-    private static List<Target> targets(GatewayConfig config, SecretVault vault, AdapterEnvironment env) {
+    static List<Target> targets(GatewayConfig config, SecretVault vault, AdapterEnvironment env) {
         List<Target> targets = new ArrayList<>();
         for (GatewayConfig.TenantConfig t : config.tenants()) {
             for (GatewayConfig.ConnectionConfig c : Optional.ofNullable(t.connections()).orElse(List.of())) {

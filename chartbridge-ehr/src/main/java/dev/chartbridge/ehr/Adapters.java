@@ -19,7 +19,8 @@ import java.util.function.BiFunction;
 public final class Adapters {
     private static final Map<String, BiFunction<Connection, AdapterEnvironment, EhrAdapter>> FACTORIES = Map.of(
             FhirR4Adapter.VENDOR, (c, env) -> new FhirR4Adapter(new FhirConnection(c.baseUrl(), null,
-                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())),
+                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency()),
+                    c.settings() == null ? Map.of() : c.settings(), c.enabledEventTypes()),
             EpicAdapter.VENDOR, EpicAdapter::new,
             AthenaAdapter.VENDOR, AthenaAdapter::new,
             EcwAdapter.VENDOR, EcwAdapter::new,

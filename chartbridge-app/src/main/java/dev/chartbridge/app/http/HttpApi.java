@@ -86,6 +86,7 @@ public final class HttpApi {
             routes.get("/v1/release-controls", release::list);
             routes.add(HandlerType.PUT, "/v1/release-controls", release::put);
             routes.get("/v1/break-glass", new BreakGlassRoutes(auth, jdbc)::list);
+            routes.get("/v1/connections/{name}/check", new ConnectionCheckRoutes(auth, targets)::check);
             WebhookRoutes hooks = new WebhookRoutes(auth, bodies, jdbc, webhooks);
             routes.post("/v1/webhooks", hooks::register);
             routes.get("/v1/webhooks", hooks::list);

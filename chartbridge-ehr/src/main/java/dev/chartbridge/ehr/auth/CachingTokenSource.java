@@ -88,6 +88,11 @@ public final class CachingTokenSource implements TokenSource {
     }
 
     /** How many times the vendor was asked for a credential. */
+    /** The scope the current credential was granted with (see {@link IssuedToken#grantedScope()}); null if none. */
+    public synchronized String grantedScope() {
+        return current == null ? null : current.grantedScope();
+    }
+
     public synchronized long fetches() {
         return fetches;
     }
