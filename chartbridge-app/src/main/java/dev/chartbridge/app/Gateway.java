@@ -11,6 +11,7 @@ import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.delivery.DeliveryEngine;
 import dev.chartbridge.core.delivery.DeliveryPolicy;
+import dev.chartbridge.core.delivery.WriteStateGauges;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.Intake;
 import dev.chartbridge.core.release.ReleaseControl;
@@ -60,6 +61,8 @@ public final class Gateway implements AutoCloseable {
     private static final Duration CONNECTION_CHECK_EVERY = Duration.ofSeconds(60);
 
     private static final long DEFAULT_READ_TIMEOUT_MS = 15_000;
+    /** How often the write-state gauges are sampled (issue #14): two grouped, indexed queries per sample. */
+    private static final Duration WRITE_STATES_EVERY = Duration.ofSeconds(5);
 
     private final Database database;
     private final Jdbc jdbc;
@@ -69,6 +72,7 @@ public final class Gateway implements AutoCloseable {
     private final PostWriteServices postWrite;
     private final PrometheusMeterRegistry registry;
     private final ConnectionHealth health;
+    private final WriteStateGauges gauges;
 
     private Gateway(GatewayConfig config, Database database) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -107,8 +111,9 @@ public final class Gateway implements AutoCloseable {
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
         Webhooks webhooks = new Webhooks(jdbc, vault);
-        this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
+        this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node, registry);
         this.health = new ConnectionHealth(targets, registry, CONNECTION_CHECK_EVERY, Clock.systemUTC());
+        this.gauges = new WriteStateGauges(jdbc, targets, registry, WRITE_STATES_EVERY);
         this.api = new HttpApi(intake, new EventQueries(apiJdbc), new ApiKeys(apiJdbc), registry, apiJdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
                 userAssertions(config), new Webhooks(apiJdbc, vault), health::report);
@@ -118,6 +123,7 @@ public final class Gateway implements AutoCloseable {
         engine.start();
         postWrite.start();
         health.start();
+        gauges.start();
         LOG.info("gateway node {} listening on port {}", node, api.port());
     }
 
@@ -174,7 +180,8 @@ public final class Gateway implements AutoCloseable {
             for (GatewayConfig.ConnectionConfig c : Optional.ofNullable(t.connections()).orElse(List.of())) {
                 int concurrency = c.maxConcurrency() == null ? 8 : c.maxConcurrency();
                 Connection connection = connection(t.id(), c, vault, concurrency);
-                targets.add(new Target(t.id(), c.name(), Adapters.create(connection, env), concurrency));
+                targets.add(new Target(t.id(), c.name(), Adapters.create(connection,
+                        env.forConnection(t.id(), c.name(), c.vendor())), concurrency));
             }
         }
         return targets;
@@ -259,6 +266,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        gauges.close();
         health.close();
         api.stop();
         engine.close();

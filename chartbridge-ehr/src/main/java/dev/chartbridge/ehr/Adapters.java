@@ -25,8 +25,9 @@ public final class Adapters {
             AthenaAdapter.VENDOR, AthenaAdapter::new,
             EcwAdapter.VENDOR, EcwAdapter::new,
             AdvancedMdAdapter.VENDOR, (c, env) -> new AdvancedMdAdapter(AdvancedMdSettings.from(c), env.clock(),
-                    env.meters()),
-            VeradigmAdapter.VENDOR, (c, env) -> new VeradigmAdapter(VeradigmSettings.from(c), env.clock()));
+                    env.meters()).countingSessions(env.tokenMetrics()),
+            VeradigmAdapter.VENDOR, (c, env) -> new VeradigmAdapter(VeradigmSettings.from(c), env.clock())
+                    .countingTokens(env.tokenMetrics()));
 
     private Adapters() {
     }

@@ -71,7 +71,7 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
         this.tokens = new CachingTokenSource(tokenCalls.apply(() -> new OAuthClientCredentials(
                 connection.tokenUrl(), new ClientAuthentication.PrivateKeyJwt(connection.clientId(),
                 env.signingKey(), env.jwksUrl().get(), env.clock()), scopes, env.clock()).fetch()),
-                REFRESH_MARGIN, env.clock());
+                REFRESH_MARGIN, env.clock()).countedBy(env.tokenMetrics());
         BearerAuthorization auth = new BearerAuthorization(tokens);
         List<IClientInterceptor> interceptors = new ArrayList<>(before);
         interceptors.add(auth);
