@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Checks every EHR connection ({@link dev.chartbridge.core.adapter.EhrAdapter#check}) at start and then
- * periodically, and reports each: gauge {@code chartbridge_connection_up{target}} (1 up, 0 down, NaN unchecked or
+ * periodically, and reports each: gauge {@code chartbridge_connection_up{tenant,connection,vendor}} (1 up, 0 down, NaN unchecked or
  * not yet checked) and the per-connection part of {@code /health/ready}. A connection found down is logged as a
  * WARN (at start too: a wrong {@code baseUrl} shows there), its recovery as INFO; the detail names what failed,
  * never patient data. A connection down never makes the node unready: its writes are deferred by the adapter's
@@ -54,7 +54,8 @@ final class ConnectionHealth implements AutoCloseable {
         for (Target t : targets.all()) {
             Gauge.builder("chartbridge.connection.up", this, h -> h.gaugeValue(t.queue()))
                     .description("1 when the connection's last check found it up, 0 when down, NaN when unchecked")
-                    .tag("target", t.queue()).tag("vendor", t.adapter().vendor()).register(registry);
+                    .tag("tenant", t.tenantId()).tag("connection", t.name()).tag("vendor", t.adapter().vendor())
+                    .register(registry);
         }
     }
 

@@ -18,6 +18,7 @@ import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.audit.AuditSealer;
 import dev.chartbridge.core.delivery.DeliveryEngine;
 import dev.chartbridge.core.delivery.DeliveryPolicy;
+import dev.chartbridge.core.delivery.WriteStateGauges;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.intake.Intake;
 import dev.chartbridge.core.release.ReleaseControl;
@@ -68,6 +69,8 @@ public final class Gateway implements AutoCloseable {
     private static final Duration CONNECTION_CHECK_EVERY = Duration.ofSeconds(60);
 
     private static final long DEFAULT_READ_TIMEOUT_MS = 15_000;
+    /** How often the write-state gauges are sampled (issue #14): two grouped, indexed queries per sample. */
+    private static final Duration WRITE_STATES_EVERY = Duration.ofSeconds(5);
 
     private final Database database;
     private final Jdbc jdbc;
@@ -79,6 +82,7 @@ public final class Gateway implements AutoCloseable {
     private final ConnectionHealth health;
     private final AuditKeys auditKeys;
     private final AuditTrailAnchor auditAnchor;
+    private final WriteStateGauges gauges;
 
     private Gateway(GatewayConfig config, Database database) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -119,8 +123,9 @@ public final class Gateway implements AutoCloseable {
         sealer.scheduleWithFixedDelay(auditAnchor::checkpoint, checkpointEvery, checkpointEvery, TimeUnit.MILLISECONDS);
         ReceiverAddressPolicy receivers = WebhookReceivers.policy(config.webhooks());
         Webhooks webhooks = new Webhooks(jdbc, vault, receivers);
-        this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node);
+        this.postWrite = new PostWriteServices(jdbc, webhooks, targets, config, node, registry);
         this.health = new ConnectionHealth(targets, registry, CONNECTION_CHECK_EVERY, Clock.systemUTC());
+        this.gauges = new WriteStateGauges(jdbc, targets, registry, WRITE_STATES_EVERY);
         this.api = new HttpApi(intake, new EventQueries(apiJdbc), new ApiKeys(apiJdbc), registry, apiJdbc, targets,
                 http.maxBodyBytes() == null ? 1024 * 1024 : http.maxBodyBytes(), signingKey.publicJwks(),
                 userAssertions(config), new Webhooks(apiJdbc, vault, receivers), health::report, accessOptions(config));
@@ -132,6 +137,7 @@ public final class Gateway implements AutoCloseable {
         engine.start();
         postWrite.start();
         health.start();
+        gauges.start();
         LOG.info("gateway node {} listening on port {}", node, api.port());
     }
 
@@ -215,7 +221,7 @@ public final class Gateway implements AutoCloseable {
         return ms == null || ms <= 0 ? 60_000 : ms;
     }
 
-    private static Database openDatabase(GatewayConfig.DatabaseConfig db, GatewayConfig.SecurityConfig security) {
+    static Database openDatabase(GatewayConfig.DatabaseConfig db, GatewayConfig.SecurityConfig security) {
         int pool = db != null && db.poolSize() != null ? db.poolSize() : 24;
         if (db != null && db.url() != null) {
             String password = Secrets.read(db.passwordEnv(), db.passwordFile());
@@ -234,13 +240,14 @@ public final class Gateway implements AutoCloseable {
                 pool);
     }
 
-    private static List<Target> targets(GatewayConfig config, SecretVault vault, AdapterEnvironment env) {
+    static List<Target> targets(GatewayConfig config, SecretVault vault, AdapterEnvironment env) {
         List<Target> targets = new ArrayList<>();
         for (GatewayConfig.TenantConfig t : config.tenants()) {
             for (GatewayConfig.ConnectionConfig c : Optional.ofNullable(t.connections()).orElse(List.of())) {
                 int concurrency = c.maxConcurrency() == null ? 8 : c.maxConcurrency();
                 Connection connection = connection(t.id(), c, vault, concurrency);
-                targets.add(new Target(t.id(), c.name(), Adapters.create(connection, env), concurrency));
+                targets.add(new Target(t.id(), c.name(), Adapters.create(connection,
+                        env.forConnection(t.id(), c.name(), c.vendor())), concurrency));
             }
         }
         return targets;
@@ -322,6 +329,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        gauges.close();
         health.close();
         api.stop();
         engine.close();

@@ -30,8 +30,10 @@ final class PostWriteServices implements AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final ReadBackWatcher watcher;
 
-    PostWriteServices(Jdbc jdbc, Webhooks webhooks, Targets targets, GatewayConfig config, String node) {
-        this.dispatcher = new WebhookDispatcher(jdbc, webhooks, webhookPolicy(config.webhooks()), node);
+    PostWriteServices(Jdbc jdbc, Webhooks webhooks, Targets targets, GatewayConfig config, String node,
+                      io.micrometer.core.instrument.MeterRegistry registry) {
+        this.dispatcher = new WebhookDispatcher(jdbc, webhooks, webhookPolicy(config.webhooks()), node)
+                .countedIn(registry);
         GatewayConfig.ReadBackConfig rb = Optional.ofNullable(config.readBack())
                 .orElse(new GatewayConfig.ReadBackConfig(null, null, null, null));
         this.watcher = Boolean.FALSE.equals(rb.enabled()) ? null

@@ -58,9 +58,9 @@ class ConnectionChecksTest {
             assertThat(ready.at("/connections/acme~1unreachable/detail").asText()).contains("no answer");
 
             String metrics = gateway.get("/metrics").text();
-            assertThat(metrics).contains("chartbridge_connection_up{target=\"acme/ehr\",vendor=\"fhir-r4\"} 1.0")
-                    .contains("chartbridge_connection_up{target=\"acme/wrong-base\",vendor=\"fhir-r4\"} 0.0")
-                    .contains("chartbridge_connection_up{target=\"acme/unreachable\",vendor=\"fhir-r4\"} 0.0");
+            assertThat(metrics).contains("chartbridge_connection_up{connection=\"ehr\",tenant=\"acme\",vendor=\"fhir-r4\"} 1.0")
+                    .contains("chartbridge_connection_up{connection=\"wrong-base\",tenant=\"acme\",vendor=\"fhir-r4\"} 0.0")
+                    .contains("chartbridge_connection_up{connection=\"unreachable\",tenant=\"acme\",vendor=\"fhir-r4\"} 0.0");
 
             String logs = captured.toString(StandardCharsets.UTF_8).replace("\\/", "/"); // JSON escapes the slash
             assertThat(logs.lines().filter(l -> l.contains("\"WARN\"") && l.contains("connection acme/wrong-base")))

@@ -19,13 +19,15 @@ import java.util.function.BiFunction;
 public final class Adapters {
     private static final Map<String, BiFunction<Connection, AdapterEnvironment, EhrAdapter>> FACTORIES = Map.of(
             FhirR4Adapter.VENDOR, (c, env) -> new FhirR4Adapter(new FhirConnection(c.baseUrl(), null,
-                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency())),
+                    java.time.Duration.ofSeconds(5), c.readTimeout(), c.maxConcurrency()),
+                    c.settings() == null ? Map.of() : c.settings(), c.enabledEventTypes()),
             EpicAdapter.VENDOR, EpicAdapter::new,
             AthenaAdapter.VENDOR, AthenaAdapter::new,
             EcwAdapter.VENDOR, EcwAdapter::new,
             AdvancedMdAdapter.VENDOR, (c, env) -> new AdvancedMdAdapter(AdvancedMdSettings.from(c), env.clock(),
-                    env.meters()),
-            VeradigmAdapter.VENDOR, (c, env) -> new VeradigmAdapter(VeradigmSettings.from(c), env.clock()));
+                    env.meters()).countingSessions(env.tokenMetrics()),
+            VeradigmAdapter.VENDOR, (c, env) -> new VeradigmAdapter(VeradigmSettings.from(c), env.clock())
+                    .countingTokens(env.tokenMetrics()));
 
     private Adapters() {
     }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code chartbridge} command: {@code serve}, {@code audit}, {@code review}, {@code events}. {@code --help} and
+ * The {@code chartbridge} command: {@code serve}, {@code audit}, {@code review}, {@code events}, {@code check}. {@code --help} and
  * {@code --version} are inherited by every subcommand. Exit codes are {@link ExitCodes}: 0 done, 1 the answer is
  * "no" (a broken audit chain), 2 could not run (bad usage, bad configuration, database unreachable).
  */
@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
         version = "ChartBridge 0.1.0",
         description = "Writes clinician-approved data from health apps into EHRs, exactly once, with proof.",
         subcommands = {ServeCommand.class, AuditCommand.class, ReviewCommand.class,
-                EventsCommand.class})
+                EventsCommand.class, CheckCommand.class})
 public final class ChartBridgeCli implements Runnable {
 
     public static void main(String[] args) {

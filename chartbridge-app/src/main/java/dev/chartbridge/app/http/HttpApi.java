@@ -132,6 +132,8 @@ public final class HttpApi {
             routes.get("/v1/release-controls", Access.anyOf(KeyRole.REVIEWER, KeyRole.ADMIN), release::list);
             routes.add(HandlerType.PUT, "/v1/release-controls", admin, release::put);
             routes.get("/v1/break-glass", admin, new BreakGlassRoutes(auth, jdbc)::list);
+            routes.get("/v1/connections/{name}/check", Access.anyOf(KeyRole.REVIEWER, KeyRole.ADMIN),
+                    new ConnectionCheckRoutes(auth, targets)::check);
             WebhookRoutes hooks = new WebhookRoutes(auth, bodies, jdbc, webhooks);
             routes.post("/v1/webhooks", admin, hooks::register);
             routes.get("/v1/webhooks", admin, hooks::list);

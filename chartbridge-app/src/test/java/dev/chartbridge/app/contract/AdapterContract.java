@@ -226,6 +226,15 @@ public abstract class AdapterContract {
         }
     }
 
+    /** The live connection check (issue #14) passes against the vendor's simulator: nothing warns, nothing fails. */
+    @Test
+    void the_live_connection_check_passes() {
+        ApiClient.Answer check = api.getWithKey("/v1/connections/" + TARGET + "/check");
+        assertThat(check.status()).as(check.text()).isEqualTo(200);
+        assertThat(check.body().get("vendor").asText()).isEqualTo(connection().vendor());
+        assertThat(check.body().get("verdict").asText()).as(check.text()).isEqualTo("PASS");
+    }
+
     @Test
     void every_unsupported_event_type_is_refused_at_intake_naming_vendor_and_type() {
         List<String> unsupported = Examples.TYPES.stream().filter(t -> !supportedTypes().contains(t)).toList();

@@ -3,6 +3,7 @@ package dev.chartbridge.app.contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.app.ApiClient;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
@@ -161,5 +162,18 @@ class EpicContractTest extends AdapterContract {
         assertThat(status.at("/operations/0/remoteId").asText()).isEqualTo(filed.at("/operations/0/remoteId").asText());
         assertThat(status.at("/operations/0/state").asText()).isEqualTo("VERIFIED");
         assertThat(recordsInEhr("vitals") - before).as("only the weight is new").isEqualTo(1);
+    }
+
+    /** Epic's published statement stops declaring a write the profile relies on: the live check fails naming it. */
+    @Test
+    void the_live_check_fails_naming_a_write_epic_no_longer_declares() {
+        sim.withdrawn().withdraw("Condition.create");
+        try {
+            ApiClient.Answer check = api.getWithKey("/v1/connections/" + TARGET + "/check");
+            assertThat(check.body().get("verdict").asText()).as(check.text()).isEqualTo("FAIL");
+            assertThat(check.text()).contains("no longer declares Condition.create (condition)");
+        } finally {
+            sim.withdrawn().clear();
+        }
     }
 }

@@ -79,4 +79,14 @@ public interface EhrAdapter {
     default ConnectionCheck check() {
         return ConnectionCheck.unchecked(vendor() + " has no connection check; its health shows in its writes");
     }
+
+    /**
+     * Checks the connection live and in detail, item by item, for an operator ({@code chartbridge check}): by
+     * default the one item of {@link #check()}. An adapter that can say more (the server's published capabilities
+     * against its profile, the scopes granted, a harmless read of a configured test patient) overrides this. Never
+     * writes; a handful of calls at most; called on demand, never from a write.
+     */
+    default CheckReport inspect() {
+        return CheckReport.of(check());
+    }
 }

@@ -3,7 +3,6 @@ package dev.chartbridge.core.delivery;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.store.Jdbc;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +60,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.store = new OperationStore(jdbc, node, targets, events);
         this.policy = policy;
         this.grace = grace;
-        this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(registry), events, clock);
+        this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(registry, targets), events,
+                clock);
         this.permits = targets.all().stream()
                 .collect(Collectors.toUnmodifiableMap(Target::queue, t -> new Semaphore(t.maxConcurrency())));
         AtomicInteger n = new AtomicInteger();
@@ -77,8 +77,6 @@ public final class DeliveryEngine implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Gauge.builder("chartbridge.outbox.lag", store, OperationStore::oldestDueAgeSeconds)
-                .description("Seconds since the oldest due write became due").baseUnit("seconds").register(registry);
     }
 
     public void start() {

@@ -175,6 +175,9 @@ final class OperationRunner {
             if (inFlight == null) {
                 return null;
             }
+            if (op.sends() > 0) {
+                metrics.resent(op);
+            }
             Instant started = clock.instant();
             java.util.function.Function<RuntimeException, SendOutcome> onBug =
                     e -> new SendOutcome.Unknown("adapter failed: " + e.getClass().getSimpleName(), Exchange.none());
@@ -188,10 +191,8 @@ final class OperationRunner {
             } else {
                 outcome = call(() -> adapter.send(context(inFlight)), onBug);
             }
-            metrics.sent(op.tenantId() + "/" + op.target(), outcome instanceof SendOutcome.Retryable r && r.notSent()
-                    ? "NotSent" : outcome.getClass().getSimpleName(), started, clock.instant());
             if (outcome instanceof SendOutcome.Created c) {
-                metrics.written(op.tenantId() + "/" + op.target(), op.createdAt(), clock.instant());
+                metrics.written(op, clock.instant());
                 return created(inFlight, Step.SEND, "created", c.ref(), c.exchange(), started);
             }
             if (outcome instanceof SendOutcome.Retryable r && r.notSent()) {
@@ -288,7 +289,7 @@ final class OperationRunner {
                     VendorError.of(ErrorClass.UNKNOWN, "adapter failed: " + e.getClass().getSimpleName()),
                     Exchange.none()));
             if (outcome instanceof FindOutcome.Found f) {
-                metrics.written(op.tenantId() + "/" + op.target(), op.createdAt(), clock.instant());
+                metrics.written(op, clock.instant());
                 return created(op, Step.RECONCILE, "found", f.ref(), f.exchange(), started);
             }
             if (outcome instanceof FindOutcome.Absent a) {
@@ -387,8 +388,10 @@ final class OperationRunner {
         }
         OperationState to = t.to();
         if (t.outcome() != null) {
-            metrics.transition(op.tenantId() + "/" + op.target(), to);
-            if (to == OperationState.DEAD || to == OperationState.NEEDS_REVIEW || to == OperationState.CONFLICT) {
+            metrics.attempt(op, t);
+            if (to == OperationState.DEAD || to == OperationState.NEEDS_REVIEW || to == OperationState.CONFLICT
+                    || to == OperationState.REJECTED || to == OperationState.MODIFIED) {
+                // One line per write that ends where a person must look: ids and classes only, never content.
                 LOG.warn("operation {} of event {} -> {} ({})", op.id(), op.eventId(), to,
                         t.error() == null ? t.outcome() : t.error().errorClass());
             } else {

@@ -191,16 +191,6 @@ final class OperationStore {
     }
 
     /** Seconds since the oldest due operation became due; 0 when nothing is waiting. */
-    double oldestDueAgeSeconds() {
-        return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(extract(epoch FROM now() - min(due_at)), 0)"
-                    + " FROM outbox WHERE due_at <= now()"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getDouble(1);
-            }
-        });
-    }
-
     private static boolean holdsLease(Connection c, Claim claim) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT 1 FROM outbox WHERE operation_id = ? AND lease_token = ? FOR UPDATE")) {

@@ -64,6 +64,13 @@ public final class Intake {
         IntakeResult result = decide(tenantId, actor, idempotencyKey, body, boundPatient, breakGlass);
         Counter.builder("chartbridge.events").description("Submitted events by intake outcome")
                 .tag("outcome", outcomeName(result)).register(registry).increment();
+        if (result instanceof IntakeResult.Accepted a && a.replay()) {
+            // Labelled like the delivery engine's suppressions; a replay is the tenant's, not one connection's.
+            Counter.builder("chartbridge.idempotency.suppressions").description("Writes not sent again because the"
+                            + " EHR was found holding them, or events not accepted twice (replays)")
+                    .tag("tenant", tenantId).tag("connection", "*").tag("vendor", "*").tag("kind", "replayed")
+                    .register(registry).increment();
+        }
         return result;
     }
 

@@ -60,12 +60,19 @@ public final class WebhookDispatcher implements AutoCloseable {
             DaemonThreads.named("webhook-sender"));
     private final Thread poller = DaemonThreads.of(this::pollLoop, "webhook-poller");
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile io.micrometer.core.instrument.MeterRegistry meters;
 
     public WebhookDispatcher(Jdbc jdbc, Webhooks webhooks, WebhookPolicy policy, String node) {
         this.store = new WebhookDeliveryStore(jdbc, node);
         this.webhooks = webhooks;
         this.policy = policy;
         this.post = new ReceiverPost(defaultTls());
+    }
+
+    /** Counts each attempt by outcome ({@code chartbridge_webhook_deliveries_total}) in {@code registry}. */
+    public WebhookDispatcher countedIn(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meters = registry;
+        return this;
     }
 
     public void start() {
@@ -152,6 +159,14 @@ public final class WebhookDispatcher implements AutoCloseable {
         String state = error == null ? "DELIVERED" : attempts >= policy.maxAttempts() ? "GAVE_UP" : "PENDING";
         Instant due = "PENDING".equals(state)
                 ? Instant.now().plus(Backoff.fullJitter(policy.baseDelay(), policy.maxDelay(), attempts)) : null;
+        io.micrometer.core.instrument.MeterRegistry registry = meters;
+        if (registry != null) {
+            io.micrometer.core.instrument.Counter.builder("chartbridge.webhook.deliveries")
+                    .description("Webhook delivery attempts by outcome (delivered, failed and retrying, gave-up)")
+                    .tag("tenant", d.tenantId()).tag("outcome", "DELIVERED".equals(state) ? "delivered"
+                            : "GAVE_UP".equals(state) ? "gave-up" : "failed")
+                    .register(registry).increment();
+        }
         if (!store.record(d, new WebhookDeliveryStore.Attempt(started, millis, status, error, state, due))) {
             LOG.warn("webhook delivery {} changed while attempted (lease lost or cancelled)", d.id());
         } else if (!"DELIVERED".equals(state)) {

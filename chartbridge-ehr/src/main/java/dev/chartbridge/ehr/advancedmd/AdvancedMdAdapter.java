@@ -77,6 +77,12 @@ public final class AdvancedMdAdapter implements EhrAdapter {
         this.context = new PatientContext(client, settings.mrnSystem(), clock);
     }
 
+    /** Counts this adapter's logins (session requests) in {@code metrics}; returns this adapter. */
+    public AdvancedMdAdapter countingSessions(dev.chartbridge.ehr.auth.TokenMetrics metrics) {
+        sessions.countedBy(metrics);
+        return this;
+    }
+
     @Override
     public String vendor() {
         return VENDOR;

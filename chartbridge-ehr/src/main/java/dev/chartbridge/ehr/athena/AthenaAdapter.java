@@ -84,7 +84,8 @@ public final class AthenaAdapter implements EhrAdapter {
         this.tokens = new CachingTokenSource(new TokenRequestBudget(new OAuthClientCredentials(
                 settings.tokenUrl(), new ClientAuthentication.ClientSecret(settings.clientId(),
                 settings.clientSecret(), true), scopes(connection.enabledEventTypes()), clock),
-                settings.tokenRequestsPerMinute(), clock), Duration.ofSeconds(60), clock);
+                settings.tokenRequestsPerMinute(), clock), Duration.ofSeconds(60), clock)
+                .countedBy(env == null ? dev.chartbridge.ehr.auth.TokenMetrics.NONE : env.tokenMetrics());
         this.api = new AthenaApi(settings.apiBase(), tokens, settings.readTimeout());
         this.context = new AthenaContext(api, settings, clock);
         this.reference = new AthenaReference(api, clock);

@@ -31,6 +31,7 @@ public final class CachingTokenSource implements TokenSource {
     private AuthException failure;
     private Instant failedUntil = Instant.MIN;
     private int failuresInARow;
+    private volatile TokenMetrics metrics = TokenMetrics.NONE;
 
     public CachingTokenSource(TokenFetcher fetcher, Duration margin, Clock clock, Duration firstWait,
                               Duration maxWait) {
@@ -61,8 +62,13 @@ public final class CachingTokenSource implements TokenSource {
             try {
                 fetches++;
                 current = fetcher.fetch();
+                metrics.issued();
             } catch (AuthException e) {
+                metrics.failed();
                 remember(e);
+                throw e;
+            } catch (RuntimeException e) {
+                metrics.failed();
                 throw e;
             }
             failure = null;
@@ -85,6 +91,17 @@ public final class CachingTokenSource implements TokenSource {
         if (current != null && current.value().equals(token)) {
             current = null;
         }
+    }
+
+    /** The scope the current credential was granted with (see {@link IssuedToken#grantedScope()}); null if none. */
+    public synchronized String grantedScope() {
+        return current == null ? null : current.grantedScope();
+    }
+
+    /** Counts each request to the vendor from now on by its outcome; returns this source. */
+    public CachingTokenSource countedBy(TokenMetrics metrics) {
+        this.metrics = metrics;
+        return this;
     }
 
     /** How many times the vendor was asked for a credential. */

@@ -67,7 +67,8 @@ public final class OAuthClientCredentials implements TokenFetcher {
         JsonNode body = parse(response.body());
         if (response.statusCode() == 200 && body != null && body.hasNonNull("access_token")) {
             long seconds = body.path("expires_in").asLong(300);
-            return new IssuedToken(body.get("access_token").asText(), clock.instant().plusSeconds(seconds));
+            return new IssuedToken(body.get("access_token").asText(), clock.instant().plusSeconds(seconds),
+                    body.hasNonNull("scope") ? body.get("scope").asText() : null);
         }
         String error = body != null && body.hasNonNull("error") ? body.get("error").asText() : "http-" + response.statusCode();
         String description = body != null && body.hasNonNull("error_description")

@@ -1,6 +1,7 @@
 package dev.chartbridge.ehr.fhir;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import dev.chartbridge.core.adapter.CheckReport;
 import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.Exchange;
@@ -46,7 +47,21 @@ public final class FhirR4Adapter implements EhrAdapter, ProvenanceWriter {
     private final MarkedCreate creates;
     private final FhirProvenanceWriter provenance;
 
+    private final java.util.Set<String> eventTypes;
+    private final String testPatient;
+
     public FhirR4Adapter(FhirConnection connection) {
+        this(connection, java.util.Map.of(), PROFILE.events().keySet());
+    }
+
+    /**
+     * @param settings   the connection's extras: {@code testPatient} (a patient id {@link #inspect()} reads)
+     * @param eventTypes the event types the tenant enabled on this connection
+     */
+    public FhirR4Adapter(FhirConnection connection, java.util.Map<String, String> settings,
+                         java.util.Set<String> eventTypes) {
+        this.eventTypes = java.util.Set.copyOf(eventTypes);
+        this.testPatient = settings.get("testPatient");
         this.server = new FhirServer(connection);
         Searchset searches = new Searchset(server, Supplier::get);
         SearchRules rules = SearchRules.of(VENDOR);
@@ -65,6 +80,12 @@ public final class FhirR4Adapter implements EhrAdapter, ProvenanceWriter {
     @Override
     public ConnectionCheck check() {
         return MetadataCheck.of(server);
+    }
+
+    /** The CapabilityStatement against the profile's writes and a read of the test patient ({@link LiveCheck}). */
+    @Override
+    public CheckReport inspect() {
+        return LiveCheck.inspect(server, PROFILE, eventTypes, null, testPatient);
     }
 
     @Override

@@ -16,28 +16,38 @@ final class MetadataCheck {
     private MetadataCheck() {
     }
 
-    // evidence: fhir.metadata, epic.metadata, ecw.metadata
+    /** The check, and the statement read when it is up (null when down). */
+    record Fetched(ConnectionCheck check, CapabilityStatement statement) {
+    }
+
     static ConnectionCheck of(FhirServer server) {
+        return fetch(server).check();
+    }
+
+    // evidence: fhir.metadata, epic.metadata, ecw.metadata
+    static Fetched fetch(FhirServer server) {
+        ConnectionCheck failed;
         try {
             CapabilityStatement statement = server.client().capabilities().ofType(CapabilityStatement.class)
                     .execute();
             String version = statement.getFhirVersion() == null ? null : statement.getFhirVersion().toCode();
             if (version == null || !version.startsWith("4.0")) {
-                return ConnectionCheck.down("/metadata is not a FHIR R4 CapabilityStatement (fhirVersion "
-                        + version + ")");
+                return new Fetched(ConnectionCheck.down("/metadata is not a FHIR R4 CapabilityStatement (fhirVersion "
+                        + version + ")"), null);
             }
-            return ConnectionCheck.up("/metadata: FHIR " + version + " CapabilityStatement");
+            return new Fetched(ConnectionCheck.up("/metadata: FHIR " + version + " CapabilityStatement"), statement);
         } catch (FhirClientConnectionException e) {
-            return ConnectionCheck.down("/metadata: no answer (unreachable, refused or timed out)");
+            failed = ConnectionCheck.down("/metadata: no answer (unreachable, refused or timed out)");
         } catch (NonFhirResponseException e) {
-            return ConnectionCheck.down("/metadata answered HTTP " + e.getStatusCode() + " with something that is"
+            failed = ConnectionCheck.down("/metadata answered HTTP " + e.getStatusCode() + " with something that is"
                     + " not FHIR: is baseUrl the FHIR base?");
         } catch (BaseServerResponseException e) {
-            return ConnectionCheck.down("/metadata answered HTTP " + e.getStatusCode()
+            failed = ConnectionCheck.down("/metadata answered HTTP " + e.getStatusCode()
                     + (e.getStatusCode() == 404 ? ": is baseUrl the FHIR base?" : ""));
         } catch (RuntimeException e) {
             // A body HAPI cannot parse as the resource asked for (DataFormatException and the like).
-            return ConnectionCheck.down("/metadata answered something that is not a CapabilityStatement");
+            failed = ConnectionCheck.down("/metadata answered something that is not a CapabilityStatement");
         }
+        return new Fetched(failed, null);
     }
 }

@@ -2,6 +2,7 @@ package dev.chartbridge.ehr.fhir;
 
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import dev.chartbridge.core.ChartBridgeException;
+import dev.chartbridge.core.adapter.CheckReport;
 import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.FindOutcome;
@@ -48,6 +49,9 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
     protected final BackendFhirWriter writer;
     private final CachingTokenSource tokens;
     private final FhirServer server;
+    private final LiveCheck.Smart smart;
+    private final java.util.Set<String> eventTypes;
+    private final String testPatient;
 
     /**
      * @param baseUrl    the FHIR base of a checked connection
@@ -67,10 +71,13 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
         this.tokens = new CachingTokenSource(tokenCalls.apply(() -> new OAuthClientCredentials(
                 connection.tokenUrl(), new ClientAuthentication.PrivateKeyJwt(connection.clientId(),
                 env.signingKey(), env.jwksUrl().get(), env.clock()), scopes, env.clock()).fetch()),
-                REFRESH_MARGIN, env.clock());
+                REFRESH_MARGIN, env.clock()).countedBy(env.tokenMetrics());
         BearerAuthorization auth = new BearerAuthorization(tokens);
         List<IClientInterceptor> interceptors = new ArrayList<>(before);
         interceptors.add(auth);
+        this.smart = new LiveCheck.Smart(baseUrl.apply(connection), connection.tokenUrl(), tokens, scopes);
+        this.eventTypes = connection.enabledEventTypes();
+        this.testPatient = connection.setting("testPatient", null);
         this.server = new FhirServer(new FhirConnection(baseUrl.apply(connection), null, CONNECT_TIMEOUT,
                 connection.readTimeout(), connection.maxConcurrency()), List.copyOf(interceptors));
         this.writer = new BackendFhirWriter(profile, server, auth, answers, env.clock());
@@ -94,6 +101,15 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
         ConnectionCheck metadata = MetadataCheck.of(server);
         return metadata.status() == ConnectionCheck.Status.UP
                 ? ConnectionCheck.up(metadata.detail() + "; token issued") : metadata;
+    }
+
+    /**
+     * The server's CapabilityStatement against the profile's writes, its SMART configuration, a token with the
+     * scopes granted against those asked, and a read of the configured test patient ({@link LiveCheck}).
+     */
+    @Override
+    public CheckReport inspect() {
+        return LiveCheck.inspect(server, profile, eventTypes, smart, testPatient);
     }
 
     /** The scopes this connection asks the vendor for. */

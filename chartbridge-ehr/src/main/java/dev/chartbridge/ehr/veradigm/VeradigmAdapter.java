@@ -65,6 +65,12 @@ public final class VeradigmAdapter implements EhrAdapter {
         this.context = new PatientContext(client, settings.mrnSystem(), clock);
     }
 
+    /** Counts this adapter's Unity token requests in {@code metrics}; returns this adapter. */
+    public VeradigmAdapter countingTokens(dev.chartbridge.ehr.auth.TokenMetrics metrics) {
+        tokens.countedBy(metrics);
+        return this;
+    }
+
     @Override
     public String vendor() {
         return VENDOR;

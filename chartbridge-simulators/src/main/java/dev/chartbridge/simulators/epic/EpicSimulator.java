@@ -63,6 +63,8 @@ public final class EpicSimulator extends AbstractSimulator {
   private final CapabilityStatementFile capabilities =
       CapabilityStatementFile.load("/vendor/epic/r4-capabilitystatement.json");
   private final SmartAuth auth;
+  private final dev.chartbridge.simulators.WithdrawnInteractions withdrawn =
+      new dev.chartbridge.simulators.WithdrawnInteractions();
 
   private EpicSimulator(Builder builder) {
     seed();
@@ -76,14 +78,22 @@ public final class EpicSimulator extends AbstractSimulator {
     RestfulServer fhir = FhirServers.json(FhirContext.forR4Cached(), providers());
     fhir.registerInterceptor(new SearchWarnings());
     fhir.setDefaultPreferReturn(PreferReturnEnum.MINIMAL); // 201 with an empty body unless asked
+    EpicApiServlet api = new EpicApiServlet(fhir, capabilities, auth, this::tokenUrl);
+    api.publishThrough(withdrawn::apply);
     serve(SimulatorServer.builder()
         .port(builder.port)
-        .api(FHIR_PATH, new EpicApiServlet(fhir, capabilities, auth, this::tokenUrl))
+        .api(FHIR_PATH, api)
         .controlRoutes(routes -> {
+          withdrawn.register(routes);
           routes.post(TOKEN_PATH, auth.tokenEndpoint());
           new AuthControlRoutes(auth).register(routes);
           new EpicInspectionRoutes(this).register(routes);
         }), chart);
+  }
+
+  /** Interactions withdrawn from {@code /metadata} by a test ({@code /_sim/capabilities/withdrawn}). */
+  public dev.chartbridge.simulators.WithdrawnInteractions withdrawn() {
+    return withdrawn;
   }
 
   /** Starts an Epic simulator on a free port with the defaults. */
@@ -158,6 +168,7 @@ public final class EpicSimulator extends AbstractSimulator {
     seed();
     tank.releaseAll();
     auth.reset();
+    withdrawn.clear();
   }
 
   @Override

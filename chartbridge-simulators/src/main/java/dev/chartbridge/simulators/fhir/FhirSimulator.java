@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import dev.chartbridge.simulators.AbstractSimulator;
 import dev.chartbridge.simulators.Faults;
 import dev.chartbridge.simulators.SimulatorServer;
+import dev.chartbridge.simulators.WithdrawnInteractions;
 import dev.chartbridge.simulators.fhir.internal.ChartEdit;
 import dev.chartbridge.simulators.fhir.internal.ConcurrentEdit;
 import dev.chartbridge.simulators.fhir.internal.FhirServers;
@@ -56,16 +57,21 @@ public final class FhirSimulator extends AbstractSimulator {
   private final ConcurrentEdit concurrentEdit = new ConcurrentEdit(store, stats);
   private final ChartEdit chart = new ChartEdit(store);
   private final int population;
+  private final WithdrawnInteractions withdrawn = new WithdrawnInteractions();
 
   private FhirSimulator(int port, int population) {
     this.population = population;
     seed();
     RestfulServer fhir = FhirServers.json(ServerContext.R4, providers());
     fhir.registerInterceptor(new SearchParameterDeclarations());
+    fhir.registerInterceptor(withdrawn);
     serve(SimulatorServer.builder()
         .port(port)
         .api("/fhir", fhir)
-        .controlRoutes(routes -> new InspectionRoutes(this).register(routes)), chart);
+        .controlRoutes(routes -> {
+          new InspectionRoutes(this).register(routes);
+          withdrawn.register(routes);
+        }), chart);
   }
 
   /** Starts a simulator on a free port. */
@@ -97,10 +103,16 @@ public final class FhirSimulator extends AbstractSimulator {
     return url("/fhir");
   }
 
-  /** Restores the seed data. */
+  /** Interactions withdrawn from {@code /metadata} by a test ({@code /_sim/capabilities/withdrawn}). */
+  public WithdrawnInteractions withdrawn() {
+    return withdrawn;
+  }
+
+  /** Restores the seed data and the published CapabilityStatement. */
   @Override
   protected void restore() {
     seed();
+    withdrawn.clear();
   }
 
   @Override

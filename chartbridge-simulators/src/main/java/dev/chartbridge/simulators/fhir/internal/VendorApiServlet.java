@@ -27,6 +27,7 @@ public abstract class VendorApiServlet extends HttpServlet {
   private final CapabilityStatementFile capabilities;
   private final String smartConfiguration;
   private final Supplier<String> tokenUrl;
+  private volatile java.util.function.UnaryOperator<String> published = java.util.function.UnaryOperator.identity();
 
   /**
    * @param fhir the HAPI server that answers admitted requests
@@ -62,7 +63,7 @@ public abstract class VendorApiServlet extends HttpServlet {
       return;
     }
     if (request.getMethod().equals("GET") && path.equals("/metadata")) {
-      send(response, 200, "application/fhir+json;charset=utf-8", capabilities.json());
+      send(response, 200, "application/fhir+json;charset=utf-8", published.apply(capabilities.json()));
       return;
     }
     if (request.getMethod().equals("GET") && path.equals("/.well-known/smart-configuration")) {
@@ -98,6 +99,14 @@ public abstract class VendorApiServlet extends HttpServlet {
   /** Lets the vendor change HAPI's answer (e.g. header spelling); unchanged by default. */
   protected HttpServletResponse wrap(HttpServletResponse response) {
     return response;
+  }
+
+  /**
+   * Serves {@code /metadata} through {@code filter} (a test hook: {@link
+   * dev.chartbridge.simulators.WithdrawnInteractions#apply}); what the simulator allows is unchanged.
+   */
+  public void publishThrough(java.util.function.UnaryOperator<String> filter) {
+    this.published = filter;
   }
 
   /** The published CapabilityStatement. */

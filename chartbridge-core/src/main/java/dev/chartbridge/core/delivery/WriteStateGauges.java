@@ -1,0 +1,112 @@
+package dev.chartbridge.core.delivery;
+
+import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.store.Jdbc;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Gauges of what the queue holds, per connection: {@code chartbridge_writes{tenant,connection,vendor,state}} for
+ * every state a write can sit in (waiting, in review, dead, rejected ...; the states writes end in normally,
+ * {@link #SETTLED}, are not counted: they grow forever) and {@code chartbridge_outbox_lag_seconds}, the age of the
+ * oldest write that is due and not taken by a worker, measured from when it became due: a write in
+ * {@code RETRY_WAIT} whose wait is over counts, one still waiting does not, one in flight does not.
+ *
+ * <p>Sampled on a schedule by two grouped queries (a partial index, V50, holds only the unsettled writes; the
+ * outbox is indexed by queue and due time), never per scrape: a scrape reads the last sample, so many scrapers
+ * cost the database nothing. All nodes sample the same shared database; alert on {@code max} across nodes.
+ * Thread-safe.
+ */
+public final class WriteStateGauges implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WriteStateGauges.class);
+    /** States writes end in normally; the partial index of V50 leaves them out. */
+    public static final List<OperationState> SETTLED = List.of(OperationState.VERIFIED,
+            OperationState.CREATED_UNVERIFIED, OperationState.SHADOWED, OperationState.DISCARDED);
+    private static final String UNSETTLED_SQL = "SELECT tenant_id, target, state, count(*) FROM write_operation"
+            + " WHERE state NOT IN ('VERIFIED', 'CREATED_UNVERIFIED', 'SHADOWED', 'DISCARDED')"
+            + " GROUP BY tenant_id, target, state";
+    private static final String LAG_SQL = "SELECT queue, extract(epoch FROM now() - min(due_at)) FROM outbox"
+            + " WHERE due_at <= now() GROUP BY queue";
+
+    private final Jdbc jdbc;
+    private final Duration every;
+    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("write-state-gauges"));
+    private volatile Map<String, Long> counts = Map.of();
+    private volatile Map<String, Double> lags = Map.of();
+
+    public WriteStateGauges(Jdbc jdbc, Targets targets, MeterRegistry registry, Duration every) {
+        this.jdbc = jdbc;
+        this.every = every;
+        List<OperationState> counted = Arrays.stream(OperationState.values()).filter(s -> !SETTLED.contains(s))
+                .collect(Collectors.toList());
+        for (Target t : targets.all()) {
+            for (OperationState state : counted) {
+                String key = t.queue() + "|" + state.name();
+                Gauge.builder("chartbridge.writes", this, g -> g.counts.getOrDefault(key, 0L))
+                        .description("Writes now in each unsettled state (sampled)")
+                        .tag("tenant", t.tenantId()).tag("connection", t.name()).tag("vendor", t.adapter().vendor())
+                        .tag("state", state.name()).register(registry);
+            }
+            Gauge.builder("chartbridge.outbox.lag", this, g -> g.lags.getOrDefault(t.queue(), 0.0))
+                    .description("Seconds since the oldest due write not taken by a worker became due (sampled)")
+                    .baseUnit("seconds").tag("tenant", t.tenantId()).tag("connection", t.name())
+                    .tag("vendor", t.adapter().vendor()).register(registry);
+        }
+    }
+
+    /** Samples now, then every {@code every}. */
+    public void start() {
+        schedule.scheduleWithFixedDelay(this::sampleQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sampleQuietly() {
+        try {
+            sample();
+        } catch (RuntimeException e) {
+            // The last sample stays; a database outage shows in readiness, not as gauges dropping to zero.
+            LOG.warn("sampling write states failed ({}); keeping the last sample", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Reads both groupings once and publishes them. */
+    void sample() {
+        Map<String, Long> c = new HashMap<>();
+        Map<String, Double> l = new HashMap<>();
+        jdbc.read(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(UNSETTLED_SQL); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    c.put(rs.getString(1) + "/" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4));
+                }
+            }
+            try (PreparedStatement ps = conn.prepareStatement(LAG_SQL); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    l.put(rs.getString(1), rs.getDouble(2));
+                }
+            }
+            return null;
+        });
+        counts = Map.copyOf(c);
+        lags = Map.copyOf(l);
+    }
+
+    @Override
+    public void close() {
+        schedule.shutdownNow();
+    }
+}
