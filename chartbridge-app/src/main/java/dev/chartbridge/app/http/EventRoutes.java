@@ -129,8 +129,13 @@ final class EventRoutes {
                 // The original answer again (RFC draft httpapi-idempotency-key, Stripe's Idempotent-Replayed).
                 ctx.header("Idempotent-Replayed", "true");
             }
-            Responses.json(ctx, 202, Map.of("id", a.eventId(), "replay", a.replay(),
-                    "operations", a.operations(), "links", Map.of("status", "/v1/events/" + a.eventId())));
+            // In this order on every answer (Map.of's order changes from one JVM to the next).
+            Map<String, Object> accepted = new java.util.LinkedHashMap<>();
+            accepted.put("id", a.eventId());
+            accepted.put("replay", a.replay());
+            accepted.put("operations", a.operations());
+            accepted.put("links", Map.of("status", "/v1/events/" + a.eventId()));
+            Responses.json(ctx, 202, accepted);
         } else if (result instanceof IntakeResult.Invalid i) {
             Responses.problem(ctx, Problem.invalid(400, "invalid-event", "Invalid event", i.errors()));
         } else if (result instanceof IntakeResult.Unsupported u) {
