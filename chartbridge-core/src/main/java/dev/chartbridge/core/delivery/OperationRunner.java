@@ -32,6 +32,11 @@ import static dev.chartbridge.core.delivery.AdapterCalls.call;
 import static dev.chartbridge.core.delivery.AdapterCalls.describe;
 import static dev.chartbridge.core.delivery.AdapterCalls.traceId;
 
+import dev.chartbridge.core.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
+
 /**
  * Moves one claimed operation through as many steps as it can take now: send, reconcile an unknown outcome,
  * verify. Each step's result is recorded (state, attempt, queue, audit) before the next begins, so a crash at
@@ -73,9 +78,17 @@ final class OperationRunner {
         }
         MDC.put("operationId", op.id().toString());
         MDC.put("eventId", op.eventId().toString());
-        try {
+        // A span of the trace the event was accepted under (issue #14); its id goes on every attempt row.
+        Span span = Traces.start("chartbridge.attempt", SpanKind.INTERNAL, Traces.parent(op.traceparent()));
+        span.setAttribute("chartbridge.operation.id", op.id().toString());
+        span.setAttribute("chartbridge.event.id", op.eventId().toString());
+        span.setAttribute("chartbridge.tenant", op.tenantId());
+        span.setAttribute("chartbridge.connection", op.target());
+        try (Scope ignored = span.makeCurrent()) {
+            MDC.put("traceId", span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null);
             runLoaded(claim, op);
         } finally {
+            span.end();
             MDC.clear();
         }
     }

@@ -61,7 +61,19 @@ public final class Intake {
      */
     public IntakeResult submit(String tenantId, String actor, String idempotencyKey, byte[] body,
                                Identifier boundPatient, BreakGlass breakGlass) {
-        IntakeResult result = decide(tenantId, actor, idempotencyKey, body, boundPatient, breakGlass);
+        IntakeResult result;
+        io.opentelemetry.api.trace.Span span = dev.chartbridge.core.trace.Traces.start("chartbridge.intake",
+                io.opentelemetry.api.trace.SpanKind.INTERNAL, io.opentelemetry.context.Context.current());
+        try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+            span.setAttribute("chartbridge.tenant", tenantId);
+            result = decide(tenantId, actor, idempotencyKey, body, boundPatient, breakGlass);
+            span.setAttribute("chartbridge.intake.outcome", outcomeName(result));
+            if (result instanceof IntakeResult.Accepted a) {
+                span.setAttribute("chartbridge.event.id", a.eventId().toString());
+            }
+        } finally {
+            span.end();
+        }
         Counter.builder("chartbridge.events").description("Submitted events by intake outcome")
                 .tag("outcome", outcomeName(result)).register(registry).increment();
         if (result instanceof IntakeResult.Accepted a && a.replay()) {
