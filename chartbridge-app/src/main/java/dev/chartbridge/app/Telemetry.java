@@ -1,7 +1,11 @@
 package dev.chartbridge.app;
 
 import dev.chartbridge.core.trace.Traces;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +39,38 @@ final class Telemetry {
                     .addPropertiesSupplier(() -> Map.of("otel.traces.exporter", "none",
                             "otel.metrics.exporter", "none", "otel.logs.exporter", "none",
                             "otel.service.name", "chartbridge"))
+                    // With no exporter the SDK (1.68) has no span processor and then hands out invalid, non-
+                    // recording spans: no trace id for the attempt rows, no new span id on the EHR call. One
+                    // processor that does nothing keeps spans real whatever OTEL_TRACES_EXPORTER says.
+                    .addTracerProviderCustomizer((builder, config) -> builder.addSpanProcessor(new KeepSpans()))
                     .build().getOpenTelemetrySdk());
         } catch (RuntimeException e) {
             // A bad OTEL_* setting must not stop the gateway: tracing is off, ids are still propagated.
             LOG.warn("OpenTelemetry not configured ({}: {}); traces are not exported", e.getClass().getSimpleName(),
                     e.getMessage());
+        }
+    }
+
+    /** A span processor that does nothing: its presence alone makes the SDK create real spans. */
+    private static final class KeepSpans implements SpanProcessor {
+        @Override
+        public void onStart(Context parentContext, ReadWriteSpan span) {
+            // nothing: spans are exported (or not) by the processors OTEL_TRACES_EXPORTER configures
+        }
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {
+            // nothing
+        }
+
+        @Override
+        public boolean isEndRequired() {
+            return false;
         }
     }
 }

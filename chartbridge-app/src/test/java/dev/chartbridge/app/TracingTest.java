@@ -62,7 +62,9 @@ class TracingTest {
             assertThat(accepted.status()).isEqualTo(202);
             settled = gateway.awaitSettled(accepted.body().get("id").asText());
             assertThat(settled.get("status").asText()).isEqualTo("delivered");
-            receiver.await(r -> r.answered() == 204 && r.traceparent() != null, Duration.ofSeconds(30));
+            String eventId = accepted.body().get("id").asText();
+            receiver.await(r -> r.answered() == 204 && r.json().path("eventId").asText().equals(eventId)
+                    && r.json().path("state").asText().equals("VERIFIED"), Duration.ofSeconds(30));
         } finally {
             System.setErr(originalErr);
         }
@@ -76,7 +78,10 @@ class TracingTest {
         assertThat(attempts.size()).isGreaterThanOrEqualTo(2);
         attempts.forEach(a -> assertThat(a.get("traceId").asText()).isEqualTo(TRACE_ID));
 
-        assertThat(receiver.received()).filteredOn(r -> r.traceparent() != null)
+        // Every notice about this event (one per state change), each delivery a span of the caller's trace.
+        assertThat(receiver.received()).filteredOn(r -> r.json().path("eventId").asText()
+                        .equals(settled.get("id").asText()))
+                .hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(r -> assertThat(r.traceparent()).startsWith("00-" + TRACE_ID + "-"));
 
         String logs = captured.toString(StandardCharsets.UTF_8).replace("\\/", "/");
@@ -87,12 +92,17 @@ class TracingTest {
     }
 
     @Test
-    void a_request_without_traceparent_still_gets_one_trace_for_its_write() {
+    void a_request_without_traceparent_gets_one_new_trace_for_its_write_and_its_notices() {
         ApiClient.Answer accepted = gateway.submit(Events.bloodPressure(9302), "untraced-1");
         JsonNode settled = gateway.awaitSettled(accepted.body().get("id").asText());
         JsonNode attempts = settled.at("/operations/0/attempts");
         String first = attempts.get(0).get("traceId").asText();
         assertThat(first).matches("[0-9a-f]{32}").isNotEqualTo("00000000000000000000000000000000");
         attempts.forEach(a -> assertThat(a.get("traceId").asText()).isEqualTo(first));
+        String eventId = accepted.body().get("id").asText();
+        receiver.await(r -> r.json().path("eventId").asText().equals(eventId)
+                && r.json().path("state").asText().equals("VERIFIED"), Duration.ofSeconds(30));
+        assertThat(receiver.received()).filteredOn(r -> r.json().path("eventId").asText().equals(eventId))
+                .allSatisfy(r -> assertThat(r.traceparent()).startsWith("00-" + first + "-"));
     }
 }
