@@ -1,22 +1,23 @@
 package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.adapter.VendorError;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.chartbridge.core.trace.Traces;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * How the engine calls an adapter and names what came back: a call that throws (an adapter bug) becomes the
  * outcome the caller chooses, logged without the exception's text; vendor errors read as one line; each recorded
- * step carries the trace id of the attempt's span, each call runs in a client span of its own. Stateless and thread-safe.
+ * step carries the trace id of the attempt's span; each call runs in a client span of its own. Stateless and
+ * thread-safe.
  */
 final class AdapterCalls {
     private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);

@@ -19,6 +19,10 @@ import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.intake.ParseResult;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -31,11 +35,6 @@ import java.util.stream.Collectors;
 import static dev.chartbridge.core.delivery.AdapterCalls.call;
 import static dev.chartbridge.core.delivery.AdapterCalls.describe;
 import static dev.chartbridge.core.delivery.AdapterCalls.traceId;
-
-import dev.chartbridge.core.trace.Traces;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.context.Scope;
 
 /**
  * Moves one claimed operation through as many steps as it can take now: send, reconcile an unknown outcome,

@@ -18,6 +18,7 @@ import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.release.ReleaseMode;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.trace.Traces;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -104,7 +105,7 @@ final class IntakeStore {
             ps.setString(6, event.schemaVersion());
             ps.setString(7, s.canonical());
             // The trace the event is accepted under: its attempts and webhook deliveries continue it (issue #14).
-            ps.setString(8, dev.chartbridge.core.trace.Traces.currentTraceparent());
+            ps.setString(8, Traces.currentTraceparent());
             if (ps.executeUpdate() == 0) {
                 // Stored by a concurrent submission of the same key since intake looked it up.
                 return earlier(c, s.tenantId(), s.key(), s.bodyHash());
