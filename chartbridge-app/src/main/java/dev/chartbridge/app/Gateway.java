@@ -85,6 +85,7 @@ public final class Gateway implements AutoCloseable {
     private final WriteStateGauges gauges;
 
     private Gateway(GatewayConfig config, Database database) {
+        Telemetry.install();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         this.database = database;

@@ -38,7 +38,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     /** One request as received, with whether its signature and timestamp held. */
     record Received(String path, String deliveryId, String webhookId, String timestamp, String signature,
-                    String body, boolean signatureValid, int answered) {
+                    String body, boolean signatureValid, int answered, String traceparent) {
         JsonNode json() {
             try {
                 return Json.MAPPER.readTree(body);
@@ -91,7 +91,8 @@ final class WebhookReceiver implements AutoCloseable {
                 : failFirst.getAndDecrement() > 0 ? 503 : 204;
         synchronized (received) {
             received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst(
-                    "ChartBridge-Delivery"), id, timestamp, signature, body, valid, status));
+                    "ChartBridge-Delivery"), id, timestamp, signature, body, valid, status,
+                    ex.getRequestHeaders().getFirst("traceparent")));
         }
         ex.sendResponseHeaders(status, -1);
         ex.close();

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  */
 public final class RecordingRequest extends HttpServletRequestWrapper {
   private static final List<String> HEADERS = List.of("content-type", "accept", "prefer", "if-match",
-      "if-none-exist", "if-none-match", "authorization", "cookie", "cache-control");
+      "if-none-exist", "if-none-match", "authorization", "cookie", "cache-control", "traceparent");
 
   private final byte[] body;
   private Map<String, String[]> parameters;

@@ -108,8 +108,14 @@ public final class HttpApi {
             cfg.startup.showJavalinBanner = false;
             // What the server refuses before routing (a header over 8 KiB: 431) is answered as problem+json too.
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
-            cfg.routes.before(ctx -> MDC.put("requestId", UUID.randomUUID().toString()));
-            cfg.routes.after(ctx -> MDC.clear());
+            cfg.routes.before(ctx -> {
+                MDC.put("requestId", UUID.randomUUID().toString());
+                RequestTracing.before(ctx);
+            });
+            cfg.routes.after(ctx -> {
+                RequestTracing.after(ctx);
+                MDC.clear();
+            });
             // Each route names the key roles that may call it (docs/api.md, "Roles"); RouteTable enforces them.
             Access app = Access.anyOf(KeyRole.APP);
             Access reviewer = Access.anyOf(KeyRole.REVIEWER);

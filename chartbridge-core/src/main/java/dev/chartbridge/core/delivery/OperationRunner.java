@@ -19,6 +19,10 @@ import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.intake.ParseResult;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -73,9 +77,17 @@ final class OperationRunner {
         }
         MDC.put("operationId", op.id().toString());
         MDC.put("eventId", op.eventId().toString());
-        try {
+        // A span of the trace the event was accepted under (issue #14); its id goes on every attempt row.
+        Span span = Traces.start("chartbridge.attempt", SpanKind.INTERNAL, Traces.parent(op.traceparent()));
+        span.setAttribute("chartbridge.operation.id", op.id().toString());
+        span.setAttribute("chartbridge.event.id", op.eventId().toString());
+        span.setAttribute("chartbridge.tenant", op.tenantId());
+        span.setAttribute("chartbridge.connection", op.target());
+        try (Scope ignored = span.makeCurrent()) {
+            MDC.put("traceId", span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null);
             runLoaded(claim, op);
         } finally {
+            span.end();
             MDC.clear();
         }
     }

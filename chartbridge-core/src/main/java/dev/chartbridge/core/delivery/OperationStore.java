@@ -89,8 +89,8 @@ final class OperationStore {
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.event_id, o.tenant_id, o.target, o.part,"
                     + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
-                    + " o.created_at, e.body::text, o.shadow, o.kind, o.record_key, ae.body::text, o.on_conflict, o.waits"
-                    + " FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
+                    + " o.created_at, e.body::text, o.shadow, o.kind, o.record_key, ae.body::text, o.on_conflict,"
+                    + " o.waits, e.traceparent FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
                     + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
                     + " LEFT JOIN clinical_event ae ON ae.id = a.event_id WHERE o.id = ?")) {
                 ps.setObject(1, operationId);
@@ -105,7 +105,7 @@ final class OperationStore {
                             remoteId == null ? null : new RemoteRef(rs.getString(6), remoteId, rs.getString(12)),
                             rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14),
                             rs.getBoolean(15), rs.getString(16), rs.getString(17), rs.getString(18),
-                            rs.getString(19), rs.getInt(20));
+                            rs.getString(19), rs.getInt(20), rs.getString(21));
                 }
             }
         });

@@ -16,8 +16,13 @@ import dev.chartbridge.core.gate.Gate;
 import dev.chartbridge.core.gate.GateOverride;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.trace.Traces;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,7 +66,19 @@ public final class Intake {
      */
     public IntakeResult submit(String tenantId, String actor, String idempotencyKey, byte[] body,
                                Identifier boundPatient, BreakGlass breakGlass) {
-        IntakeResult result = decide(tenantId, actor, idempotencyKey, body, boundPatient, breakGlass);
+        IntakeResult result;
+        // The span the event is accepted under: its traceparent is stored with the event (IntakeStore).
+        Span span = Traces.start("chartbridge.intake", SpanKind.INTERNAL, Context.current());
+        try (Scope ignored = span.makeCurrent()) {
+            span.setAttribute("chartbridge.tenant", tenantId);
+            result = decide(tenantId, actor, idempotencyKey, body, boundPatient, breakGlass);
+            span.setAttribute("chartbridge.intake.outcome", outcomeName(result));
+            if (result instanceof IntakeResult.Accepted a) {
+                span.setAttribute("chartbridge.event.id", a.eventId().toString());
+            }
+        } finally {
+            span.end();
+        }
         Counter.builder("chartbridge.events").description("Submitted events by intake outcome")
                 .tag("outcome", outcomeName(result)).register(registry).increment();
         if (result instanceof IntakeResult.Accepted a && a.replay()) {

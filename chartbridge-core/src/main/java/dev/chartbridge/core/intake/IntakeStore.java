@@ -18,6 +18,7 @@ import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.release.ReleaseMode;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.trace.Traces;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -94,7 +95,7 @@ final class IntakeStore {
         }
         UUID eventId = UUID.randomUUID();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO clinical_event (id, tenant_id, idempotency_key,"
-                + " body_hash, event_type, schema_version, body) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)"
+                + " body_hash, event_type, schema_version, body, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
                 + " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING")) {
             ps.setObject(1, eventId);
             ps.setString(2, s.tenantId());
@@ -103,6 +104,8 @@ final class IntakeStore {
             ps.setString(5, event.type().wireName());
             ps.setString(6, event.schemaVersion());
             ps.setString(7, s.canonical());
+            // The trace the event is accepted under: its attempts and webhook deliveries continue it (issue #14).
+            ps.setString(8, Traces.currentTraceparent());
             if (ps.executeUpdate() == 0) {
                 // Stored by a concurrent submission of the same key since intake looked it up.
                 return earlier(c, s.tenantId(), s.key(), s.bodyHash());

@@ -62,6 +62,21 @@ final class WebhookDeliveryStore {
         });
     }
 
+    /** The W3C traceparent the delivery's event was accepted under; null for none (issue #14). */
+    String traceparent(UUID eventId) {
+        if (eventId == null) {
+            return null;
+        }
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT traceparent FROM clinical_event WHERE id = ?")) {
+                ps.setObject(1, eventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
     /** Records the attempt; false (nothing changed) when the lease was lost or the delivery was cancelled. */
     boolean record(Claimed d, Attempt a) {
         return jdbc.inTransaction(c -> {

@@ -3,6 +3,10 @@ package dev.chartbridge.core.webhook;
 import dev.chartbridge.core.delivery.Backoff;
 import dev.chartbridge.core.delivery.DaemonThreads;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.trace.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +116,19 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /** One attempt in a client span of the trace the event was accepted under, carried as {@code traceparent}. */
     private void attempt(WebhookDeliveryStore.Claimed d) {
+        Span span = Traces.start("chartbridge.webhook.deliver", SpanKind.CLIENT,
+                Traces.parent(store.traceparent(d.eventId())));
+        span.setAttribute("chartbridge.webhook.delivery", d.id().toString());
+        try (Scope ignored = span.makeCurrent()) {
+            attemptInSpan(d);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void attemptInSpan(WebhookDeliveryStore.Claimed d) {
         Instant started = Instant.now();
         Integer status = null;
         String error = null;
@@ -137,6 +153,8 @@ public final class WebhookDispatcher implements AutoCloseable {
                         WebhookSigner.signature(secret.get(), messageId, now, d.payload()));
                 headers.put(DELIVERY_HEADER, d.id().toString());
                 headers.put(WebhookSigner.HEADER, WebhookSigner.legacyHeader(secret.get(), now, d.payload()));
+                // The trace the event was accepted under (issue #14): not signed, a receiver may ignore it.
+                Traces.inject(headers::put);
                 ReceiverPost.Outcome outcome = post.post(url, addresses, headers,
                         d.payload().getBytes(StandardCharsets.UTF_8), policy.timeout());
                 status = outcome.status();

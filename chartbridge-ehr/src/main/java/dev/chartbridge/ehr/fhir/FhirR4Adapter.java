@@ -55,14 +55,16 @@ public final class FhirR4Adapter implements EhrAdapter, ProvenanceWriter {
     }
 
     /**
-     * @param settings   the connection's extras: {@code testPatient} (a patient id {@link #inspect()} reads)
+     * @param settings   the connection's extras: {@code testPatient} (a patient id {@link #inspect()} reads),
+     *                   {@code propagateTrace} ({@code true} unless set otherwise: send {@code traceparent})
      * @param eventTypes the event types the tenant enabled on this connection
      */
     public FhirR4Adapter(FhirConnection connection, java.util.Map<String, String> settings,
                          java.util.Set<String> eventTypes) {
         this.eventTypes = java.util.Set.copyOf(eventTypes);
         this.testPatient = settings.get("testPatient");
-        this.server = new FhirServer(connection);
+        this.server = new FhirServer(connection, TraceparentHeader.on(settings.get("propagateTrace"), true)
+                ? java.util.List.of(new TraceparentHeader()) : java.util.List.of());
         Searchset searches = new Searchset(server, Supplier::get);
         SearchRules rules = SearchRules.of(VENDOR);
         this.context = new ContextResolver(searches, rules, Clock.systemUTC());

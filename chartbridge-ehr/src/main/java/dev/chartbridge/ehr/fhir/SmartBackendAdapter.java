@@ -74,6 +74,9 @@ public abstract class SmartBackendAdapter implements EhrAdapter {
                 REFRESH_MARGIN, env.clock()).countedBy(env.tokenMetrics());
         BearerAuthorization auth = new BearerAuthorization(tokens);
         List<IClientInterceptor> interceptors = new ArrayList<>(before);
+        if (TraceparentHeader.on(connection.setting("propagateTrace", null), false)) {
+            interceptors.add(new TraceparentHeader());
+        }
         interceptors.add(auth);
         this.smart = new LiveCheck.Smart(baseUrl.apply(connection), connection.tokenUrl(), tokens, scopes);
         this.eventTypes = connection.enabledEventTypes();
