@@ -191,6 +191,24 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void the_live_check_of_a_connection_runs_for_a_reviewer_and_not_for_an_apps_key() {
+        Browser reviewer = new Browser();
+        reviewer.signIn(TestGateway.REVIEWER_KEY);
+        assertThat(reviewer.get("/console/dashboard").body())
+                .contains("href=\"/console/connections/" + TestGateway.TARGET + "/check\"");
+        HttpResponse<String> page = reviewer.get("/console/connections/" + TestGateway.TARGET + "/check");
+        assertThat(page.statusCode()).isEqualTo(200);
+        // The simulator's live CapabilityStatement, read now: the metadata item passes and names its FHIR version.
+        assertThat(page.body()).contains("<tr data-item=\"metadata\"><td>metadata</td><td><span class=\"badge"
+                + " verdict-PASS\">PASS</span>").contains("4.0.1");
+        assertThat(reviewer.get("/console/connections/nope/check").statusCode()).isEqualTo(404);
+
+        Browser app = new Browser();
+        app.signIn(TestGateway.APP_KEY);
+        assertThat(app.get("/console/connections/" + TestGateway.TARGET + "/check").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void release_controls_change_only_with_an_administrators_key() {
         Browser operator = new Browser();
         String token = operator.signIn(TestGateway.REVIEWER_KEY); // a reviewer's key: no admin role

@@ -61,6 +61,7 @@ public final class ConsoleRoutes {
         routes.addHttpHandler(HandlerType.POST, BASE + "/login", this::login);
         routes.addHttpHandler(HandlerType.POST, BASE + "/logout", signedIn(true, this::logout));
         routes.addHttpHandler(HandlerType.GET, BASE + "/dashboard", signedIn(false, overview::dashboard));
+        routes.addHttpHandler(HandlerType.GET, BASE + "/connections/{name}/check", signedIn(false, overview::check));
         routes.addHttpHandler(HandlerType.GET, BASE + "/events", signedIn(false, events::search));
         routes.addHttpHandler(HandlerType.GET, BASE + "/events/{id}", signedIn(false, events::timeline));
         routes.addHttpHandler(HandlerType.GET, BASE + "/review", signedIn(false, review::queue));

@@ -1,5 +1,6 @@
 package dev.chartbridge.app.console;
 
+import dev.chartbridge.app.http.ConnectionCheckRoutes;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.event.EventType;
@@ -8,6 +9,7 @@ import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.release.ReleaseMode;
 import dev.chartbridge.core.search.ConnectionActivity;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.KeyRole;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -58,6 +60,30 @@ final class OverviewPages {
         model.put("rows", rows);
         model.put("window", "24 h");
         console.view().render(ctx, 200, "dashboard", model);
+    }
+
+    /**
+     * The live check of one of the tenant's connections, run now (as {@code GET /v1/connections/{name}/check}):
+     * capabilities against the vendor profile, token and scopes, a read of the test patient. Reviewers and
+     * administrators only, as on the API.
+     */
+    void check(Context ctx, ConsoleSessions.Session s) {
+        if (!s.caller().has(KeyRole.REVIEWER) && !s.caller().has(KeyRole.ADMIN)) {
+            console.view().render(ctx, 403, "refused", Map.of("message",
+                    "The live check needs a reviewer's or an administrator's key."));
+            return;
+        }
+        Optional<Target> target = targets.find(s.tenantId(), ctx.pathParam("name"));
+        if (target.isEmpty()) {
+            console.view().render(ctx, 404, "refused", Map.of("message", "This tenant has no connection of that name."));
+            return;
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("chrome", console.chrome(s, "dashboard"));
+        model.put("connection", target.get().name());
+        model.put("vendor", target.get().adapter().vendor());
+        model.put("report", ConnectionCheckRoutes.inspect(target.get()));
+        console.view().render(ctx, 200, "check", model);
     }
 
     void release(Context ctx, ConsoleSessions.Session s) {
