@@ -48,7 +48,7 @@ class MetricsTest {
         epic = EpicSimulator.start();
         receiver = new WebhookReceiver(0);
         GatewayConfig c = TestGateway.config(pg.url(), ehr.simulator().baseUrl(), "metrics-node",
-                TestGateway.fastDelivery(), 4).with(new GatewayConfig.WebhookConfig(4, 50L, 200L, 2_000L), null);
+                TestGateway.fastDelivery(), 4).with(WebhookReceiver.fastLoopback(), null);
         GatewayConfig.TenantConfig t = c.tenants().get(0);
         List<GatewayConfig.ConnectionConfig> connections = new ArrayList<>(t.connections());
         connections.add(new GatewayConfig.ConnectionConfig("epic", "epic", epic.baseUrl(), epic.tokenUrl(),

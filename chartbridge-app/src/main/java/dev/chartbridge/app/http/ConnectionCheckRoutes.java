@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * {@code GET /v1/connections/{name}/check}: the live check of one of the caller's EHR connections
- * ({@link dev.chartbridge.core.adapter.EhrAdapter#inspect()}), for an administrator: it makes calls to the EHR
+ * ({@link dev.chartbridge.core.adapter.EhrAdapter#inspect()}), for a reviewer or an administrator: it makes calls to the EHR
  * (and may ask for a token), so it is not for every key. 200 with the report whatever its verdict; 404 for a
  * connection the tenant does not have. Thread-safe.
  */
@@ -26,7 +26,7 @@ public final class ConnectionCheckRoutes {
     }
 
     void check(Context ctx) {
-        Optional<ApiKeys.Caller> caller = auth.authenticateAdmin(ctx);
+        Optional<ApiKeys.Caller> caller = auth.authenticate(ctx); // roles: RouteTable (reviewer, admin)
         if (caller.isEmpty()) {
             return;
         }
