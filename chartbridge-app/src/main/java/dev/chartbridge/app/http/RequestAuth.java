@@ -211,18 +211,6 @@ final class RequestAuth {
         return user == null ? caller.actor() : caller.actor() + " " + user.actor();
     }
 
-    /** As {@link #authenticate}, and the key must be an administrator's (else 403). */
-    Optional<ApiKeys.Caller> authenticateAdmin(Context ctx) {
-        Optional<ApiKeys.Caller> caller = authenticate(ctx);
-        if (caller.isPresent() && !caller.get().admin()) {
-            Responses.problem(ctx, Problem.of(403, "role-required", "Role required",
-                    "this needs a key with the role admin").naming("header:Authorization",
-                    "is a key without the role this route needs (admin)"));
-            return Optional.empty();
-        }
-        return caller;
-    }
-
     /** Drops a key from this node's cache (after it is revoked here); other nodes drop it within 30 s. */
     void forget(UUID keyId) {
         callers.values().removeIf(c -> c.caller().keyId().equals(keyId));
