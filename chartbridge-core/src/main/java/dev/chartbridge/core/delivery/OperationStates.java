@@ -35,24 +35,58 @@ public final class OperationStates {
 
     /** Inserts the operation in {@code initial}; false (nothing inserted) when its operation key exists. */
     public static boolean insert(Connection c, Planned op, OperationState initial) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
-                + " vendor, part, resource_type, operation_key, state, shadow, order_key, compensation)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
-            ps.setObject(1, op.id());
-            ps.setObject(2, op.eventId());
-            ps.setString(3, op.tenantId());
-            ps.setString(4, op.target().name());
-            ps.setString(5, op.target().adapter().vendor());
-            ps.setInt(6, op.part());
-            ps.setString(7, op.resourceType());
-            ps.setString(8, op.operationKey());
-            ps.setString(9, initial.name());
-            ps.setBoolean(10, op.shadow());
-            ps.setString(11, op.orderKey());
-            ps.setString(12, op.compensation());
+        try (PreparedStatement ps = c.prepareStatement(INSERT_PLANNED)) {
+            bind(ps, op, initial);
             return inserted(c, ps, op.tenantId(), op.id());
         }
+    }
+
+    /**
+     * Inserts the operations of one event in {@code initial}, in one round trip (a JDBC batch); per operation,
+     * whether it was inserted (false: its operation key exists). The caller tells, from its current copy of the
+     * tenant's settings (intake's), whether some active webhook takes a notice of a given type about an operation in
+     * {@code initial}; when none takes {@link WebhookNotices#STATE_CHANGED}, the query that would find none is not
+     * sent.
+     */
+    public static List<Boolean> insertAll(Connection c, List<Planned> ops, OperationState initial,
+                                          java.util.function.Predicate<String> webhooksTake) throws SQLException {
+        boolean noticeWanted = webhooksTake.test(WebhookNotices.STATE_CHANGED);
+        List<Boolean> inserted = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(INSERT_PLANNED)) {
+            for (Planned op : ops) {
+                bind(ps, op, initial);
+                ps.addBatch();
+            }
+            for (int count : ps.executeBatch()) {
+                inserted.add(count != 0);
+            }
+        }
+        for (int i = 0; i < ops.size() && noticeWanted; i++) {
+            if (inserted.get(i)) {
+                notice(c, ops.get(i).tenantId(), ops.get(i).id());
+            }
+        }
+        return inserted;
+    }
+
+    private static final String INSERT_PLANNED = "INSERT INTO write_operation (id, event_id, tenant_id, target,"
+            + " vendor, part, resource_type, operation_key, state, shadow, order_key, compensation)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING";
+
+    private static void bind(PreparedStatement ps, Planned op, OperationState initial) throws SQLException {
+        ps.setObject(1, op.id());
+        ps.setObject(2, op.eventId());
+        ps.setString(3, op.tenantId());
+        ps.setString(4, op.target().name());
+        ps.setString(5, op.target().adapter().vendor());
+        ps.setInt(6, op.part());
+        ps.setString(7, op.resourceType());
+        ps.setString(8, op.operationKey());
+        ps.setString(9, initial.name());
+        ps.setBoolean(10, op.shadow());
+        ps.setString(11, op.orderKey());
+        ps.setString(12, op.compensation());
     }
 
     /**

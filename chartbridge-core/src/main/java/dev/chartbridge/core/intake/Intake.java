@@ -14,6 +14,7 @@ import dev.chartbridge.core.formulary.FormularyDecision;
 import dev.chartbridge.core.gate.BreakGlass;
 import dev.chartbridge.core.gate.Gate;
 import dev.chartbridge.core.gate.GateOverride;
+import dev.chartbridge.core.settings.TenantSettingsCache;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import dev.chartbridge.core.trace.Traces;
@@ -36,19 +37,34 @@ import java.util.function.Function;
  * a gate overridden by break-glass is audited with the event. Thread-safe.
  */
 public final class Intake {
+    /** Tries against settings changing under each (an administrator's script in a loop) before giving up. */
+    private static final int MAX_STALE_RETRIES = 10;
     private final Jdbc jdbc;
     private final Targets targets;
     private final EventParser parser;
     private final MeterRegistry registry;
     private final Function<String, TenantPolicy> policies;
+    private final TenantSettingsCache settings;
 
+    /**
+     * Intake with a cache of tenants' settings of its own that no listener refreshes: every change of a tenant's
+     * settings is found at the tenant's next acceptance (its insert refuses a stale copy), and costs that
+     * acceptance a second try.
+     */
     public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry,
                   Function<String, TenantPolicy> policies) {
+        this(jdbc, targets, clock, registry, policies, new TenantSettingsCache(jdbc));
+    }
+
+    /** @param settings the tenants' release controls and webhooks, kept current by a {@code TenantSettingsListener} */
+    public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry,
+                  Function<String, TenantPolicy> policies, TenantSettingsCache settings) {
         this.jdbc = jdbc;
         this.policies = policies;
         this.targets = targets;
         this.parser = new EventParser(clock);
         this.registry = registry;
+        this.settings = settings;
     }
 
     /**
@@ -177,9 +193,8 @@ public final class Intake {
         if (!refused.isEmpty()) {
             return new IntakeResult.Unsupported(refused);
         }
-        IntakeStore.Submission submission = new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical,
-                tree, event, plan, policy, glass);
-        IntakeResult result = jdbc.inTransaction(c -> IntakeStore.store(c, submission));
+        IntakeResult result = store(new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical, tree,
+                event, plan, policy, glass, settings.get(tenantId)));
         if (result instanceof IntakeResult.Refused r) {
             auditRefusal(tenantId, actor, event, r);
         } else if (result instanceof IntakeResult.Accepted a && !a.replay()) {
@@ -189,6 +204,27 @@ public final class Intake {
             }
         }
         return result;
+    }
+
+    /**
+     * Stores the submission in one transaction, deciding again with a fresh copy of the tenant's settings as long as
+     * the transaction finds the copy stale (a change committed since it was read; rare, and each retry reads anew).
+     */
+    private IntakeResult store(IntakeStore.Submission submission) {
+        IntakeStore.Submission s = submission;
+        for (int attempt = 1; ; attempt++) {
+            IntakeStore.Submission current = s;
+            try {
+                return jdbc.inTransaction(c -> IntakeStore.store(c, current));
+            } catch (IntakeStore.StaleSettings e) {
+                if (attempt == MAX_STALE_RETRIES) {
+                    throw new dev.chartbridge.core.ChartBridgeException("tenant " + s.tenantId() + ": its settings"
+                            + " changed under " + attempt + " attempts to store an event in a row");
+                }
+                settings.drop(s.settings());
+                s = s.withSettings(settings.get(s.tenantId()));
+            }
+        }
     }
 
     /** Who may order, and what the tenant's formulary carries; a stop is never refused by the formulary. */
