@@ -2,6 +2,8 @@ package dev.chartbridge.core.intake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.gate.GateOverride;
@@ -16,8 +18,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The first statement of an acceptance (issue #17: one round trip where there were seven): inserts the event and
- * its audit entries (each with its pending mark), only if the tenant's settings intake decided with are still
+ * The first statement of an acceptance (issue #17: one round trip where there were seven): inserts the event, its
+ * new operations and its audit entries (each with its pending mark), only if the tenant's settings intake decided with are still
  * current and no event holds the idempotency key; and takes the locks of the patient lines its operations will
  * join, so that the next statement's look at the lines sees what earlier holders committed. Stateless.
  */
@@ -26,18 +28,27 @@ final class AcceptedEvent {
     }
 
     /**
-     * @param current  the settings were current: when false nothing was written
-     * @param inserted the event was inserted; false when another event holds the key (nothing was written)
+     * @param current    the settings were current: when false nothing was written
+     * @param inserted   the event was inserted; false when another event holds the key (nothing was written)
+     * @param operations how many of the planned new operations were inserted (fewer: some content is held by
+     *                   another event, and the caller undoes the transaction)
      */
-    record Stored(boolean current, boolean inserted) {
+    record Stored(boolean current, boolean inserted, int operations) {
     }
 
+    /**
+     * @param listed   the event's operations as the acceptance lists them (for its audit entry)
+     * @param newOps   the operations to insert with the event (none for an amendment, whose changes of records
+     *                 are inserted one by one, RecordChanges)
+     * @param lineKeys the patient lines to lock, sorted
+     */
     static Stored insert(Connection c, IntakeStore.Submission s, UUID eventId,
-                         List<IntakeResult.PlannedOperation> operations, List<String> lineKeys) throws SQLException {
+                         List<IntakeResult.PlannedOperation> listed, List<OperationStates.Planned> newOps,
+                         OperationState initial, List<String> lineKeys) throws SQLException {
         ClinicalEvent event = s.event();
         List<GateOverride> overrides = s.glass().overrides();
         AuditLog.Entries entries = new AuditLog.Entries().add(s.tenantId(), s.actor(), "event.accepted", eventId,
-                null, acceptedDetail(event, operations, overrides));
+                null, acceptedDetail(event, listed, overrides));
         ProvenanceNotes.keptLocally(entries, s.tenantId(), eventId, s.plan());
         for (GateOverride o : overrides) {
             entries.add(s.tenantId(), "user:" + event.author().npi(), "gate.overridden", eventId, null,
@@ -47,8 +58,10 @@ final class AcceptedEvent {
                 + " event AS (INSERT INTO clinical_event (id, tenant_id, idempotency_key, body_hash, event_type,"
                 + " schema_version, body, traceparent) SELECT ?, ?, ?, ?, ?, ?, ?::jsonb, ? FROM fresh WHERE fresh.ok"
                 + " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id), "
+                + OperationStates.insertPlanned("operation", "EXISTS (SELECT 1 FROM event)") + ", "
                 + AuditLog.cte("entry", "EXISTS (SELECT 1 FROM event)")
-                + " SELECT (SELECT ok FROM fresh), EXISTS (SELECT 1 FROM event), (" + Outbox.LOCK_LINES + ")")) {
+                + " SELECT (SELECT ok FROM fresh), EXISTS (SELECT 1 FROM event), (SELECT count(*) FROM operation),"
+                + " (" + Outbox.LOCK_LINES + ")")) {
             int i = s.settings().bindCurrent(ps, 1);
             ps.setObject(i++, eventId);
             ps.setString(i++, s.tenantId());
@@ -59,11 +72,12 @@ final class AcceptedEvent {
             ps.setString(i++, s.canonical());
             // The trace the event is accepted under: its attempts and webhook deliveries continue it (issue #14).
             ps.setString(i++, Traces.currentTraceparent());
+            i = OperationStates.bindPlanned(c, ps, i, newOps, initial);
             i = entries.bind(c, ps, i);
             ps.setArray(i, c.createArrayOf("text", lineKeys.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Stored(rs.getBoolean(1), rs.getBoolean(2));
+                return new Stored(rs.getBoolean(1), rs.getBoolean(2), rs.getInt(3));
             }
         }
     }

@@ -139,19 +139,42 @@ public final class Intake {
         String canonical = Json.canonical(tree);
         String bodyHash = Json.sha256(canonical);
         String key = idempotencyKey != null ? idempotencyKey : "body:" + bodyHash;
-        // The key before any gate: a replay gets the original answer whatever changed since (consent withdrawn,
-        // a release control turned off, the amended record amended by this very event), and nothing is audited.
+        Decision d = evaluate(tenantId, actor, key, bodyHash, canonical, tree, boundPatient, breakGlass);
+        if (d.result() instanceof IntakeResult.Accepted) {
+            // A replay accepted earlier is found by the acceptance's own insert (its key is taken): no statement
+            // spent looking before (issue #17).
+            return d.result();
+        }
+        // The key before any other answer: a replay gets the original answer whatever changed since (consent
+        // withdrawn, a release control turned off, the amended record amended by this very event), and nothing is
+        // audited. Looked up only now, so that an acceptance, by far the most frequent answer, costs no lookup.
         IntakeResult earlier = jdbc.read(c -> IntakeStore.earlier(c, tenantId, key, bodyHash));
         if (earlier != null) {
             return earlier;
         }
+        if (d.result() instanceof IntakeResult.Refused r) {
+            auditRefusal(tenantId, actor, d.event(), r);
+        }
+        return d.result();
+    }
+
+    /** An answer, with the event it is about when the event could be read (a refusal's audit entry names its type). */
+    private record Decision(IntakeResult result, ClinicalEvent event) {
+        static Decision of(IntakeResult result) {
+            return new Decision(result, null);
+        }
+    }
+
+    /** Everything but the look at the key: validation, gates, the plan per target, and the transaction. */
+    private Decision evaluate(String tenantId, String actor, String key, String bodyHash, String canonical,
+                              JsonNode tree, Identifier boundPatient, BreakGlass breakGlass) {
         ParseResult parsed = parser.parse(tree);
         if (!parsed.isValid()) {
-            return new IntakeResult.Invalid(parsed.errors());
+            return Decision.of(new IntakeResult.Invalid(parsed.errors()));
         }
         ClinicalEvent event = parsed.event();
         if (event.tenant() != null && !event.tenant().equals(tenantId)) {
-            return new IntakeResult.WrongTenant(event.tenant());
+            return Decision.of(new IntakeResult.WrongTenant(event.tenant()));
         }
         TenantPolicy policy = policies.apply(tenantId);
         BreakGlassCheck glass = new BreakGlassCheck(breakGlass, policy, event);
@@ -159,13 +182,13 @@ public final class Intake {
             FieldError refused = glass.overrideOrRefuse(Gate.PATIENT_CONTEXT, new FieldError("/patient/identifiers",
                     "does not name the patient this caller is bound to (X-Patient-Context)"));
             if (refused != null) {
-                return refuse(tenantId, actor, event, refused);
+                return new Decision(new IntakeResult.Refused(List.of(refused)), event);
             }
         }
         if (event.type() == EventType.MEDICATION_CHANGE) {
             FieldError refused = medicationGates(event, policy);
             if (refused != null) {
-                return refuse(tenantId, actor, event, refused);
+                return new Decision(new IntakeResult.Refused(List.of(refused)), event);
             }
         }
         List<IntakeStore.PlannedTarget> plan = new ArrayList<>();
@@ -188,22 +211,20 @@ public final class Intake {
             }
         }
         if (!unknown.isEmpty()) {
-            return new IntakeResult.Invalid(unknown);
+            return Decision.of(new IntakeResult.Invalid(unknown));
         }
         if (!refused.isEmpty()) {
-            return new IntakeResult.Unsupported(refused);
+            return Decision.of(new IntakeResult.Unsupported(refused));
         }
         IntakeResult result = store(new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical, tree,
                 event, plan, policy, glass, settings.get(tenantId)));
-        if (result instanceof IntakeResult.Refused r) {
-            auditRefusal(tenantId, actor, event, r);
-        } else if (result instanceof IntakeResult.Accepted a && !a.replay()) {
+        if (result instanceof IntakeResult.Accepted a && !a.replay()) {
             for (GateOverride o : glass.overrides()) {
                 Counter.builder("chartbridge.break_glass").description("Gates overridden by break-glass")
                         .tag("tenant", tenantId).tag("gate", o.gate().wireName()).register(registry).increment();
             }
         }
-        return result;
+        return new Decision(result, event);
     }
 
     /**
@@ -243,7 +264,10 @@ public final class Intake {
         return null;
     }
 
-    /** A gate's refusal is a decision worth keeping: audited in its own transaction (the event was not stored). */
+    /**
+     * A gate's refusal is a decision worth keeping: audited in its own transaction (the event was not stored), once
+     * it is known not to be a replay.
+     */
     private void auditRefusal(String tenantId, String actor, ClinicalEvent event, IntakeResult.Refused refused) {
         ObjectNode d = Json.MAPPER.createObjectNode();
         d.put("type", event.type().wireName());
@@ -255,9 +279,4 @@ public final class Intake {
         });
     }
 
-    private IntakeResult refuse(String tenantId, String actor, ClinicalEvent event, FieldError why) {
-        IntakeResult.Refused refused = new IntakeResult.Refused(List.of(why));
-        auditRefusal(tenantId, actor, event, refused);
-        return refused;
-    }
 }

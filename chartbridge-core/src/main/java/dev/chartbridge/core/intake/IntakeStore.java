@@ -103,19 +103,30 @@ final class IntakeStore {
         boolean held = event.type() == EventType.MEDICATION_CHANGE;
         OperationState initial = held ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
         Planned planned = plan(s, eventId, initial, shadow, earlier);
-        AcceptedEvent.Stored stored = AcceptedEvent.insert(c, s, eventId, planned.operations(),
+        List<OperationStates.Planned> newOps = event.isAmendment() ? List.of()
+                : planned.rows().stream().map(OperationStates.Planned.class::cast).toList();
+        AcceptedEvent.Stored stored = AcceptedEvent.insert(c, s, eventId, planned.operations(), newOps, initial,
                 held || event.isAmendment() ? List.of() : planned.orderKeys());
         if (!stored.current()) {
             throw new StaleSettings();
         }
         if (!stored.inserted()) {
-            // Stored by a concurrent submission of the same key since intake looked it up.
+            // Another event holds the key: this is a replay (intake no longer looks before), or a concurrent
+            // submission of the same key got there first.
             return earlier(c, s.tenantId(), s.key(), s.bodyHash());
         }
-        IntakeResult clash = insertOperations(c, s, planned, initial);
-        if (clash != null) {
+        if (stored.operations() < newOps.size()) {
             c.rollback();
-            return clash;
+            return new IntakeResult.DuplicateContent(holderOf(c, newOps));
+        }
+        // No active webhook of the tenant takes the notice: the query that would find none is not sent.
+        OperationStates.noticeInserted(c, newOps, type -> s.settings().anyWebhookTakes(type, initial.name()));
+        if (event.isAmendment()) {
+            IntakeResult raced = insertChanges(c, planned, initial);
+            if (raced != null) {
+                c.rollback();
+                return raced;
+            }
         }
         if (event.type() == EventType.CONSENT) {
             ConsentRegistry.record(c, s.tenantId(), eventId, event);
@@ -192,42 +203,35 @@ final class IntakeStore {
         return new Planned(operations, rows, queues, List.copyOf(orderKeys), entries);
     }
 
-    /** Inserts the planned operations; null, or the answer when one of them cannot be (the transaction is undone). */
-    private static IntakeResult insertOperations(Connection c, Submission s, Planned planned, OperationState initial)
+    /** Inserts an amendment's changes of records; null, or the answer when one was amended by another just now. */
+    private static IntakeResult insertChanges(Connection c, Planned planned, OperationState initial)
             throws SQLException {
-        if (s.event().isAmendment()) {
-            for (Object row : planned.rows()) {
-                RecordChanges.Change change = (RecordChanges.Change) row;
-                if (!OperationStates.insert(c, change, initial)) {
-                    return new IntakeResult.InvalidAmendment(List.of(new FieldError("/amends",
-                            "its write to " + change.target().name() + " was amended by another event just now")));
-                }
-            }
-            return null;
-        }
-        List<OperationStates.Planned> ops = planned.rows().stream().map(OperationStates.Planned.class::cast).toList();
-        List<Boolean> inserted = OperationStates.insertAll(c, ops, initial,
-                type -> s.settings().anyWebhookTakes(type, initial.name()));
-        for (int i = 0; i < ops.size(); i++) {
-            if (!inserted.get(i)) {
-                return new IntakeResult.DuplicateContent(holderOf(c, ops.get(i)));
+        for (Object row : planned.rows()) {
+            RecordChanges.Change change = (RecordChanges.Change) row;
+            if (!OperationStates.insert(c, change, initial)) {
+                return new IntakeResult.InvalidAmendment(List.of(new FieldError("/amends",
+                        "its write to " + change.target().name() + " was amended by another event just now")));
             }
         }
         return null;
     }
 
-    /** The event that already holds this operation's content. */
-    private static UUID holderOf(Connection c, OperationStates.Planned op) throws SQLException {
+    /** The event that already holds the content of one of these operations (read after the rollback). */
+    private static UUID holderOf(Connection c, List<OperationStates.Planned> ops) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
                 + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
-            q.setString(1, op.tenantId());
-            q.setString(2, op.target().name());
-            q.setString(3, op.operationKey());
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getObject(1, UUID.class);
+            for (OperationStates.Planned op : ops) {
+                q.setString(1, op.tenantId());
+                q.setString(2, op.target().name());
+                q.setString(3, op.operationKey());
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getObject(1, UUID.class);
+                    }
+                }
             }
         }
+        throw new IllegalStateException("an operation of the event was not inserted, and no event holds its content");
     }
 
     /**
