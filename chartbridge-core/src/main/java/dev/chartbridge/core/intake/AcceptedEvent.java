@@ -69,7 +69,7 @@ final class AcceptedEvent {
             ps.setString(i++, s.bodyHash());
             ps.setString(i++, event.type().wireName());
             ps.setString(i++, event.schemaVersion());
-            ps.setString(i++, s.canonical());
+            ps.setString(i++, s.canonical().text());
             // The trace the event is accepted under: its attempts and webhook deliveries continue it (issue #14).
             ps.setString(i++, Traces.currentTraceparent());
             i = OperationStates.bindPlanned(c, ps, i, newOps, initial);

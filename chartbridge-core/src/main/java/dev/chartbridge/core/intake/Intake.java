@@ -136,8 +136,9 @@ public final class Intake {
         if (tree == null) {
             return new IntakeResult.Invalid(errors);
         }
-        String canonical = Json.canonical(tree);
-        String bodyHash = Json.sha256(canonical);
+        // One pass gives the body's canonical text (stored, hashed) and its payload's (in the operation keys).
+        CanonicalJson.Text canonical = CanonicalJson.write(tree, "payload");
+        String bodyHash = Json.sha256(canonical.text());
         String key = idempotencyKey != null ? idempotencyKey : "body:" + bodyHash;
         Decision d = evaluate(tenantId, actor, key, bodyHash, canonical, tree, boundPatient, breakGlass);
         if (d.result() instanceof IntakeResult.Accepted) {
@@ -166,7 +167,7 @@ public final class Intake {
     }
 
     /** Everything but the look at the key: validation, gates, the plan per target, and the transaction. */
-    private Decision evaluate(String tenantId, String actor, String key, String bodyHash, String canonical,
+    private Decision evaluate(String tenantId, String actor, String key, String bodyHash, CanonicalJson.Text canonical,
                               JsonNode tree, Identifier boundPatient, BreakGlass breakGlass) {
         ParseResult parsed = parser.parse(tree);
         if (!parsed.isValid()) {
@@ -216,8 +217,8 @@ public final class Intake {
         if (!refused.isEmpty()) {
             return Decision.of(new IntakeResult.Unsupported(refused));
         }
-        IntakeResult result = store(new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical, tree,
-                event, plan, policy, glass, settings.get(tenantId)));
+        IntakeResult result = store(new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical, event,
+                plan, policy, glass, settings.get(tenantId)));
         if (result instanceof IntakeResult.Accepted a && !a.replay()) {
             for (GateOverride o : glass.overrides()) {
                 Counter.builder("chartbridge.break_glass").description("Gates overridden by break-glass")

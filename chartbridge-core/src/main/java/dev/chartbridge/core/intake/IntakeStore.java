@@ -1,6 +1,5 @@
 package dev.chartbridge.core.intake;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.consent.ConsentRegistry;
@@ -40,11 +39,11 @@ final class IntakeStore {
     }
 
     /** Everything intake decided before the transaction. */
-    record Submission(String tenantId, String actor, String key, String bodyHash, String canonical, JsonNode tree,
+    record Submission(String tenantId, String actor, String key, String bodyHash, CanonicalJson.Text canonical,
                       ClinicalEvent event, List<PlannedTarget> plan, TenantPolicy policy, BreakGlassCheck glass,
                       TenantSettings settings) {
         Submission withSettings(TenantSettings fresh) {
-            return new Submission(tenantId, actor, key, bodyHash, canonical, tree, event, plan, policy, glass, fresh);
+            return new Submission(tenantId, actor, key, bodyHash, canonical, event, plan, policy, glass, fresh);
         }
     }
 
@@ -166,7 +165,7 @@ final class IntakeStore {
     private static Planned plan(Submission s, UUID eventId, OperationState initial, List<Boolean> shadow,
                                 Map<String, Amendments.Earlier> earlier) {
         ClinicalEvent event = s.event();
-        String contentBase = OperationKey.contentBase(s.tenantId(), event, s.tree());
+        String contentBase = OperationKey.contentBase(s.tenantId(), event, s.canonical().member());
         String compensation = s.policy().compensationPolicy(event.type());
         List<IntakeResult.PlannedOperation> operations = new ArrayList<>();
         List<Object> rows = new ArrayList<>();
