@@ -26,9 +26,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The transactional half of intake: the gates that read the database (consent, release controls, the record an
- * amendment changes), then the event, its operations and queue rows, and its audit entries, all inside the caller's
- * transaction. Stateless.
+ * The transactional half of intake: the gates that read the database (consent, the record an amendment changes)
+ * or the tenant's cached settings (release controls, proven current by the event's insert), then the event, its
+ * operations and audit entries in one statement ({@link AcceptedEvent}) and its queue rows in a second, all inside
+ * the caller's transaction. Stateless.
  */
 final class IntakeStore {
     private IntakeStore() {
@@ -102,10 +103,9 @@ final class IntakeStore {
         boolean held = event.type() == EventType.MEDICATION_CHANGE;
         OperationState initial = held ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
         Planned planned = plan(s, eventId, initial, shadow, earlier);
-        List<OperationStates.Planned> newOps = event.isAmendment() ? List.of()
-                : planned.rows().stream().map(OperationStates.Planned.class::cast).toList();
+        List<OperationStates.Planned> newOps = planned.newOps();
         AcceptedEvent.Stored stored = AcceptedEvent.insert(c, s, eventId, planned.operations(), newOps, initial,
-                held || event.isAmendment() ? List.of() : planned.orderKeys());
+                held ? List.of() : planned.orderKeys());
         if (!stored.current()) {
             throw new StaleSettings();
         }
@@ -157,9 +157,14 @@ final class IntakeStore {
         }
     }
 
-    /** The event's operations as planned (ids made here), in the order the acceptance lists them. */
-    private record Planned(List<IntakeResult.PlannedOperation> operations, List<Object> rows, List<String> queues,
-                           List<String> orderKeys, List<Outbox.NewEntry> queueEntries) {
+    /**
+     * The event's operations as planned (ids made here), in the order the acceptance lists them: new writes, or for
+     * an amendment the changes of the records it amends; with their queues, the patient lines new writes join
+     * (sorted: locks are taken in that order) and their queue entries.
+     */
+    private record Planned(List<IntakeResult.PlannedOperation> operations, List<OperationStates.Planned> newOps,
+                           List<RecordChanges.Change> changes, List<String> queues, List<String> orderKeys,
+                           List<Outbox.NewEntry> queueEntries) {
     }
 
     private static Planned plan(Submission s, UUID eventId, OperationState initial, List<Boolean> shadow,
@@ -168,7 +173,8 @@ final class IntakeStore {
         String contentBase = OperationKey.contentBase(s.tenantId(), event, s.canonical().member());
         String compensation = s.policy().compensationPolicy(event.type());
         List<IntakeResult.PlannedOperation> operations = new ArrayList<>();
-        List<Object> rows = new ArrayList<>();
+        List<OperationStates.Planned> newOps = new ArrayList<>();
+        List<RecordChanges.Change> changes = new ArrayList<>();
         List<String> queues = new ArrayList<>();
         java.util.SortedSet<String> orderKeys = new java.util.TreeSet<>();
         List<Outbox.NewEntry> entries = new ArrayList<>();
@@ -177,7 +183,7 @@ final class IntakeStore {
             UUID opId = UUID.randomUUID();
             if (event.isAmendment()) {
                 Amendments.Earlier e = earlier.get(p.target().name());
-                rows.add(new RecordChanges.Change(opId, eventId, s.tenantId(), p.target(), RecordChanges.UPDATE,
+                changes.add(new RecordChanges.Change(opId, eventId, s.tenantId(), p.target(), RecordChanges.UPDATE,
                         OperationKey.of(contentBase, p.target().name(), 0), e.operationId(), e.recordKey(),
                         e.resourceType(), e.remoteId(), e.remoteVersion(), s.policy().conflictPolicy(event.type())));
                 operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), 0, e.resourceType(),
@@ -190,7 +196,7 @@ final class IntakeStore {
             List<String> types = p.writes().resourceTypes();
             for (int part = 0; part < types.size(); part++) {
                 opId = part == 0 ? opId : UUID.randomUUID();
-                rows.add(new OperationStates.Planned(opId, eventId, s.tenantId(), p.target(), part, types.get(part),
+                newOps.add(new OperationStates.Planned(opId, eventId, s.tenantId(), p.target(), part, types.get(part),
                         OperationKey.of(contentBase, p.target().name(), part), orderKey, shadow.get(t),
                         compensation));
                 operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), part, types.get(part),
@@ -199,14 +205,13 @@ final class IntakeStore {
                 entries.add(new Outbox.NewEntry(opId, p.target().queue(), s.tenantId(), eventId, orderKey));
             }
         }
-        return new Planned(operations, rows, queues, List.copyOf(orderKeys), entries);
+        return new Planned(operations, newOps, changes, queues, List.copyOf(orderKeys), entries);
     }
 
     /** Inserts an amendment's changes of records; null, or the answer when one was amended by another just now. */
     private static IntakeResult insertChanges(Connection c, Planned planned, OperationState initial)
             throws SQLException {
-        for (Object row : planned.rows()) {
-            RecordChanges.Change change = (RecordChanges.Change) row;
+        for (RecordChanges.Change change : planned.changes()) {
             if (!OperationStates.insert(c, change, initial)) {
                 return new IntakeResult.InvalidAmendment(List.of(new FieldError("/amends",
                         "its write to " + change.target().name() + " was amended by another event just now")));
