@@ -6,6 +6,7 @@ import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.TenantPolicy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,7 +57,7 @@ final class OperationStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         OperationRow row = row(rs);
-                        claims.add(new Claimed(new Claim(row.id(), rs.getObject(22, UUID.class)), row));
+                        claims.add(new Claimed(new Claim(row.id(), rs.getObject(23, UUID.class)), row));
                     }
                 }
             }
@@ -91,7 +92,7 @@ final class OperationStore {
     private static final String ROW_COLUMNS = "o.id, o.event_id, o.tenant_id, o.target, o.part,"
             + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
             + " o.created_at, e.body::text, o.shadow, o.kind, o.record_key, ae.body::text, o.on_conflict,"
-            + " o.waits, e.traceparent";
+            + " o.waits, e.traceparent, o.compensation";
     private static final String ROW_JOINS = " JOIN clinical_event e ON e.id = o.event_id"
             + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
             + " LEFT JOIN clinical_event ae ON ae.id = a.event_id";
@@ -131,7 +132,7 @@ final class OperationStore {
                 remoteId == null ? null : new RemoteRef(rs.getString(6), remoteId, rs.getString(12)),
                 rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14),
                 rs.getBoolean(15), rs.getString(16), rs.getString(17), rs.getString(18),
-                rs.getString(19), rs.getInt(20), rs.getString(21));
+                rs.getString(19), rs.getInt(20), rs.getString(21), rs.getString(22));
     }
 
     /**
@@ -171,7 +172,10 @@ final class OperationStore {
             if (t.conflict() != null) {
                 ConflictRecords.insert(c, op.id(), op.remote(), t.conflict());
             }
-            if (t.to().isTerminal() && !op.changesRecord()) {
+            // Every original write of an event carries the same policy (intake plans them together): under any
+            // other than entered-in-error there is nothing to decide, and nothing to lock the event for.
+            if (t.to().isTerminal() && !op.changesRecord()
+                    && TenantPolicy.ENTERED_IN_ERROR.equals(op.compensation())) {
                 compensations.planIfPartial(c, op.eventId());
             }
             if (t.outcome() != null && !folded) {
