@@ -26,8 +26,8 @@ import java.util.Set;
  * {@code meta.tag}) for Provenance, which has no identifier in R4 (and whose {@code patient} parameter names the
  * patients it is about, not the records it targets, so it is searched by the tag alone). The create asks for
  * {@code Prefer: return=minimal}: the write needs only the record's id and version, which the spec puts in the
- * answer's {@code Location} (verification reads the record back anyway), so HAPI neither encodes nor the gateway
- * parses a representation; an answer without a usable {@code Location} is an unknown outcome, reconciled by the
+ * answer's {@code Location} (verification reads the record back anyway), so the server encodes no representation
+ * and the gateway parses none; an answer without a usable {@code Location} is an unknown outcome, reconciled by the
  * search by mark. Stateless and thread-safe.
  *
  * @param marker the search parameter that finds the mark: {@code identifier} or {@code _tag}
