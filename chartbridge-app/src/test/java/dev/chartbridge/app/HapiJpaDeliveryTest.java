@@ -129,6 +129,40 @@ class HapiJpaDeliveryTest {
     }
 
     /**
+     * Issue #17, at HAPI: the create that reached the server is the very body whose digest the attempt row records
+     * (the resource encoded once and sent as encoded), it asked for {@code Prefer: return=minimal}, and the id and
+     * version the ledger holds (taken from HAPI's {@code Location}, there being no body) are those of the record
+     * HAPI stored.
+     */
+    @Test
+    void the_create_that_reached_hapi_is_the_digested_body_asked_minimal_and_the_ledger_names_the_stored_version()
+            throws Exception {
+        ApiClient.Answer accepted = gateway.submit(Events.bloodPressure(6_017), "encoded-once");
+        assertThat(accepted.status()).as("%s", accepted.body()).isEqualTo(202);
+        String eventId = accepted.body().get("id").asText();
+        JsonNode status = gateway.await(eventId, s -> !s.get("status").asText().equals("in-progress"),
+                Duration.ofSeconds(60));
+        assertThat(status.get("status").asText()).as("%s", status).isEqualTo("delivered");
+        String op = pg.text("SELECT id FROM write_operation WHERE event_id = '" + eventId + "'");
+        String key = pg.text("SELECT operation_key FROM write_operation WHERE id = '" + op + "'");
+        String digest = pg.text("SELECT request_digest FROM delivery_attempt WHERE operation_id = '" + op
+                + "' AND outcome = 'created'");
+
+        List<dev.chartbridge.simulators.RecordedRequest> posts = server().stats().journal()
+                .matching("POST", "/fhir/Observation").stream().filter(r -> r.bodyText().contains(key)).toList();
+
+        assertThat(posts).as("one create of this write reached HAPI").hasSize(1);
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(posts.get(0).body()))).as("the bytes HAPI received are the digested bytes").isEqualTo(digest);
+        assertThat(posts.get(0).header("Prefer")).isEqualTo("return=minimal");
+        String remoteId = pg.text("SELECT remote_id FROM write_operation WHERE id = '" + op + "'");
+        Observation stored = (Observation) server().read("Observation/" + remoteId);
+        assertThat(pg.text("SELECT remote_version FROM write_operation WHERE id = '" + op + "'"))
+                .isEqualTo(stored.getMeta().getVersionId()).isNotBlank();
+        assertThat(stored.getIdentifier()).anySatisfy(i -> assertThat(i.getValue()).isEqualTo(key));
+    }
+
+    /**
      * The EHR cannot be reached at all (connections refused, held ones reset) while an event for James waits for
      * its patient and encounter lookups, for as long as the write takes to be deferred twice as many times as its
      * send budget allows sends ({@value #REFUSED_DEFERRALS}, its waits grown to the cap); the event stays in

@@ -36,6 +36,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private final OperationStore store;
     private final OperationRunner runner;
+    private final StoredEvents events;
     private final DeliveryPolicy policy;
     private final Map<String, Semaphore> permits;
     private final Set<Claim> held = ConcurrentHashMap.newKeySet();
@@ -56,7 +57,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
                    Duration grace, Clock clock) {
-        StoredEvents events = new StoredEvents(clock);
+        this.events = new StoredEvents(clock);
         this.store = new OperationStore(jdbc, node, targets, events);
         this.policy = policy;
         this.grace = grace;
@@ -131,14 +132,17 @@ public final class DeliveryEngine implements AutoCloseable {
             if (room == 0 || !running.get()) {
                 continue;
             }
-            List<Claim> claims = store.claim(queue, room, policy.lease());
+            List<Claimed> claims = store.claim(queue, room, policy.lease());
             claimed += claims.size();
-            for (Claim claim : claims) {
+            // The batch's events are parsed once each, by whichever of its workers needs one first.
+            StoredEvents.Batch batch = events.batch();
+            for (Claimed c : claims) {
+                Claim claim = c.claim();
                 free.acquireUninterruptibly();
                 held.add(claim);
                 workers.execute(() -> {
                     try {
-                        runner.run(claim);
+                        runner.run(c, batch);
                     } catch (RuntimeException e) {
                         LOG.error("operation {} failed in the engine ({}); its lease will expire and it will be"
                                 + " reconciled", claim.operationId(), e.getClass().getSimpleName());

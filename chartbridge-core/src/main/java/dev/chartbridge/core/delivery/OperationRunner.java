@@ -70,11 +70,15 @@ final class OperationRunner {
         stopping = true;
     }
 
-    void run(Claim claim) {
-        OperationRow op = store.load(claim.operationId());
-        if (op == null) {
-            return;
-        }
+    /** Runs a claim alone (its event parsed for it only). */
+    void run(Claimed claimed) {
+        run(claimed, events.batch());
+    }
+
+    /** Runs one claim of a batch, from the row its claim read; the event is parsed once per {@code batch}. */
+    void run(Claimed claimed, StoredEvents.Batch batch) {
+        Claim claim = claimed.claim();
+        OperationRow op = claimed.row();
         MDC.put("operationId", op.id().toString());
         MDC.put("eventId", op.eventId().toString());
         // A span of the trace the event was accepted under (issue #14); its id goes on every attempt row.
@@ -85,16 +89,16 @@ final class OperationRunner {
         span.setAttribute("chartbridge.connection", op.target());
         try (Scope ignored = span.makeCurrent()) {
             MDC.put("traceId", span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null);
-            runLoaded(claim, op);
+            runLoaded(claim, op, batch);
         } finally {
             span.end();
             MDC.clear();
         }
     }
 
-    private void runLoaded(Claim claim, OperationRow op) {
+    private void runLoaded(Claim claim, OperationRow op, StoredEvents.Batch batch) {
         Target target = targets.find(op.tenantId(), op.target()).orElse(null);
-        ParseResult parsed = events.parse(op.eventBody());
+        ParseResult parsed = batch.parse(op.eventId(), op.eventBody());
         ParseResult base = op.changesRecord() ? events.parse(op.baseBody()) : parsed;
         if (target == null || !parsed.isValid() || !base.isValid()) {
             String why = target == null ? "target " + op.target() + " is no longer configured"

@@ -135,16 +135,59 @@ public final class OperationStates {
      */
     static OperationState move(Connection c, UUID operationId, OperationState to, boolean notify, String alsoSet,
                                Object... values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE write_operation o SET state = ?, updated_at = now()"
+        Fenced moved = update(c, operationId, null, to, notify, alsoSet, values);
+        return moved == null ? null : moved.was();
+    }
+
+    /**
+     * The queue change that fences a move by the engine: {@code sql} changes the operation's outbox row (an
+     * {@code UPDATE outbox SET ...} or {@code DELETE FROM outbox}, without {@code WHERE}) bound to {@code values}, and
+     * only where the row still carries {@code leaseToken}.
+     */
+    record Lease(UUID leaseToken, String sql, Object... values) {
+    }
+
+    /** What a fenced move replaced: the state the operation had, and its patient line's key (null for none). */
+    record Fenced(OperationState was, String orderKey) {
+    }
+
+    /**
+     * As {@link #move(Connection, UUID, OperationState, boolean, String, Object...)}, in one statement with the
+     * lease's queue change: nothing is written (and null returned) unless the outbox row still carries the lease
+     * token. The outbox row is locked first and then the operation, in the order every engine transaction takes
+     * them, and the old state is read under the lock, so no concurrent move comes between.
+     */
+    static Fenced moveLeased(Connection c, UUID operationId, Lease lease, OperationState to, boolean notify,
+                             String alsoSet, Object... values) throws SQLException {
+        return update(c, operationId, lease, to, notify, alsoSet, values);
+    }
+
+    private static Fenced update(Connection c, UUID operationId, Lease lease, OperationState to, boolean notify,
+                                 String alsoSet, Object[] values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement((lease == null ? "" : "WITH lease AS (" + lease.sql()
+                + " WHERE operation_id = ? AND lease_token = ? RETURNING operation_id, order_key) ")
+                + "UPDATE write_operation o SET state = ?, updated_at = now()"
                 + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
-                + " FROM (SELECT id, state FROM write_operation WHERE id = ? FOR UPDATE) was"
-                + " WHERE o.id = was.id RETURNING was.state, o.tenant_id")) {
+                + " FROM (SELECT id, state FROM write_operation WHERE id = "
+                + (lease == null ? "?" : "(SELECT operation_id FROM lease)") + " FOR UPDATE) was"
+                + (lease == null ? "" : ", lease")
+                + " WHERE o.id = was.id RETURNING was.state, o.tenant_id, "
+                + (lease == null ? "NULL" : "lease.order_key"))) {
             int i = 1;
+            if (lease != null) {
+                for (Object value : lease.values()) {
+                    ps.setObject(i++, value);
+                }
+                ps.setObject(i++, operationId);
+                ps.setObject(i++, lease.leaseToken());
+            }
             ps.setString(i++, to.name());
             for (Object value : values) {
                 ps.setObject(i++, value);
             }
-            ps.setObject(i, operationId);
+            if (lease == null) {
+                ps.setObject(i, operationId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -153,7 +196,7 @@ public final class OperationStates {
                 if (was != to && notify) {
                     notice(c, rs.getString(2), operationId);
                 }
-                return was;
+                return new Fenced(was, rs.getString(3));
             }
         }
     }

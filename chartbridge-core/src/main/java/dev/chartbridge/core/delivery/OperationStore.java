@@ -6,6 +6,7 @@ import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.tenant.TenantPolicy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,22 +40,24 @@ final class OperationStore {
         return jdbc;
     }
 
-    /** Claims up to {@code limit} due operations of one queue; skips rows other nodes are claiming right now. */
-    List<Claim> claim(String queue, int limit, Duration lease) {
+    /**
+     * Claims up to {@code limit} due operations of one queue and loads them, in one statement; skips rows other
+     * nodes are claiming right now and rows whose lease has not run out. The claim sets the lease's own columns
+     * only ({@code leased_until}, owner, token: in no index, so the update can stay on its page, HOT) and leaves
+     * {@code due_at} as it was: a lease that runs out makes the row claimable again by itself (V71).
+     */
+    List<Claimed> claim(String queue, int limit, Duration lease) {
         return jdbc.inTransaction(c -> {
-            List<Claim> claims = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox o SET due_at = now() + ? * interval '1 ms',"
-                    + " lease_owner = ?, lease_token = gen_random_uuid()"
-                    + " FROM (SELECT operation_id FROM outbox WHERE queue = ? AND due_at <= now()"
-                    + "       ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due"
-                    + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token")) {
+            List<Claimed> claims = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
                 ps.setLong(1, lease.toMillis());
                 ps.setString(2, node);
                 ps.setString(3, queue);
                 ps.setInt(4, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        claims.add(new Claim(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)));
+                        OperationRow row = row(rs);
+                        claims.add(new Claimed(new Claim(row.id(), rs.getObject(23, UUID.class)), row));
                     }
                 }
             }
@@ -63,8 +66,9 @@ final class OperationStore {
     }
 
     /**
-     * Which of {@code queues} have due work now: one statement over all of them (an index probe per queue), so an
-     * idle node's database work per poll does not grow with the number of queues it serves.
+     * Which of {@code queues} have claimable work now: one statement over all of them (an index probe per queue,
+     * stepping over at most the rows in flight), so an idle node's database work per poll does not grow with the
+     * number of queues it serves.
      */
     List<String> dueQueues(java.util.Collection<String> queues) {
         if (queues.isEmpty()) {
@@ -72,8 +76,7 @@ final class OperationStore {
         }
         return jdbc.read(c -> {
             List<String> due = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT q FROM unnest(?::text[]) q WHERE EXISTS"
-                    + " (SELECT 1 FROM outbox WHERE queue = q AND due_at <= now())")) {
+            try (PreparedStatement ps = c.prepareStatement(DUE_QUEUES_SQL)) {
                 ps.setArray(1, c.createArrayOf("text", queues.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -85,30 +88,51 @@ final class OperationStore {
         });
     }
 
+    /** The operation's columns and its event's body, read with the claim ({@link #row}). */
+    private static final String ROW_COLUMNS = "o.id, o.event_id, o.tenant_id, o.target, o.part,"
+            + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
+            + " o.created_at, e.body::text, o.shadow, o.kind, o.record_key, ae.body::text, o.on_conflict,"
+            + " o.waits, e.traceparent, o.compensation";
+    private static final String ROW_JOINS = " JOIN clinical_event e ON e.id = o.event_id"
+            + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
+            + " LEFT JOIN clinical_event ae ON ae.id = a.event_id";
+
+    /** The claim's statement: lease length (ms), node, queue, limit; the rows' columns then the lease token. */
+    static final String CLAIM_SQL = "WITH claimed AS (UPDATE outbox o"
+            + " SET leased_until = now() + ? * interval '1 ms', lease_owner = ?, lease_token = gen_random_uuid()"
+            + " FROM (SELECT operation_id FROM outbox WHERE queue = ? AND due_at <= now()"
+            + "       AND (leased_until IS NULL OR leased_until <= now())"
+            + "       ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due"
+            + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token)"
+            + " SELECT " + ROW_COLUMNS + ", claimed.lease_token FROM claimed"
+            + " JOIN write_operation o ON o.id = claimed.operation_id" + ROW_JOINS;
+
+    /** The idle poll's statement (its plan is checked in {@code ClaimIndexTest}). */
+    static final String DUE_QUEUES_SQL = "SELECT q FROM unnest(?::text[]) q WHERE EXISTS (SELECT 1 FROM outbox"
+            + " WHERE queue = q AND due_at <= now() AND (leased_until IS NULL OR leased_until <= now()))";
+
+    /** One operation as stored, with its event's body (read-back starts from this); null when there is none. */
     OperationRow load(UUID operationId) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.event_id, o.tenant_id, o.target, o.part,"
-                    + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
-                    + " o.created_at, e.body::text, o.shadow, o.kind, o.record_key, ae.body::text, o.on_conflict,"
-                    + " o.waits, e.traceparent FROM write_operation o JOIN clinical_event e ON e.id = o.event_id"
-                    + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
-                    + " LEFT JOIN clinical_event ae ON ae.id = a.event_id WHERE o.id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM write_operation o"
+                    + ROW_JOINS + " WHERE o.id = ?")) {
                 ps.setObject(1, operationId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    String remoteId = rs.getString(11);
-                    return new OperationRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7),
-                            OperationState.valueOf(rs.getString(8)), rs.getInt(9), rs.getInt(10),
-                            remoteId == null ? null : new RemoteRef(rs.getString(6), remoteId, rs.getString(12)),
-                            rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14),
-                            rs.getBoolean(15), rs.getString(16), rs.getString(17), rs.getString(18),
-                            rs.getString(19), rs.getInt(20), rs.getString(21));
+                    return rs.next() ? row(rs) : null;
                 }
             }
         });
+    }
+
+    private static OperationRow row(ResultSet rs) throws SQLException {
+        String remoteId = rs.getString(11);
+        return new OperationRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7),
+                OperationState.valueOf(rs.getString(8)), rs.getInt(9), rs.getInt(10),
+                remoteId == null ? null : new RemoteRef(rs.getString(6), remoteId, rs.getString(12)),
+                rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14),
+                rs.getBoolean(15), rs.getString(16), rs.getString(17), rs.getString(18),
+                rs.getString(19), rs.getInt(20), rs.getString(21), rs.getString(22));
     }
 
     /**
@@ -117,16 +141,18 @@ final class OperationStore {
      */
     boolean record(Claim claim, OperationRow op, Transition t, Duration lease) {
         return jdbc.inTransaction(c -> {
-            if (!holdsLease(c, claim)) {
-                return false;
-            }
             boolean wait = t.outcome() != null && WAIT_OUTCOMES.contains(t.outcome());
             // A repeat of a wait the app was already told of (and the IN_FLIGHT mark before a deferred send is
             // tried again) queues no notice; a repeat identical to the last attempt adds to its count.
             boolean repeat = op.waits() > 0 && (wait || t.to() == OperationState.IN_FLIGHT);
-            OperationState was = updateOperation(c, op, t, wait, !repeat);
+            // The lease fence, the queue change and the state in one statement: nothing at all is written when
+            // another node holds the lease now.
+            OperationStates.Fenced moved = updateOperation(c, claim, op, t, wait, !repeat, lease);
+            if (moved == null) {
+                return false;
+            }
             boolean folded = wait && op.waits() > 0 && foldIntoLastAttempt(c, op, t);
-            if (was != t.to()) {
+            if (moved.was() != t.to()) {
                 if (ReadBackStore.WATCHED.contains(t.to())) {
                     ReadBackStore.watch(c, op.id(), op.tenantId() + "/" + op.target(), t.seen());
                     if (op.changesRecord()) {
@@ -141,13 +167,15 @@ final class OperationStore {
                 ShadowRequests.keep(c, op.id(), t.rendered());
             }
             if (t.to().isTerminal() || t.to().isWritten()) {
-                Outbox.leaveLine(c, claim.operationId());
+                Outbox.leaveLine(c, claim.operationId(), moved.orderKey(), !leavesQueue(t));
             }
-            updateQueue(c, claim, t, lease);
             if (t.conflict() != null) {
                 ConflictRecords.insert(c, op.id(), op.remote(), t.conflict());
             }
-            if (t.to().isTerminal() && !op.changesRecord()) {
+            // Every original write of an event carries the same policy (intake plans them together): under any
+            // other than entered-in-error there is nothing to decide, and nothing to lock the event for.
+            if (t.to().isTerminal() && !op.changesRecord()
+                    && TenantPolicy.ENTERED_IN_ERROR.equals(op.compensation())) {
                 compensations.planIfPartial(c, op.eventId());
             }
             if (t.outcome() != null && !folded) {
@@ -165,7 +193,8 @@ final class OperationStore {
     void release(Claim claim, Duration delay) {
         jdbc.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET due_at = now() + ? * interval '1 ms',"
-                    + " lease_owner = NULL, lease_token = NULL WHERE operation_id = ? AND lease_token = ?")) {
+                    + " leased_until = NULL, lease_owner = NULL, lease_token = NULL"
+                    + " WHERE operation_id = ? AND lease_token = ?")) {
                 ps.setLong(1, delay.toMillis());
                 ps.setObject(2, claim.operationId());
                 ps.setObject(3, claim.leaseToken());
@@ -180,7 +209,8 @@ final class OperationStore {
             return 0;
         }
         return jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET due_at = now() + ? * interval '1 ms'"
+            // Only the lease column: a renewal stays on the row's page (HOT) and leaves the indexes alone.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET leased_until = now() + ? * interval '1 ms'"
                     + " WHERE operation_id = ANY (?) AND lease_token = ANY (?)")) {
                 ps.setLong(1, lease.toMillis());
                 ps.setArray(2, c.createArrayOf("uuid", claims.stream().map(Claim::operationId).toArray()));
@@ -190,31 +220,43 @@ final class OperationStore {
         });
     }
 
-    /** Seconds since the oldest due operation became due; 0 when nothing is waiting. */
-    private static boolean holdsLease(Connection c, Claim claim) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM outbox WHERE operation_id = ? AND lease_token = ? FOR UPDATE")) {
-            ps.setObject(1, claim.operationId());
-            ps.setObject(2, claim.leaseToken());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     /**
-     * Writes the transition's state (and its notice, when the state changes and {@code notify}); counts a wait in a
-     * row, and sets the count back to 0 on any other recorded outcome. Returns the state it had.
+     * Writes the transition's state (and its notice, when the state changes and {@code notify}) and its queue
+     * change, fenced by the claim's lease; counts a wait in a row, and sets the count back to 0 on any other
+     * recorded outcome. Returns the state it had and the line it was in; null when the lease is lost.
      */
-    private static OperationState updateOperation(Connection c, OperationRow op, Transition t, boolean wait,
-                                                  boolean notify) throws SQLException {
-        return OperationStates.move(c, op.id(), t.to(), notify, "remote_id = coalesce(?, remote_id),"
+    private static OperationStates.Fenced updateOperation(Connection c, Claim claim, OperationRow op, Transition t,
+                                                          boolean wait, boolean notify, Duration lease)
+            throws SQLException {
+        return OperationStates.moveLeased(c, op.id(), queueChange(claim, t, lease), t.to(), notify,
+                "remote_id = coalesce(?, remote_id),"
                         + " remote_version = coalesce(?, remote_version), error_class = ?, error_detail = ?,"
                         + " sends = sends + ?, checks = checks + ?,"
                         + " waits = CASE WHEN ? THEN waits + 1 WHEN ? THEN 0 ELSE waits END",
                 t.remote() == null ? null : t.remote().id(), t.remote() == null ? null : t.remote().version(),
                 t.error() == null ? null : t.error().errorClass().name(), t.errorDetail(), t.addSends(),
                 t.addChecks(), wait, t.outcome() != null);
+    }
+
+    /** The transition leaves the outbox: no next step, no later due time. */
+    private static boolean leavesQueue(Transition t) {
+        return !t.keepLease() && t.nextDue() == null;
+    }
+
+    /**
+     * What the transition does to the outbox row: the same worker goes on (the lease is pushed on, HOT), the row
+     * leaves the queue, or it is due again later with its lease given back.
+     */
+    private static OperationStates.Lease queueChange(Claim claim, Transition t, Duration lease) {
+        if (t.keepLease()) {
+            return new OperationStates.Lease(claim.leaseToken(),
+                    "UPDATE outbox SET leased_until = now() + ? * interval '1 ms'", lease.toMillis());
+        }
+        if (t.nextDue() == null) {
+            return new OperationStates.Lease(claim.leaseToken(), "DELETE FROM outbox");
+        }
+        return new OperationStates.Lease(claim.leaseToken(), "UPDATE outbox SET due_at = ?, leased_until = NULL,"
+                + " lease_owner = NULL, lease_token = NULL", Timestamp.from(t.nextDue()));
     }
 
     /**
@@ -261,29 +303,6 @@ final class OperationStore {
             ps.setString(10, t.traceId());
             ps.setString(11, node);
             ps.executeUpdate();
-        }
-    }
-
-    private static void updateQueue(Connection c, Claim claim, Transition t, Duration lease) throws SQLException {
-        if (t.keepLease()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE outbox SET due_at = now() + ? * interval '1 ms' WHERE operation_id = ?")) {
-                ps.setLong(1, lease.toMillis());
-                ps.setObject(2, claim.operationId());
-                ps.executeUpdate();
-            }
-        } else if (t.nextDue() == null) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE operation_id = ?")) {
-                ps.setObject(1, claim.operationId());
-                ps.executeUpdate();
-            }
-        } else {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET due_at = ?, lease_owner = NULL,"
-                    + " lease_token = NULL WHERE operation_id = ?")) {
-                ps.setTimestamp(1, Timestamp.from(t.nextDue()));
-                ps.setObject(2, claim.operationId());
-                ps.executeUpdate();
-            }
         }
     }
 

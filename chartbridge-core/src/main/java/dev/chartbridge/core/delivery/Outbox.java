@@ -143,29 +143,28 @@ public final class Outbox {
 
     /**
      * Takes the operation out of its patient's line (it has been written, or it has ended) and makes the next one
-     * due. The caller holds the operation's outbox row locked. Returns whether the operation was in a line.
+     * due. The caller holds the operation's outbox row locked, or has deleted it in this transaction, and passes
+     * the row's {@code orderKey} (null: in no line); {@code stillQueued} says the row stays in the outbox, so it
+     * must stop holding its place. Returns whether the operation was in a line.
      */
-    static boolean leaveLine(Connection c, UUID operationId) throws SQLException {
-        String key;
-        try (PreparedStatement ps = c.prepareStatement("SELECT order_key FROM outbox WHERE operation_id = ?")) {
-            ps.setObject(1, operationId);
-            try (ResultSet rs = ps.executeQuery()) {
-                key = rs.next() ? rs.getString(1) : null;
-            }
-        }
-        if (key == null) {
+    static boolean leaveLine(Connection c, UUID operationId, String orderKey, boolean stillQueued)
+            throws SQLException {
+        if (orderKey == null) {
             return false;
         }
-        lockLine(c, key);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET order_key = NULL WHERE operation_id = ?")) {
-            ps.setObject(1, operationId);
-            ps.executeUpdate();
+        lockLine(c, orderKey);
+        if (stillQueued) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET order_key = NULL"
+                    + " WHERE operation_id = ?")) {
+                ps.setObject(1, operationId);
+                ps.executeUpdate();
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE outbox o SET due_at = now() FROM write_operation w"
                 + " WHERE o.operation_id = (SELECT operation_id FROM outbox WHERE order_key = ? ORDER BY order_pos"
                 + " LIMIT 1) AND o.due_at = 'infinity'::timestamptz AND w.id = o.operation_id"
                 + " RETURNING o.operation_id, w.tenant_id, w.event_id")) {
-            ps.setString(1, key);
+            ps.setString(1, orderKey);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     AuditLog.append(c, rs.getString(2), ACTOR, "operation.released", rs.getObject(3, UUID.class),

@@ -253,7 +253,7 @@ final class ReadBackStore {
                 return new OperationRow(due.operationId(), rs.getObject(1, UUID.class), rs.getString(2),
                         rs.getString(3), 0, rs.getString(7), null, state, 0, 0,
                         new dev.chartbridge.core.adapter.RemoteRef(rs.getString(7), rs.getString(5), rs.getString(6)),
-                        null, null, false, "create", null, null, null, 0, null);
+                        null, null, false, "create", null, null, null, 0, null, null);
             }
         }
     }

@@ -41,7 +41,7 @@ public final class WriteStateGauges implements AutoCloseable {
             + " WHERE state NOT IN ('VERIFIED', 'CREATED_UNVERIFIED', 'SHADOWED', 'DISCARDED')"
             + " GROUP BY tenant_id, target, state";
     private static final String LAG_SQL = "SELECT queue, extract(epoch FROM now() - min(due_at)) FROM outbox"
-            + " WHERE due_at <= now() GROUP BY queue";
+            + " WHERE due_at <= now() AND (leased_until IS NULL OR leased_until <= now()) GROUP BY queue";
 
     private final Jdbc jdbc;
     private final Duration every;

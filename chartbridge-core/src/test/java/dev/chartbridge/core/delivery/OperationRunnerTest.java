@@ -149,7 +149,7 @@ class OperationRunnerTest {
     void a_claim_whose_lease_was_taken_over_records_nothing() {
         Rig rig = new Rig(pg, "ehr");
         UUID op = rig.operation(rig.submit("ehr"), "ehr");
-        Claim claim = rig.store.claim(rig.tenant + "/ehr", 1, Rig.POLICY.lease()).get(0);
+        Claimed claim = rig.store.claim(rig.tenant + "/ehr", 1, Rig.POLICY.lease()).get(0);
         // another node took the operation over after this one's lease ran out
         pg.execute("UPDATE outbox SET lease_token = gen_random_uuid() WHERE operation_id = '" + op + "'");
 
@@ -158,6 +158,41 @@ class OperationRunnerTest {
         assertThat(rig.state(op)).isEqualTo("DUE");
         assertThat(rig.ehr("ehr").sends.get()).isZero();
         assertThat(rig.count("SELECT count(*) FROM delivery_attempt WHERE operation_id = '" + op + "'")).isZero();
+    }
+
+    @Test
+    void a_claimed_operation_is_not_claimed_again_until_its_lease_runs_out_and_keeps_its_due_time() {
+        Rig rig = new Rig(pg, "ehr");
+        UUID op = rig.operation(rig.submit("ehr"), "ehr");
+        String due = rig.pg("SELECT due_at::text FROM outbox WHERE operation_id = '" + op + "'");
+        String queue = rig.tenant + "/ehr";
+
+        assertThat(rig.store.claim(queue, 32, Rig.POLICY.lease())).hasSize(1);
+        assertThat(rig.store.claim(queue, 32, Rig.POLICY.lease())).as("leased").isEmpty();
+        assertThat(rig.store.dueQueues(List.of(queue))).as("the idle poll sees nothing to claim").isEmpty();
+        assertThat(rig.pg("SELECT due_at::text FROM outbox WHERE operation_id = '" + op + "'")).isEqualTo(due);
+
+        pg.execute("UPDATE outbox SET leased_until = now() - interval '1 ms' WHERE operation_id = '" + op + "'");
+
+        assertThat(rig.store.dueQueues(List.of(queue))).containsExactly(queue);
+        List<Claimed> again = rig.store.claim(queue, 32, Rig.POLICY.lease());
+        assertThat(again).hasSize(1);
+        assertThat(again.get(0).row().id()).isEqualTo(op);
+    }
+
+    @Test
+    void the_parts_of_one_event_in_one_batch_share_one_parse() {
+        Rig rig = new Rig(pg, "ehr");
+        UUID event = rig.submit("ehr");
+        Claimed claimed = rig.store.claim(rig.tenant + "/ehr", 32, Rig.POLICY.lease()).get(0);
+        StoredEvents.Batch batch = rig.events.batch();
+
+        var first = batch.parse(event, claimed.row().eventBody());
+
+        assertThat(first.isValid()).isTrue();
+        assertThat(batch.parse(event, claimed.row().eventBody())).isSameAs(first);
+        assertThat(rig.events.batch().parse(event, claimed.row().eventBody())).as("another batch parses anew")
+                .isNotSameAs(first);
     }
 
     @Test
@@ -175,7 +210,7 @@ class OperationRunnerTest {
             // the node is gone; its lease runs out
         }
         assertThat(rig.state(op)).isEqualTo("IN_FLIGHT");
-        pg.execute("UPDATE outbox SET due_at = now() - interval '1 ms' WHERE operation_id = '" + op + "'");
+        pg.execute("UPDATE outbox SET leased_until = now() - interval '1 ms' WHERE operation_id = '" + op + "'");
         ehr.onSend = ehr::create;
 
         rig.runDue();

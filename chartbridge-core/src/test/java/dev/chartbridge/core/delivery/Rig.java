@@ -10,6 +10,7 @@ import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import dev.chartbridge.core.testing.Examples;
 import dev.chartbridge.core.testing.PostgresExtension;
+import dev.chartbridge.core.testing.StatementCounter;
 import dev.chartbridge.core.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -36,8 +37,11 @@ final class Rig {
     final Map<String, TestAdapter> ehrs;
     final Targets targets;
     final Jdbc jdbc;
+    /** Counts what the engine's store sends to the database (claims, loads, transitions); intake is not counted. */
+    final StatementCounter statements = new StatementCounter();
     final OperationStore store;
     final OperationRunner runner;
+    final StoredEvents events;
     private final PostgresExtension pg;
     private final Intake intake;
     private final DeliveryPolicy policy;
@@ -58,8 +62,9 @@ final class Rig {
         }
         this.ehrs = Map.copyOf(adapters);
         this.targets = new Targets(list);
-        StoredEvents events = new StoredEvents(clock);
-        this.store = new OperationStore(jdbc, "node-a", targets, events);
+        this.events = new StoredEvents(clock);
+        this.store = new OperationStore(new Jdbc(statements.wrap(pg.database().dataSource())), "node-a", targets,
+                events);
         this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(new SimpleMeterRegistry()),
                 events, clock);
         TenantPolicy tenantPolicy = compensation == null ? TenantPolicy.permissive()
@@ -124,8 +129,10 @@ final class Rig {
         });
         int ran = 0;
         for (Target t : targets.all()) {
-            for (Claim claim : store.claim(t.queue(), 32, policy.lease())) {
-                runner.run(claim);
+            List<Claimed> batch = store.claim(t.queue(), 32, policy.lease());
+            StoredEvents.Batch events = this.events.batch();
+            for (Claimed claimed : batch) {
+                runner.run(claimed, events);
                 ran++;
             }
         }

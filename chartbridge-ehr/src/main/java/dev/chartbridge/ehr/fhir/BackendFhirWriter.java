@@ -154,7 +154,9 @@ public final class BackendFhirWriter {
     private SendOutcome create(WriteContext write, Resource resource, String body, String patientId) {
         Exchange sent = new Exchange("POST " + resource.fhirType(), Json.sha256(body), 0);
         try {
-            MethodOutcome outcome = auth.call(() -> server.client().create().resource(resource).execute());
+            // The very text that was digested: encoded once (above), not again (nor parsed) by the client. No
+            // Prefer header: the vendors' documented answer to a plain create is what this path reads (Location).
+            MethodOutcome outcome = auth.call(() -> server.create(resource, body, null, null));
             int status = outcome.getResponseStatusCode() > 0 ? outcome.getResponseStatusCode() : 201;
             Exchange answered = new Exchange(sent.request(), sent.requestDigest(), status);
             RemoteRef ref = FhirOutcomes.createdRef(resource.fhirType(), outcome);

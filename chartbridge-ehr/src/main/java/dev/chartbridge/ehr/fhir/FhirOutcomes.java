@@ -119,6 +119,52 @@ public final class FhirOutcomes {
                 : new RemoteRef(type, id.getIdPart(), id.getVersionIdPart());
     }
 
+    /**
+     * Where a create answered {@code Prefer: return=minimal} landed, from its {@code Location} header only: the id
+     * and, from its {@code _history} segment or else the {@code ETag} ({@code W/"3"}), the version (FHIR R4
+     * http.html#create: the server SHALL return a Location with the new logical id and version id; #ccreate: a
+     * conditional create matching one record answers 200 with the headers a create would have had). Null when
+     * there is no usable Location: the caller treats the outcome as unknown and reconciles it, never taking an id
+     * from anywhere else (a body, a {@code Content-Location}).
+     */
+    public static RemoteRef locationRef(String type, MethodOutcome outcome) {
+        String location = header(outcome, "location");
+        if (location == null) {
+            return null;
+        }
+        IdType id = new IdType(location.trim());
+        if (!id.hasIdPart() || (id.hasResourceType() && !id.getResourceType().equals(type))) {
+            return null;
+        }
+        String version = id.hasVersionIdPart() ? id.getVersionIdPart() : etagVersion(header(outcome, "etag"));
+        return new RemoteRef(type, id.getIdPart(), version);
+    }
+
+    /** The version an {@code ETag} names ({@code W/"3"} or {@code "3"}); null for none. */
+    static String etagVersion(String etag) {
+        if (etag == null) {
+            return null;
+        }
+        String v = etag.trim();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        v = v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+        return v.isEmpty() ? null : v;
+    }
+
+    private static String header(MethodOutcome outcome, String name) {
+        Map<String, List<String>> headers = outcome.getResponseHeaders();
+        if (headers != null) {
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if (name.equalsIgnoreCase(h.getKey()) && h.getValue() != null && !h.getValue().isEmpty()) {
+                    return h.getValue().get(0);
+                }
+            }
+        }
+        return null;
+    }
+
     /** A normalized error for any failed call (reads and searches included). */
     public static VendorError error(RuntimeException e) {
         if (!noAnswer(e) && e instanceof BaseServerResponseException r) {

@@ -1,6 +1,7 @@
 package dev.chartbridge.ehr.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.apache.ApacheHttpRequest;
 import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
@@ -27,7 +28,7 @@ import java.util.List;
  * server's timeouts travel with its requests.
  */
 public final class FhirServer {
-    private final IGenericClient client;
+    private final EncodedCreates client;
 
     FhirServer(FhirConnection connection) {
         this(connection, List.of());
@@ -39,7 +40,7 @@ public final class FhirServer {
      */
     public FhirServer(FhirConnection connection, List<IClientInterceptor> interceptors) {
         Transport transport = Transport.forConnection(connection);
-        this.client = Transport.CONTEXT.newRestfulGenericClient(connection.baseUrl());
+        this.client = (EncodedCreates) Transport.CONTEXT.newRestfulGenericClient(connection.baseUrl());
         client.registerInterceptor(transport);
         if (connection.bearerToken() != null) {
             client.registerInterceptor(new BearerTokenAuthInterceptor(connection.bearerToken()));
@@ -49,6 +50,18 @@ public final class FhirServer {
 
     public IGenericClient client() {
         return client;
+    }
+
+    /**
+     * Creates {@code resource} from {@code body}, its JSON encoding, sent as it is: the bytes the caller digested
+     * are the bytes that reach the server ({@link EncodedCreates}).
+     *
+     * @param ifNoneExist the search of a conditional create; null for a plain one
+     * @param prefer      the {@code Prefer: return=} value; null to send none
+     */
+    MethodOutcome create(org.hl7.fhir.r4.model.Resource resource, String body,
+                         java.util.Map<String, List<String>> ifNoneExist, String prefer) {
+        return client.create(resource, body, ifNoneExist, prefer);
     }
 
     /**
@@ -116,6 +129,13 @@ public final class FhirServer {
     private static final class NoRetries extends ApacheRestfulClientFactory {
         NoRetries(FhirContext context) {
             super(context);
+        }
+
+        /** Every client is one that can also send a body encoded beforehand. */
+        @Override
+        public synchronized IGenericClient newGenericClient(String serverBase) {
+            validateConfigured();
+            return new EncodedCreates(getFhirContext(), getHttpClient(serverBase), serverBase, this);
         }
 
         @Override

@@ -1,9 +1,6 @@
 package dev.chartbridge.ehr.fhir;
 
 import ca.uhn.fhir.rest.api.MethodOutcome;
-import ca.uhn.fhir.rest.api.PreferReturnEnum;
-import ca.uhn.fhir.rest.gclient.ICriterion;
-import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.FindOutcome;
 import dev.chartbridge.core.adapter.RemoteRef;
@@ -27,7 +24,11 @@ import java.util.Set;
  * or one created concurrently): it is looked for at once, and a single match completes the write. The mark is
  * searched through {@code identifier} where the resource type has one, and through {@code _tag} (a
  * {@code meta.tag}) for Provenance, which has no identifier in R4 (and whose {@code patient} parameter names the
- * patients it is about, not the records it targets, so it is searched by the tag alone). Stateless and thread-safe.
+ * patients it is about, not the records it targets, so it is searched by the tag alone). The create asks for
+ * {@code Prefer: return=minimal}: the write needs only the record's id and version, which the spec puts in the
+ * answer's {@code Location} (verification reads the record back anyway), so the server encodes no representation
+ * and the gateway parses none; an answer without a usable {@code Location} is an unknown outcome, reconciled by the
+ * search by mark. Stateless and thread-safe.
  *
  * @param marker the search parameter that finds the mark: {@code identifier} or {@code _tag}
  */
@@ -46,21 +47,25 @@ record MarkedCreate(FhirServer server, Searchset searches, SearchRules rules, St
                 .encodeResourceToString(resource);
         String condition = marker + "=" + WriteContext.IDENTIFIER_SYSTEM + "|" + key;
         RenderedRequest request = new RenderedRequest("POST", resource.fhirType(),
-                Map.of("If-None-Exist", condition, "Prefer", "return=representation"), "application/fhir+json", body);
-        return PreparedSend.ready(request, () -> create(resource.fhirType(), body, key, patientId));
+                Map.of("If-None-Exist", condition, "Prefer", "return=minimal"), "application/fhir+json", body);
+        return PreparedSend.ready(request, () -> create(resource, body, key, patientId));
     }
 
-    private SendOutcome create(String type, String body, String key, String patientId) {
+    private SendOutcome create(Resource resource, String body, String key, String patientId) {
+        String type = resource.fhirType();
         Exchange sent = new Exchange("POST " + type, Json.sha256(body), 0);
         try {
-            // Send the very text that was digested: the resource is encoded once, not again by the client.
-            MethodOutcome outcome = server.client().create().resource(body).conditional().where(mark(key))
-                    .prefer(PreferReturnEnum.REPRESENTATION)
-                    .execute();
-            int status = Boolean.TRUE.equals(outcome.getCreated()) ? 201 : 200;
-            return new SendOutcome.Created(ref(type, outcome),
-                    new Exchange(sent.request(), sent.requestDigest(), outcome.getResponseStatusCode() > 0
-                            ? outcome.getResponseStatusCode() : status));
+            // Send the very text that was digested: the resource is encoded once, not again (nor parsed) by the
+            // client. evidence: fhir.create.location
+            MethodOutcome outcome = server.create(resource, body,
+                    Map.of(marker, List.of(WriteContext.IDENTIFIER_SYSTEM + "|" + key)), "minimal");
+            int status = outcome.getResponseStatusCode() > 0 ? outcome.getResponseStatusCode()
+                    : Boolean.TRUE.equals(outcome.getCreated()) ? 201 : 200;
+            Exchange answered = new Exchange(sent.request(), sent.requestDigest(), status);
+            RemoteRef ref = FhirOutcomes.locationRef(type, outcome);
+            // No Location: the write may well be there, but where is not known; the search by mark finds it.
+            return ref == null ? new SendOutcome.Unknown("created without a Location", answered)
+                    : new SendOutcome.Created(ref, answered);
         } catch (RuntimeException e) {
             if (FhirOutcomes.meansAlreadyThere(e, true, Set.of())) {
                 Exchange answered = new Exchange(sent.request(), sent.requestDigest(), FhirOutcomes.status(e));
@@ -90,17 +95,5 @@ record MarkedCreate(FhirServer server, Searchset searches, SearchRules rules, St
         } catch (Searchset.Failed f) {
             return new FindOutcome.Undetermined(f.error(), f.exchange(), f.retryAfter());
         }
-    }
-
-    private ICriterion<TokenClientParam> mark(String key) {
-        return new TokenClientParam(marker).exactly().systemAndCode(WriteContext.IDENTIFIER_SYSTEM, key);
-    }
-
-    private static RemoteRef ref(String type, MethodOutcome outcome) {
-        var id = outcome.getId();
-        if ((id == null || id.getIdPart() == null) && outcome.getResource() != null) {
-            id = outcome.getResource().getIdElement();
-        }
-        return new RemoteRef(type, id == null ? null : id.getIdPart(), id == null ? null : id.getVersionIdPart());
     }
 }

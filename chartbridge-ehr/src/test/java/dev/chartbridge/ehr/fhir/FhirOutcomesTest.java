@@ -1,9 +1,11 @@
 package dev.chartbridge.ehr.fhir;
 
+import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
+import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,5 +99,30 @@ class FhirOutcomesTest {
                 });
         assertThat(FhirOutcomes.lookupFailure(noAnswer, ex, null)).isInstanceOfSatisfying(SendOutcome.Retryable.class,
                 r -> assertThat(r.error().errorClass()).isEqualTo(ErrorClass.TRANSIENT));
+    }
+
+    /** Issue #17: a create answered minimal is where its Location says, or unknown (reconciled), never guessed. */
+    @Test
+    void a_minimal_create_is_where_its_location_says_and_without_one_nowhere() {
+        assertThat(FhirOutcomes.locationRef("Observation", answered(Map.of("Location",
+                List.of("http://ehr/fhir/Observation/123/_history/4"), "ETag", List.of("W/\"9\"")))))
+                .isEqualTo(new RemoteRef("Observation", "123", "4"));
+        assertThat(FhirOutcomes.locationRef("Observation", answered(Map.of("location", List.of("Observation/123"),
+                "etag", List.of("W/\"2\""))))).as("the version from the ETag when the Location has none")
+                .isEqualTo(new RemoteRef("Observation", "123", "2"));
+        assertThat(FhirOutcomes.locationRef("Observation", answered(Map.of("Location", List.of("Observation/123")))))
+                .isEqualTo(new RemoteRef("Observation", "123", null));
+        assertThat(FhirOutcomes.locationRef("Observation", answered(Map.of("Content-Location",
+                List.of("Observation/123/_history/1"))))).as("only Location names the created record").isNull();
+        assertThat(FhirOutcomes.locationRef("Observation", answered(Map.of("Location",
+                List.of("Condition/7/_history/1"))))).as("another type's record is not this write").isNull();
+        assertThat(FhirOutcomes.locationRef("Observation", answered(Map.of()))).isNull();
+    }
+
+    private static MethodOutcome answered(Map<String, List<String>> headers) {
+        MethodOutcome outcome = new MethodOutcome();
+        outcome.setResponseStatusCode(201);
+        outcome.setResponseHeaders(headers);
+        return outcome;
     }
 }

@@ -1,0 +1,90 @@
+package dev.chartbridge.core.delivery;
+
+import dev.chartbridge.core.testing.PostgresExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Claims keep the queue's indexes clean (issue #17, V71): a claim changes only the lease's columns, so PostgreSQL
+ * updates the row in place (HOT) and no index gains an entry; the idle poll and the claim read the due index, not
+ * the table, with 200,000 rows queued. The outbox here has no foreign key to its operations (this class's own
+ * database), so the backlog is rows of the queue alone.
+ */
+class ClaimIndexTest {
+    @RegisterExtension
+    static PostgresExtension pg = new PostgresExtension();
+
+    @BeforeAll
+    static void backlog() {
+        pg.execute("ALTER TABLE outbox DROP CONSTRAINT outbox_operation_id_fkey");
+        pg.execute("INSERT INTO outbox (operation_id, queue, due_at) SELECT gen_random_uuid(), 'tenant/ehr-' || (i % 20),"
+                + " now() + (i % 1000) * interval '1 minute' - interval '10 minutes' FROM generate_series(1, 200000) i");
+        pg.execute("VACUUM ANALYZE outbox");
+    }
+
+    @Test
+    void a_claim_is_a_heap_only_update_that_leaves_due_at_and_the_indexes_alone() {
+        String claimed = pg.jdbc().inTransaction(c -> {
+            String due = text(c, "SELECT due_at::text FROM outbox WHERE queue = 'tenant/ehr-3' AND due_at <= now()"
+                    + " ORDER BY due_at LIMIT 1");
+            // The claim's own row selection and SET list, without the join to operations this backlog lacks.
+            try (PreparedStatement ps = c.prepareStatement(OperationStore.CLAIM_SQL.substring(
+                    "WITH claimed AS (".length(), OperationStore.CLAIM_SQL.indexOf(") SELECT ")))) {
+                ps.setLong(1, 30_000);
+                ps.setString(2, "node-a");
+                ps.setString(3, "tenant/ehr-3");
+                ps.setInt(4, 1);
+                ps.executeQuery().close();
+            }
+            assertThat(text(c, "SELECT pg_stat_get_xact_tuples_hot_updated('outbox'::regclass)")).isEqualTo("1");
+            return due;
+        });
+        assertThat(pg.text("SELECT due_at::text FROM outbox WHERE lease_token IS NOT NULL")).isEqualTo(claimed);
+        assertThat(pg.count("SELECT count(*) FROM outbox WHERE leased_until > now()")).isEqualTo(1);
+    }
+
+    @Test
+    void the_idle_poll_probes_the_due_index_once_per_queue() {
+        String plan = explain(OperationStore.DUE_QUEUES_SQL.replace("?::text[]",
+                "ARRAY['tenant/ehr-1', 'tenant/ehr-2', 'tenant/none']"));
+        assertThat(plan).contains("outbox_queue_due").doesNotContain("Seq Scan on outbox");
+    }
+
+    @Test
+    void the_claim_reads_the_due_index_in_order_and_stops_at_its_limit() {
+        String select = OperationStore.CLAIM_SQL.substring(OperationStore.CLAIM_SQL.indexOf("(SELECT operation_id") + 1,
+                OperationStore.CLAIM_SQL.indexOf(") due"));
+        String plan = explain(select.replace("queue = ?", "queue = 'tenant/ehr-5'").replace("LIMIT ?", "LIMIT 32"));
+        assertThat(plan).contains("Limit").contains("outbox_queue_due").doesNotContain("Seq Scan")
+                .doesNotContain("Sort");
+    }
+
+    private static String explain(String sql) {
+        return pg.jdbc().read(c -> {
+            List<String> lines = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(rs.getString(1));
+                }
+            }
+            return String.join("\n", lines);
+        });
+    }
+
+    private static String text(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
