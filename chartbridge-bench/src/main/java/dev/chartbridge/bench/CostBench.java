@@ -66,7 +66,7 @@ final class CostBench {
                 gateway = node.gateway(ehr.baseUrl(), concurrency, false, null, 10_000L);
                 for (int s = 0; s <= seconds; s += 5) {
                     Thread.sleep(Math.max(0, (start + s * 1_000_000_000L - System.nanoTime()) / 1_000_000));
-                    if (s == seconds / 2) {
+                    if (loaded == null && s >= seconds / 2) {
                         // The probe's CPU (here and in PostgreSQL) is the benchmark's, not the gateway's: taken out.
                         long jvm0 = Machine.jvmCpuNanos();
                         long pg0 = Machine.treeCpuNanos(pg);
