@@ -1,6 +1,5 @@
 package dev.chartbridge.bench;
 
-import dev.chartbridge.app.Gateway;
 import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
 
@@ -8,7 +7,8 @@ import dev.chartbridge.core.store.Jdbc;
  * Benchmark 2, delivery: events per second from accept to delivered, against HAPI's generic client doing the same
  * creates at the same concurrency in the same run, both against the same EHR in its own process ({@link Ehr}: the
  * generic FHIR simulator unless {@code --ehr stub}, at 0 ms latency). The gateway phase submits the events over HTTP
- * (32 clients, in this JVM) while its delivery engine writes them; the figure is events / (time of the last
+ * (32 clients, in this JVM) to a gateway in its own process ({@link ServedGateway}; {@code --gateway inline} for
+ * this JVM) while its delivery engine writes them; the figure is events / (time of the last
  * delivery - time of the first submit). Run without and with read-back verification (the stub answers no reads, so
  * with {@code --ehr stub} only the phase without verification runs). Both sides spread the events round-robin over
  * the same patients ({@link Bodies}); the warm-up gives every patient one event first, so both have looked up each
@@ -42,29 +42,33 @@ final class DeliveryBench {
                     / 1e6 / events, ms(ehr0, ehr.cpuNanos(), events));
             ehr.reset();
 
-            double unverified = gateway(report, ehr, false, events, warm, concurrency, clients);
+            boolean own = ServedGateway.ownProcess(args);
+            double unverified = gateway(report, ehr, own, false, events, warm, concurrency, clients);
             boolean canVerify = ehr.kind() != Ehr.Kind.STUB;
             double verified = Double.NaN;
             if (canVerify) {
                 ehr.reset();
-                verified = gateway(report, ehr, true, events, warm, concurrency, clients);
+                verified = gateway(report, ehr, own, true, events, warm, concurrency, clients);
             }
 
             report.line("");
             report.figure("raw HAPI creates/s", base.rate());
             report.figure("gateway events/s, verify=false", unverified);
             report.figure("gateway events/s, verify=true", canVerify ? verified : "not run (the stub answers no reads)");
-            report.figure("ratio with verification", verified / base.rate());
+            if (canVerify) {
+                report.figure("ratio with verification", verified / base.rate());
+            }
             report.target("delivery ratio (verify=false)", unverified / base.rate(), 0.5, "", true);
         }
     }
 
-    private static double gateway(Report report, Ehr ehr, boolean verify, int events, int warm,
+    private static double gateway(Report report, Ehr ehr, boolean own, boolean verify, int events, int warm,
                                   int concurrency, int clients) throws Exception {
         report.line("");
         report.line("phase: gateway, verify=%s, accept (HTTP) to delivered", verify);
         try (Node node = Node.freshDatabase(4); Database probes = node.asOwner(2)) {
-            Gateway gateway = node.gateway(ehr.baseUrl(), concurrency, verify, null, 10_000L);
+            ServedGateway gateway = ServedGateway.start(own, node, ehr.baseUrl(), concurrency, verify, null, 10_000L);
+            report.line(gateway.describe());
             // The benchmark's own reads run as the owner, so the gateway role's statements are the gateway's alone.
             Jdbc jdbc = new Jdbc(probes.dataSource());
             try {
@@ -80,6 +84,7 @@ final class DeliveryBench {
                 long cpu0 = Machine.jvmCpuNanos();
                 long pg0 = Machine.treeCpuNanos(pg);
                 long ehr0 = ehr.cpuNanos();
+                long gw0 = gateway.cpuNanos();
                 statements.reset();
                 long start = System.nanoTime();
                 Load.Result in = Load.count(clients, events, () -> api.submit(Bodies.next()) == 202);
@@ -87,14 +92,16 @@ final class DeliveryBench {
                 long cpu1 = Machine.jvmCpuNanos();
                 long pg1 = Machine.treeCpuNanos(pg);
                 long ehr1 = ehr.cpuNanos();
+                long gw1 = gateway.cpuNanos();
                 report.load("after");
                 double seconds = ((done < 0 ? System.nanoTime() : done) - start) / 1e9;
                 report.line("intake during the phase: %s", in.summary());
                 report.line("states: %s", Delivered.byState(jdbc));
                 Delivered.patientLines(report, jdbc);
                 report.line("accept to final state: %s", Delivered.acceptToFinal(jdbc, since));
-                report.line("CPU per event: JVM %.3f ms (HTTP clients + gateway), PostgreSQL %s, EHR process %s",
-                        (cpu1 - cpu0) / 1e6 / in.ok(), ms(pg0, pg1, in.ok()), ms(ehr0, ehr1, in.ok()));
+                report.line("CPU per event: gateway process %s, JVM %.3f ms (HTTP clients%s), PostgreSQL %s, EHR"
+                        + " process %s", ms(gw0, gw1, in.ok()), (cpu1 - cpu0) / 1e6 / in.ok(),
+                        gateway.inOwnProcess() ? "" : " + gateway", ms(pg0, pg1, in.ok()), ms(ehr0, ehr1, in.ok()));
                 statements.print(report, "gateway, verify=" + verify + "",
                         in.ok(), "event", node.database().user());
                 double rate = in.ok() / seconds;

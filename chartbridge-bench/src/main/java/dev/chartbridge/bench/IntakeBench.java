@@ -1,8 +1,7 @@
 package dev.chartbridge.bench;
 
-import dev.chartbridge.app.Gateway;
 import dev.chartbridge.core.store.Database;
-import dev.chartbridge.simulators.fhir.FhirSimulator;
+import dev.chartbridge.core.store.Jdbc;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,16 +15,18 @@ import java.time.Duration;
  * must write for one event with one target, in one transaction (floor). Then a paced phase at 80% of the
  * gateway's maximum for the p99 latency. Each phase's statements are printed from {@code pg_stat_statements}.
  *
- * <p>The node's delivery engine runs but drains nothing: its one target has a concurrency of 1 and the simulator
- * holds that one write for an hour, so the engine has no free slot and issues no queries; the CPU is intake's.
- * The load clients share this JVM with the gateway, so the JVM CPU per event is clients and server together.
+ * <p>The gateway runs as {@code chartbridge serve} in a process of its own ({@link ServedGateway}; {@code --gateway
+ * inline} puts it in this JVM beside the clients, as before issue #17), so its CPU is read apart from the clients'.
+ * Its delivery engine runs but drains nothing: its one target has a concurrency of 1 and the EHR (the stub, in its
+ * own process) holds that one write for an hour, so the engine has no free slot and issues no queries; the CPU is
+ * intake's (and the audit sealer's, which seals the floor's entries and the gateway's alike).
  */
 final class IntakeBench {
     private IntakeBench() {
     }
 
-    /** One measured phase: its load result and CPU per call. */
-    record Phase(Load.Result load, double jvmMs, double pgMs) {
+    /** One measured phase: its load result and CPU per call (gateway NaN where no gateway process served it). */
+    record Phase(Load.Result load, double jvmMs, double pgMs, double gatewayMs) {
     }
 
     static void run(BenchMain.Args args, Report report) throws Exception {
@@ -33,31 +34,35 @@ final class IntakeBench {
         Duration warmup = Duration.ofSeconds(args.integer("warmup", 30));
         Duration measure = Duration.ofSeconds(args.integer("seconds", 20));
         report.line("intake: %d clients, warm-up %s, measure %s per phase", clients, warmup, measure);
-        try (Node node = Node.freshDatabase(4); FhirSimulator ehr = Node.simulator()) {
-            ehr.faults().latency(3_600_000);
-            Gateway gateway = node.gateway(ehr.baseUrl(), 1, false, clients, 3_600_000L);
+        try (Node node = Node.freshDatabase(4); Database raw = node.asOwner(clients);
+             Ehr ehr = Ehr.start(args, Ehr.Kind.STUB)) {
+            ehr.latency(3_600_000);
+            ServedGateway gateway = ServedGateway.start(ServedGateway.ownProcess(args), node, ehr.baseUrl(), 1, false,
+                    clients, 3_600_000L);
+            report.line(ehr.describe());
+            report.line(gateway.describe());
             Api api = new Api(gateway.port());
             StatementStats statements = StatementStats.enable(node);
             String gatewayRole = node.database().user();
-            try (Database raw = node.asOwner(clients)) {
+            try {
                 RawWrites.prepare(raw);
-                String ownerRole = node.database().owner().orElseThrow().user();
+                String ownerRole = raw.user();
                 report.line("");
                 report.line("phase 1: raw JDBC baseline, one row per transaction");
-                Phase base = phase(report, node, statements, "raw", ownerRole, "insert",
+                Phase base = phase(report, node, null, statements, "raw", ownerRole, "insert",
                         () -> Load.closed(clients, warmup, measure, () -> RawWrites.insertOneRow(raw)));
 
                 report.line("");
                 report.line("phase 2: floor baseline, intake's four rows (event, operation, queue row, audit entry)"
                         + " per transaction");
-                Phase floor = phase(report, node, statements, "floor", ownerRole, "event",
+                Phase floor = phase(report, node, null, statements, "floor", ownerRole, "event",
                         () -> Load.closed(clients, warmup, measure, () -> RawWrites.insertFloor(raw)));
                 // The node's audit sealer seals the floor's entries too; let it finish before the gateway is measured.
                 awaitSealed(report, raw);
 
                 report.line("");
                 report.line("phase 3: gateway POST /v1/events, closed loop");
-                Phase gw = phase(report, node, statements, "gateway", gatewayRole, "event",
+                Phase gw = phase(report, node, gateway, statements, "gateway", gatewayRole, "event",
                         () -> Load.closed(clients, warmup, measure, () -> api.submit(Bodies.next()) == 202));
 
                 double paceRate = 0.8 * gw.load().rate();
@@ -68,16 +73,17 @@ final class IntakeBench {
                 Load.Result paced = Load.paced(clients, paceRate, measure, () -> api.submit(Bodies.next()) == 202);
                 report.load("after");
                 report.line("paced:    %s", paced.summary());
-                Delivered.patientLines(report, gateway.jdbc());
+                Delivered.patientLines(report, new Jdbc(raw.dataSource()));
 
                 report.line("");
                 report.figure("raw JDBC inserts/s", base.load().rate());
                 report.figure("floor events/s (4 rows per transaction)", floor.load().rate());
                 report.figure("gateway accepted events/s", gw.load().rate());
-                report.figure("CPU ms per call, JVM: raw / floor / gateway", String.format(java.util.Locale.ROOT,
-                        "%.3f / %.3f / %.3f", base.jvmMs(), floor.jvmMs(), gw.jvmMs()));
-                report.figure("CPU ms per call, PostgreSQL: raw / floor / gateway", String.format(java.util.Locale.ROOT,
-                        "%.3f / %.3f / %.3f", base.pgMs(), floor.pgMs(), gw.pgMs()));
+                report.figure("CPU ms per call, clients' JVM: raw / floor / gateway", triple(base.jvmMs(),
+                        floor.jvmMs(), gw.jvmMs()));
+                report.figure("CPU ms per call, PostgreSQL: raw / floor / gateway", triple(base.pgMs(), floor.pgMs(),
+                        gw.pgMs()));
+                report.figure("CPU ms per event, gateway process", gw.gatewayMs());
                 report.figure("ratio gateway/floor (events/s)", gw.load().rate() / floor.load().rate());
                 report.figure("ratio gateway/raw (events/s)", gw.load().rate() / base.load().rate());
                 report.figure("ratio floor/raw (events/s)", floor.load().rate() / base.load().rate());
@@ -92,35 +98,50 @@ final class IntakeBench {
                 report.target("intake ratio gateway/raw", gw.load().rate() / base.load().rate(), 0.5, "", true);
                 report.target("intake p99 at 80% of max", paced.ms(99), 25, "ms", false);
             } finally {
-                ehr.close();
+                ehr.close(); // first: the write it holds ends, so the node stops at once
                 gateway.close();
             }
         }
+    }
+
+    private static String triple(double a, double b, double c) {
+        return String.format(java.util.Locale.ROOT, "%.3f / %.3f / %.3f", a, b, c);
     }
 
     private interface Run {
         Load.Result run() throws Exception;
     }
 
-    /** Runs one closed-loop phase with its load, CPU (warm-up included) and statements printed. */
-    private static Phase phase(Report report, Node node, StatementStats statements, String what, String role,
-                               String unit, Run run) throws Exception {
+    /**
+     * Runs one closed-loop phase with its load, CPU (warm-up included) and statements printed.
+     *
+     * @param gateway the gateway served, when the phase is the gateway's; null for a baseline
+     */
+    private static Phase phase(Report report, Node node, ServedGateway gateway, StatementStats statements,
+                               String what, String role, String unit, Run run) throws Exception {
         report.load("before");
         long pg = Machine.postmasterOf(node.dataDir());
         long cpu0 = Machine.jvmCpuNanos();
         long pg0 = Machine.treeCpuNanos(pg);
+        long gw0 = gateway == null ? -1 : gateway.cpuNanos();
         statements.reset();
         Load.Result r = run.run();
         double jvm = (Machine.jvmCpuNanos() - cpu0) / 1e6 / r.calls();
         long pgNow = Machine.treeCpuNanos(pg);
         double pgMs = pg0 < 0 || pgNow < 0 ? Double.NaN : (pgNow - pg0) / 1e6 / r.calls();
+        double gwMs = gw0 < 0 ? Double.NaN : (gateway.cpuNanos() - gw0) / 1e6 / r.calls();
         report.load("after");
         report.line("%-8s %s", what + ":", r.summary());
-        report.line("%s CPU per call (warm-up included): JVM %.3f ms (clients + server), PostgreSQL %.3f ms", what,
-                jvm, pgMs);
+        if (gateway == null || !gateway.inOwnProcess()) {
+            report.line("%s CPU per call (warm-up included): JVM %.3f ms (clients%s), PostgreSQL %.3f ms", what, jvm,
+                    gateway == null ? "" : " + gateway", pgMs);
+        } else {
+            report.line("%s CPU per call (warm-up included): gateway process %.3f ms, clients' JVM %.3f ms,"
+                    + " PostgreSQL %.3f ms", what, gwMs, jvm, pgMs);
+        }
         // Statements of the whole phase, warm-up included, per call made in it.
         statements.print(report, what, r.calls(), unit, role);
-        return new Phase(r, jvm, pgMs);
+        return new Phase(r, jvm, pgMs, gwMs);
     }
 
     private static void awaitSealed(Report report, Database db) throws Exception {
