@@ -34,6 +34,7 @@ final class CostBench {
         try (Node node = Node.freshDatabase(4); Database owner = node.asOwner(concurrency + 2);
              Ehr ehr = Ehr.start(args, Ehr.Kind.STUB)) {
             report.line(ehr.describe());
+            report.line(node.describePostgres());
             // The benchmark's own reads and probes run as the owner: the gateway role's statements are the gateway's.
             Jdbc jdbc = new Jdbc(owner.dataSource());
             Backlog.ensureTenant(jdbc, Node.TENANT);

@@ -69,6 +69,7 @@ final class DeliveryBench {
         try (Node node = Node.freshDatabase(4); Database probes = node.asOwner(2)) {
             ServedGateway gateway = ServedGateway.start(own, node, ehr.baseUrl(), concurrency, verify, null, 10_000L);
             report.line(gateway.describe());
+            report.line(node.describePostgres());
             // The benchmark's own reads run as the owner, so the gateway role's statements are the gateway's alone.
             Jdbc jdbc = new Jdbc(probes.dataSource());
             try {

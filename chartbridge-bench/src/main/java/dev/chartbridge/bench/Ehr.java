@@ -105,9 +105,9 @@ final class Ehr implements AutoCloseable {
     String describe() {
         return switch (kind) {
             case STUB -> "EHR: minimal stub (EhrStubMain, no FHIR parsing), own process pid " + process.pid()
-                    + (Pinning.ehrPrefix().isEmpty() ? "" : " on CPU " + Pinning.EHR_CPU) + ", " + baseUrl;
+                    + ", allowed CPUs " + Pinning.allowedList(process.pid()) + ", " + baseUrl;
             case SIMULATOR -> "EHR: generic FHIR R4 simulator (SimulatorsMain), own process pid " + process.pid()
-                    + (Pinning.ehrPrefix().isEmpty() ? "" : " on CPU " + Pinning.EHR_CPU) + ", " + baseUrl;
+                    + ", allowed CPUs " + Pinning.allowedList(process.pid()) + ", " + baseUrl;
             case URL -> "EHR: already running at " + baseUrl + " (its CPU is not measured here)";
         };
     }

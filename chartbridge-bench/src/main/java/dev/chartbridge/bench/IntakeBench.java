@@ -41,6 +41,7 @@ final class IntakeBench {
                     clients, 3_600_000L);
             report.line(ehr.describe());
             report.line(gateway.describe());
+            report.line(node.describePostgres());
             Api api = new Api(gateway.port());
             StatementStats statements = StatementStats.enable(node);
             String gatewayRole = node.database().user();

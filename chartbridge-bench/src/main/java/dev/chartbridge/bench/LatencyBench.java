@@ -31,6 +31,7 @@ final class LatencyBench {
         try (Node node = Node.freshDatabase(4); Database probes = node.asOwner(2);
              Ehr ehr = Ehr.start(args, Ehr.Kind.STUB)) {
             report.line(ehr.describe());
+            report.line(node.describePostgres());
             // The benchmark's own reads run as the owner, so the gateway role's statements are the gateway's alone.
             Jdbc jdbc = new Jdbc(probes.dataSource());
             Backlog.ensureTenant(jdbc, Node.TENANT);

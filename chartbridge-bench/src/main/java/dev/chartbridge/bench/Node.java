@@ -70,6 +70,13 @@ final class Node implements AutoCloseable {
         return work.resolve("postgres");
     }
 
+    /** A line for the report: the PostgreSQL server's pid and the CPUs it may run on. */
+    String describePostgres() {
+        long pid = Machine.postmasterOf(dataDir());
+        return "PostgreSQL: postmaster pid " + pid + ", allowed CPUs " + Pinning.allowedList(pid)
+                + ", pg_stat_statements preloaded";
+    }
+
     /** A gateway node on this database. */
     Gateway gateway(String ehrUrl, int concurrency, boolean verify, Integer poolSize, long readTimeoutMs) {
         return Gateway.start(config(ehrUrl, concurrency, verify, poolSize, readTimeoutMs));

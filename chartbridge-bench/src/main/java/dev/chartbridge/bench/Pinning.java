@@ -63,8 +63,17 @@ final class Pinning {
 
     /** This process's allowed CPUs as {@code /proc/self/status} lists them. */
     static String allowedList() {
+        return allowedList("self");
+    }
+
+    /** A process's allowed CPUs ({@code Cpus_allowed_list} of {@code /proc/<pid>/status}), to show what it got. */
+    static String allowedList(long pid) {
+        return pid < 0 ? "?" : allowedList(Long.toString(pid));
+    }
+
+    private static String allowedList(String pid) {
         try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                     .filter(l -> l.startsWith("Cpus_allowed_list:")).map(l -> l.split(":\\s*", 2)[1]).findFirst()
                     .orElse("?");
         } catch (IOException e) {

@@ -135,8 +135,8 @@ final class ServedGateway implements AutoCloseable {
 
     String describe() {
         return process == null ? "gateway: inline, in the benchmark's JVM with the load clients"
-                : "gateway: chartbridge serve in its own process, pid " + process.pid() + ", port " + port + ", log "
-                + log;
+                : "gateway: chartbridge serve in its own process, pid " + process.pid() + ", allowed CPUs "
+                + Pinning.allowedList(process.pid()) + ", port " + port + ", log " + log;
     }
 
     @Override
