@@ -113,7 +113,8 @@ final class CostBench {
             double heapMin = samples.stream().skip(2).mapToDouble(Sample::heapMb).min().orElse(0);
             double heapMax = samples.stream().skip(2).mapToDouble(Sample::heapMb).max().orElse(0);
             report.line("");
-            report.figure("writes delivered in the window (t=%.0f..%.0f s)".formatted(a.seconds(), b.seconds()), writes);
+            report.figure("writes delivered in the window (t=%.0f..%.0f s)".formatted(a.seconds(), b.seconds()),
+                    writes);
             report.figure("writes/s in the window", writes / (b.seconds() - a.seconds()));
             report.figure("gateway JVM CPU ms per write (forced GC, probes excluded)", jvmMs);
             report.figure("raw HAPI client JVM CPU ms per create", base.hapiJvmMs());

@@ -54,7 +54,8 @@ final class DeliveryBench {
             report.line("");
             report.figure("raw HAPI creates/s", base.rate());
             report.figure("gateway events/s, verify=false", unverified);
-            report.figure("gateway events/s, verify=true", canVerify ? verified : "not run (the stub answers no reads)");
+            report.figure("gateway events/s, verify=true",
+                    canVerify ? verified : "not run (the stub answers no reads)");
             if (canVerify) {
                 report.figure("ratio with verification", verified / base.rate());
             }

@@ -47,7 +47,8 @@ public final class EhrStubMain {
             + "{\"type\":\"Patient\",\"interaction\":[{\"code\":\"search-type\"}],"
             + "\"searchParam\":[{\"name\":\"identifier\",\"type\":\"token\"}]},"
             + "{\"type\":\"Encounter\",\"interaction\":[{\"code\":\"search-type\"}],"
-            + "\"searchParam\":[{\"name\":\"identifier\",\"type\":\"token\"},{\"name\":\"patient\",\"type\":\"reference\"}]},"
+            + "\"searchParam\":[{\"name\":\"identifier\",\"type\":\"token\"},"
+            + "{\"name\":\"patient\",\"type\":\"reference\"}]},"
             + "{\"type\":\"Observation\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"search-type\"}],"
             + "\"conditionalCreate\":true}]}]}";
     private static final String NOT_FOUND = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
