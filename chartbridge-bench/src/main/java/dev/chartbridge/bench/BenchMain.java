@@ -51,7 +51,9 @@ public final class BenchMain {
         Args args = new Args(options);
         Bodies.spreadOver(args.integer("patients", Bodies.DEFAULT_PATIENTS));
         Report report = new Report(argv[0]);
-        if (PINNED.contains(argv[0]) && !options.containsKey("ehr-url")) {
+        if (PINNED.contains(argv[0]) && options.containsKey("ehr-url")) {
+            report.line("pinning: none (--ehr-url: the EHR is not started here; pin it and this run by hand)");
+        } else if (PINNED.contains(argv[0])) {
             // Before PostgreSQL, the gateway and the EHR process start, so that each inherits its side's CPU.
             report.line(Pinning.pinGatewaySide(!"off".equals(options.get("pin"))));
         }

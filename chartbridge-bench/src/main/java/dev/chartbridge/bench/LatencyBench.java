@@ -39,6 +39,10 @@ final class LatencyBench {
             StatementStats statements = StatementStats.enable(node);
             ehr.reset(); // the simulator's reset also clears its faults: the latency is set after it
             ehr.latency(latency);
+            if (ehr.kind() == Ehr.Kind.URL) {
+                report.line("the EHR given by URL answers with its own latency: start it with %d ms"
+                        + " (EhrStubMain --latency-ms %d)", latency, latency);
+            }
             report.load("before");
             long pg = Machine.postmasterOf(node.dataDir());
             long cpu0 = Machine.jvmCpuNanos();
@@ -63,7 +67,7 @@ final class LatencyBench {
                 }
                 jvm = Machine.jvmCpuNanos() - cpu0;
                 pgCpu = Machine.treeCpuNanos(pg) - pg0;
-                ehrCpu = ehr.cpuNanos() - ehr0;
+                ehrCpu = ehr0 < 0 ? -1 : ehr.cpuNanos() - ehr0;
                 requests = ehr.requests();
                 report.load("after");
                 report.line("states: %s", Delivered.byState(jdbc));
@@ -85,7 +89,7 @@ final class LatencyBench {
             statements.print(report, "drain of the backlog", end.terminal(), "write", node.database().user());
             double writes = end.terminal();
             report.figure("writes final", end.terminal());
-            report.figure("EHR requests (all kinds)", requests);
+            report.figure("EHR requests (all kinds)", requests < 0 ? "n/a (an EHR given by URL)" : requests);
             report.figure("overall writes/s (node start to last write)", overall);
             report.figure("steady writes/s (10% to 90% of backlog)", steady);
             report.figure("Little's law ceiling writes/s", ceiling);
