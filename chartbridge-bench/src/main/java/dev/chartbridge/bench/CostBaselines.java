@@ -41,13 +41,13 @@ final class CostBaselines {
         report.line("");
         report.line("baseline 2: raw JDBC, one row per transaction, %d threads, %d inserts (after %d warm-up)",
                 concurrency, inserts, warm);
-        RawWrites.prepare(owner);
-        Load.count(concurrency, warm, () -> RawWrites.insertOneRow(owner));
+        RawWrites raw = RawWrites.prepare(owner);
+        Load.count(concurrency, warm, raw::insertOneRow);
         long pg = Machine.postmasterOf(node.dataDir());
         statements.reset();
         jvm0 = Machine.jvmCpuNanos();
         long pg0 = Machine.treeCpuNanos(pg);
-        Load.Result inserted = Load.count(concurrency, inserts, () -> RawWrites.insertOneRow(owner));
+        Load.Result inserted = Load.count(concurrency, inserts, raw::insertOneRow);
         double insertPg = (Machine.treeCpuNanos(pg) - pg0) / 1e6 / inserted.calls();
         double insertJvm = (Machine.jvmCpuNanos() - jvm0) / 1e6 / inserted.calls();
         report.line("raw JDBC: %s", inserted.summary());

@@ -46,18 +46,18 @@ final class IntakeBench {
             StatementStats statements = StatementStats.enable(node);
             String gatewayRole = node.database().user();
             try {
-                RawWrites.prepare(raw);
+                RawWrites rawWrites = RawWrites.prepare(raw);
                 String ownerRole = raw.user();
                 report.line("");
                 report.line("phase 1: raw JDBC baseline, one row per transaction");
                 Phase base = phase(report, node, gateway, false, statements, "raw", ownerRole, "insert",
-                        () -> Load.closed(clients, warmup, measure, () -> RawWrites.insertOneRow(raw)));
+                        () -> Load.closed(clients, warmup, measure, rawWrites::insertOneRow));
 
                 report.line("");
                 report.line("phase 2: floor baseline, intake's four rows (event, operation, queue row, audit entry)"
-                        + " per transaction");
+                        + " per transaction; the entry's pending mark %s", rawWrites.auditPendingMark());
                 Phase floor = phase(report, node, gateway, false, statements, "floor", ownerRole, "event",
-                        () -> Load.closed(clients, warmup, measure, () -> RawWrites.insertFloor(raw)));
+                        () -> Load.closed(clients, warmup, measure, rawWrites::insertFloor));
                 // The node's audit sealer seals the floor's entries too; let it finish before the gateway is measured.
                 awaitSealed(report, raw);
 

@@ -20,8 +20,10 @@ import java.util.UUID;
  *   <li>{@link #insertOneRow}: one event-like row (the same JSON body as jsonb) into {@code bench_raw_event}, a table
  *   made {@code LIKE clinical_event} with its defaults and indexes; the cheapest durable write there is.</li>
  *   <li>{@link #insertFloor}: the floor of intake's durable work for one event with one target: the same rows intake
- *   writes, into the real tables (their indexes, constraints and the audit trigger that marks the entry pending):
- *   the event, its write operation, its queue row and its {@code event.accepted} audit entry. Nothing else: no
+ *   writes, into the real tables (their indexes and constraints): the event, its write operation, its queue row
+ *   and its {@code event.accepted} audit entry with its {@code audit_pending} mark, written as the schema has it: by
+ *   the trigger on {@code audit_entry} where the schema has that trigger, else in the entry's own statement (a
+ *   data-modifying CTE, as {@code AuditLog} does once the trigger is gone, V70). Nothing else: no
  *   release-control or webhook lookups, no patient-line lock or look, no parsing. The rows are of tenant
  *   {@value #FLOOR_TENANT}, queue {@code floor/ehr}, which no node serves, so nothing ever claims them.</li>
  * </ul>
@@ -30,22 +32,44 @@ import java.util.UUID;
 final class RawWrites {
     static final String FLOOR_TENANT = "floor";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String AUDIT_ENTRY = "INSERT INTO audit_entry (tenant_id, actor, action, event_id,"
+            + " operation_id, detail, mac) VALUES (?, 'apikey:floor', 'event.accepted', ?, NULL, ?, ?)";
 
-    private RawWrites() {
+    private final Database owner;
+    /** The floor's audit statement: the entry alone where a trigger marks it pending, else entry and mark. */
+    private final String auditSql;
+
+    private RawWrites(Database owner, String auditSql) {
+        this.owner = owner;
+        this.auditSql = auditSql;
     }
 
-    /** Creates the raw table and the floor's tenant (as the owner). */
-    static void prepare(Database owner) throws SQLException {
+    /** Creates the raw table and the floor's tenant (as the owner), and reads how the schema marks entries pending. */
+    static RawWrites prepare(Database owner) throws SQLException {
         try (Connection c = owner.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS bench_raw_event"
                     + " (LIKE clinical_event INCLUDING DEFAULTS INCLUDING INDEXES)");
             s.execute("INSERT INTO tenant (id, name) VALUES ('" + FLOOR_TENANT + "', 'Floor baseline')"
                     + " ON CONFLICT (id) DO NOTHING");
+            boolean trigger;
+            try (var rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_trigger"
+                    + " WHERE tgrelid = 'audit_entry'::regclass AND tgname = 'audit_entry_pending')")) {
+                rs.next();
+                trigger = rs.getBoolean(1);
+            }
+            return new RawWrites(owner, trigger ? AUDIT_ENTRY : "WITH entry AS (" + AUDIT_ENTRY + " RETURNING id)"
+                    + " INSERT INTO audit_pending (entry_id) SELECT id FROM entry");
         }
     }
 
+    /** How the floor's audit entry gets its pending mark, for the report. */
+    String auditPendingMark() {
+        return auditSql.startsWith("WITH") ? "in the entry's statement (no trigger in this schema)"
+                : "by the schema's trigger on audit_entry";
+    }
+
     /** One row, one transaction. */
-    static boolean insertOneRow(Database owner) throws SQLException {
+    boolean insertOneRow() throws SQLException {
         String text = new String(Bodies.next(), StandardCharsets.UTF_8);
         try (Connection c = owner.dataSource().getConnection()) {
             c.setAutoCommit(false);
@@ -66,7 +90,7 @@ final class RawWrites {
     }
 
     /** Intake's four rows for one event with one target, in one transaction (four statements, as intake has them). */
-    static boolean insertFloor(Database owner) throws SQLException {
+    boolean insertFloor() throws SQLException {
         String text = new String(Bodies.next(), StandardCharsets.UTF_8);
         UUID eventId = UUID.randomUUID();
         UUID operationId = UUID.randomUUID();
@@ -106,8 +130,7 @@ final class RawWrites {
                 ps.setString(2, orderKey);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_entry (tenant_id, actor, action, event_id,"
-                    + " operation_id, detail, mac) VALUES (?, 'apikey:floor', 'event.accepted', ?, NULL, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(auditSql)) {
                 ps.setString(1, FLOOR_TENANT);
                 ps.setObject(2, eventId);
                 ps.setString(3, detail);
