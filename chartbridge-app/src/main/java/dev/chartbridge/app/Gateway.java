@@ -25,6 +25,8 @@ import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.secret.SecretVault;
 import dev.chartbridge.core.status.EventQueries;
+import dev.chartbridge.core.settings.TenantSettingsCache;
+import dev.chartbridge.core.settings.TenantSettingsListener;
 import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
@@ -83,6 +85,7 @@ public final class Gateway implements AutoCloseable {
     private final AuditKeys auditKeys;
     private final AuditTrailAnchor auditAnchor;
     private final WriteStateGauges gauges;
+    private final TenantSettingsListener settingsListener;
 
     private Gateway(GatewayConfig config, Database database) {
         Telemetry.install();
@@ -109,8 +112,10 @@ public final class Gateway implements AutoCloseable {
         seedReleaseControls(config, new ReleaseControls(jdbc));
         // The API's own pool waits briefly for a connection: PostgreSQL down is a 503 within 2 s (issue #13).
         Jdbc apiJdbc = new Jdbc(database.apiDataSource());
+        // Release controls and webhooks cached per tenant, dropped when any node commits a change (issue #17).
+        TenantSettingsCache tenantSettings = new TenantSettingsCache(apiJdbc);
         Intake intake = new Intake(apiJdbc, targets, Clock.systemUTC(), registry,
-                tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()));
+                tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()), tenantSettings);
         this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, stopGrace(config));
         this.auditAnchor = new AuditTrailAnchor(new AuditSealer(jdbc, 1000, auditKeys), new AuditCheckpoints(jdbc,
                 auditKeys, Secrets.auditCheckpointDirectory(config.security()), Clock.systemUTC()));
@@ -135,6 +140,8 @@ public final class Gateway implements AutoCloseable {
         String publicUrl = http.publicUrl() != null ? http.publicUrl()
                 : (listener.tls() ? "https" : "http") + "://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
+        // Started last, with the other threads: a node that fails to start leaves no listener behind.
+        this.settingsListener = TenantSettingsListener.start(database::dedicatedConnection, tenantSettings);
         engine.start();
         postWrite.start();
         health.start();
@@ -335,6 +342,7 @@ public final class Gateway implements AutoCloseable {
         api.stop();
         engine.close();
         postWrite.close();
+        settingsListener.close();
         sealer.shutdown();
         try {
             sealer.awaitTermination(5, TimeUnit.SECONDS);

@@ -60,6 +60,7 @@ class TracingTest {
             ApiClient.Answer accepted = gateway.submitWithHeaders(Events.bloodPressure(9301), "traced-1",
                     "traceparent", TRACEPARENT);
             assertThat(accepted.status()).isEqualTo(202);
+            assertThat(gateway.getWithKey("/health/ready").status()).isEqualTo(200);
             settled = gateway.awaitSettled(accepted.body().get("id").asText());
             assertThat(settled.get("status").asText()).isEqualTo("delivered");
             String eventId = accepted.body().get("id").asText();
@@ -89,6 +90,8 @@ class TracingTest {
                 && l.contains("trace=" + TRACE_ID))).hasSize(1);
         assertThat(logs.lines().filter(l -> l.contains("chartbridge.access") && l.contains("GET /v1/events/{id}")))
                 .isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain(settled.get("id").asText()));
+        assertThat(logs.lines().filter(l -> l.contains("chartbridge.access") && l.contains("/health/ready")))
+                .as("an answered probe is not logged at INFO").isEmpty();
     }
 
     @Test

@@ -16,10 +16,13 @@ import org.slf4j.MDC;
  * it submits, and every later attempt, EHR call and webhook delivery of it, is part of the caller's trace), with
  * the trace id in the logs' MDC ({@code traceId}) and one access-log line per request (logger
  * {@code chartbridge.access}): method, route template (never the path with its ids, never the query string),
- * status, duration and trace id; nothing of the body, no patient data. Thread-safe.
+ * status, duration and trace id; nothing of the body, no patient data. Answered scrapes and health probes are
+ * logged at DEBUG (a failed one at INFO). Thread-safe.
  */
 final class RequestTracing {
     private static final Logger ACCESS = LoggerFactory.getLogger("chartbridge.access");
+    /** Routes that monitoring calls on a schedule: logged at DEBUG unless they fail. */
+    private static final java.util.Set<String> PROBES = java.util.Set.of("/metrics", "/health/live", "/health/ready");
     private static final String SPAN = "chartbridge.span";
     private static final String SCOPE = "chartbridge.scope";
     private static final String STARTED = "chartbridge.started";
@@ -55,8 +58,13 @@ final class RequestTracing {
             span.setStatus(StatusCode.ERROR);
         }
         long millis = started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
-        ACCESS.info("{} {} {} {}ms trace={}", ctx.method().name(), route, status, millis,
-                span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : "-");
+        String trace = span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : "-";
+        if (status < 400 && PROBES.contains(route)) {
+            // A scrape or a probe every few seconds would bury the requests an operator looks for.
+            ACCESS.debug("{} {} {} {}ms trace={}", ctx.method().name(), route, status, millis, trace);
+        } else {
+            ACCESS.info("{} {} {} {}ms trace={}", ctx.method().name(), route, status, millis, trace);
+        }
         span.end();
         if (scope != null) {
             scope.close();

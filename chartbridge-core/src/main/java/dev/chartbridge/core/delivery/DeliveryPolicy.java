@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param baseDelay       first retry delay; doubles per send, with full jitter
  * @param maxDelay        cap of a retry delay (a longer Retry-After is still honoured)
  * @param maxChecks       reconciliation or verification reads before the operation goes to review
- * @param reconcileDelay  wait after an unknown outcome before searching, so a slow EHR can finish committing
+ * @param reconcileDelay  wait after an unknown outcome before searching, so a slow EHR can finish committing (after a
+ *                        send that went unanswered, at least as long as the send was waited for)
  * @param lease           how long a claim is held; an expired lease is taken over by any node
  * @param pollInterval    how long an idle node waits before looking for due work again
  * @param batchSize       operations claimed per query and queue

@@ -232,7 +232,20 @@ final class OperationRunner {
             SendOutcome.Unknown u = (SendOutcome.Unknown) outcome;
             return record(claim, inFlight, OperationState.UNKNOWN, Step.SEND, "unknown", null,
                     VendorError.of(ErrorClass.UNKNOWN, u.reason()), u.reason(), u.exchange(), started,
-                    clock.instant().plus(policy.reconcileDelay()), false, 0, 0);
+                    clock.instant().plus(settleTime(started)), false, 0, 0);
+        }
+
+        /**
+         * How long an EHR gets to finish a send whose answer never came before it is searched for: the reconcile
+         * delay, and at least as long as the gateway waited for that answer. A send abandoned after a read timeout
+         * may still be queued or committing at the EHR; a search that ran before it committed would find nothing
+         * and the write would be sent twice (seen in the fault matrix on a loaded machine: 500 ms read timeout,
+         * 50 ms delay). No vendor documents how long a request may run after its client gave up (assumed); giving
+         * it as long again as the client waited covers any EHR whose processing time is under twice the timeout.
+         */
+        private Duration settleTime(Instant sendStarted) {
+            Duration waited = Duration.between(sendStarted, clock.instant());
+            return waited.compareTo(policy.reconcileDelay()) > 0 ? waited : policy.reconcileDelay();
         }
 
         /**

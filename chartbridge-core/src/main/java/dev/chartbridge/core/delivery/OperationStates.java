@@ -17,8 +17,10 @@ import java.util.UUID;
  * state goes through here, and queues its {@link WebhookNotices#STATE_CHANGED} notice in the same statement's
  * transaction, so the app hears of every status change of its events and a path that changes a state cannot forget
  * to tell it. A write that leaves the state as it was queues none. {@code updated_at} is set with the state.
- * {@code OperationStatesTest} fails when another class inserts operations or writes their state. Stateless; runs
- * in the caller's transaction.
+ * {@code OperationStatesTest} fails when another class inserts operations or writes their state. The one exception
+ * to "in the same call": operations inserted by a caller's statement through {@link #insertPlanned} (intake's one
+ * round trip) get their notices from {@link #noticeInserted}, which that caller makes next. Stateless; runs in the
+ * caller's transaction.
  */
 public final class OperationStates {
     private OperationStates() {
@@ -33,25 +35,53 @@ public final class OperationStates {
     public record Moved(UUID id, String tenantId, String queue) {
     }
 
-    /** Inserts the operation in {@code initial}; false (nothing inserted) when its operation key exists. */
-    public static boolean insert(Connection c, Planned op, OperationState initial) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
-                + " vendor, part, resource_type, operation_key, state, shadow, order_key, compensation)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING")) {
-            ps.setObject(1, op.id());
-            ps.setObject(2, op.eventId());
-            ps.setString(3, op.tenantId());
-            ps.setString(4, op.target().name());
-            ps.setString(5, op.target().adapter().vendor());
-            ps.setInt(6, op.part());
-            ps.setString(7, op.resourceType());
-            ps.setString(8, op.operationKey());
-            ps.setString(9, initial.name());
-            ps.setBoolean(10, op.shadow());
-            ps.setString(11, op.orderKey());
-            ps.setString(12, op.compensation());
-            return inserted(c, ps, op.tenantId(), op.id());
+    /**
+     * The common table expression {@code name} of a caller's statement that inserts planned operations in
+     * {@code initial} when {@code condition} holds (SQL; may name the statement's earlier CTEs, e.g. the insert of
+     * their event), skipping any whose operation key exists, and returns the ids it inserted. Parameters bound by
+     * {@link #bindPlanned}. The caller then queues their notices with {@link #noticeInserted}, in the same
+     * transaction: one statement that writes event and operations together is intake's one round trip (issue #17).
+     */
+    public static String insertPlanned(String name, String condition) {
+        return name + " AS (INSERT INTO write_operation (id, event_id, tenant_id, target, vendor, part, resource_type,"
+                + " operation_key, state, shadow, order_key, compensation) SELECT u.id, u.event_id, u.tenant_id,"
+                + " u.target, u.vendor, u.part, u.resource_type, u.operation_key, ?, u.shadow, u.order_key,"
+                + " u.compensation FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::int[],"
+                + " ?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[]) AS u(id, event_id, tenant_id, target,"
+                + " vendor, part, resource_type, operation_key, shadow, order_key, compensation) WHERE " + condition
+                + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING RETURNING id)";
+    }
+
+    /** Binds {@link #insertPlanned}'s parameters from {@code index}; returns the next free index. */
+    public static int bindPlanned(Connection c, PreparedStatement ps, int index, List<Planned> ops,
+                                  OperationState initial) throws SQLException {
+        ps.setString(index++, initial.name());
+        ps.setArray(index++, c.createArrayOf("uuid", ops.stream().map(Planned::id).toArray()));
+        ps.setArray(index++, c.createArrayOf("uuid", ops.stream().map(Planned::eventId).toArray()));
+        ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::tenantId).toArray()));
+        ps.setArray(index++, c.createArrayOf("text", ops.stream().map(o -> o.target().name()).toArray()));
+        ps.setArray(index++, c.createArrayOf("text", ops.stream().map(o -> o.target().adapter().vendor()).toArray()));
+        ps.setArray(index++, c.createArrayOf("int4", ops.stream().map(Planned::part).toArray()));
+        ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::resourceType).toArray()));
+        ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::operationKey).toArray()));
+        ps.setArray(index++, c.createArrayOf("bool", ops.stream().map(Planned::shadow).toArray()));
+        ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::orderKey).toArray()));
+        ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::compensation).toArray()));
+        return index;
+    }
+
+    /**
+     * Queues the notices of operations {@link #insertPlanned} inserted. The caller tells, from its current copy of
+     * the tenant's settings (intake's), whether some active webhook takes a notice of a given type about an
+     * operation in the state they were inserted in; when none takes {@link WebhookNotices#STATE_CHANGED}, the query that would find
+     * none is not sent.
+     */
+    public static void noticeInserted(Connection c, List<Planned> ops,
+                                      java.util.function.Predicate<String> webhooksTake) throws SQLException {
+        if (webhooksTake.test(WebhookNotices.STATE_CHANGED)) {
+            for (Planned op : ops) {
+                notice(c, op.tenantId(), op.id());
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -44,6 +45,60 @@ public final class Outbox {
         join(c, operationId, queue, new Queued(tenantId, eventId, orderKey));
     }
 
+    /**
+     * SQL that takes the patient lines' locks for a list of order keys (one {@code text[]} parameter, sorted so that
+     * two transactions take shared keys in one order), as a scalar to put in the statement that inserts the
+     * operations' event; {@link #enqueueNewInLockedLines} then looks at the lines in the next statement, whose
+     * snapshot sees whatever an earlier holder of a lock committed.
+     */
+    public static final String LOCK_LINES = "SELECT count(pg_advisory_xact_lock(" + LINE_LOCK_SPACE
+            + ", hashtext(k))) FROM unnest(?::text[]) AS k";
+
+    /** An operation intake has just inserted, to queue: as {@link #enqueueNew}'s parameters. */
+    public record NewEntry(UUID operationId, String queue, String tenantId, UUID eventId, String orderKey) {
+    }
+
+    /**
+     * As {@link #enqueueNew} for all the operations of one event at once, each joining the back of its line (an
+     * operation behind another of the same event and line waits for it), in one statement, plus one for the
+     * {@code operation.held} entries when some line was not empty. The caller already holds the locks of the
+     * entries' lines ({@link #LOCK_LINES}, earlier in this transaction).
+     */
+    public static void enqueueNewInLockedLines(Connection c, List<NewEntry> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        AuditLog.Entries held = new AuditLog.Entries();
+        // lag(): a later entry of the same line stands behind the earlier one, which this statement cannot see.
+        // nextval() is evaluated after the ORDER BY (volatile target list), so positions follow the entries' order.
+        try (PreparedStatement ps = c.prepareStatement("WITH u AS (SELECT * FROM unnest(?::uuid[], ?::text[],"
+                + " ?::text[]) WITH ORDINALITY AS u(op, queue, order_key, n)),"
+                + " a AS (SELECT u.*, coalesce(lag(u.op) OVER (PARTITION BY u.order_key ORDER BY u.n),"
+                + " (SELECT o.operation_id FROM outbox o WHERE o.order_key = u.order_key"
+                + " ORDER BY o.order_pos DESC LIMIT 1)) AS ahead FROM u),"
+                + " queued AS (INSERT INTO outbox (operation_id, queue, due_at, order_key, order_pos)"
+                + " SELECT op, queue, CASE WHEN ahead IS NULL THEN now() ELSE 'infinity'::timestamptz END, order_key,"
+                + " nextval('outbox_order_pos') FROM a ORDER BY n)"
+                + " SELECT n, ahead FROM a WHERE ahead IS NOT NULL ORDER BY n")) {
+            ps.setArray(1, c.createArrayOf("uuid", entries.stream().map(NewEntry::operationId).toArray()));
+            ps.setArray(2, c.createArrayOf("text", entries.stream().map(NewEntry::queue).toArray()));
+            ps.setArray(3, c.createArrayOf("text", entries.stream().map(NewEntry::orderKey).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    NewEntry e = entries.get(rs.getInt(1) - 1);
+                    held.add(e.tenantId(), ACTOR, "operation.held", e.eventId(), e.operationId(),
+                            heldDetail(rs.getObject(2, UUID.class)));
+                }
+            }
+        }
+        held.append(c);
+    }
+
+    private static String heldDetail(UUID ahead) {
+        return Json.canonical(Json.MAPPER.createObjectNode().put("behind", ahead.toString())
+                .put("reason", "an earlier write for this patient and target is not written yet"));
+    }
+
     private static void join(Connection c, UUID operationId, String queue, Queued op) throws SQLException {
         UUID ahead = null;
         if (op.orderKey() != null) {
@@ -65,9 +120,7 @@ public final class Outbox {
             ps.executeUpdate();
         }
         if (ahead != null) {
-            AuditLog.append(c, op.tenantId(), ACTOR, "operation.held", op.eventId(), operationId,
-                    Json.canonical(Json.MAPPER.createObjectNode().put("behind", ahead.toString())
-                            .put("reason", "an earlier write for this patient and target is not written yet")));
+            AuditLog.append(c, op.tenantId(), ACTOR, "operation.held", op.eventId(), operationId, heldDetail(ahead));
         }
     }
 

@@ -204,7 +204,8 @@ final class Field {
             return null;
         }
         try {
-            OffsetDateTime t = OffsetDateTime.parse(value);
+            OffsetDateTime fixed = FixedPatternDateTime.parse(value);
+            OffsetDateTime t = fixed != null ? fixed : OffsetDateTime.parse(value);
             if (!CalendarBounds.holds(t.getYear())) {
                 error(CalendarBounds.BOUNDS);
                 return null;

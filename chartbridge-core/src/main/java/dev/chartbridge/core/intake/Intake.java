@@ -14,6 +14,7 @@ import dev.chartbridge.core.formulary.FormularyDecision;
 import dev.chartbridge.core.gate.BreakGlass;
 import dev.chartbridge.core.gate.Gate;
 import dev.chartbridge.core.gate.GateOverride;
+import dev.chartbridge.core.settings.TenantSettingsCache;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import dev.chartbridge.core.trace.Traces;
@@ -36,19 +37,34 @@ import java.util.function.Function;
  * a gate overridden by break-glass is audited with the event. Thread-safe.
  */
 public final class Intake {
+    /** Tries against settings changing under each (an administrator's script in a loop) before giving up. */
+    private static final int MAX_STALE_RETRIES = 10;
     private final Jdbc jdbc;
     private final Targets targets;
     private final EventParser parser;
     private final MeterRegistry registry;
     private final Function<String, TenantPolicy> policies;
+    private final TenantSettingsCache settings;
 
+    /**
+     * Intake with a cache of tenants' settings of its own that no listener refreshes: every change of a tenant's
+     * settings is found at the tenant's next acceptance (its insert refuses a stale copy), and costs that
+     * acceptance a second try.
+     */
     public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry,
                   Function<String, TenantPolicy> policies) {
+        this(jdbc, targets, clock, registry, policies, new TenantSettingsCache(jdbc));
+    }
+
+    /** @param settings the tenants' release controls and webhooks, kept current by a {@code TenantSettingsListener} */
+    public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry,
+                  Function<String, TenantPolicy> policies, TenantSettingsCache settings) {
         this.jdbc = jdbc;
         this.policies = policies;
         this.targets = targets;
         this.parser = new EventParser(clock);
         this.registry = registry;
+        this.settings = settings;
     }
 
     /**
@@ -120,22 +136,46 @@ public final class Intake {
         if (tree == null) {
             return new IntakeResult.Invalid(errors);
         }
-        String canonical = Json.canonical(tree);
-        String bodyHash = Json.sha256(canonical);
+        // One pass gives the body's canonical text (stored, hashed) and its payload's (in the operation keys).
+        CanonicalJson.Text canonical = CanonicalJson.write(tree, "payload");
+        String bodyHash = Json.sha256(canonical.text());
         String key = idempotencyKey != null ? idempotencyKey : "body:" + bodyHash;
-        // The key before any gate: a replay gets the original answer whatever changed since (consent withdrawn,
-        // a release control turned off, the amended record amended by this very event), and nothing is audited.
+        Decision d = evaluate(tenantId, actor, key, bodyHash, canonical, tree, boundPatient, breakGlass);
+        if (d.result() instanceof IntakeResult.Accepted) {
+            // A replay accepted earlier is found by the acceptance's own insert (its key is taken): no statement
+            // spent looking before (issue #17).
+            return d.result();
+        }
+        // The key before any other answer: a replay gets the original answer whatever changed since (consent
+        // withdrawn, a release control turned off, the amended record amended by this very event), and nothing is
+        // audited. Looked up only now, so that an acceptance, by far the most frequent answer, costs no lookup.
         IntakeResult earlier = jdbc.read(c -> IntakeStore.earlier(c, tenantId, key, bodyHash));
         if (earlier != null) {
             return earlier;
         }
+        if (d.result() instanceof IntakeResult.Refused r) {
+            auditRefusal(tenantId, actor, d.event(), r);
+        }
+        return d.result();
+    }
+
+    /** An answer, with the event it is about when the event could be read (a refusal's audit entry names its type). */
+    private record Decision(IntakeResult result, ClinicalEvent event) {
+        static Decision of(IntakeResult result) {
+            return new Decision(result, null);
+        }
+    }
+
+    /** Everything but the look at the key: validation, gates, the plan per target, and the transaction. */
+    private Decision evaluate(String tenantId, String actor, String key, String bodyHash, CanonicalJson.Text canonical,
+                              JsonNode tree, Identifier boundPatient, BreakGlass breakGlass) {
         ParseResult parsed = parser.parse(tree);
         if (!parsed.isValid()) {
-            return new IntakeResult.Invalid(parsed.errors());
+            return Decision.of(new IntakeResult.Invalid(parsed.errors()));
         }
         ClinicalEvent event = parsed.event();
         if (event.tenant() != null && !event.tenant().equals(tenantId)) {
-            return new IntakeResult.WrongTenant(event.tenant());
+            return Decision.of(new IntakeResult.WrongTenant(event.tenant()));
         }
         TenantPolicy policy = policies.apply(tenantId);
         BreakGlassCheck glass = new BreakGlassCheck(breakGlass, policy, event);
@@ -143,13 +183,13 @@ public final class Intake {
             FieldError refused = glass.overrideOrRefuse(Gate.PATIENT_CONTEXT, new FieldError("/patient/identifiers",
                     "does not name the patient this caller is bound to (X-Patient-Context)"));
             if (refused != null) {
-                return refuse(tenantId, actor, event, refused);
+                return new Decision(new IntakeResult.Refused(List.of(refused)), event);
             }
         }
         if (event.type() == EventType.MEDICATION_CHANGE) {
             FieldError refused = medicationGates(event, policy);
             if (refused != null) {
-                return refuse(tenantId, actor, event, refused);
+                return new Decision(new IntakeResult.Refused(List.of(refused)), event);
             }
         }
         List<IntakeStore.PlannedTarget> plan = new ArrayList<>();
@@ -172,23 +212,41 @@ public final class Intake {
             }
         }
         if (!unknown.isEmpty()) {
-            return new IntakeResult.Invalid(unknown);
+            return Decision.of(new IntakeResult.Invalid(unknown));
         }
         if (!refused.isEmpty()) {
-            return new IntakeResult.Unsupported(refused);
+            return Decision.of(new IntakeResult.Unsupported(refused));
         }
-        IntakeStore.Submission submission = new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical,
-                tree, event, plan, policy, glass);
-        IntakeResult result = jdbc.inTransaction(c -> IntakeStore.store(c, submission));
-        if (result instanceof IntakeResult.Refused r) {
-            auditRefusal(tenantId, actor, event, r);
-        } else if (result instanceof IntakeResult.Accepted a && !a.replay()) {
+        IntakeResult result = store(new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical, event,
+                plan, policy, glass, settings.get(tenantId)));
+        if (result instanceof IntakeResult.Accepted a && !a.replay()) {
             for (GateOverride o : glass.overrides()) {
                 Counter.builder("chartbridge.break_glass").description("Gates overridden by break-glass")
                         .tag("tenant", tenantId).tag("gate", o.gate().wireName()).register(registry).increment();
             }
         }
-        return result;
+        return new Decision(result, event);
+    }
+
+    /**
+     * Stores the submission in one transaction, deciding again with a fresh copy of the tenant's settings as long as
+     * the transaction finds the copy stale (a change committed since it was read; rare, and each retry reads anew).
+     */
+    private IntakeResult store(IntakeStore.Submission submission) {
+        IntakeStore.Submission s = submission;
+        for (int attempt = 1; ; attempt++) {
+            IntakeStore.Submission current = s;
+            try {
+                return jdbc.inTransaction(c -> IntakeStore.store(c, current));
+            } catch (IntakeStore.StaleSettings e) {
+                if (attempt == MAX_STALE_RETRIES) {
+                    throw new dev.chartbridge.core.ChartBridgeException("tenant " + s.tenantId() + ": its settings"
+                            + " changed under " + attempt + " attempts to store an event in a row");
+                }
+                settings.drop(s.settings());
+                s = s.withSettings(settings.get(s.tenantId()));
+            }
+        }
     }
 
     /** Who may order, and what the tenant's formulary carries; a stop is never refused by the formulary. */
@@ -207,7 +265,10 @@ public final class Intake {
         return null;
     }
 
-    /** A gate's refusal is a decision worth keeping: audited in its own transaction (the event was not stored). */
+    /**
+     * A gate's refusal is a decision worth keeping: audited in its own transaction (the event was not stored), once
+     * it is known not to be a replay.
+     */
     private void auditRefusal(String tenantId, String actor, ClinicalEvent event, IntakeResult.Refused refused) {
         ObjectNode d = Json.MAPPER.createObjectNode();
         d.put("type", event.type().wireName());
@@ -219,9 +280,4 @@ public final class Intake {
         });
     }
 
-    private IntakeResult refuse(String tenantId, String actor, ClinicalEvent event, FieldError why) {
-        IntakeResult.Refused refused = new IntakeResult.Refused(List.of(why));
-        auditRefusal(tenantId, actor, event, refused);
-        return refused;
-    }
 }

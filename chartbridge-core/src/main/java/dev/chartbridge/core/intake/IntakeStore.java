@@ -1,10 +1,7 @@
 package dev.chartbridge.core.intake;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.WritePlan;
-import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.consent.ConsentRegistry;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.OperationStates;
@@ -13,12 +10,10 @@ import dev.chartbridge.core.delivery.RecordChanges;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.gate.Gate;
-import dev.chartbridge.core.gate.GateOverride;
 import dev.chartbridge.core.release.ReleaseControl;
-import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.release.ReleaseMode;
+import dev.chartbridge.core.settings.TenantSettings;
 import dev.chartbridge.core.tenant.TenantPolicy;
-import dev.chartbridge.core.trace.Traces;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,9 +26,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The transactional half of intake: the gates that read the database (consent, release controls, the record an
- * amendment changes), then the event, its operations and queue rows, and its audit entries, all inside the caller's
- * transaction. Stateless.
+ * The transactional half of intake: the gates that read the database (consent, the record an amendment changes)
+ * or the tenant's cached settings (release controls, proven current by the event's insert), then the event, its
+ * operations and audit entries in one statement ({@link AcceptedEvent}) and its queue rows in a second, all inside
+ * the caller's transaction. Stateless.
  */
 final class IntakeStore {
     private IntakeStore() {
@@ -44,8 +40,12 @@ final class IntakeStore {
     }
 
     /** Everything intake decided before the transaction. */
-    record Submission(String tenantId, String actor, String key, String bodyHash, String canonical, JsonNode tree,
-                      ClinicalEvent event, List<PlannedTarget> plan, TenantPolicy policy, BreakGlassCheck glass) {
+    record Submission(String tenantId, String actor, String key, String bodyHash, CanonicalJson.Text canonical,
+                      ClinicalEvent event, List<PlannedTarget> plan, TenantPolicy policy, BreakGlassCheck glass,
+                      TenantSettings settings) {
+        Submission withSettings(TenantSettings fresh) {
+            return new Submission(tenantId, actor, key, bodyHash, canonical, event, plan, policy, glass, fresh);
+        }
     }
 
     static IntakeResult store(Connection c, Submission s) throws SQLException {
@@ -61,7 +61,9 @@ final class IntakeStore {
                 }
             }
         }
-        Map<String, ReleaseControl> controls = ReleaseControls.forType(c, s.tenantId(), event.type().wireName());
+        // The tenant's cached settings: a refusal made with them is checked against the database before it is
+        // given, an acceptance by the event's insert (AcceptedEvent), so a stale copy decides nothing.
+        Map<String, ReleaseControl> controls = s.settings().releaseControls(event.type().wireName());
         List<FieldError> off = new ArrayList<>();
         List<Boolean> shadow = new ArrayList<>();
         for (PlannedTarget p : s.plan()) {
@@ -76,6 +78,7 @@ final class IntakeStore {
             shadow.add(mode == ReleaseMode.SHADOW);
         }
         if (!off.isEmpty()) {
+            requireCurrent(c, s);
             return new IntakeResult.Refused(off);
         }
         Map<String, Amendments.Earlier> earlier = Map.of();
@@ -90,111 +93,149 @@ final class IntakeStore {
                 }
             }
             if (!errors.isEmpty()) {
+                if (shadow.contains(true)) {
+                    requireCurrent(c, s);
+                }
                 return new IntakeResult.InvalidAmendment(errors);
             }
         }
         UUID eventId = UUID.randomUUID();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO clinical_event (id, tenant_id, idempotency_key,"
-                + " body_hash, event_type, schema_version, body, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
-                + " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING")) {
-            ps.setObject(1, eventId);
-            ps.setString(2, s.tenantId());
-            ps.setString(3, s.key());
-            ps.setString(4, s.bodyHash());
-            ps.setString(5, event.type().wireName());
-            ps.setString(6, event.schemaVersion());
-            ps.setString(7, s.canonical());
-            // The trace the event is accepted under: its attempts and webhook deliveries continue it (issue #14).
-            ps.setString(8, Traces.currentTraceparent());
-            if (ps.executeUpdate() == 0) {
-                // Stored by a concurrent submission of the same key since intake looked it up.
-                return earlier(c, s.tenantId(), s.key(), s.bodyHash());
-            }
-        }
-        String contentBase = OperationKey.contentBase(s.tenantId(), event, s.tree());
         boolean held = event.type() == EventType.MEDICATION_CHANGE;
         OperationState initial = held ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
-        List<IntakeResult.PlannedOperation> operations = new ArrayList<>();
-        String compensation = s.policy().compensationPolicy(event.type());
-        for (int t = 0; t < s.plan().size(); t++) {
-            PlannedTarget p = s.plan().get(t);
-            if (event.isAmendment()) {
-                Amendments.Earlier e = earlier.get(p.target().name());
-                UUID opId = UUID.randomUUID();
-                if (!OperationStates.insert(c, new RecordChanges.Change(opId, eventId, s.tenantId(), p.target(),
-                        RecordChanges.UPDATE, OperationKey.of(contentBase, p.target().name(), 0), e.operationId(),
-                        e.recordKey(), e.resourceType(), e.remoteId(), e.remoteVersion(),
-                        s.policy().conflictPolicy(event.type())), initial)) {
-                    c.rollback();
-                    return new IntakeResult.InvalidAmendment(List.of(new FieldError("/amends",
-                            "its write to " + p.target().name() + " was amended by another event just now")));
-                }
-                operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), 0, e.resourceType(),
-                        initial.name(), false));
-                continue;
-            }
-            List<String> types = p.writes().resourceTypes();
-            for (int part = 0; part < types.size(); part++) {
-                UUID opId = UUID.randomUUID();
-                String opKey = OperationKey.of(contentBase, p.target().name(), part);
-                UUID clash = insertOperation(c, new OperationStates.Planned(opId, eventId, s.tenantId(), p.target(),
-                        part, types.get(part), opKey, OperationKey.orderKey(s.tenantId(), event, p.target().name()),
-                        shadow.get(t), compensation), initial);
-                if (clash != null) {
-                    c.rollback();
-                    return new IntakeResult.DuplicateContent(clash);
-                }
-                operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), part, types.get(part),
-                        initial.name(), shadow.get(t)));
+        Planned planned = plan(s, eventId, initial, shadow, earlier);
+        List<OperationStates.Planned> newOps = planned.newOps();
+        AcceptedEvent.Stored stored = AcceptedEvent.insert(c, s, eventId, planned.operations(), newOps, initial,
+                held ? List.of() : planned.orderKeys());
+        if (!stored.current()) {
+            throw new StaleSettings();
+        }
+        if (!stored.inserted()) {
+            // Another event holds the key: this is a replay (intake no longer looks before), or a concurrent
+            // submission of the same key got there first.
+            return earlier(c, s.tenantId(), s.key(), s.bodyHash());
+        }
+        if (stored.operations() < newOps.size()) {
+            c.rollback();
+            return new IntakeResult.DuplicateContent(holderOf(c, newOps));
+        }
+        // No active webhook of the tenant takes the notice: the query that would find none is not sent.
+        OperationStates.noticeInserted(c, newOps, type -> s.settings().anyWebhookTakes(type, initial.name()));
+        if (event.isAmendment()) {
+            IntakeResult raced = insertChanges(c, planned, initial);
+            if (raced != null) {
+                c.rollback();
+                return raced;
             }
         }
         if (event.type() == EventType.CONSENT) {
             ConsentRegistry.record(c, s.tenantId(), eventId, event);
         }
-        List<GateOverride> overrides = s.glass().overrides();
-        AuditLog.append(c, s.tenantId(), s.actor(), "event.accepted", eventId, null,
-                acceptedDetail(event, operations, overrides));
-        ProvenanceNotes.keptLocally(c, s.tenantId(), eventId, s.plan());
-        for (GateOverride o : overrides) {
-            AuditLog.append(c, s.tenantId(), "user:" + event.author().npi(), "gate.overridden", eventId, null,
-                    overrideDetail(s, o));
-        }
         if (!held) {
-            // After the acceptance is on record, so a write held behind an earlier one reads in that order. The
-            // operations were inserted above, DUE and with their order keys: nothing needs reading back.
-            for (int t = 0; t < s.plan().size(); t++) {
-                String queue = s.plan().get(t).target().queue();
-                String name = s.plan().get(t).target().name();
-                String orderKey = OperationKey.orderKey(s.tenantId(), event, name);
-                for (IntakeResult.PlannedOperation op : operations) {
-                    if (op.target().equals(name) && event.isAmendment()) {
-                        // An amendment stands in the line of the record it changes (RecordChanges).
-                        Outbox.enqueue(c, op.id(), queue);
-                    } else if (op.target().equals(name)) {
-                        Outbox.enqueueNew(c, op.id(), queue, s.tenantId(), eventId, orderKey);
+            // After the acceptance is on record, so a write held behind an earlier one reads in that order.
+            if (event.isAmendment()) {
+                // An amendment stands in the line of the record it changes (RecordChanges).
+                for (int i = 0; i < planned.operations().size(); i++) {
+                    Outbox.enqueue(c, planned.operations().get(i).id(), planned.queues().get(i));
+                }
+            } else {
+                Outbox.enqueueNewInLockedLines(c, planned.queueEntries());
+            }
+        }
+        return new IntakeResult.Accepted(eventId, planned.operations(), false);
+    }
+
+    /** Thrown, inside the transaction, when the tenant's cached settings were found stale: intake decides again. */
+    static final class StaleSettings extends RuntimeException {
+        StaleSettings() {
+            super("the tenant's settings changed since they were cached", null, false, false);
+        }
+    }
+
+    private static void requireCurrent(Connection c, Submission s) throws SQLException {
+        if (!s.settings().isCurrent(c)) {
+            throw new StaleSettings();
+        }
+    }
+
+    /**
+     * The event's operations as planned (ids made here), in the order the acceptance lists them: new writes, or for
+     * an amendment the changes of the records it amends; with their queues, the patient lines new writes join
+     * (sorted: locks are taken in that order) and their queue entries.
+     */
+    private record Planned(List<IntakeResult.PlannedOperation> operations, List<OperationStates.Planned> newOps,
+                           List<RecordChanges.Change> changes, List<String> queues, List<String> orderKeys,
+                           List<Outbox.NewEntry> queueEntries) {
+    }
+
+    private static Planned plan(Submission s, UUID eventId, OperationState initial, List<Boolean> shadow,
+                                Map<String, Amendments.Earlier> earlier) {
+        ClinicalEvent event = s.event();
+        String contentBase = OperationKey.contentBase(s.tenantId(), event, s.canonical().member());
+        String compensation = s.policy().compensationPolicy(event.type());
+        List<IntakeResult.PlannedOperation> operations = new ArrayList<>();
+        List<OperationStates.Planned> newOps = new ArrayList<>();
+        List<RecordChanges.Change> changes = new ArrayList<>();
+        List<String> queues = new ArrayList<>();
+        java.util.SortedSet<String> orderKeys = new java.util.TreeSet<>();
+        List<Outbox.NewEntry> entries = new ArrayList<>();
+        for (int t = 0; t < s.plan().size(); t++) {
+            PlannedTarget p = s.plan().get(t);
+            UUID opId = UUID.randomUUID();
+            if (event.isAmendment()) {
+                Amendments.Earlier e = earlier.get(p.target().name());
+                changes.add(new RecordChanges.Change(opId, eventId, s.tenantId(), p.target(), RecordChanges.UPDATE,
+                        OperationKey.of(contentBase, p.target().name(), 0), e.operationId(), e.recordKey(),
+                        e.resourceType(), e.remoteId(), e.remoteVersion(), s.policy().conflictPolicy(event.type())));
+                operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), 0, e.resourceType(),
+                        initial.name(), false));
+                queues.add(p.target().queue());
+                continue;
+            }
+            String orderKey = OperationKey.orderKey(s.tenantId(), event, p.target().name());
+            orderKeys.add(orderKey);
+            List<String> types = p.writes().resourceTypes();
+            for (int part = 0; part < types.size(); part++) {
+                opId = part == 0 ? opId : UUID.randomUUID();
+                newOps.add(new OperationStates.Planned(opId, eventId, s.tenantId(), p.target(), part, types.get(part),
+                        OperationKey.of(contentBase, p.target().name(), part), orderKey, shadow.get(t),
+                        compensation));
+                operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), part, types.get(part),
+                        initial.name(), shadow.get(t)));
+                queues.add(p.target().queue());
+                entries.add(new Outbox.NewEntry(opId, p.target().queue(), s.tenantId(), eventId, orderKey));
+            }
+        }
+        return new Planned(operations, newOps, changes, queues, List.copyOf(orderKeys), entries);
+    }
+
+    /** Inserts an amendment's changes of records; null, or the answer when one was amended by another just now. */
+    private static IntakeResult insertChanges(Connection c, Planned planned, OperationState initial)
+            throws SQLException {
+        for (RecordChanges.Change change : planned.changes()) {
+            if (!OperationStates.insert(c, change, initial)) {
+                return new IntakeResult.InvalidAmendment(List.of(new FieldError("/amends",
+                        "its write to " + change.target().name() + " was amended by another event just now")));
+            }
+        }
+        return null;
+    }
+
+    /** The event that already holds the content of one of these operations (read after the rollback). */
+    private static UUID holderOf(Connection c, List<OperationStates.Planned> ops) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
+                + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
+            for (OperationStates.Planned op : ops) {
+                q.setString(1, op.tenantId());
+                q.setString(2, op.target().name());
+                q.setString(3, op.operationKey());
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getObject(1, UUID.class);
                     }
                 }
             }
         }
-        return new IntakeResult.Accepted(eventId, operations, false);
-    }
-
-    /** Inserts the operation; returns the event id that already holds this content, if any. */
-    private static UUID insertOperation(Connection c, OperationStates.Planned op, OperationState initial)
-            throws SQLException {
-        if (OperationStates.insert(c, op, initial)) {
-            return null;
-        }
-        try (PreparedStatement q = c.prepareStatement("SELECT event_id FROM write_operation"
-                + " WHERE tenant_id = ? AND target = ? AND operation_key = ?")) {
-            q.setString(1, op.tenantId());
-            q.setString(2, op.target().name());
-            q.setString(3, op.operationKey());
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getObject(1, UUID.class);
-            }
-        }
+        throw new IllegalStateException("an operation of the event was not inserted, and no event holds its content");
     }
 
     /**
@@ -240,40 +281,5 @@ final class IntakeStore {
             }
         }
         return ops;
-    }
-
-    private static String acceptedDetail(ClinicalEvent event, List<IntakeResult.PlannedOperation> operations,
-                                         List<GateOverride> overrides) {
-        ObjectNode d = Json.MAPPER.createObjectNode();
-        d.put("type", event.type().wireName());
-        d.put("aiAssisted", event.provenance().aiAssisted());
-        d.put("authorNpi", event.author().npi());
-        if (event.isAmendment()) {
-            d.put("amends", event.amends().toString());
-        }
-        var ops = d.putArray("operations");
-        for (IntakeResult.PlannedOperation op : operations) {
-            ObjectNode o = ops.addObject().put("id", op.id().toString()).put("target", op.target())
-                    .put("part", op.part()).put("resourceType", op.resourceType());
-            if (op.shadow()) {
-                o.put("shadow", true);
-            }
-        }
-        if (!overrides.isEmpty()) {
-            var gates = d.putArray("overriddenGates");
-            overrides.forEach(o -> gates.add(o.gate().wireName()));
-        }
-        return Json.canonical(d);
-    }
-
-    private static String overrideDetail(Submission s, GateOverride o) {
-        ObjectNode d = Json.MAPPER.createObjectNode();
-        d.put("gate", o.gate().wireName());
-        d.put("reason", s.glass().request().reason());
-        d.put("npi", s.event().author().npi());
-        d.put("role", s.event().author().role().wireName());
-        d.put("wouldHaveRefused", o.wouldHaveRefused().pointer() + " " + o.wouldHaveRefused().detail());
-        d.put("via", s.actor());
-        return Json.canonical(d);
     }
 }

@@ -9,17 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -102,32 +98,7 @@ public final class Json {
 
     /** The canonical text of a JSON tree: object keys sorted at every level, no insignificant white space. */
     public static String canonical(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(sorted(node));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
-        }
-    }
-
-    private static JsonNode sorted(JsonNode node) {
-        if (node.isObject()) {
-            ObjectNode out = MAPPER.createObjectNode();
-            List<String> names = new ArrayList<>();
-            node.fieldNames().forEachRemaining(names::add);
-            names.sort(null);
-            for (String name : names) {
-                out.set(name, sorted(node.get(name)));
-            }
-            return out;
-        }
-        if (node.isArray()) {
-            ArrayNode out = MAPPER.createArrayNode();
-            for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-                out.add(sorted(it.next()));
-            }
-            return out;
-        }
-        return node;
+        return CanonicalJson.of(node);
     }
 
     /** Lower-case hex SHA-256 of a string's UTF-8 bytes. */

@@ -1,6 +1,5 @@
 package dev.chartbridge.core.intake;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.Identifier;
 
@@ -13,11 +12,12 @@ final class OperationKey {
     private OperationKey() {
     }
 
-    static String contentBase(String tenantId, ClinicalEvent event, JsonNode tree) {
+    /** @param payload the canonical text of the event's payload */
+    static String contentBase(String tenantId, ClinicalEvent event, String payload) {
         Identifier encounter = event.encounterIdentifier();
         String base = String.join("\n", tenantId, event.type().wireName(), event.primaryPatientIdentifier().token(),
                 encounter == null ? "-" : encounter.token(), event.occurredAt().toString(),
-                Json.canonical(tree.get("payload")));
+                payload);
         // An amendment is its own write even when it restates the amended content (e.g. a reverted status).
         return event.isAmendment() ? base + "\namends " + event.amends() : base;
     }

@@ -2,8 +2,6 @@ package dev.chartbridge.core.intake;
 
 import dev.chartbridge.core.audit.AuditLog;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,12 +16,13 @@ final class ProvenanceNotes {
     private ProvenanceNotes() {
     }
 
-    static void keptLocally(Connection c, String tenantId, UUID eventId, List<IntakeStore.PlannedTarget> plan)
-            throws SQLException {
+    /** Adds the entries to the acceptance's audit entries (written with the event, see AcceptedEvent). */
+    static void keptLocally(AuditLog.Entries entries, String tenantId, UUID eventId,
+                            List<IntakeStore.PlannedTarget> plan) {
         for (IntakeStore.PlannedTarget p : plan) {
             String why = p.writes().provenanceKeptLocally();
             if (why != null) {
-                AuditLog.append(c, tenantId, ACTOR, "provenance.kept-locally", eventId, null, Json.canonical(
+                entries.add(tenantId, ACTOR, "provenance.kept-locally", eventId, null, Json.canonical(
                         Json.MAPPER.createObjectNode().put("target", p.target().name())
                                 .put("vendor", p.target().adapter().vendor()).put("reason", why)));
             }

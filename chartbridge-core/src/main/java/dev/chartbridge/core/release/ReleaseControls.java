@@ -21,7 +21,8 @@ import java.util.Set;
  * The release settings in the database ({@code release_control}): read by intake inside its transaction, seeded
  * from configuration at start, changed at run time by an administrator. Every change is audited
  * ({@code release.changed}: who, the value before and after) in the transaction that makes it, and changes of one
- * setting are serialized. All nodes read the same rows, so a change applies to every node's next intake.
+ * setting are serialized. Intake reads them through a per-tenant cache that proves itself current in intake's own
+ * insert (the tenant's settings version), so a change applies to every node's next intake.
  * Thread-safe.
  */
 public final class ReleaseControls {
@@ -42,14 +43,18 @@ public final class ReleaseControls {
     public record Change(ReleaseControl before, ReleaseControl after) {
     }
 
-    /** The stored settings of one event type on the tenant's targets, by target; a target not listed is live. */
-    public static Map<String, ReleaseControl> forType(Connection c, String tenantId, String eventType)
+    /**
+     * Every stored setting of the tenant, by event type and then target; a target not listed is live. Read by
+     * intake's per-tenant cache ({@code TenantSettingsCache}), which is why changes also raise the tenant's settings
+     * version (a trigger, migration V70_1).
+     */
+    public static Map<String, Map<String, ReleaseControl>> byTypeAndTarget(Connection c, String tenantId)
             throws SQLException {
-        Map<String, ReleaseControl> byTarget = new HashMap<>();
-        for (Stored s : select(c, tenantId, " AND event_type = ?", eventType)) {
-            byTarget.put(s.control().target(), s.control());
+        Map<String, Map<String, ReleaseControl>> byType = new HashMap<>();
+        for (Stored s : select(c, tenantId, "")) {
+            byType.computeIfAbsent(s.control().eventType(), t -> new HashMap<>()).put(s.control().target(), s.control());
         }
-        return byTarget;
+        return byType;
     }
 
     /** Every stored setting of the tenant, by target and event type. */

@@ -209,6 +209,15 @@ public final class Database implements AutoCloseable {
         return apiDataSource;
     }
 
+    /**
+     * A new connection as the runtime role, outside both pools, for a caller that holds it for as long as it runs
+     * (the LISTENing connection of {@code TenantSettingsListener}); the caller closes it.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
+                dataSource.getPassword());
+    }
+
     /** The JDBC URL, for tools and for a second gateway node sharing this database. */
     public String jdbcUrl() {
         return dataSource.getJdbcUrl();

@@ -115,15 +115,28 @@ class AuditTamperTest {
     @Test
     void a_forged_insert_sealed_by_the_gateway_itself_is_named_as_not_written_by_it() {
         appendAndSeal("acme", 2);
-        // Through the ordinary insert path, as the gateway's own role could: the sealer links it like any entry.
-        pg.execute("INSERT INTO audit_entry (tenant_id, actor, action, detail) VALUES ('acme', 'apikey:test',"
-                + " 'gate.overridden', '{}')");
+        // As the gateway's own role could, pending mark and all: the sealer links it like any entry.
+        pg.execute("WITH e AS (INSERT INTO audit_entry (tenant_id, actor, action, detail) VALUES ('acme',"
+                + " 'apikey:test', 'gate.overridden', '{}') RETURNING id) INSERT INTO audit_pending SELECT id FROM e");
         long forged = pg.count("SELECT max(id) FROM audit_entry");
         new AuditSealer(jdbc, 100, KEYS).sealAll();
 
         AuditVerifier.Report report = new AuditVerifier(jdbc, KEYS).verify();
         assertThat(problems(report)).containsExactly("entry " + forged
                 + " was not written by the gateway (no valid signature: a forged insert)");
+    }
+
+    @Test
+    void a_forged_insert_without_its_pending_mark_is_named_as_neither_sealed_nor_pending() {
+        appendAndSeal("acme", 2);
+        // No trigger marks it pending since issue #17: only AuditLog writes the mark, with the entry.
+        pg.execute("INSERT INTO audit_entry (tenant_id, actor, action, detail) VALUES ('acme', 'apikey:test',"
+                + " 'gate.overridden', '{}')");
+        long forged = pg.count("SELECT max(id) FROM audit_entry");
+        new AuditSealer(jdbc, 100, KEYS).sealAll();
+
+        AuditVerifier.Report report = new AuditVerifier(jdbc, KEYS).verify();
+        assertThat(problems(report)).containsExactly("entry " + forged + " is neither sealed nor pending");
     }
 
     @Test

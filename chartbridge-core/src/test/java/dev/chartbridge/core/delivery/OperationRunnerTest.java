@@ -109,6 +109,27 @@ class OperationRunnerTest {
     }
 
     @Test
+    void a_send_abandoned_after_a_long_wait_is_searched_no_sooner_than_that_wait_again() {
+        Rig rig = new Rig(pg, "ehr");
+        TestAdapter ehr = rig.ehr("ehr");
+        Duration readTimeout = Rig.POLICY.reconcileDelay().multipliedBy(5);
+        ehr.onSend = w -> {
+            rig.clock.advance(readTimeout);
+            return new SendOutcome.Unknown("read timed out", TestAdapter.exchange(0));
+        };
+        UUID op = rig.operation(rig.submit("ehr"), "ehr");
+
+        rig.runDue();
+
+        assertThat(rig.state(op)).isEqualTo("UNKNOWN");
+        assertThat(rig.dueAt(op)).as("the EHR gets as long again as the send was waited for")
+                .isAfterOrEqualTo(rig.clock.instant().plus(readTimeout).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        rig.advance(readTimeout.minus(Rig.POLICY.reconcileDelay()));
+        assertThat(rig.runDue()).as("not searched after only the reconcile delay").isZero();
+        assertThat(ehr.finds.get()).isZero();
+    }
+
+    @Test
     void an_unknown_outcome_found_absent_is_sent_again() {
         Rig rig = new Rig(pg, "ehr");
         TestAdapter ehr = rig.ehr("ehr");

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * results"), an {@code error} or {@code fatal} issue means the search failed and nothing can be concluded from its
  * entries. Every search asks the server not to answer from a cache ({@code Cache-Control: no-cache}: HAPI FHIR's
  * JPA server reuses search results for a minute by default), pages are followed to the end (at most
- * {@value #MAX_PAGES}). Thread-safe.
+ * {@value #MAX_PAGES}: a longer search fails, since its unread pages could hold what was searched for). Thread-safe.
  */
 // evidence: fhir.search.mode, fhir.search.no-cache, epic.search.warning-entry
 final class Searchset {
@@ -80,10 +80,15 @@ final class Searchset {
         try {
             Bundle page = calls.call(() -> server.client().search().byUrl(url).cacheControl(NO_CACHE)
                     .returnBundle(Bundle.class).execute());
-            for (int pages = 0; page != null && pages < MAX_PAGES; pages++) {
+            for (int pages = 0; page != null; pages++) {
                 read(page, query.type(), matches, warnings, described);
                 if (page.getLink(Bundle.LINK_NEXT) == null) {
                     break;
+                }
+                if (pages + 1 == MAX_PAGES) {
+                    // Unread pages may hold the record searched for: nothing can be concluded from the rest.
+                    throw new Failed(new VendorError(ErrorClass.UNKNOWN, "too-many-pages", "the search has more than "
+                            + MAX_PAGES + " pages; the rest were not read"), new Exchange(described, null, 200), null);
                 }
                 Bundle current = page;
                 Supplier<Bundle> next = () -> server.client().loadPage().next(current)

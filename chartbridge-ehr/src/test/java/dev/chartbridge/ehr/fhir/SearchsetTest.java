@@ -5,7 +5,12 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,5 +54,35 @@ class SearchsetTest {
 
         assertThatThrownBy(() -> Searchset.read(page, "Patient", new ArrayList<>(), new ArrayList<>(), "GET Patient"))
                 .isInstanceOf(Searchset.Failed.class).hasMessageContaining("the search failed");
+    }
+
+    @Test
+    void a_search_with_more_pages_than_are_read_fails_rather_than_concluding_from_the_first_pages() throws Exception {
+        HttpServer ehr = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger pages = new AtomicInteger();
+        ehr.createContext("/fhir", exchange -> {
+            int n = pages.incrementAndGet();
+            String base = "http://127.0.0.1:" + ehr.getAddress().getPort() + "/fhir";
+            byte[] body = ("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"link\":[{\"relation\":\"next\","
+                    + "\"url\":\"" + base + "/Condition?patient=p1&page=" + (n + 1) + "\"}],\"entry\":[{\"resource\":"
+                    + "{\"resourceType\":\"Condition\",\"id\":\"c" + n + "\"}}]}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/fhir+json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        ehr.start();
+        try {
+            FhirServer server = new FhirServer(FhirConnection.of("http://127.0.0.1:" + ehr.getAddress().getPort()
+                    + "/fhir"), List.of());
+            Searchset searches = new Searchset(server, java.util.function.Supplier::get);
+
+            assertThatThrownBy(() -> searches.run(SearchRules.of("eclinicalworks").query("Condition")
+                    .with("patient", "p1")))
+                    .isInstanceOf(Searchset.Failed.class).hasMessageContaining("more than " + Searchset.MAX_PAGES);
+            assertThat(pages.get()).isEqualTo(Searchset.MAX_PAGES);
+        } finally {
+            ehr.stop(0);
+        }
     }
 }

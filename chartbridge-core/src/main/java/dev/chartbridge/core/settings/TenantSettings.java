@@ -1,0 +1,66 @@
+package dev.chartbridge.core.settings;
+
+import dev.chartbridge.core.release.ReleaseControl;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tenant's settings that intake decides with, as stored at one version: its release controls and the filters of
+ * its active webhooks. Immutable.
+ *
+ * <p>A decision made with a cached copy holds only if the copy is still current when the decision is stored:
+ * intake puts {@link #CURRENT} into the statement that stores the event, which then writes nothing when the tenant's
+ * settings changed since the copy was read (see {@code V70_1__tenant_settings_version.sql}).
+ *
+ * @param version  the tenant's settings version this copy was read at (0 before any change)
+ * @param controls stored release controls by event type and then target; a target not listed is live
+ * @param webhooks the notice filters of the tenant's active webhooks
+ */
+public record TenantSettings(String tenantId, long version, Map<String, Map<String, ReleaseControl>> controls,
+                             List<WebhookFilter> webhooks) {
+    /**
+     * SQL that is true when the tenant's settings are still at the version of a copy: parameters the tenant and the
+     * copy's version ({@link #bindCurrent}).
+     */
+    public static final String CURRENT = "coalesce((SELECT version FROM tenant_settings_version"
+            + " WHERE tenant_id = ?), 0) = ?";
+
+    public TenantSettings {
+        controls = controls.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
+        webhooks = List.copyOf(webhooks);
+    }
+
+    /** The stored release controls of one event type, by target; a target not listed is live. */
+    public Map<String, ReleaseControl> releaseControls(String eventType) {
+        return controls.getOrDefault(eventType, Map.of());
+    }
+
+    /** Whether some active webhook takes notices of this type about an operation in this state. */
+    public boolean anyWebhookTakes(String noticeType, String state) {
+        return webhooks.stream().anyMatch(w -> w.takes(noticeType, state));
+    }
+
+    /** Binds {@link #CURRENT}'s two parameters from {@code index}; returns the next free index. */
+    public int bindCurrent(PreparedStatement ps, int index) throws SQLException {
+        ps.setString(index, tenantId);
+        ps.setLong(index + 1, version);
+        return index + 2;
+    }
+
+    /** Whether this copy is still current, read in the caller's transaction. */
+    public boolean isCurrent(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CURRENT)) {
+            bindCurrent(ps, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+}
