@@ -22,6 +22,8 @@ import java.util.Map;
 public final class BenchMain {
     /** What {@code all} runs, in order. */
     static final List<String> ALL = List.of("intake", "delivery", "latency", "cost", "fuzz");
+    /** The benchmarks that start an EHR process of their own: the gateway side and the EHR get a CPU each. */
+    static final List<String> PINNED = List.of("delivery", "latency", "cost");
 
     private BenchMain() {
     }
@@ -30,6 +32,10 @@ public final class BenchMain {
     record Args(Map<String, String> values) {
         int integer(String name, int fallback) {
             return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
+        }
+
+        String text(String name, String fallback) {
+            return values.getOrDefault(name, fallback);
         }
     }
 
@@ -45,6 +51,12 @@ public final class BenchMain {
         Args args = new Args(options);
         Bodies.spreadOver(args.integer("patients", Bodies.DEFAULT_PATIENTS));
         Report report = new Report(argv[0]);
+        if (PINNED.contains(argv[0]) && options.containsKey("ehr-url")) {
+            report.line("pinning: none (--ehr-url: the EHR is not started here; pin it and this run by hand)");
+        } else if (PINNED.contains(argv[0])) {
+            // Before PostgreSQL, the gateway and the EHR process start, so that each inherits its side's CPU.
+            report.line(Pinning.pinGatewaySide(!"off".equals(options.get("pin"))));
+        }
         switch (argv[0]) {
             case "intake" -> IntakeBench.run(args, report);
             case "delivery" -> DeliveryBench.run(args, report);

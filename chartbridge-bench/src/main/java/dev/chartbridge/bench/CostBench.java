@@ -1,27 +1,27 @@
 package dev.chartbridge.bench;
 
 import dev.chartbridge.app.Gateway;
+import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
 import org.HdrHistogram.Histogram;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Benchmark 4, cost: with a backlog of 1,000,000 pending writes (inserted with SQL into the real schema), the
- * claim query's latency, then a node draining it into the FHIR simulator (run as a separate process, so its CPU
- * is not counted) without verification: process CPU per delivered write, and heap after GC over time.
+ * claim query's latency; then, against the same EHR process ({@link Ehr}: the minimal stub by default, on its own
+ * CPU), the two baselines of {@link CostBaselines}; then a node draining the backlog into that EHR without
+ * verification: this JVM's CPU per delivered write (the gateway's: the load is the backlog, and the benchmark's
+ * forced GCs and claim probes are taken out), PostgreSQL's and the EHR's apart, heap after GC over time, and the
+ * drain's statements from {@code pg_stat_statements}.
  */
 final class CostBench {
     private CostBench() {
     }
 
-    record Sample(double seconds, double heapMb, long delivered, long jvmCpu, long pgCpu, long simCpu) {
+    record Sample(double seconds, double heapMb, long delivered, long jvmCpu, long pgCpu, long ehrCpu) {
     }
 
     static void run(BenchMain.Args args, Report report) throws Exception {
@@ -31,8 +31,12 @@ final class CostBench {
         String queue = Node.TENANT + "/" + Node.TARGET;
         report.line("cost: %d pending writes, node runs %d s, concurrency %d, verify=false", pending, seconds,
                 concurrency);
-        try (Node node = Node.freshDatabase(4)) {
-            Jdbc jdbc = new Jdbc(node.database().dataSource());
+        try (Node node = Node.freshDatabase(4); Database owner = node.asOwner(concurrency + 2);
+             Ehr ehr = Ehr.start(args, Ehr.Kind.STUB)) {
+            report.line(ehr.describe());
+            report.line(node.describePostgres());
+            // The benchmark's own reads and probes run as the owner: the gateway role's statements are the gateway's.
+            Jdbc jdbc = new Jdbc(owner.dataSource());
             Backlog.ensureTenant(jdbc, Node.TENANT);
             long t0 = System.nanoTime();
             Backlog.insert(jdbc, Node.TENANT, Node.TARGET, pending);
@@ -44,31 +48,46 @@ final class CostBench {
             report.line("claim query, idle database, %d claims of 32: %s", quiet.getTotalCount(), ms(quiet));
             ClaimProbe.explain(jdbc, queue).forEach(l -> report.line("  | %s", l));
 
-            Process sim = startSimulator();
+            StatementStats statements = StatementStats.enable(node);
+            CostBaselines.Result base = CostBaselines.measure(report, node, owner, ehr, statements, concurrency,
+                    args.integer("raw-creates", 5000), args.integer("raw-inserts", 20_000));
+            ehr.reset();
+
+            report.line("");
+            report.line("drain: a node delivers the backlog for %d s; CPU and statements counted from t=30 s", seconds);
             Gateway gateway = null;
             List<Sample> samples = new ArrayList<>();
             Histogram loaded = null;
             try {
-                String url = simulatorUrl(sim);
                 long pg = Machine.postmasterOf(node.dataDir());
                 report.load("before");
                 long start = System.nanoTime();
-                long gcCpu = 0;
-                gateway = node.gateway(url, concurrency, false, null, 10_000L);
+                long jvmNotGateway = 0;
+                long pgNotGateway = 0;
+                gateway = node.gateway(ehr.baseUrl(), concurrency, false, null, 10_000L);
                 for (int s = 0; s <= seconds; s += 5) {
                     Thread.sleep(Math.max(0, (start + s * 1_000_000_000L - System.nanoTime()) / 1_000_000));
-                    if (s == seconds / 2) {
+                    if (loaded == null && s >= seconds / 2) {
+                        // The probe's CPU (here and in PostgreSQL) is the benchmark's, not the gateway's: taken out.
+                        long jvm0 = Machine.jvmCpuNanos();
+                        long pg0 = Machine.treeCpuNanos(pg);
                         loaded = ClaimProbe.measure(jdbc, queue, 1000);
+                        jvmNotGateway += Machine.jvmCpuNanos() - jvm0;
+                        pgNotGateway += Machine.treeCpuNanos(pg) - pg0;
                     }
-                    // The forced GC's own CPU is not the gateway's cost per write: measure it and take it out.
+                    // The forced GC's own CPU is not the gateway's cost per write: measured and taken out.
                     long gc0 = Machine.jvmCpuNanos();
                     System.gc();
-                    gcCpu += Machine.jvmCpuNanos() - gc0;
+                    jvmNotGateway += Machine.jvmCpuNanos() - gc0;
                     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
                     long delivered = Delivered.single(jdbc,
                             "SELECT count(*) FROM delivery_attempt WHERE outcome = 'created'");
                     Sample sample = new Sample((System.nanoTime() - start) / 1e9, heap, delivered,
-                            Machine.jvmCpuNanos() - gcCpu, Machine.treeCpuNanos(pg), Machine.treeCpuNanos(sim.pid()));
+                            Machine.jvmCpuNanos() - jvmNotGateway, Machine.treeCpuNanos(pg) - pgNotGateway,
+                            ehr.cpuNanos());
+                    if (samples.stream().noneMatch(x -> x.seconds() >= 30) && sample.seconds() >= 30) {
+                        statements.reset();
+                    }
                     samples.add(sample);
                     report.line("  t=%5.1f s  heap after GC %7.1f MB  delivered %7d  pending %7d", sample.seconds(),
                             heap, delivered, pending - delivered);
@@ -78,7 +97,6 @@ final class CostBench {
                 if (gateway != null) {
                     gateway.close();
                 }
-                sim.destroy();
             }
             report.line("claim query while the node delivers, %d claims of 32: %s", loaded.getTotalCount(), ms(loaded));
             Delivered.patientLines(report, jdbc);
@@ -87,23 +105,32 @@ final class CostBench {
             Sample a = samples.stream().filter(x -> x.seconds() >= 30).findFirst().orElse(samples.get(0));
             Sample b = samples.get(samples.size() - 1);
             long writes = b.delivered() - a.delivered();
+            statements.print(report, "drain t=%.0f..%.0f s".formatted(a.seconds(), b.seconds()), writes, "write",
+                    node.database().user());
             double jvmMs = (b.jvmCpu() - a.jvmCpu()) / 1e6 / writes;
             double pgMs = (b.pgCpu() - a.pgCpu()) / 1e6 / writes;
-            double simMs = (b.simCpu() - a.simCpu()) / 1e6 / writes;
+            double ehrMs = a.ehrCpu() < 0 ? Double.NaN : (b.ehrCpu() - a.ehrCpu()) / 1e6 / writes;
             double heapMin = samples.stream().skip(2).mapToDouble(Sample::heapMb).min().orElse(0);
             double heapMax = samples.stream().skip(2).mapToDouble(Sample::heapMb).max().orElse(0);
             report.line("");
-            report.figure("writes delivered in the window (t=%.0f..%.0f s)".formatted(a.seconds(), b.seconds()), writes);
+            report.figure("writes delivered in the window (t=%.0f..%.0f s)".formatted(a.seconds(), b.seconds()),
+                    writes);
             report.figure("writes/s in the window", writes / (b.seconds() - a.seconds()));
-            report.figure("gateway JVM CPU ms per write (forced-GC CPU excluded)", jvmMs);
-            report.figure("PostgreSQL CPU ms per write", pgMs);
-            report.figure("simulator process CPU ms per write", simMs);
+            report.figure("gateway JVM CPU ms per write (forced GC, probes excluded)", jvmMs);
+            report.figure("raw HAPI client JVM CPU ms per create", base.hapiJvmMs());
+            report.figure("PostgreSQL CPU ms per write (probes excluded)", pgMs);
+            report.figure("PostgreSQL CPU ms per raw insert transaction", base.insertPgMs());
+            report.figure("EHR process CPU ms per write", ehrMs);
+            report.figure("EHR process CPU ms per raw HAPI create", base.hapiEhrMs());
+            report.figure("ratio gateway JVM / raw HAPI client JVM", jvmMs / base.hapiJvmMs());
+            report.figure("ratio PostgreSQL per write / per raw insert", pgMs / base.insertPgMs());
             report.figure("heap after GC MB, min (t>=10 s)", heapMin);
             report.figure("heap after GC MB, max (t>=10 s)", heapMax);
             report.figure("heap after GC MB, slope per minute", slope(samples) * 60);
             report.figure("claim p99 ms idle", quiet.getValueAtPercentile(99) / 1000.0);
             report.figure("claim p99 ms under load", loaded.getValueAtPercentile(99) / 1000.0);
-            report.target("gateway CPU per delivered write", jvmMs, 1.0, "ms", false);
+            report.target("gateway JVM CPU / raw HAPI per create", jvmMs / base.hapiJvmMs(), 1.5, "x", false);
+            report.target("PostgreSQL CPU / raw insert per write", pgMs / base.insertPgMs(), 5, "x", false);
             report.target("heap growth over the run (max-min)", heapMax - heapMin, 32, "MB", false);
             report.target("claim query p99, 1M pending, idle", quiet.getValueAtPercentile(99) / 1000.0, 5, "ms", false);
             report.target("claim query p99, 1M pending, loaded", loaded.getValueAtPercentile(99) / 1000.0, 5, "ms",
@@ -128,28 +155,5 @@ final class CostBench {
         return String.format(java.util.Locale.ROOT, "ms p50 %.2f p90 %.2f p99 %.2f max %.2f",
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
-    }
-
-    /** The generic FHIR simulator with the patients the backlog is spread over, in a child JVM on this class path. */
-    private static Process startSimulator() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.chartbridge.simulators.SimulatorsMain", "--population", Integer.toString(Bodies.patients()))
-                .redirectErrorStream(true).start();
-    }
-
-    private static String simulatorUrl(Process sim) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith("FHIR R4 simulator")) {
-                String url = line.split("\\s+")[3];
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "simulator-output");
-                drain.setDaemon(true);
-                drain.start();
-                return url;
-            }
-        }
-        throw new IllegalStateException("the simulator process ended before printing its URL");
     }
 }

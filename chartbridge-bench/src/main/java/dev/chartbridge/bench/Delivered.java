@@ -46,12 +46,14 @@ final class Delivered {
      * over; records the figure.
      */
     static void patientLines(Report report, Jdbc jdbc) {
-        long lines = single(jdbc, "SELECT count(DISTINCT order_key) FROM write_operation");
-        long longest = single(jdbc, "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM write_operation"
+        // The gateway's tenant only: intake's floor baseline writes rows of another tenant (RawWrites).
+        String ops = "write_operation WHERE tenant_id = '" + Node.TENANT + "'";
+        long lines = single(jdbc, "SELECT count(DISTINCT order_key) FROM " + ops);
+        long longest = single(jdbc, "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM " + ops
                 + " GROUP BY order_key) x");
         report.line("patients: %d distinct in %d write operations, at most %d writes for one patient (events spread"
                         + " round-robin over %d patients); one patient's writes to a target go one at a time, in"
-                        + " acceptance order", lines, single(jdbc, "SELECT count(*) FROM write_operation"), longest,
+                        + " acceptance order", lines, single(jdbc, "SELECT count(*) FROM " + ops), longest,
                 Bodies.patients());
         report.figure("distinct patients (patient lines)", lines);
     }

@@ -1,29 +1,32 @@
 package dev.chartbridge.bench;
 
-import dev.chartbridge.app.Gateway;
-import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.store.Database;
-import dev.chartbridge.simulators.fhir.FhirSimulator;
+import dev.chartbridge.core.store.Jdbc;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.UUID;
 
 /**
  * Benchmark 1, intake: accepted events per second with 32 concurrent HTTP clients against {@code POST /v1/events}
- * of a real gateway node, against a raw JDBC baseline on the same database in the same run (one comparable row,
- * the same JSON body as jsonb, inserted per transaction, 32 threads each with its own connection). Then a paced
- * phase at 80% of the gateway's maximum for the p99 latency.
+ * of a real gateway node, against two JDBC baselines on the same database in the same run, each with 32 threads
+ * and a connection each ({@link RawWrites}): one comparable row per transaction (raw), and the four rows intake
+ * must write for one event with one target, in one transaction (floor). Then a paced phase at 80% of the
+ * gateway's maximum for the p99 latency. Each phase's statements are printed from {@code pg_stat_statements}.
  *
- * <p>The node's delivery engine runs but drains nothing: its one target has a concurrency of 1 and the simulator
- * holds that one write for an hour, so the engine has no free slot and issues no queries; the CPU is intake's.
+ * <p>The gateway runs as {@code chartbridge serve} in a process of its own ({@link ServedGateway}; {@code --gateway
+ * inline} puts it in this JVM beside the clients, as before issue #17), so its CPU is read apart from the clients'.
+ * Its delivery engine runs but drains nothing: its one target has a concurrency of 1 and the EHR (the stub, in its
+ * own process) holds that one write for an hour, so the engine has no free slot and issues no queries; the CPU is
+ * intake's (and the audit sealer's, which seals the floor's entries and the gateway's alike).
  */
 final class IntakeBench {
     private IntakeBench() {
+    }
+
+    /** One measured phase: its load result and CPU per call (gateway process NaN when the gateway is inline). */
+    record Phase(Load.Result load, double jvmMs, double pgMs, double gatewayMs) {
     }
 
     static void run(BenchMain.Args args, Report report) throws Exception {
@@ -31,89 +34,128 @@ final class IntakeBench {
         Duration warmup = Duration.ofSeconds(args.integer("warmup", 30));
         Duration measure = Duration.ofSeconds(args.integer("seconds", 20));
         report.line("intake: %d clients, warm-up %s, measure %s per phase", clients, warmup, measure);
-        try (Node node = Node.freshDatabase(4); FhirSimulator ehr = Node.simulator()) {
-            ehr.faults().latency(3_600_000);
-            Gateway gateway = node.gateway(ehr.baseUrl(), 1, false, clients, 3_600_000L);
+        try (Node node = Node.freshDatabase(4); Database raw = node.asOwner(clients);
+             Ehr ehr = Ehr.start(args, Ehr.Kind.STUB)) {
+            ehr.latency(3_600_000);
+            ServedGateway gateway = ServedGateway.start(ServedGateway.ownProcess(args), node, ehr.baseUrl(), 1, false,
+                    clients, 3_600_000L);
+            report.line(ehr.describe());
+            report.line(gateway.describe());
+            report.line(node.describePostgres());
             Api api = new Api(gateway.port());
-            try (Database raw = node.asOwner(clients)) {
-                try (Connection c = raw.dataSource().getConnection(); Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE bench_raw_event (LIKE clinical_event INCLUDING DEFAULTS INCLUDING INDEXES)");
-                }
+            StatementStats statements = StatementStats.enable(node);
+            String gatewayRole = node.database().user();
+            try {
+                RawWrites rawWrites = RawWrites.prepare(raw);
+                String ownerRole = raw.user();
                 report.line("");
                 report.line("phase 1: raw JDBC baseline, one row per transaction");
-                report.load("before");
-                long cpu0 = Machine.jvmCpuNanos();
-                long pg0 = Machine.treeCpuNanos(Machine.postmasterOf(node.dataDir()));
-                Load.Result base = Load.closed(clients, warmup, measure, () -> insertRaw(raw));
-                report.load("after");
-                report.line("raw JDBC: %s", base.summary());
-                cpuPerOp(report, "raw", cpu0, pg0, node, base.calls());
+                Phase base = phase(report, node, gateway, false, statements, "raw", ownerRole, "insert",
+                        () -> Load.closed(clients, warmup, measure, rawWrites::insertOneRow));
 
                 report.line("");
-                report.line("phase 2: gateway POST /v1/events, closed loop");
-                report.load("before");
-                cpu0 = Machine.jvmCpuNanos();
-                pg0 = Machine.treeCpuNanos(Machine.postmasterOf(node.dataDir()));
-                Load.Result gw = Load.closed(clients, warmup, measure, () -> api.submit(Bodies.next()) == 202);
-                report.load("after");
-                report.line("gateway:  %s", gw.summary());
-                cpuPerOp(report, "gateway", cpu0, pg0, node, gw.calls());
+                report.line("phase 2: floor baseline, intake's four rows (event, operation, queue row, audit entry)"
+                        + " per transaction; the entry's pending mark %s", rawWrites.auditPendingMark());
+                Phase floor = phase(report, node, gateway, false, statements, "floor", ownerRole, "event",
+                        () -> Load.closed(clients, warmup, measure, rawWrites::insertFloor));
+                // The node's audit sealer seals the floor's entries too; let it finish before the gateway is measured.
+                awaitSealed(report, raw);
 
-                double paceRate = 0.8 * gw.rate();
                 report.line("");
-                report.line("phase 3: gateway paced at 80%% of its maximum (%.0f/s), latency from intended start",
+                report.line("phase 3: gateway POST /v1/events, closed loop");
+                Phase gw = phase(report, node, gateway, true, statements, "gateway", gatewayRole, "event",
+                        () -> Load.closed(clients, warmup, measure, () -> api.submit(Bodies.next()) == 202));
+
+                double paceRate = 0.8 * gw.load().rate();
+                report.line("");
+                report.line("phase 4: gateway paced at 80%% of its maximum (%.0f/s), latency from intended start",
                         paceRate);
                 report.load("before");
                 Load.Result paced = Load.paced(clients, paceRate, measure, () -> api.submit(Bodies.next()) == 202);
                 report.load("after");
                 report.line("paced:    %s", paced.summary());
-                Delivered.patientLines(report, gateway.jdbc());
+                Delivered.patientLines(report, new Jdbc(raw.dataSource()));
 
                 report.line("");
-                report.figure("raw JDBC inserts/s", base.rate());
-                report.figure("gateway accepted events/s", gw.rate());
-                report.figure("gateway p99 ms at max", gw.ms(99));
+                report.figure("raw JDBC inserts/s", base.load().rate());
+                report.figure("floor events/s (4 rows per transaction)", floor.load().rate());
+                report.figure("gateway accepted events/s", gw.load().rate());
+                report.figure("CPU ms per call, clients' JVM: raw / floor / gateway", triple(base.jvmMs(),
+                        floor.jvmMs(), gw.jvmMs()));
+                report.figure("CPU ms per call, PostgreSQL: raw / floor / gateway", triple(base.pgMs(), floor.pgMs(),
+                        gw.pgMs()));
+                report.figure("CPU ms per call, gateway process: raw / floor / gateway", triple(base.gatewayMs(),
+                        floor.gatewayMs(), gw.gatewayMs()));
+                report.figure("ratio gateway/floor (events/s)", gw.load().rate() / floor.load().rate());
+                report.figure("ratio gateway/raw (events/s)", gw.load().rate() / base.load().rate());
+                report.figure("ratio floor/raw (events/s)", floor.load().rate() / base.load().rate());
+                report.figure("gateway p99 ms at max", gw.load().ms(99));
                 report.figure("paced rate offered/s", paceRate);
                 report.figure("paced achieved/s", paced.rate());
                 report.figure("paced p50 ms", paced.ms(50));
                 report.figure("paced p99 ms", paced.ms(99));
-                report.figure("failed requests (all phases)", gw.failed() + paced.failed() + base.failed());
-                report.target("intake ratio gateway/raw", gw.rate() / base.rate(), 0.5, "", true);
+                report.figure("failed requests (all phases)", gw.load().failed() + paced.failed()
+                        + base.load().failed() + floor.load().failed());
+                report.target("intake ratio gateway/floor", gw.load().rate() / floor.load().rate(), 0.8, "", true);
+                report.target("intake ratio gateway/raw", gw.load().rate() / base.load().rate(), 0.5, "", true);
                 report.target("intake p99 at 80% of max", paced.ms(99), 25, "ms", false);
             } finally {
-                ehr.close();
+                ehr.close(); // first: the write it holds ends, so the node stops at once
                 gateway.close();
             }
         }
     }
 
-    private static void cpuPerOp(Report report, String what, long cpu0, long pg0, Node node, double ops) {
-        double jvm = (Machine.jvmCpuNanos() - cpu0) / 1e6 / ops;
-        long pgNow = Machine.treeCpuNanos(Machine.postmasterOf(node.dataDir()));
-        double pg = pg0 < 0 || pgNow < 0 ? Double.NaN : (pgNow - pg0) / 1e6 / ops;
-        report.line("%s CPU per call (warm-up included): JVM %.3f ms (clients + server), PostgreSQL %.3f ms",
-                what, jvm, pg);
+    private static String triple(double a, double b, double c) {
+        return String.format(java.util.Locale.ROOT, "%.3f / %.3f / %.3f", a, b, c);
     }
 
-    private static boolean insertRaw(Database raw) throws Exception {
-        byte[] body = Bodies.next();
-        String text = new String(body, StandardCharsets.UTF_8);
-        try (Connection c = raw.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_raw_event (id, tenant_id,"
-                    + " idempotency_key, body_hash, event_type, schema_version, body) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)")) {
-                ps.setObject(1, UUID.randomUUID());
-                ps.setString(2, Node.TENANT);
-                ps.setString(3, UUID.randomUUID().toString());
-                ps.setString(4, Json.sha256(text));
-                ps.setString(5, "vitals");
-                ps.setString(6, "1");
-                ps.setString(7, text);
-                ps.executeUpdate();
-            }
-            c.commit();
-            return true;
+    private interface Run {
+        Load.Result run() throws Exception;
+    }
+
+    /**
+     * Runs one closed-loop phase with its load, CPU (warm-up included) and statements printed.
+     *
+     * @param load whether the load goes to the gateway; in a baseline's phase the gateway process only seals the
+     *             baseline's audit entries (floor), which is printed too
+     */
+    private static Phase phase(Report report, Node node, ServedGateway gateway, boolean load,
+                               StatementStats statements, String what, String role, String unit, Run run)
+            throws Exception {
+        report.load("before");
+        long pg = Machine.postmasterOf(node.dataDir());
+        long cpu0 = Machine.jvmCpuNanos();
+        long pg0 = Machine.treeCpuNanos(pg);
+        long gw0 = gateway.cpuNanos();
+        statements.reset();
+        Load.Result r = run.run();
+        double jvm = (Machine.jvmCpuNanos() - cpu0) / 1e6 / r.calls();
+        long pgNow = Machine.treeCpuNanos(pg);
+        double pgMs = pg0 < 0 || pgNow < 0 ? Double.NaN : (pgNow - pg0) / 1e6 / r.calls();
+        double gwMs = gw0 < 0 ? Double.NaN : (gateway.cpuNanos() - gw0) / 1e6 / r.calls();
+        report.load("after");
+        report.line("%-8s %s", what + ":", r.summary());
+        if (!gateway.inOwnProcess()) {
+            report.line("%s CPU per call (warm-up included): JVM %.3f ms (clients%s), PostgreSQL %.3f ms", what, jvm,
+                    load ? " + gateway" : "; the inline gateway's audit sealer too", pgMs);
+        } else {
+            report.line("%s CPU per call (warm-up included): gateway process %.3f ms%s, clients' JVM %.3f ms,"
+                    + " PostgreSQL %.3f ms", what, gwMs, load ? "" : " (its audit sealer, idle polls)", jvm, pgMs);
         }
+        // Statements of the whole phase, warm-up included, per call made in it.
+        statements.print(report, what, r.calls(), unit, role);
+        return new Phase(r, jvm, pgMs, gwMs);
+    }
+
+    private static void awaitSealed(Report report, Database db) throws Exception {
+        long deadline = System.currentTimeMillis() + 300_000;
+        long pending;
+        while ((pending = count(db, "audit_pending")) > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        report.line("audit entries of the floor phase sealed by the node before the next phase (%d still pending)",
+                pending);
     }
 
     static long count(Database db, String table) throws Exception {

@@ -1,17 +1,18 @@
 package dev.chartbridge.bench;
 
 import dev.chartbridge.app.Gateway;
+import dev.chartbridge.core.store.Database;
 import dev.chartbridge.core.store.Jdbc;
-import dev.chartbridge.simulators.fhir.FhirSimulator;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Benchmark 3, latency-bound delivery: the simulator answers every request after 100 ms and the target allows 64
- * writes in flight, so at most 640 writes/s are possible. A backlog is inserted first (SQL, real schema), then a
- * node drains it without verification (one call per write); the figure is the steady rate between 10% and 90%
- * of the backlog delivered.
+ * Benchmark 3, latency-bound delivery: the EHR (by default the minimal stub, in its own process on its own CPU,
+ * {@link Ehr}) answers every request after 100 ms and the target allows 64 writes in flight, so by Little's law at
+ * most 640 writes/s are possible. A backlog is inserted first (SQL, real schema), then a node drains it without
+ * verification (one call per write); the figure is the steady rate between 10% and 90% of the backlog delivered,
+ * against 90% of that ceiling. The CPU of the gateway's JVM, of PostgreSQL and of the EHR process are reported apart.
  */
 final class LatencyBench {
     private LatencyBench() {
@@ -25,37 +26,53 @@ final class LatencyBench {
         int concurrency = args.integer("concurrency", 64);
         int latency = args.integer("latency-ms", 100);
         double ceiling = concurrency * 1000.0 / latency;
-        report.line("latency: %d writes backlogged, simulator latency %d ms, concurrency %d: ceiling %.0f writes/s",
-                events, latency, concurrency, ceiling);
-        try (Node node = Node.freshDatabase(4); FhirSimulator ehr = Node.simulator()) {
-            Jdbc jdbc = new Jdbc(node.database().dataSource());
+        report.line("latency: %d writes backlogged, EHR latency %d ms, concurrency %d: Little's law ceiling %.0f"
+                + " writes/s", events, latency, concurrency, ceiling);
+        try (Node node = Node.freshDatabase(4); Database probes = node.asOwner(2);
+             Ehr ehr = Ehr.start(args, Ehr.Kind.STUB)) {
+            report.line(ehr.describe());
+            report.line(node.describePostgres());
+            // The benchmark's own reads run as the owner, so the gateway role's statements are the gateway's alone.
+            Jdbc jdbc = new Jdbc(probes.dataSource());
             Backlog.ensureTenant(jdbc, Node.TENANT);
             Backlog.insert(jdbc, Node.TENANT, Node.TARGET, events);
-            ehr.faults().latency(latency);
+            StatementStats statements = StatementStats.enable(node);
+            ehr.reset(); // the simulator's reset also clears its faults: the latency is set after it
+            ehr.latency(latency);
+            if (ehr.kind() == Ehr.Kind.URL) {
+                report.line("the EHR given by URL answers with its own latency: start it with %d ms"
+                        + " (EhrStubMain --latency-ms %d)", latency, latency);
+            }
             report.load("before");
+            long pg = Machine.postmasterOf(node.dataDir());
             long cpu0 = Machine.jvmCpuNanos();
+            long pg0 = Machine.treeCpuNanos(pg);
+            long ehr0 = ehr.cpuNanos();
             long start = System.nanoTime();
             Gateway gateway = node.gateway(ehr.baseUrl(), concurrency, false, null, 10_000L);
             List<Sample> samples = new ArrayList<>();
+            long jvm;
+            long pgCpu;
+            long ehrCpu;
+            long requests;
             try {
                 long deadline = start + 600_000_000_000L;
-                long last = -1;
                 while (System.nanoTime() < deadline) {
                     long n = Delivered.terminal(jdbc);
                     samples.add(new Sample(System.nanoTime(), n));
                     if (n >= events) {
                         break;
                     }
-                    if (samples.size() % 10 == 0 && n != last) {
-                        last = n;
-                    }
                     Thread.sleep(100);
                 }
+                jvm = Machine.jvmCpuNanos() - cpu0;
+                pgCpu = Machine.treeCpuNanos(pg) - pg0;
+                ehrCpu = ehr0 < 0 ? -1 : ehr.cpuNanos() - ehr0;
+                requests = ehr.requests();
                 report.load("after");
                 report.line("states: %s", Delivered.byState(jdbc));
                 Delivered.patientLines(report, jdbc);
             } finally {
-                ehr.close();
                 gateway.close();
             }
             Sample end = samples.get(samples.size() - 1);
@@ -69,11 +86,16 @@ final class LatencyBench {
                 report.line("  t=%5.1f s  final %6d  %6.0f writes/s", (b.nanos() - start) / 1e9, b.terminal(),
                         (b.terminal() - a.terminal()) / ((b.nanos() - a.nanos()) / 1e9));
             }
+            statements.print(report, "drain of the backlog", end.terminal(), "write", node.database().user());
+            double writes = end.terminal();
             report.figure("writes final", end.terminal());
+            report.figure("EHR requests (all kinds)", requests < 0 ? "n/a (an EHR given by URL)" : requests);
             report.figure("overall writes/s (node start to last write)", overall);
             report.figure("steady writes/s (10% to 90% of backlog)", steady);
-            report.figure("JVM CPU per write ms (gateway + simulator)",
-                    (Machine.jvmCpuNanos() - cpu0) / 1e6 / end.terminal());
+            report.figure("Little's law ceiling writes/s", ceiling);
+            report.figure("gateway JVM CPU ms per write (whole drain)", jvm / 1e6 / writes);
+            report.figure("PostgreSQL CPU ms per write", pgCpu / 1e6 / writes);
+            report.figure("EHR process CPU ms per write", ehrCpu < 0 ? Double.NaN : ehrCpu / 1e6 / writes);
             report.target("latency-bound writes/s", steady, 0.9 * ceiling, "writes/s", true);
         }
     }

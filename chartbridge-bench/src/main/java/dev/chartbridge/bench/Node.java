@@ -37,11 +37,15 @@ final class Node implements AutoCloseable {
         return FhirSimulator.start(0, Bodies.patients());
     }
 
-    /** A fresh embedded PostgreSQL (migrated) in a new temporary directory. */
+    /**
+     * A fresh embedded PostgreSQL (migrated) in a new temporary directory, with {@code pg_stat_statements}
+     * preloaded ({@link StatementStats}; it costs a little on every statement, in every phase alike).
+     */
     static Node freshDatabase(int poolSize) {
         try {
             Path work = Files.createTempDirectory("chartbridge-bench");
-            return new Node(work, Database.embedded(work.resolve("postgres"), work, 0, poolSize));
+            return new Node(work, Database.embedded(work.resolve("postgres"), work, 0, poolSize,
+                    StatementStats.SERVER_SETTINGS));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,6 +68,13 @@ final class Node implements AutoCloseable {
 
     Path dataDir() {
         return work.resolve("postgres");
+    }
+
+    /** A line for the report: the PostgreSQL server's pid and the CPUs it may run on. */
+    String describePostgres() {
+        long pid = Machine.postmasterOf(dataDir());
+        return "PostgreSQL: postmaster pid " + pid + ", allowed CPUs " + Pinning.allowedList(pid)
+                + ", pg_stat_statements preloaded";
     }
 
     /** A gateway node on this database. */

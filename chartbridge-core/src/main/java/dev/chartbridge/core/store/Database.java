@@ -98,9 +98,19 @@ public final class Database implements AutoCloseable {
      * @param port 0 for any free port
      */
     public static Database embedded(Path dataDirectory, Path keysDirectory, int port, int poolSize) {
+        return embedded(dataDirectory, keysDirectory, port, poolSize, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #embedded(Path, Path, int, int)}, with extra server settings passed to {@code postgres -c} (for
+     * benchmarks: {@code shared_preload_libraries=pg_stat_statements}, which only a server start can set). The
+     * product's nodes use none.
+     */
+    public static Database embedded(Path dataDirectory, Path keysDirectory, int port, int poolSize,
+                                    java.util.Map<String, String> serverSettings) {
         try {
             EmbeddedServer.Started pg = EmbeddedServer.start(dataDirectory, keysDirectory,
-                    port == 0 ? freePort() : port);
+                    port == 0 ? freePort() : port, serverSettings);
             String url = EmbeddedServer.url(pg.server());
             try {
                 return open(url, new Credentials(EmbeddedServer.OWNER, pg.ownerPassword()),

@@ -43,7 +43,9 @@ final class EmbeddedServer {
     private EmbeddedServer() {
     }
 
-    static Started start(Path dataDirectory, Path keysDirectory, int port) throws IOException {
+    /** @param serverSettings extra {@code postgres -c} settings (benchmarks' statement statistics), usually none */
+    static Started start(Path dataDirectory, Path keysDirectory, int port, java.util.Map<String, String> serverSettings)
+            throws IOException {
         Files.createDirectories(dataDirectory);
         Path ownerFile = keysDirectory.resolve(OWNER_PASSWORD_FILE);
         String ownerPassword = KeyFiles.readOrCreate(ownerFile, KeyFiles.randomPassword());
@@ -62,6 +64,7 @@ final class EmbeddedServer {
                 .setServerConfig("password_encryption", "scram-sha-256")
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("fsync", "on");
+        serverSettings.forEach(builder::setServerConfig);
         if (fresh) {
             // initdb's own options: a later --auth wins over zonky's "-A trust"; the owner gets its password now.
             builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", ownerFile.toAbsolutePath()
