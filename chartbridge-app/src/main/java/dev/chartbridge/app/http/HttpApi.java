@@ -113,6 +113,7 @@ public final class HttpApi {
                 RequestTracing.before(ctx);
             });
             cfg.routes.after(ctx -> {
+                bodies.discardUnread(ctx);
                 RequestTracing.after(ctx);
                 MDC.clear();
             });

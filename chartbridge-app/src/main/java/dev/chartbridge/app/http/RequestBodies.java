@@ -100,6 +100,24 @@ final class RequestBodies {
     }
 
     /**
+     * Reads and discards what a handler left unread of the request body (an answer given before the body was read: a
+     * 401, a 429 for too many failed authentications, a 403), within the same bound as {@link #read}: a client still
+     * sending when such an answer goes out would otherwise see a reset instead of the answer (found by the fuzz
+     * benchmark: a 106 KB body answered 429 got no answer at all). A body already read costs nothing here.
+     */
+    void discardUnread(Context ctx) {
+        if ("close".equalsIgnoreCase(ctx.res().getHeader("Connection"))) {
+            return;
+        }
+        try {
+            drainModestExcess(ctx, ctx.req().getInputStream(), ctx.req().getContentLengthLong());
+        } catch (IOException | IllegalStateException e) {
+            // The client went away, or the body was taken as a reader: nothing left to protect.
+            ctx.header("Connection", "close");
+        }
+    }
+
+    /**
      * A client still sending when the 413 goes out sees a reset instead of the answer. A body up to four times the
      * limit is read and discarded so the client gets its 413; anything larger is cut off and the connection closed.
      */
