@@ -48,4 +48,11 @@ class WriteStateGaugesTest {
     private static double lag(SimpleMeterRegistry registry, String tenant) {
         return registry.get("chartbridge.outbox.lag").tag("tenant", tenant).tag("connection", "ehr").gauge().value();
     }
+
+    @Test
+    void a_slow_sample_spaces_the_next_so_sampling_costs_at_most_a_twentieth_of_a_core() {
+        Duration every = Duration.ofSeconds(5);
+        assertThat(WriteStateGauges.nextDelay(every, Duration.ofMillis(40))).isEqualTo(every);
+        assertThat(WriteStateGauges.nextDelay(every, Duration.ofMillis(600))).isEqualTo(Duration.ofSeconds(12));
+    }
 }
