@@ -50,7 +50,7 @@ final class CrashBench {
             List<Thread> clients = new ArrayList<>();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             AtomicInteger next = new AtomicInteger();
-            Process serve = serve(config, report);
+            Process serve = serve(config);
             for (int t = 0; t < 4; t++) {
                 Thread c = new Thread(() -> {
                     int i;
@@ -70,7 +70,7 @@ final class CrashBench {
                 sleep(1500 + random.nextInt(3000));
                 serve.destroyForcibly().waitFor();
                 report.line("kill -9 #%d after %d events accepted", k, accepted.get());
-                serve = serve(config, report);
+                serve = serve(config);
             }
             for (Thread c : clients) {
                 c.join();
@@ -169,26 +169,9 @@ final class CrashBench {
         return config;
     }
 
-    private static Process serve(Path config, Report report) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.chartbridge.app.cli.ChartBridgeCli", "serve", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        Path.of(System.getProperty("java.io.tmpdir"), "bench-crash-serve.log").toFile())).start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return p;
-                }
-            } catch (Exception e) {
-                // not up yet
-            }
-            sleep(100);
-        }
-        throw new IllegalStateException("chartbridge serve did not become ready; see /tmp/bench-crash-serve.log");
+    private static Process serve(Path config) throws Exception {
+        return ServedGateway.serve(config, PORT, Path.of(System.getProperty("java.io.tmpdir"),
+                "bench-crash-serve.log"));
     }
 
     private static void sleep(long ms) {

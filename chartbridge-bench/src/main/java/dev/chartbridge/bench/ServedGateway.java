@@ -8,8 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The gateway node a benchmark sends its load to, chosen by {@code --gateway process|inline}. In a process (the
@@ -60,19 +58,25 @@ final class ServedGateway implements AutoCloseable {
         Path config = Files.createTempFile(node.keysDir(), "serve", ".yaml");
         Files.writeString(config, yaml(node, ehrUrl, port, concurrency, verify, poolSize, readTimeoutMs));
         Path log = Path.of(System.getProperty("java.io.tmpdir"), "bench-gateway-" + port + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "dev.chartbridge.app.cli.ChartBridgeCli",
-                "serve", "--config", config.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        ServedGateway gateway = new ServedGateway(p, null, port, log);
+        return new ServedGateway(serve(config, port, log), null, port, log);
+    }
+
+    /**
+     * Starts {@code chartbridge serve --config config} in a child JVM on this class path, its output appended to
+     * {@code log}, and waits until it answers {@code /health/ready} on {@code port} (destroyed if it never does).
+     */
+    static Process serve(Path config, int port, Path log) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.chartbridge.app.cli.ChartBridgeCli", "serve", "--config",
+                config.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {
-            gateway.awaitReady();
+            awaitReady(p, port, log);
         } catch (Exception e) {
             p.destroyForcibly();
             throw e;
         }
-        return gateway;
+        return p;
     }
 
     /** The configuration of {@link Node#config}, as the YAML a user writes. */
@@ -103,7 +107,7 @@ final class ServedGateway implements AutoCloseable {
                 Node.TENANT, key, Node.TARGET, ehrUrl, concurrency, readTimeoutMs);
     }
 
-    private void awaitReady() throws Exception {
+    private static void awaitReady(Process process, int port, Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline && process.isAlive()) {
