@@ -140,12 +140,13 @@ public final class Gateway implements AutoCloseable {
         String publicUrl = http.publicUrl() != null ? http.publicUrl()
                 : (listener.tls() ? "https" : "http") + "://127.0.0.1:" + api.port();
         jwksUrl.set(URI.create(publicUrl + HttpApi.JWKS_PATH));
-        // Started last, with the other threads: a node that fails to start leaves no listener behind.
-        this.settingsListener = TenantSettingsListener.start(database::dedicatedConnection, tenantSettings);
         engine.start();
         postWrite.start();
         health.start();
         gauges.start();
+        // Started last: a node that fails to start leaves no listener behind (until it runs, a changed setting is
+        // caught by the event insert's version check, at the cost of one retry).
+        this.settingsListener = TenantSettingsListener.start(database::dedicatedConnection, tenantSettings);
         LOG.info("gateway node {} listening on port {}", node, api.port());
     }
 

@@ -11,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.util.Set;
+
 /**
  * Each API request as a server span, child of the caller's W3C {@code traceparent} when it sends one (so an event
  * it submits, and every later attempt, EHR call and webhook delivery of it, is part of the caller's trace), with
@@ -22,7 +24,7 @@ import org.slf4j.MDC;
 final class RequestTracing {
     private static final Logger ACCESS = LoggerFactory.getLogger("chartbridge.access");
     /** Routes that monitoring calls on a schedule: logged at DEBUG unless they fail. */
-    private static final java.util.Set<String> PROBES = java.util.Set.of("/metrics", "/health/live", "/health/ready");
+    private static final Set<String> PROBES = Set.of("/metrics", "/health/live", "/health/ready");
     private static final String SPAN = "chartbridge.span";
     private static final String SCOPE = "chartbridge.scope";
     private static final String STARTED = "chartbridge.started";

@@ -70,11 +70,6 @@ final class OperationRunner {
         stopping = true;
     }
 
-    /** Runs a claim alone (its event parsed for it only). */
-    void run(Claimed claimed) {
-        run(claimed, events.batch());
-    }
-
     /** Runs one claim of a batch, from the row its claim read; the event is parsed once per {@code batch}. */
     void run(Claimed claimed, StoredEvents.Batch batch) {
         Claim claim = claimed.claim();
@@ -246,6 +241,8 @@ final class OperationRunner {
          * and the write would be sent twice (seen in the fault matrix on a loaded machine: 500 ms read timeout,
          * 50 ms delay). No vendor documents how long a request may run after its client gave up (assumed); giving
          * it as long again as the client waited covers any EHR whose processing time is under twice the timeout.
+         * The wait is measured from the start of the send step, so it also counts the adapter's lookups and token
+         * before the write request: it errs long, never short (the adapter does not report when the request left).
          */
         private Duration settleTime(Instant sendStarted) {
             Duration waited = Duration.between(sendStarted, clock.instant());

@@ -61,7 +61,9 @@ final class AcceptedEvent {
                 + OperationStates.insertPlanned("operation", "EXISTS (SELECT 1 FROM event)") + ", "
                 + AuditLog.cte("entry", "EXISTS (SELECT 1 FROM event)")
                 + " SELECT (SELECT ok FROM fresh), EXISTS (SELECT 1 FROM event), (SELECT count(*) FROM operation),"
-                + " (" + Outbox.LOCK_LINES + ")")) {
+                // A replay (or a stale copy) inserted nothing: it takes no line lock, so it never waits behind
+                // acceptances of the same patient.
+                + " (" + Outbox.LOCK_LINES + " WHERE EXISTS (SELECT 1 FROM event))")) {
             int i = s.settings().bindCurrent(ps, 1);
             ps.setObject(i++, eventId);
             ps.setString(i++, s.tenantId());

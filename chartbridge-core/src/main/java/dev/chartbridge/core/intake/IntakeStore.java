@@ -93,9 +93,8 @@ final class IntakeStore {
                 }
             }
             if (!errors.isEmpty()) {
-                if (shadow.contains(true)) {
-                    requireCurrent(c, s);
-                }
+                // The copy decided which targets are live, off or shadow: a current one might have refused instead.
+                requireCurrent(c, s);
                 return new IntakeResult.InvalidAmendment(errors);
             }
         }

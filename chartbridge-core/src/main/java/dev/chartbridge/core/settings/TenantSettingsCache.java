@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TenantSettingsCache {
     private final Jdbc jdbc;
     private final Map<String, TenantSettings> byTenant = new ConcurrentHashMap<>();
+    /** Counts drops by notice, so a read that raced one is not kept. */
+    private final java.util.concurrent.atomic.AtomicLong drops = new java.util.concurrent.atomic.AtomicLong();
 
     public TenantSettingsCache(Jdbc jdbc) {
         this.jdbc = jdbc;
@@ -33,9 +35,13 @@ public final class TenantSettingsCache {
         if (held != null) {
             return held;
         }
-        // Not computeIfAbsent: a read must not hold the map's bin lock, and two first reads are harmless.
+        // Not computeIfAbsent: a read must not hold the map's bin lock, and two first reads are harmless. A copy
+        // read before a drop is not put back after it (it may predate the change the drop was for).
+        long before = drops.get();
         TenantSettings read = jdbc.snapshot(c -> read(c, tenantId));
-        byTenant.putIfAbsent(tenantId, read);
+        if (drops.get() == before) {
+            byTenant.putIfAbsent(tenantId, read);
+        }
         return read;
     }
 
@@ -46,11 +52,13 @@ public final class TenantSettingsCache {
 
     /** Drops the tenant's copy, whatever it is. */
     public void drop(String tenantId) {
+        drops.incrementAndGet();
         byTenant.remove(tenantId);
     }
 
     /** Drops every copy: when changes may have been missed (the listener lost its connection). */
     public void dropAll() {
+        drops.incrementAndGet();
         byTenant.clear();
     }
 

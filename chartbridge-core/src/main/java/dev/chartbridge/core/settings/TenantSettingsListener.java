@@ -24,6 +24,8 @@ public final class TenantSettingsListener implements AutoCloseable {
     public static final String APPLICATION_NAME = "chartbridge-settings-listener";
     private static final Logger LOG = LoggerFactory.getLogger(TenantSettingsListener.class);
     private static final int POLL_MS = 500;
+    /** How often the listening connection is asked whether it still answers. */
+    private static final Duration VALIDATE_EVERY = Duration.ofSeconds(10);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     /** Opens a new connection that is not part of any pool: the listener holds it as long as it runs. */
@@ -70,6 +72,7 @@ public final class TenantSettingsListener implements AutoCloseable {
                 listening = true;
                 backoffMs = 100;
                 PGConnection pg = c.unwrap(PGConnection.class);
+                long nextCheck = System.nanoTime() + VALIDATE_EVERY.toNanos();
                 while (!closed) {
                     PGNotification[] notices = pg.getNotifications(POLL_MS);
                     if (notices != null) {
@@ -77,8 +80,13 @@ public final class TenantSettingsListener implements AutoCloseable {
                             cache.drop(n.getParameter());
                         }
                     }
-                    if (c.isClosed()) {
-                        throw new SQLException("the listening connection was closed");
+                    // getNotifications throws when the server ends the session, but a half-open connection (a
+                    // network drop, a failover) stays silent: ask the server now and then.
+                    if (System.nanoTime() - nextCheck > 0) {
+                        if (!c.isValid(2)) {
+                            throw new SQLException("the listening connection no longer answers");
+                        }
+                        nextCheck = System.nanoTime() + VALIDATE_EVERY.toNanos();
                     }
                 }
             } catch (SQLException | RuntimeException e) {

@@ -153,7 +153,7 @@ class OperationRunnerTest {
         // another node took the operation over after this one's lease ran out
         pg.execute("UPDATE outbox SET lease_token = gen_random_uuid() WHERE operation_id = '" + op + "'");
 
-        rig.runner.run(claim);
+        rig.runner.run(claim, rig.events.batch());
 
         assertThat(rig.state(op)).isEqualTo("DUE");
         assertThat(rig.ehr("ehr").sends.get()).isZero();
@@ -178,6 +178,27 @@ class OperationRunnerTest {
         List<Claimed> again = rig.store.claim(queue, 32, Rig.POLICY.lease());
         assertThat(again).hasSize(1);
         assertThat(again.get(0).row().id()).isEqualTo(op);
+    }
+
+    @Test
+    void a_lease_taken_over_while_the_send_was_in_flight_leaves_the_new_holders_row_untouched() {
+        Rig rig = new Rig(pg, "ehr");
+        TestAdapter ehr = rig.ehr("ehr");
+        UUID op = rig.operation(rig.submit("ehr"), "ehr");
+        ehr.onSend = w -> {
+            // while this node's send is out, its lease runs out and another node takes the operation over
+            pg.execute("UPDATE outbox SET lease_token = gen_random_uuid(), leased_until = now() + interval '1 h'"
+                    + " WHERE operation_id = '" + op + "'");
+            return ehr.create(w);
+        };
+        rig.runDue();
+
+        assertThat(rig.state(op)).as("the outcome is not recorded over the new holder's lease").isEqualTo("IN_FLIGHT");
+        assertThat(pg.count("SELECT count(*) FROM outbox WHERE operation_id = '" + op
+                + "' AND leased_until > now() + interval '50 minutes'")).as("the new holder's queue row, its lease"
+                + " unchanged").isEqualTo(1);
+        assertThat(rig.count("SELECT count(*) FROM delivery_attempt WHERE operation_id = '" + op
+                + "' AND outcome = 'created'")).isZero();
     }
 
     @Test

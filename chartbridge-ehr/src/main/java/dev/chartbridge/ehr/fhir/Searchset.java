@@ -86,8 +86,10 @@ final class Searchset {
                     break;
                 }
                 if (pages + 1 == MAX_PAGES) {
-                    // Unread pages may hold the record searched for: nothing can be concluded from the rest.
-                    throw new Failed(new VendorError(ErrorClass.UNKNOWN, "too-many-pages", "the search has more than "
+                    // Unread pages may hold the record searched for: nothing can be concluded from the rest. The
+                    // same search would be as long again, so it is not a passing failure: a lookup that meets it
+                    // goes to review ("ambiguous", FhirOutcomes.lookupFailure) rather than being deferred and redone.
+                    throw new Failed(new VendorError(ErrorClass.UNKNOWN, "ambiguous", "the search has more than "
                             + MAX_PAGES + " pages; the rest were not read"), new Exchange(described, null, 200), null);
                 }
                 Bundle current = page;

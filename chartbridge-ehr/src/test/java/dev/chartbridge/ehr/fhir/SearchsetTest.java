@@ -79,7 +79,9 @@ class SearchsetTest {
 
             assertThatThrownBy(() -> searches.run(SearchRules.of("eclinicalworks").query("Condition")
                     .with("patient", "p1")))
-                    .isInstanceOf(Searchset.Failed.class).hasMessageContaining("more than " + Searchset.MAX_PAGES);
+                    .isInstanceOf(Searchset.Failed.class).hasMessageContaining("more than " + Searchset.MAX_PAGES)
+                    .satisfies(f -> assertThat(((Searchset.Failed) f).error().vendorCode()).as("not retried as passing")
+                            .isEqualTo("ambiguous"));
             assertThat(pages.get()).isEqualTo(Searchset.MAX_PAGES);
         } finally {
             ehr.stop(0);
