@@ -8,7 +8,8 @@ import java.util.UUID;
  * Unpredictable ids and nonces, as {@link UUID#randomUUID()} makes them but from a {@link SecureRandom} per thread.
  * {@code UUID.randomUUID()} draws from one JVM-wide generator behind a lock; intake draws five to seven times per
  * request (the request id, the event's and operations' ids, the audit entries' nonces), and on a loaded machine
- * the request threads queued on that lock (issue #17: 14 s of waits in one 20 s benchmark phase). Each thread's
+ * the request threads queued on that lock (issue #17: 17 s of waits, summed over the threads, in 70 s of the intake
+ * benchmark's load). Each thread's
  * generator is a DRBG seeded by the JVM's seed source, as strong as the shared one. Thread-safe.
  */
 public final class RandomIds {
