@@ -50,20 +50,20 @@ final class IntakeBench {
                 String ownerRole = raw.user();
                 report.line("");
                 report.line("phase 1: raw JDBC baseline, one row per transaction");
-                Phase base = phase(report, node, gateway, false, statements, "raw", ownerRole, "insert",
+                Phase base = phase(report, node, gateway, false, warmup, statements, "raw", ownerRole, "insert",
                         () -> Load.closed(clients, warmup, measure, rawWrites::insertOneRow));
 
                 report.line("");
                 report.line("phase 2: floor baseline, intake's four rows (event, operation, queue row, audit entry)"
                         + " per transaction; the entry's pending mark %s", rawWrites.auditPendingMark());
-                Phase floor = phase(report, node, gateway, false, statements, "floor", ownerRole, "event",
+                Phase floor = phase(report, node, gateway, false, warmup, statements, "floor", ownerRole, "event",
                         () -> Load.closed(clients, warmup, measure, rawWrites::insertFloor));
                 // The node's audit sealer seals the floor's entries too; let it finish before the gateway is measured.
                 awaitSealed(report, raw);
 
                 report.line("");
                 report.line("phase 3: gateway POST /v1/events, closed loop");
-                Phase gw = phase(report, node, gateway, true, statements, "gateway", gatewayRole, "event",
+                Phase gw = phase(report, node, gateway, true, warmup, statements, "gateway", gatewayRole, "event",
                         () -> Load.closed(clients, warmup, measure, () -> api.submit(Bodies.next()) == 202));
 
                 double paceRate = 0.8 * gw.load().rate();
@@ -71,9 +71,11 @@ final class IntakeBench {
                 report.line("phase 4: gateway paced at 80%% of its maximum (%.0f/s), latency from intended start",
                         paceRate);
                 report.load("before");
+                JitWindow pacedJit = JitWindow.after(gateway, Duration.ZERO);
                 Load.Result paced = Load.paced(clients, paceRate, measure, () -> api.submit(Bodies.next()) == 202);
                 report.load("after");
                 report.line("paced:    %s", paced.summary());
+                pacedJit.print(report, "paced phase");
                 Delivered.patientLines(report, new Jdbc(raw.dataSource()));
 
                 report.line("");
@@ -120,7 +122,7 @@ final class IntakeBench {
      * @param load whether the load goes to the gateway; in a baseline's phase the gateway process only seals the
      *             baseline's audit entries (floor), which is printed too
      */
-    private static Phase phase(Report report, Node node, ServedGateway gateway, boolean load,
+    private static Phase phase(Report report, Node node, ServedGateway gateway, boolean load, Duration warmup,
                                StatementStats statements, String what, String role, String unit, Run run)
             throws Exception {
         report.load("before");
@@ -129,6 +131,7 @@ final class IntakeBench {
         long pg0 = Machine.treeCpuNanos(pg);
         long gw0 = gateway.cpuNanos();
         statements.reset();
+        JitWindow measured = load ? JitWindow.after(gateway, warmup) : null;
         Load.Result r = run.run();
         double jvm = (Machine.jvmCpuNanos() - cpu0) / 1e6 / r.calls();
         long pgNow = Machine.treeCpuNanos(pg);
@@ -136,6 +139,9 @@ final class IntakeBench {
         double gwMs = gw0 < 0 ? Double.NaN : (gateway.cpuNanos() - gw0) / 1e6 / r.calls();
         report.load("after");
         report.line("%-8s %s", what + ":", r.summary());
+        if (measured != null) {
+            measured.print(report, what + " phase after its warm-up");
+        }
         if (!gateway.inOwnProcess()) {
             report.line("%s CPU per call (warm-up included): JVM %.3f ms (clients%s), PostgreSQL %.3f ms", what, jvm,
                     load ? " + gateway" : "; the inline gateway's audit sealer too", pgMs);
@@ -146,6 +152,47 @@ final class IntakeBench {
         // Statements of the whole phase, warm-up included, per call made in it.
         statements.print(report, what, r.calls(), unit, role);
         return new Phase(r, jvm, pgMs, gwMs);
+    }
+
+    /**
+     * The gateway process's CPU from a moment on (the end of a warm-up) and its JIT compiler threads' share of it:
+     * whether a measured window still pays for compiling the intake path. Reads {@code /proc} from a thread of its
+     * own when the moment comes.
+     */
+    private static final class JitWindow {
+        private final ServedGateway gateway;
+        private volatile long cpu0 = -1;
+        private volatile long jit0 = -1;
+
+        private JitWindow(ServedGateway gateway) {
+            this.gateway = gateway;
+        }
+
+        static JitWindow after(ServedGateway gateway, Duration delay) {
+            JitWindow w = new JitWindow(gateway);
+            Thread t = new Thread(() -> {
+                try {
+                    Thread.sleep(delay.toMillis());
+                    w.jit0 = gateway.jitCpuNanos();
+                    w.cpu0 = gateway.cpuNanos();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "jit-window");
+            t.setDaemon(true);
+            t.start();
+            return w;
+        }
+
+        void print(Report report, String what) {
+            long cpu = gateway.cpuNanos();
+            long jit = gateway.jitCpuNanos();
+            if (cpu0 < 0 || jit0 < 0 || cpu < 0 || jit < 0 || cpu == cpu0) {
+                return; // inline gateway, or no /proc
+            }
+            report.line("gateway process, %s: JIT compiler threads %.0f%% of its CPU (%.0f of %.0f ms)", what,
+                    100.0 * (jit - jit0) / (cpu - cpu0), (jit - jit0) / 1e6, (cpu - cpu0) / 1e6);
+        }
     }
 
     private static void awaitSealed(Report report, Database db) throws Exception {

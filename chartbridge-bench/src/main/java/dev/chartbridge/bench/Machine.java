@@ -60,9 +60,40 @@ final class Machine {
         return ticks * 10_000_000L; // USER_HZ is 100 on Linux
     }
 
-    private static long ticks(long pid, boolean withChildren) {
+    /**
+     * CPU time of the JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread*}) of a JVM process, in ns; -1 if
+     * unknown. Threads that ended meanwhile (HotSpot stops idle compiler threads) are not counted.
+     */
+    static long compilerCpuNanos(long pid) {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            long ticks = 0;
+            for (Path task : tasks.toList()) {
+                String comm = readOrEmpty(task.resolve("comm"));
+                if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                    ticks += Math.max(0, ticks(task.resolve("stat"), false));
+                }
+            }
+            return ticks * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static String readOrEmpty(Path file) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static long ticks(long pid, boolean withChildren) {
+        return ticks(Path.of("/proc/" + pid + "/stat"), withChildren);
+    }
+
+    private static long ticks(Path statFile, boolean withChildren) {
+        try {
+            String stat = Files.readString(statFile);
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // fields after "(comm) ": state=0 ... utime=11 stime=12 cutime=13 cstime=14
             long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);

@@ -154,6 +154,11 @@ final class ServedGateway implements AutoCloseable {
         return process == null ? -1 : Machine.treeCpuNanos(process.pid());
     }
 
+    /** CPU time of the gateway process's JIT compiler threads so far, ns; -1 inline or unknown. */
+    long jitCpuNanos() {
+        return process == null ? -1 : Machine.compilerCpuNanos(process.pid());
+    }
+
     String describe() {
         return process == null ? "gateway: inline, in the benchmark's JVM with the load clients"
                 : "gateway: chartbridge serve in its own process, pid " + process.pid() + ", allowed CPUs "

@@ -16,7 +16,7 @@ import java.util.List;
  * needs to say about it: the event's patient identifiers, author and provenance, and the operation's target record.
  * A page says whether more follow (its cursor), so an export is never cut silently. By patient, the entries are
  * found through the patient's events (index {@code clinical_event_patient_identifiers}, then
- * {@code audit_entry_event}). Thread-safe.
+ * {@code audit_entry_event_reads}). Thread-safe.
  */
 public final class AuditQueries {
     /** The most entries one page holds. */

@@ -18,6 +18,12 @@ public final class PhiReads {
     public static final String READ = "phi.read";
     /** The action of a query or list (audit export, review list, search). */
     public static final String QUERY = "phi.query";
+    /**
+     * The SQL condition on {@code audit_entry} (unaliased) that an entry is not one of these reads, in the form the
+     * index {@code audit_entry_event_reads} (V72) matches: with {@code event_id = ?} it reads only the event's other
+     * entries, however often the event was read.
+     */
+    public static final String NOT_A_READ = "(action LIKE 'phi.%') IS FALSE";
 
     private final Jdbc jdbc;
 

@@ -5,6 +5,7 @@ import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.audit.PhiReads;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.intake.ParseResult;
 import dev.chartbridge.core.tenant.TenantPolicy;
@@ -132,7 +133,8 @@ final class Compensations {
 
     private static boolean alreadyDecided(Connection c, UUID eventId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_entry WHERE event_id = ?"
-                + " AND action IN ('compensation.planned', 'compensation.skipped') LIMIT 1")) {
+                + " AND " + PhiReads.NOT_A_READ + " AND action IN ('compensation.planned', 'compensation.skipped')"
+                + " LIMIT 1")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();

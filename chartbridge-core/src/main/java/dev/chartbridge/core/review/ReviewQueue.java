@@ -2,6 +2,7 @@ package dev.chartbridge.core.review;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.audit.PhiReads;
 import dev.chartbridge.core.delivery.FanOutCompensation;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.OperationStates;
@@ -192,7 +193,7 @@ public final class ReviewQueue {
 
     private static boolean compensated(Connection c, UUID eventId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_entry WHERE event_id = ?"
-                + " AND action = 'compensation.planned' LIMIT 1")) {
+                + " AND " + PhiReads.NOT_A_READ + " AND action = 'compensation.planned' LIMIT 1")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();

@@ -1,6 +1,7 @@
 package dev.chartbridge.core.status;
 
 import dev.chartbridge.core.adapter.RenderedRequest;
+import dev.chartbridge.core.audit.PhiReads;
 import dev.chartbridge.core.delivery.EventStatus;
 import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.ShadowRequests;
@@ -112,8 +113,9 @@ public final class EventQueries {
     private static List<EventView.TimelineEntry> timeline(Connection c, UUID eventId) throws SQLException {
         List<EventView.TimelineEntry> entries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, recorded_at, actor, action, operation_id, detail"
-                // Reads of the event (PhiReads) are audited but are not what happened to it: kept off its timeline.
-                + " FROM audit_entry WHERE event_id = ? AND action NOT LIKE 'phi.%' ORDER BY id")) {
+                // Reads of the event (PhiReads) are audited but are not what happened to it: kept off its timeline,
+                // in the form the index audit_entry_event_reads matches (V72), so they are not even read.
+                + " FROM audit_entry WHERE event_id = ? AND " + PhiReads.NOT_A_READ + " ORDER BY id")) {
             ps.setObject(1, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
