@@ -17,7 +17,9 @@ import java.util.UUID;
  * The one place {@code write_operation.state} is written: every new operation and every change of an operation's
  * state goes through here, and queues its {@link WebhookNotices#STATE_CHANGED} notice in the same statement's
  * transaction, so the app hears of every status change of its events and a path that changes a state cannot forget
- * to tell it. A write that leaves the state as it was queues none. {@code updated_at} is set with the state.
+ * to tell it. A write that leaves the state as it was queues none; so does a move whose caller's copy of the
+ * tenant's settings, proven current by the move's own statement, has no webhook that takes the notice (the query
+ * would find none). {@code updated_at} is set with the state.
  * {@code OperationStatesTest} fails when another class inserts operations or writes their state. The one exception
  * to "in the same call": operations inserted by a caller's statement through {@link #insertPlanned} (intake's one
  * round trip) get their notices from {@link #noticeInserted}, which that caller makes next. Stateless; runs in the
