@@ -43,35 +43,21 @@ public final class AuditSealer {
                 }
             }
             List<AuditEntry> entries = pending(c);
-            if (entries.isEmpty()) {
-                return 0;
-            }
             Map<String, ChainHead> heads = new HashMap<>();
-            List<Object> tenants = new ArrayList<>();
-            List<Object> seqs = new ArrayList<>();
-            List<Object> ids = new ArrayList<>();
-            List<Object> prevs = new ArrayList<>();
-            List<Object> hashes = new ArrayList<>();
-            for (AuditEntry e : entries) {
-                ChainHead head = heads.computeIfAbsent(e.tenantId(), t -> headOf(c, t));
-                String hash = ChainHash.keyed(keys, head.hash, e);
-                tenants.add(e.tenantId());
-                seqs.add(head.seq + 1);
-                ids.add(e.id());
-                prevs.add(head.hash);
-                hashes.add(hash);
-                heads.put(e.tenantId(), new ChainHead(head.seq + 1, hash));
-            }
-            // One statement for the batch (issue #17: it was one execution per entry, two per delivered write).
-            try (PreparedStatement seal = c.prepareStatement("INSERT INTO audit_seal (tenant_id, seq, entry_id,"
-                    + " prev_hash, hash) SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[],"
-                    + " ?::text[])")) {
-                seal.setArray(1, c.createArrayOf("text", tenants.toArray()));
-                seal.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
-                seal.setArray(3, c.createArrayOf("bigint", ids.toArray()));
-                seal.setArray(4, c.createArrayOf("text", prevs.toArray()));
-                seal.setArray(5, c.createArrayOf("text", hashes.toArray()));
-                seal.executeUpdate();
+            try (PreparedStatement seal = c.prepareStatement(
+                    "INSERT INTO audit_seal (tenant_id, seq, entry_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?)")) {
+                for (AuditEntry e : entries) {
+                    ChainHead head = heads.computeIfAbsent(e.tenantId(), t -> headOf(c, t));
+                    String hash = ChainHash.keyed(keys, head.hash, e);
+                    seal.setString(1, e.tenantId());
+                    seal.setLong(2, head.seq + 1);
+                    seal.setLong(3, e.id());
+                    seal.setString(4, head.hash);
+                    seal.setString(5, hash);
+                    seal.addBatch();
+                    heads.put(e.tenantId(), new ChainHead(head.seq + 1, hash));
+                }
+                seal.executeBatch();
             }
             try (PreparedStatement done = c.prepareStatement("DELETE FROM audit_pending WHERE entry_id = ANY (?)")) {
                 done.setArray(1, c.createArrayOf("bigint", entries.stream().map(AuditEntry::id).toArray()));
