@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The gateway node a benchmark sends its load to, chosen by {@code --gateway process|inline}. In a process (the
@@ -19,6 +21,8 @@ import java.nio.file.Path;
  * {@link Node#config}: the same tenant, key, connection, pool and delivery timings.
  */
 final class ServedGateway implements AutoCloseable {
+    /** The environment variable whose JVM options the served gateway's child JVM gets. */
+    static final String JAVA_OPTS_VARIABLE = "BENCH_GATEWAY_JAVA_OPTS";
     private final Process process;
     private final Gateway inline;
     private final int port;
@@ -66,9 +70,12 @@ final class ServedGateway implements AutoCloseable {
      * {@code log}, and waits until it answers {@code /health/ready} on {@code port} (destroyed if it never does).
      */
     static Process serve(Path config, int port, Path log) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "dev.chartbridge.app.cli.ChartBridgeCli", "serve", "--config",
-                config.toString()).redirectErrorStream(true)
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(gatewayJavaOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.chartbridge.app.cli.ChartBridgeCli",
+                "serve", "--config", config.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {
             awaitReady(p, port, log);
@@ -77,6 +84,16 @@ final class ServedGateway implements AutoCloseable {
             throw e;
         }
         return p;
+    }
+
+    /**
+     * The child's JVM options: {@value #JAVA_OPTS_VARIABLE} split on white space (none when unset), e.g.
+     * {@code -XX:StartFlightRecording=filename=gw.jfr,settings=profile} to profile the served gateway;
+     * {@code BENCH_JAVA_OPTS} applies to the benchmark's own JVM only.
+     */
+    static List<String> gatewayJavaOptions() {
+        String options = System.getenv(JAVA_OPTS_VARIABLE);
+        return options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
     }
 
     /** The configuration of {@link Node#config}, as the YAML a user writes. */
@@ -140,7 +157,8 @@ final class ServedGateway implements AutoCloseable {
     String describe() {
         return process == null ? "gateway: inline, in the benchmark's JVM with the load clients"
                 : "gateway: chartbridge serve in its own process, pid " + process.pid() + ", allowed CPUs "
-                + Pinning.allowedList(process.pid()) + ", port " + port + ", log " + log;
+                + Pinning.allowedList(process.pid()) + ", port " + port + ", log " + log
+                + (gatewayJavaOptions().isEmpty() ? "" : ", JVM options " + String.join(" ", gatewayJavaOptions()));
     }
 
     @Override

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The event routes: {@code POST /v1/events} (intake), {@code GET /v1/events/{id}} (status),
@@ -45,6 +46,9 @@ import java.util.UUID;
 final class EventRoutes {
     /** Audit entries per page when the caller names no {@code limit}. */
     static final int DEFAULT_AUDIT_PAGE = 1_000;
+    /** Compiled once: {@code String.matches} compiles its pattern on every request. */
+    private static final Pattern JSON_TYPE = Pattern.compile("application/json\\s*(;.*)?");
+    private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7e]+");
 
     private final RequestAuth auth;
     private final RequestBodies bodies;
@@ -73,13 +77,13 @@ final class EventRoutes {
             return;
         }
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase().matches("application/json\\s*(;.*)?")) {
+        if (contentType == null || !JSON_TYPE.matcher(contentType.toLowerCase()).matches()) {
             Responses.problem(ctx, Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "send the event as application/json").naming("header:Content-Type", "must be application/json"));
             return;
         }
         String key = ctx.header("Idempotency-Key");
-        if (key != null && (key.isBlank() || key.length() > 200 || !key.matches("[\\x21-\\x7e]+"))) {
+        if (key != null && (key.isBlank() || key.length() > 200 || !VISIBLE_ASCII.matcher(key).matches())) {
             Responses.problem(ctx, Problem.invalid(400, "invalid-header", "Invalid header",
                     List.of(new FieldError("header:Idempotency-Key", "must be 1 to 200 visible ASCII characters"))));
             return;

@@ -3,6 +3,7 @@ package dev.chartbridge.app.http;
 import dev.chartbridge.app.console.ConsoleRoutes;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.intake.Intake;
+import dev.chartbridge.core.secret.RandomIds;
 import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.store.StoreException;
@@ -23,7 +24,6 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -109,7 +109,7 @@ public final class HttpApi {
             // What the server refuses before routing (a header over 8 KiB: 431) is answered as problem+json too.
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             cfg.routes.before(ctx -> {
-                MDC.put("requestId", UUID.randomUUID().toString());
+                MDC.put("requestId", RandomIds.uuid().toString());
                 RequestTracing.before(ctx);
             });
             cfg.routes.after(ctx -> {

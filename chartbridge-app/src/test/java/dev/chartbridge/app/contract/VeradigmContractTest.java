@@ -7,6 +7,7 @@ import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.simulators.RecordedRequest;
 import dev.chartbridge.simulators.Simulator;
+import dev.chartbridge.simulators.fhir.SeedData;
 import dev.chartbridge.simulators.vendorkit.ChartStore;
 import dev.chartbridge.simulators.veradigm.VeradigmSeed;
 import dev.chartbridge.simulators.veradigm.VeradigmSimulator;
@@ -40,6 +41,11 @@ class VeradigmContractTest extends AdapterContract {
             "F41.1", "G43.909", "M25.561", "R51.9", "J06.9", "M54.2", "R10.9", "L20.9", "H10.9", "B34.9", "R05.9",
             "K59.00", "G47.00", "R53.83");
     private static final Set<String> REVIEW = Set.of("NEEDS_REVIEW", "CONFLICT");
+    /** The fault run's patients: chart id, MRN, open encounter. */
+    private static final String[][] FAULT_RUN = {
+            {VeradigmSeed.PATIENT_MARIA, SeedData.MRN_MARIA, VeradigmSeed.ENCOUNTER_MARIA_OPEN},
+            {VeradigmSeed.PATIENT_MARIO, SeedData.MRN_MARIO, VeradigmSeed.ENCOUNTER_MARIO_OPEN},
+            {VeradigmSeed.PATIENT_JAMES, SeedData.MRN_JAMES, VeradigmSeed.ENCOUNTER_JAMES_OPEN}};
     private static final Set<String> ENDED = Set.of("VERIFIED", "MODIFIED", "NEEDS_REVIEW", "CONFLICT", "REJECTED",
             "DEAD");
     protected VeradigmSimulator sim;
@@ -130,7 +136,7 @@ class VeradigmContractTest extends AdapterContract {
         int before = recordsInEhr("condition");
         sim.loseSaveAnswers(1.0, 4_000);
         String id = api.submit(lost, "veradigm-lost-condition").body().get("id").asText();
-        awaitRecords("condition", before + 1);
+        awaitRecordHolding("condition", marker("condition", 91));
         sim.loseSaveAnswers(0, 0);
 
         JsonNode status = api.await(id, VeradigmContractTest::everyOperationEnded, Duration.ofSeconds(60));
@@ -149,7 +155,7 @@ class VeradigmContractTest extends AdapterContract {
         sim.loseSaveAnswers(1.0, 4_000);
         String id = api.submit(lost, "veradigm-lost-note").body().get("id").asText();
         if (!strict()) {
-            awaitRecords("note", before + 1);
+            awaitRecordHolding("note", marker("note", 90));
         }
         sim.loseSaveAnswers(0, 0);
 
@@ -164,14 +170,15 @@ class VeradigmContractTest extends AdapterContract {
     /**
      * Three events of each type under lost answers (a quarter of the saves, and any call at random), resets before and after commit, 429s
      * and an expiry of every token half-way: no record twice, none missing without a review naming why, and every
-     * VERIFIED write names a record that holds the event's own content.
+     * VERIFIED write names a record that holds the event's own content. The events go to three patients in turn
+     * (each patient's writes reach the EHR one at a time, so three lines keep the run's lost answers side by side).
      */
     @Test
     void under_lost_answers_resets_rate_limits_and_token_expiry_nothing_is_duplicated_lost_or_falsely_verified()
             throws Exception {
         List<String> types = supportedTypes();
         Map<String, Integer> before = new java.util.HashMap<>();
-        types.forEach(t -> before.put(t, recordsInEhr(t)));
+        types.forEach(t -> before.put(t, faultRunRecords(t)));
         sim.faults().seed(12).commitThenTimeout(0.15, 4_000).resetBeforeCommit(0.05, false).commitThenReset(0.05)
                 .tooManyRequestsRate(0.05, 1, false);
         sim.loseSaveAnswers(0.25, 4_000);
@@ -199,7 +206,7 @@ class VeradigmContractTest extends AdapterContract {
                 assertThat(state).as("%s %s", type, op).isEqualTo("VERIFIED");
                 String remote = op.get("remoteId").asText();
                 assertThat(named.add(type + "/" + remote)).as("one record per write: %s", remote).isTrue();
-                ChartStore.Entry record = sim.records(KIND.get(type), VeradigmSeed.PATIENT_MARIA).stream()
+                ChartStore.Entry record = sim.records(KIND.get(type), FAULT_RUN[i % FAULT_RUN.length][0]).stream()
                         .filter(r -> r.id().equals(remote)).findFirst().orElse(null);
                 assertThat(record).as("the record a VERIFIED %s names exists", type).isNotNull();
                 assertThat(record.fields().values()).as("it holds the event's own content").anySatisfy(
@@ -208,7 +215,7 @@ class VeradigmContractTest extends AdapterContract {
         }
         int created = 0;
         for (String t : types) {
-            created += recordsInEhr(t) - before.get(t);
+            created += faultRunRecords(t) - before.get(t);
         }
         assertThat(created - named.size()).as("records no VERIFIED write names, at most one per review (%d)",
                 inReview).isBetween(0, inReview);
@@ -222,7 +229,7 @@ class VeradigmContractTest extends AdapterContract {
     private void submitUnderFaults(List<String> types, List<String[]> sent, List<JsonNode> settled) {
         for (int n = 0; n < 3 * types.size(); n++) {
             String type = types.get(n % types.size());
-            ObjectNode event = distinct(type, n);
+            ObjectNode event = forPatient(distinct(type, n), FAULT_RUN[n % FAULT_RUN.length]);
             ApiClient.Answer a = faultApi.submit(event, "veradigm-faults-" + strict() + "-" + n);
             assertThat(a.status()).as("%s", a.body()).isEqualTo(202);
             String id = a.body().get("id").asText();
@@ -237,6 +244,24 @@ class VeradigmContractTest extends AdapterContract {
         for (String[] s : sent) {
             settled.add(faultApi.await(s[1], VeradigmContractTest::everyOperationEnded, Duration.ofSeconds(120)));
         }
+    }
+
+    /** {@code event} for the fault run's patient {@code patient} (its chart id, MRN and open encounter). */
+    private static ObjectNode forPatient(ObjectNode event, String[] patient) {
+        ((ObjectNode) event.at("/patient/identifiers/0")).put("value", patient[1]);
+        if (event.has("encounter")) {
+            ((ObjectNode) event.at("/encounter/identifier")).put("value", patient[2]);
+        }
+        return event;
+    }
+
+    /** How many records of this event type the EHR holds for the fault run's three patients. */
+    private int faultRunRecords(String eventType) {
+        int n = 0;
+        for (String[] patient : FAULT_RUN) {
+            n += sim.records(KIND.get(eventType), patient[0]).size();
+        }
+        return n;
     }
 
     /** Whether every operation of the event is terminal or waits in review (no retry or check pending). */
@@ -293,10 +318,20 @@ class VeradigmContractTest extends AdapterContract {
         };
     }
 
-    private void awaitRecords(String type, int count) throws InterruptedException {
+    /**
+     * Waits until the EHR holds a record of {@code type} carrying {@code marker}: the save of this very event was
+     * taken (a count would also rise for another test's late write, and the loss would be lifted too early).
+     */
+    private void awaitRecordHolding(String type, String marker) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(20);
-        while (recordsInEhr(type) < count && Instant.now().isBefore(deadline)) {
+        while (!holds(type, marker)) {
+            assertThat(Instant.now()).as("a %s carrying %s reached the EHR", type, marker).isBefore(deadline);
             Thread.sleep(20);
         }
+    }
+
+    private boolean holds(String type, String marker) {
+        return sim.records(KIND.get(type), VeradigmSeed.PATIENT_MARIA).stream()
+                .anyMatch(r -> r.fields().values().stream().anyMatch(v -> v.contains(marker)));
     }
 }

@@ -30,7 +30,7 @@ final class FhirLane extends Lane {
     }
 
     private FhirLane(FhirSimulator sim) {
-        super("fhir", sim, List.of("vitals", "note", "condition", "follow-up-task"), 200, population());
+        super("fhir", sim, List.of("vitals", "note", "condition", "follow-up-task"), 300, population());
         this.sim = sim;
     }
 

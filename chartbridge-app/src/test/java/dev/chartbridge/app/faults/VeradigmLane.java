@@ -20,7 +20,7 @@ final class VeradigmLane extends ChartLane {
 
     private VeradigmLane(VeradigmSimulator sim) {
         super("veradigm", sim, List.of("vitals", "note", "condition", "allergy", "medication-change",
-                        "follow-up-task"), 250, seeded(MRN_SYSTEM, "urn:example:veradigm:encounter",
+                        "follow-up-task"), 150, seeded(MRN_SYSTEM, "urn:example:veradigm:encounter",
                         List.of(VeradigmSeed.ENCOUNTER_MARIA_OPEN, VeradigmSeed.ENCOUNTER_MARIO_OPEN,
                                 VeradigmSeed.ENCOUNTER_JAMES_OPEN),
                         List.of(VeradigmSeed.PATIENT_MARIA, VeradigmSeed.PATIENT_MARIO, VeradigmSeed.PATIENT_JAMES)),

@@ -16,10 +16,16 @@ import java.util.Arrays;
 public final class AuditKeys {
     private final byte[] chain;
     private final byte[] checkpoint;
+    /**
+     * The chain key's MAC, one per thread: {@code Mac.getInstance} looks the provider up reflectively and
+     * {@code init} derives the pads, per entry signed and per entry sealed until issue #17.
+     */
+    private final ThreadLocal<Mac> chainMacs;
 
     private AuditKeys(byte[] chain, byte[] checkpoint) {
         this.chain = chain;
         this.checkpoint = checkpoint;
+        this.chainMacs = ThreadLocal.withInitial(() -> mac(chain));
     }
 
     /** The keys derived from the 32-byte master key. */
@@ -28,8 +34,11 @@ public final class AuditKeys {
                 hmac(masterKey, "chartbridge audit-checkpoint v1".getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /** The chain key's MAC, reset, for the calling thread only: use it up (doFinal) before asking again. */
     Mac chainMac() {
-        return mac(chain);
+        Mac mac = chainMacs.get();
+        mac.reset();
+        return mac;
     }
 
     Mac checkpointMac() {

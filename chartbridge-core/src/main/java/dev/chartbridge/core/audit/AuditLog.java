@@ -1,6 +1,7 @@
 package dev.chartbridge.core.audit;
 
-import java.security.SecureRandom;
+import dev.chartbridge.core.secret.RandomIds;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -22,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * without its mark is neither sealed nor pending, and the verifier names it. Thread-safe.
  */
 public final class AuditLog {
-    private static final SecureRandom RANDOM = new SecureRandom();
     /**
      * The audit keys per database (its JDBC URL), registered by the node that opened it. Keyed by database, not
      * global, because one JVM may run nodes of several databases (tests, the demo), each under its own master key;
@@ -74,7 +74,7 @@ public final class AuditLog {
             operations.add(operationId);
             details.add(detail);
             byte[] nonce = new byte[16];
-            RANDOM.nextBytes(nonce);
+            RandomIds.nextBytes(nonce);
             nonces.add(nonce);
             return this;
         }

@@ -43,25 +43,38 @@ public final class AuditSealer {
                 }
             }
             List<AuditEntry> entries = pending(c);
-            Map<String, ChainHead> heads = new HashMap<>();
-            try (PreparedStatement seal = c.prepareStatement(
-                    "INSERT INTO audit_seal (tenant_id, seq, entry_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?)")) {
-                for (AuditEntry e : entries) {
-                    ChainHead head = heads.computeIfAbsent(e.tenantId(), t -> headOf(c, t));
-                    String hash = ChainHash.keyed(keys, head.hash, e);
-                    seal.setString(1, e.tenantId());
-                    seal.setLong(2, head.seq + 1);
-                    seal.setLong(3, e.id());
-                    seal.setString(4, head.hash);
-                    seal.setString(5, hash);
-                    seal.addBatch();
-                    heads.put(e.tenantId(), new ChainHead(head.seq + 1, hash));
-                }
-                seal.executeBatch();
+            if (entries.isEmpty()) {
+                return 0;
             }
-            try (PreparedStatement done = c.prepareStatement("DELETE FROM audit_pending WHERE entry_id = ANY (?)")) {
-                done.setArray(1, c.createArrayOf("bigint", entries.stream().map(AuditEntry::id).toArray()));
-                done.executeUpdate();
+            Map<String, ChainHead> heads = new HashMap<>();
+            int n = entries.size();
+            String[] tenants = new String[n];
+            Long[] seqs = new Long[n];
+            Long[] ids = new Long[n];
+            String[] previous = new String[n];
+            String[] hashes = new String[n];
+            for (int i = 0; i < n; i++) {
+                AuditEntry e = entries.get(i);
+                ChainHead head = heads.computeIfAbsent(e.tenantId(), t -> headOf(c, t));
+                String hash = ChainHash.keyed(keys, head.hash, e);
+                tenants[i] = e.tenantId();
+                seqs[i] = head.seq + 1;
+                ids[i] = e.id();
+                previous[i] = head.hash;
+                hashes[i] = hash;
+                heads.put(e.tenantId(), new ChainHead(head.seq + 1, hash));
+            }
+            // The links and the pending marks' removal in one statement (issue #17: one INSERT per entry before).
+            try (PreparedStatement seal = c.prepareStatement("WITH sealed AS (INSERT INTO audit_seal (tenant_id, seq,"
+                    + " entry_id, prev_hash, hash) SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[],"
+                    + " ?::text[])) DELETE FROM audit_pending WHERE entry_id = ANY (?)")) {
+                seal.setArray(1, c.createArrayOf("text", tenants));
+                seal.setArray(2, c.createArrayOf("bigint", seqs));
+                seal.setArray(3, c.createArrayOf("bigint", ids));
+                seal.setArray(4, c.createArrayOf("text", previous));
+                seal.setArray(5, c.createArrayOf("text", hashes));
+                seal.setArray(6, c.createArrayOf("bigint", ids));
+                seal.executeUpdate();
             }
             return entries.size();
         });

@@ -12,6 +12,7 @@ import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.gate.Gate;
 import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.release.ReleaseMode;
+import dev.chartbridge.core.secret.RandomIds;
 import dev.chartbridge.core.settings.TenantSettings;
 import dev.chartbridge.core.tenant.TenantPolicy;
 
@@ -98,7 +99,7 @@ final class IntakeStore {
                 return new IntakeResult.InvalidAmendment(errors);
             }
         }
-        UUID eventId = UUID.randomUUID();
+        UUID eventId = RandomIds.uuid();
         boolean held = event.type() == EventType.MEDICATION_CHANGE;
         OperationState initial = held ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
         Planned planned = plan(s, eventId, initial, shadow, earlier);
@@ -179,7 +180,7 @@ final class IntakeStore {
         List<Outbox.NewEntry> entries = new ArrayList<>();
         for (int t = 0; t < s.plan().size(); t++) {
             PlannedTarget p = s.plan().get(t);
-            UUID opId = UUID.randomUUID();
+            UUID opId = RandomIds.uuid();
             if (event.isAmendment()) {
                 Amendments.Earlier e = earlier.get(p.target().name());
                 changes.add(new RecordChanges.Change(opId, eventId, s.tenantId(), p.target(), RecordChanges.UPDATE,
@@ -194,7 +195,7 @@ final class IntakeStore {
             orderKeys.add(orderKey);
             List<String> types = p.writes().resourceTypes();
             for (int part = 0; part < types.size(); part++) {
-                opId = part == 0 ? opId : UUID.randomUUID();
+                opId = part == 0 ? opId : RandomIds.uuid();
                 newOps.add(new OperationStates.Planned(opId, eventId, s.tenantId(), p.target(), part, types.get(part),
                         OperationKey.of(contentBase, p.target().name(), part), orderKey, shadow.get(t),
                         compensation));
