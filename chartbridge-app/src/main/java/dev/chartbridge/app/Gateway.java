@@ -116,7 +116,8 @@ public final class Gateway implements AutoCloseable {
         TenantSettingsCache tenantSettings = new TenantSettingsCache(apiJdbc);
         Intake intake = new Intake(apiJdbc, targets, Clock.systemUTC(), registry,
                 tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()), tenantSettings);
-        this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, stopGrace(config));
+        this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, stopGrace(config),
+                tenantSettings);
         this.auditAnchor = new AuditTrailAnchor(new AuditSealer(jdbc, 1000, auditKeys), new AuditCheckpoints(jdbc,
                 auditKeys, Secrets.auditCheckpointDirectory(config.security()), Clock.systemUTC()));
         this.sealer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -2,6 +2,7 @@ package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.settings.TenantSettingsCache;
 import dev.chartbridge.core.store.Jdbc;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -52,13 +53,28 @@ public final class DeliveryEngine implements AutoCloseable {
      */
     public DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
                           Duration grace) {
-        this(jdbc, targets, policy, registry, node, grace, Clock.systemUTC());
+        this(jdbc, targets, policy, registry, node, grace, new TenantSettingsCache(jdbc));
+    }
+
+    /**
+     * @param settings the node's tenant settings copies (intake's, kept current by its listener): a transition
+     *                 whose tenant has no webhook taking its notice, by a copy the transition proves current, sends
+     *                 no webhooks query
+     */
+    public DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
+                          Duration grace, TenantSettingsCache settings) {
+        this(jdbc, targets, policy, registry, node, grace, Clock.systemUTC(), settings);
     }
 
     DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
                    Duration grace, Clock clock) {
+        this(jdbc, targets, policy, registry, node, grace, clock, new TenantSettingsCache(jdbc));
+    }
+
+    private DeliveryEngine(Jdbc jdbc, Targets targets, DeliveryPolicy policy, MeterRegistry registry, String node,
+                           Duration grace, Clock clock, TenantSettingsCache settings) {
         this.events = new StoredEvents(clock);
-        this.store = new OperationStore(jdbc, node, targets, events);
+        this.store = new OperationStore(jdbc, node, targets, events, settings);
         this.policy = policy;
         this.grace = grace;
         this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(registry, targets), events,

@@ -1,6 +1,7 @@
 package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.core.settings.TenantSettings;
 import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
@@ -16,7 +17,9 @@ import java.util.UUID;
  * The one place {@code write_operation.state} is written: every new operation and every change of an operation's
  * state goes through here, and queues its {@link WebhookNotices#STATE_CHANGED} notice in the same statement's
  * transaction, so the app hears of every status change of its events and a path that changes a state cannot forget
- * to tell it. A write that leaves the state as it was queues none. {@code updated_at} is set with the state.
+ * to tell it. A write that leaves the state as it was queues none; so does a move whose caller's copy of the
+ * tenant's settings, proven current by the move's own statement, has no webhook that takes the notice (the query
+ * would find none). {@code updated_at} is set with the state.
  * {@code OperationStatesTest} fails when another class inserts operations or writes their state. The one exception
  * to "in the same call": operations inserted by a caller's statement through {@link #insertPlanned} (intake's one
  * round trip) get their notices from {@link #noticeInserted}, which that caller makes next. Stateless; runs in the
@@ -160,8 +163,11 @@ public final class OperationStates {
     record Lease(UUID leaseToken, String sql, Object... values) {
     }
 
-    /** What a fenced move replaced: the state the operation had, and its patient line's key (null for none). */
-    record Fenced(OperationState was, String orderKey) {
+    /**
+     * What a fenced move replaced: the state the operation had, and its patient line's key (null for none);
+     * {@code settingsStale} when the tenant settings copy the move was given is older than the database's.
+     */
+    record Fenced(OperationState was, String orderKey, boolean settingsStale) {
     }
 
     /**
@@ -169,23 +175,52 @@ public final class OperationStates {
      * lease's queue change: nothing is written (and null returned) unless the outbox row still carries the lease
      * token. The outbox row is locked first and then the operation, in the order every engine transaction takes
      * them, and the old state is read under the lock, so no concurrent move comes between.
+     *
+     * <p>{@code settings} (may be null) is the caller's copy of the tenant's settings: when the same statement reads
+     * the tenant's settings version equal to the copy's, the copy's webhook filters stand for the webhooks a query
+     * would find (every change of a webhook raises the version in its own transaction, V70_1), and when none takes
+     * this move's notice the query is not sent. With {@code lockLine} the statement also takes the patient line's
+     * lock (after the row locks) of a write that leaves its line, so that {@link Outbox#leaveLine} with
+     * {@code locked} looks at the line in a later statement, after the lock, as it must.
      */
     static Fenced moveLeased(Connection c, UUID operationId, Lease lease, OperationState to, boolean notify,
-                             String alsoSet, Object... values) throws SQLException {
-        return update(c, operationId, lease, to, notify, alsoSet, values);
+                             TenantSettings settings, boolean lockLine, String alsoSet, Object... values)
+            throws SQLException {
+        return update(c, operationId, lease, to, notify, settings, false, lockLine, alsoSet, values);
+    }
+
+    /**
+     * As {@link #moveLeased} for a move whose notice no webhook takes by {@code settings} (a copy of the tenant's
+     * settings): the statement writes nothing unless the lease holds and the tenant's settings are still at the
+     * copy's version, and never queues a notice, so that it can be its own transaction (autocommit) when it is the
+     * transition's only write. Null when nothing was written: the lease is lost or the copy stale, which the caller
+     * tells apart by recording the move the ordinary way.
+     */
+    static Fenced moveLeasedIfCurrent(Connection c, UUID operationId, Lease lease, OperationState to,
+                                      TenantSettings settings, String alsoSet, Object... values) throws SQLException {
+        return update(c, operationId, lease, to, false, settings, true, false, alsoSet, values);
     }
 
     private static Fenced update(Connection c, UUID operationId, Lease lease, OperationState to, boolean notify,
                                  String alsoSet, Object[] values) throws SQLException {
+        return update(c, operationId, lease, to, notify, null, false, false, alsoSet, values);
+    }
+
+    private static Fenced update(Connection c, UUID operationId, Lease lease, OperationState to, boolean notify,
+                                 TenantSettings settings, boolean guarded, boolean lockLine, String alsoSet,
+                                 Object[] values) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement((lease == null ? "" : "WITH lease AS (" + lease.sql()
-                + " WHERE operation_id = ? AND lease_token = ? RETURNING operation_id, order_key) ")
+                + " WHERE operation_id = ? AND lease_token = ?" + (guarded ? " AND " + TenantSettings.CURRENT : "")
+                + " RETURNING operation_id, order_key) ")
                 + "UPDATE write_operation o SET state = ?, updated_at = now()"
                 + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
                 + " FROM (SELECT id, state FROM write_operation WHERE id = "
                 + (lease == null ? "?" : "(SELECT operation_id FROM lease)") + " FOR UPDATE) was"
                 + (lease == null ? "" : ", lease")
                 + " WHERE o.id = was.id RETURNING was.state, o.tenant_id, "
-                + (lease == null ? "NULL" : "lease.order_key"))) {
+                + (lease == null ? "NULL" : "lease.order_key")
+                + (settings == null ? "" : ", " + TenantSettings.VERSION_OF.replace("?", "o.tenant_id"))
+                + (lockLine && lease != null ? ", " + Outbox.lockLineOf("lease.order_key") : ""))) {
             int i = 1;
             if (lease != null) {
                 for (Object value : lease.values()) {
@@ -193,6 +228,9 @@ public final class OperationStates {
                 }
                 ps.setObject(i++, operationId);
                 ps.setObject(i++, lease.leaseToken());
+                if (guarded) {
+                    i = settings.bindCurrent(ps, i);
+                }
             }
             ps.setString(i++, to.name());
             for (Object value : values) {
@@ -206,10 +244,14 @@ public final class OperationStates {
                     return null;
                 }
                 OperationState was = OperationState.valueOf(rs.getString(1));
-                if (was != to && notify) {
-                    notice(c, rs.getString(2), operationId);
+                String tenantId = rs.getString(2);
+                boolean stale = settings != null && (rs.getLong(4) != settings.version()
+                        || !settings.tenantId().equals(tenantId));
+                if (was != to && notify && (settings == null || stale
+                        || settings.anyWebhookTakes(WebhookNotices.STATE_CHANGED, to.name()))) {
+                    notice(c, tenantId, operationId);
                 }
-                return new Fenced(was, rs.getString(3));
+                return new Fenced(was, rs.getString(3), stale);
             }
         }
     }

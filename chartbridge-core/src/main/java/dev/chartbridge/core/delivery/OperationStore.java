@@ -5,8 +5,11 @@ import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.settings.TenantSettings;
+import dev.chartbridge.core.settings.TenantSettingsCache;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
+import dev.chartbridge.core.webhook.WebhookNotices;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,10 +31,16 @@ final class OperationStore {
     private final Jdbc jdbc;
     private final String node;
     private final Compensations compensations;
+    private final TenantSettingsCache settings;
 
-    OperationStore(Jdbc jdbc, String node, Targets targets, StoredEvents events) {
+    /**
+     * @param settings the node's tenant settings copies, whose webhook filters spare a transition the webhooks
+     *                 query; null: every transition that changes a state queries
+     */
+    OperationStore(Jdbc jdbc, String node, Targets targets, StoredEvents events, TenantSettingsCache settings) {
         this.jdbc = jdbc;
         this.node = node;
+        this.settings = settings;
         this.compensations = new Compensations(targets, "node:" + node, events);
     }
 
@@ -47,7 +56,8 @@ final class OperationStore {
      * {@code due_at} as it was: a lease that runs out makes the row claimable again by itself (V71).
      */
     List<Claimed> claim(String queue, int limit, Duration lease) {
-        return jdbc.inTransaction(c -> {
+        // One statement, its own transaction: the rows it returns are claimed once it completes.
+        return jdbc.oneStatement(c -> {
             List<Claimed> claims = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
                 ps.setLong(1, lease.toMillis());
@@ -138,52 +148,115 @@ final class OperationStore {
     /**
      * Records a transition if {@code claim} still holds the lease; returns false (and changes nothing) when the
      * lease expired and another node took the operation over.
+     *
+     * <p>Round trips (issue #17): the fenced move (with the patient line's lock when the write leaves its line), the
+     * look at the line, then the attempt, read-back's watch and the audit entries in one statement, and the commit;
+     * the webhooks query only when the tenant's settings copy, proven current by the move, has a webhook that takes
+     * the notice. A transition that writes nothing but the move (the IN_FLIGHT mark) and whose notice no webhook
+     * takes is one statement in autocommit, committed when it returns, so still before the send leaves.
      */
     boolean record(Claim claim, OperationRow op, Transition t, Duration lease) {
+        // Read before the transaction: a copy read on a miss takes a connection of its own.
+        TenantSettings copy = settings == null ? null : settings.get(op.tenantId());
+        boolean wait = t.outcome() != null && WAIT_OUTCOMES.contains(t.outcome());
+        // A repeat of a wait the app was already told of (and the IN_FLIGHT mark before a deferred send is tried
+        // again) queues no notice; a repeat identical to the last attempt adds to its count.
+        boolean repeat = op.waits() > 0 && (wait || t.to() == OperationState.IN_FLIGHT);
+        boolean leavesLine = t.to().isTerminal() || t.to().isWritten();
+        if (copy != null && movesOnly(t, leavesLine)
+                && (repeat || !copy.anyWebhookTakes(WebhookNotices.STATE_CHANGED, t.to().name()))) {
+            // The move is the transition's only write (the IN_FLIGHT mark): one statement, its own transaction.
+            // It writes nothing with a stale copy; the transaction below then records the move with its notice.
+            OperationStates.Fenced moved = jdbc.oneStatement(c -> OperationStates.moveLeasedIfCurrent(c, op.id(),
+                    queueChange(claim, t, lease), t.to(), copy, alsoSet(), alsoSetValues(t, wait)));
+            if (moved != null) {
+                return true;
+            }
+        }
         return jdbc.inTransaction(c -> {
-            boolean wait = t.outcome() != null && WAIT_OUTCOMES.contains(t.outcome());
-            // A repeat of a wait the app was already told of (and the IN_FLIGHT mark before a deferred send is
-            // tried again) queues no notice; a repeat identical to the last attempt adds to its count.
-            boolean repeat = op.waits() > 0 && (wait || t.to() == OperationState.IN_FLIGHT);
             // The lease fence, the queue change and the state in one statement: nothing at all is written when
             // another node holds the lease now.
-            OperationStates.Fenced moved = updateOperation(c, claim, op, t, wait, !repeat, lease);
+            OperationStates.Fenced moved = updateOperation(c, claim, op, t, wait, !repeat, lease, copy, leavesLine);
             if (moved == null) {
                 return false;
             }
-            boolean folded = wait && op.waits() > 0 && foldIntoLastAttempt(c, op, t);
-            if (moved.was() != t.to()) {
-                if (ReadBackStore.WATCHED.contains(t.to())) {
-                    ReadBackStore.watch(c, op.id(), op.tenantId() + "/" + op.target(), t.seen());
-                    if (op.changesRecord()) {
-                        ReadBackStore.handOver(c, op.id());
-                    }
-                }
+            if (moved.settingsStale()) {
+                settings.drop(copy);
             }
-            if (t.outcome() != null && !folded) {
-                insertAttempt(c, op, t);
+            boolean folded = wait && op.waits() > 0 && foldIntoLastAttempt(c, op, t);
+            boolean watch = moved.was() != t.to() && ReadBackStore.WATCHED.contains(t.to());
+            if (watch && op.changesRecord()) {
+                ReadBackStore.handOver(c, op.id());
             }
             if (t.rendered() != null) {
                 ShadowRequests.keep(c, op.id(), t.rendered());
             }
-            if (t.to().isTerminal() || t.to().isWritten()) {
-                Outbox.leaveLine(c, claim.operationId(), moved.orderKey(), !leavesQueue(t));
+            AuditLog.Entries audit = new AuditLog.Entries();
+            if (leavesLine) {
+                Outbox.leaveLine(c, claim.operationId(), moved.orderKey(), true, !leavesQueue(t), audit);
             }
             if (t.conflict() != null) {
                 ConflictRecords.insert(c, op.id(), op.remote(), t.conflict());
             }
             // Every original write of an event carries the same policy (intake plans them together): under any
             // other than entered-in-error there is nothing to decide, and nothing to lock the event for.
+            boolean attempt = t.outcome() != null && !folded;
             if (t.to().isTerminal() && !op.changesRecord()
                     && TenantPolicy.ENTERED_IN_ERROR.equals(op.compensation())) {
+                // The attempt and the line's entry before the decision (it reads both), its entries before ours.
+                writeLedger(c, op, t, attempt, watch, audit);
+                audit = new AuditLog.Entries();
+                attempt = false;
+                watch = false;
                 compensations.planIfPartial(c, op.eventId());
             }
             if (t.outcome() != null && !folded) {
-                AuditLog.append(c, op.tenantId(), "node:" + node, "operation." + t.outcome(), op.eventId(), op.id(),
+                audit.add(op.tenantId(), "node:" + node, "operation." + t.outcome(), op.eventId(), op.id(),
                         auditDetail(op, t));
             }
+            writeLedger(c, op, t, attempt, watch, audit);
             return true;
         });
+    }
+
+    /** Whether recording {@code t} writes nothing but the move: no attempt, line, watch, request or conflict. */
+    private static boolean movesOnly(Transition t, boolean leavesLine) {
+        return t.outcome() == null && !leavesLine && !ReadBackStore.WATCHED.contains(t.to()) && t.rendered() == null
+                && t.conflict() == null;
+    }
+
+    /**
+     * The transition's attempt row (with {@code attempt}), read-back's watch of the written record (with
+     * {@code watch}) and the audit entries, in one statement of data-modifying CTEs; none when there is nothing.
+     */
+    private void writeLedger(Connection c, OperationRow op, Transition t, boolean attempt, boolean watch,
+                             AuditLog.Entries audit) throws SQLException {
+        List<String> parts = new ArrayList<>();
+        if (attempt) {
+            parts.add("attempt AS (" + ATTEMPT_SQL + ")");
+        }
+        if (watch) {
+            parts.add("watch AS (" + ReadBackStore.WATCH_SQL + ")");
+        }
+        if (!audit.isEmpty()) {
+            parts.add(AuditLog.cte("entry", "true"));
+        }
+        if (parts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("WITH " + String.join(", ", parts) + " SELECT 1")) {
+            int i = 1;
+            if (attempt) {
+                i = bindAttempt(ps, i, op, t);
+            }
+            if (watch) {
+                i = ReadBackStore.bindWatch(ps, i, op.id(), op.tenantId() + "/" + op.target(), t.seen());
+            }
+            if (!audit.isEmpty()) {
+                audit.bind(c, ps, i);
+            }
+            ps.execute();
+        }
     }
 
     /**
@@ -226,16 +299,25 @@ final class OperationStore {
      * recorded outcome. Returns the state it had and the line it was in; null when the lease is lost.
      */
     private static OperationStates.Fenced updateOperation(Connection c, Claim claim, OperationRow op, Transition t,
-                                                          boolean wait, boolean notify, Duration lease)
+                                                          boolean wait, boolean notify, Duration lease,
+                                                          TenantSettings copy, boolean lockLine)
             throws SQLException {
-        return OperationStates.moveLeased(c, op.id(), queueChange(claim, t, lease), t.to(), notify,
-                "remote_id = coalesce(?, remote_id),"
-                        + " remote_version = coalesce(?, remote_version), error_class = ?, error_detail = ?,"
-                        + " sends = sends + ?, checks = checks + ?,"
-                        + " waits = CASE WHEN ? THEN waits + 1 WHEN ? THEN 0 ELSE waits END",
-                t.remote() == null ? null : t.remote().id(), t.remote() == null ? null : t.remote().version(),
+        return OperationStates.moveLeased(c, op.id(), queueChange(claim, t, lease), t.to(), notify, copy, lockLine,
+                alsoSet(), alsoSetValues(t, wait));
+    }
+
+    /** The columns a transition sets besides the state ({@link #alsoSetValues}). */
+    private static String alsoSet() {
+        return "remote_id = coalesce(?, remote_id), remote_version = coalesce(?, remote_version), error_class = ?,"
+                + " error_detail = ?, sends = sends + ?, checks = checks + ?,"
+                + " waits = CASE WHEN ? THEN waits + 1 WHEN ? THEN 0 ELSE waits END";
+    }
+
+    private static Object[] alsoSetValues(Transition t, boolean wait) {
+        return new Object[] {t.remote() == null ? null : t.remote().id(),
+                t.remote() == null ? null : t.remote().version(),
                 t.error() == null ? null : t.error().errorClass().name(), t.errorDetail(), t.addSends(),
-                t.addChecks(), wait, t.outcome() != null);
+                t.addChecks(), wait, t.outcome() != null};
     }
 
     /** The transition leaves the outbox: no next step, no later due time. */
@@ -283,27 +365,28 @@ final class OperationStore {
         }
     }
 
-    private void insertAttempt(Connection c, OperationRow op, Transition t) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO delivery_attempt (operation_id, step, started_at,"
-                + " duration_ms, outcome, http_status, error_class, detail, request_digest, trace_id, node)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setObject(1, op.id());
-            ps.setString(2, t.step().name());
-            ps.setTimestamp(3, Timestamp.from(t.startedAt()));
-            ps.setInt(4, (int) Math.min(Integer.MAX_VALUE, t.durationMs()));
-            ps.setString(5, t.outcome());
-            if (t.exchange() != null && t.exchange().httpStatus() > 0) {
-                ps.setInt(6, t.exchange().httpStatus());
-            } else {
-                ps.setNull(6, Types.INTEGER);
-            }
-            ps.setString(7, t.error() == null ? null : t.error().errorClass().name());
-            ps.setString(8, t.errorDetail());
-            ps.setString(9, t.exchange() == null ? null : t.exchange().requestDigest());
-            ps.setString(10, t.traceId());
-            ps.setString(11, node);
-            ps.executeUpdate();
+    private static final String ATTEMPT_SQL = "INSERT INTO delivery_attempt (operation_id, step, started_at,"
+            + " duration_ms, outcome, http_status, error_class, detail, request_digest, trace_id, node)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Binds {@link #ATTEMPT_SQL}'s parameters from {@code index}; returns the next free index. */
+    private int bindAttempt(PreparedStatement ps, int index, OperationRow op, Transition t) throws SQLException {
+        ps.setObject(index++, op.id());
+        ps.setString(index++, t.step().name());
+        ps.setTimestamp(index++, Timestamp.from(t.startedAt()));
+        ps.setInt(index++, (int) Math.min(Integer.MAX_VALUE, t.durationMs()));
+        ps.setString(index++, t.outcome());
+        if (t.exchange() != null && t.exchange().httpStatus() > 0) {
+            ps.setInt(index++, t.exchange().httpStatus());
+        } else {
+            ps.setNull(index++, Types.INTEGER);
         }
+        ps.setString(index++, t.error() == null ? null : t.error().errorClass().name());
+        ps.setString(index++, t.errorDetail());
+        ps.setString(index++, t.exchange() == null ? null : t.exchange().requestDigest());
+        ps.setString(index++, t.traceId());
+        ps.setString(index++, node);
+        return index;
     }
 
     private static String auditDetail(OperationRow op, Transition t) {

@@ -142,17 +142,30 @@ public final class Outbox {
     }
 
     /**
-     * Takes the operation out of its patient's line (it has been written, or it has ended) and makes the next one
-     * due. The caller holds the operation's outbox row locked, or has deleted it in this transaction, and passes
-     * the row's {@code orderKey} (null: in no line); {@code stillQueued} says the row stays in the outbox, so it
-     * must stop holding its place. Returns whether the operation was in a line.
+     * SQL for a scalar that takes the patient line's lock of the order key {@code keyExpr} (an SQL expression; no
+     * lock when it is null: both functions are strict), for a statement that comes before {@link #leaveLine} with
+     * {@code locked} in the same transaction (e.g. in its {@code RETURNING}, where no aggregate may be).
      */
-    static boolean leaveLine(Connection c, UUID operationId, String orderKey, boolean stillQueued)
-            throws SQLException {
+    static String lockLineOf(String keyExpr) {
+        return "pg_advisory_xact_lock(" + LINE_LOCK_SPACE + ", hashtext(" + keyExpr + "))::text";
+    }
+
+    /**
+     * Takes the operation out of its patient's line (it has been written, or it has ended) and makes the next one
+     * due, adding the {@code operation.released} entry of that one to {@code audit}, which the caller writes in
+     * this transaction. The caller holds the operation's outbox row locked, or has deleted it in this transaction,
+     * and passes the row's {@code orderKey} (null: in no line); {@code locked} says an earlier statement of this
+     * transaction took the line's lock ({@link #lockLineOf}); {@code stillQueued} says the row stays in the outbox,
+     * so it must stop holding its place. Returns whether the operation was in a line.
+     */
+    static boolean leaveLine(Connection c, UUID operationId, String orderKey, boolean locked, boolean stillQueued,
+                             AuditLog.Entries audit) throws SQLException {
         if (orderKey == null) {
             return false;
         }
-        lockLine(c, orderKey);
+        if (!locked) {
+            lockLine(c, orderKey);
+        }
         if (stillQueued) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET order_key = NULL"
                     + " WHERE operation_id = ?")) {
@@ -160,6 +173,8 @@ public final class Outbox {
                 ps.executeUpdate();
             }
         }
+        // A statement of its own, after the lock: its snapshot sees what an earlier holder of the lock committed
+        // (an intake that parked a write behind this one).
         try (PreparedStatement ps = c.prepareStatement("UPDATE outbox o SET due_at = now() FROM write_operation w"
                 + " WHERE o.operation_id = (SELECT operation_id FROM outbox WHERE order_key = ? ORDER BY order_pos"
                 + " LIMIT 1) AND o.due_at = 'infinity'::timestamptz AND w.id = o.operation_id"
@@ -167,7 +182,7 @@ public final class Outbox {
             ps.setString(1, orderKey);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    AuditLog.append(c, rs.getString(2), ACTOR, "operation.released", rs.getObject(3, UUID.class),
+                    audit.add(rs.getString(2), ACTOR, "operation.released", rs.getObject(3, UUID.class),
                             rs.getObject(1, UUID.class), Json.canonical(Json.MAPPER.createObjectNode()
                                     .put("after", operationId.toString())
                                     .put("reason", "the earlier write for this patient and target was written or ended")));

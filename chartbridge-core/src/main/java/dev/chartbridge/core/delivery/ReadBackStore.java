@@ -51,24 +51,27 @@ final class ReadBackStore {
     }
 
     /**
-     * Starts (or restarts, with a fresh baseline) watching an operation that just reached a written state. The
-     * baseline is the record as the verification read saw it, so that a change made in the EHR before the first
-     * re-read is reported too (on a vendor without versions nothing else would show it); with {@code seen} null
-     * the first re-read sets it.
+     * Starts (or restarts, with a fresh baseline) watching an operation that just reached a written state: an
+     * insert to be a data-modifying CTE of the statement that records the transition (with its attempt and audit
+     * entries); parameters bound by {@link #bindWatch}. The baseline is the record as the verification read saw it,
+     * so that a change made in the EHR before the first re-read is reported too (on a vendor without versions
+     * nothing else would show it); with {@code seen} null the first re-read sets it.
      */
-    static void watch(Connection c, UUID operationId, String queue, ReadBack.Present seen) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO readback_watch (operation_id, queue, read_at,"
-                + " last_version, last_status, last_fingerprint) VALUES (?, ?, now(), ?, ?, ?)"
-                + " ON CONFLICT (operation_id) DO UPDATE SET read_at = now(), last_version = excluded.last_version,"
-                + " last_status = excluded.last_status, last_fingerprint = excluded.last_fingerprint,"
-                + " deleted = false")) {
-            ps.setObject(1, operationId);
-            ps.setString(2, queue);
-            ps.setString(3, seen == null ? null : seen.version());
-            ps.setString(4, seen == null ? null : seen.status());
-            ps.setString(5, seen == null ? null : seen.fingerprint());
-            ps.executeUpdate();
-        }
+    static final String WATCH_SQL = "INSERT INTO readback_watch (operation_id, queue, read_at,"
+            + " last_version, last_status, last_fingerprint) VALUES (?, ?, now(), ?, ?, ?)"
+            + " ON CONFLICT (operation_id) DO UPDATE SET read_at = now(), last_version = excluded.last_version,"
+            + " last_status = excluded.last_status, last_fingerprint = excluded.last_fingerprint,"
+            + " deleted = false";
+
+    /** Binds {@link #WATCH_SQL}'s parameters from {@code index}; returns the next free index. */
+    static int bindWatch(PreparedStatement ps, int index, UUID operationId, String queue, ReadBack.Present seen)
+            throws SQLException {
+        ps.setObject(index++, operationId);
+        ps.setString(index++, queue);
+        ps.setString(index++, seen == null ? null : seen.version());
+        ps.setString(index++, seen == null ? null : seen.status());
+        ps.setString(index++, seen == null ? null : seen.fingerprint());
+        return index;
     }
 
     /**

@@ -50,7 +50,7 @@ public final class ReadBackWatcher implements AutoCloseable {
     public ReadBackWatcher(Jdbc jdbc, Targets targets, ReadBackPolicy policy, String node) {
         this.store = new ReadBackStore(jdbc, node);
         this.events = new StoredEvents(Clock.systemUTC());
-        this.operations = new OperationStore(jdbc, node, targets, events);
+        this.operations = new OperationStore(jdbc, node, targets, events, null);
         this.targets = targets;
         this.byQueue = targets.all().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Target::queue,
                 t -> t));

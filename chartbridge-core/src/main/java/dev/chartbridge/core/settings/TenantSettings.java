@@ -23,12 +23,15 @@ import java.util.Map;
  */
 public record TenantSettings(String tenantId, long version, Map<String, Map<String, ReleaseControl>> controls,
                              List<WebhookFilter> webhooks) {
+    /** SQL for the tenant's settings version now: one parameter, the tenant (0 before any change). */
+    public static final String VERSION_OF = "coalesce((SELECT version FROM tenant_settings_version"
+            + " WHERE tenant_id = ?), 0)";
+
     /**
      * SQL that is true when the tenant's settings are still at the version of a copy: parameters the tenant and the
      * copy's version ({@link #bindCurrent}).
      */
-    public static final String CURRENT = "coalesce((SELECT version FROM tenant_settings_version"
-            + " WHERE tenant_id = ?), 0) = ?";
+    public static final String CURRENT = VERSION_OF + " = ?";
 
     public TenantSettings {
         controls = controls.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(

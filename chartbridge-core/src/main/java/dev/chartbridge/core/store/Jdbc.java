@@ -53,6 +53,14 @@ public final class Jdbc {
         });
     }
 
+    /**
+     * Work of exactly one statement, which may write: autocommit makes the statement its own transaction, committed
+     * when it completes, without the separate COMMIT round trip of {@link #inTransaction}.
+     */
+    public <T> T oneStatement(Work<T> work) {
+        return read(work);
+    }
+
     /** Read-only work in autocommit mode. */
     public <T> T read(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {

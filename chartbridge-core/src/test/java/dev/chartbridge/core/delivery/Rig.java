@@ -6,6 +6,7 @@ import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.intake.Intake;
 import dev.chartbridge.core.intake.IntakeResult;
 import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.settings.TenantSettingsCache;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import dev.chartbridge.core.testing.Examples;
@@ -63,14 +64,16 @@ final class Rig {
         this.ehrs = Map.copyOf(adapters);
         this.targets = new Targets(list);
         this.events = new StoredEvents(clock);
+        // One settings cache for intake and engine, as a node has (its copies are read on intake's uncounted jdbc).
+        TenantSettingsCache settings = new TenantSettingsCache(jdbc);
         this.store = new OperationStore(new Jdbc(statements.wrap(pg.database().dataSource())), "node-a", targets,
-                events);
+                events, settings);
         this.runner = new OperationRunner(store, targets, policy, new DeliveryMetrics(new SimpleMeterRegistry()),
                 events, clock);
         TenantPolicy tenantPolicy = compensation == null ? TenantPolicy.permissive()
                 : new TenantPolicy(null, java.util.Set.of(), dev.chartbridge.core.formulary.Formulary.OPEN, Map.of(),
                 Map.of("note", compensation));
-        this.intake = new Intake(jdbc, targets, clock, new SimpleMeterRegistry(), t -> tenantPolicy);
+        this.intake = new Intake(jdbc, targets, clock, new SimpleMeterRegistry(), t -> tenantPolicy, settings);
     }
 
     Rig(PostgresExtension pg, String... names) {
