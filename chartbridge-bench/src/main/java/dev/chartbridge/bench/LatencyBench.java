@@ -15,7 +15,8 @@ import java.util.List;
  * against 90% of that ceiling. The CPU of the gateway's JVM, of PostgreSQL and of the EHR process are reported apart,
  * over the whole drain (the node's start, its first lookups and the JIT's warm-up included) and over the same steady
  * window as the rate (issue #17: the whole drain's JVM figure was twice the cost benchmark's, which counts from
- * t=30 s), with the JIT compilers' share of each.
+ * t=30 s), with the JIT compilers' share of each. {@code --warmup-writes N} drains N writes of the same backlog first
+ * and puts the steady window over the {@code --events} after them, so that it is of a warm node.
  */
 final class LatencyBench {
     private LatencyBench() {
@@ -41,9 +42,13 @@ final class LatencyBench {
         int events = args.integer("events", 15_000);
         int concurrency = args.integer("concurrency", 64);
         int latency = args.integer("latency-ms", 100);
+        // Writes drained before the measured ones (same backlog, delivered first), so that the steady window
+        // is of a warm node: without them the JIT is still compiling in it (issue #17).
+        int warmup = args.integer("warmup-writes", 0);
         double ceiling = concurrency * 1000.0 / latency;
-        report.line("latency: %d writes backlogged, EHR latency %d ms, concurrency %d: Little's law ceiling %.0f"
-                + " writes/s", events, latency, concurrency, ceiling);
+        report.line("latency: %d writes backlogged%s, EHR latency %d ms, concurrency %d: Little's law ceiling %.0f"
+                + " writes/s", events + warmup, warmup == 0 ? "" : " (the first " + warmup + " a warm-up, the"
+                + " steady window over the " + events + " after them)", latency, concurrency, ceiling);
         try (Node node = Node.freshDatabase(4); Database probes = node.asOwner(2);
              Ehr ehr = Ehr.start(args, Ehr.Kind.STUB)) {
             report.line(ehr.describe());
@@ -51,7 +56,7 @@ final class LatencyBench {
             // The benchmark's own reads run as the owner, so the gateway role's statements are the gateway's alone.
             Jdbc jdbc = new Jdbc(probes.dataSource());
             Backlog.ensureTenant(jdbc, Node.TENANT);
-            Backlog.insert(jdbc, Node.TENANT, Node.TARGET, events);
+            Backlog.insert(jdbc, Node.TENANT, Node.TARGET, events + warmup);
             StatementStats statements = StatementStats.enable(node);
             ehr.reset(); // the simulator's reset also clears its faults: the latency is set after it
             ehr.latency(latency);
@@ -76,13 +81,13 @@ final class LatencyBench {
                 while (System.nanoTime() < deadline) {
                     long n = Delivered.terminal(jdbc);
                     samples.add(new Sample(System.nanoTime(), n));
-                    if (at10 == null && n >= events / 10) {
+                    if (at10 == null && n >= warmup + events / 10) {
                         at10 = Cpu.now(pg, ehr);
                     }
-                    if (at90 == null && n >= events * 9L / 10) {
+                    if (at90 == null && n >= warmup + events * 9L / 10) {
                         at90 = Cpu.now(pg, ehr);
                     }
-                    if (n >= events) {
+                    if (n >= events + warmup) {
                         break;
                     }
                     Thread.sleep(100);
@@ -96,8 +101,8 @@ final class LatencyBench {
                 gateway.close();
             }
             Sample end = samples.get(samples.size() - 1);
-            Sample p10 = first(samples, events / 10);
-            Sample p90 = first(samples, events * 9L / 10);
+            Sample p10 = first(samples, warmup + events / 10);
+            Sample p90 = first(samples, warmup + events * 9L / 10);
             double steady = (p90.terminal() - p10.terminal()) / ((p90.nanos() - p10.nanos()) / 1e9);
             double overall = end.terminal() / ((end.nanos() - start) / 1e9);
             for (int i = 10; i < samples.size(); i += 10) {
@@ -111,7 +116,8 @@ final class LatencyBench {
             report.figure("writes final", end.terminal());
             report.figure("EHR requests (all kinds)", requests < 0 ? "n/a (an EHR given by URL)" : requests);
             report.figure("overall writes/s (node start to last write)", overall);
-            report.figure("steady writes/s (10% to 90% of backlog)", steady);
+            report.figure(warmup == 0 ? "steady writes/s (10% to 90% of backlog)"
+                    : "steady writes/s (10% to 90% of the writes after the warm-up)", steady);
             report.figure("Little's law ceiling writes/s", ceiling);
             report.figure("gateway JVM CPU ms per write (whole drain)", whole.jvm() / 1e6 / writes);
             report.figure("  of it JIT compiler threads", whole.jit() / 1e6 / writes);
