@@ -47,6 +47,32 @@ final class Machine {
                 .getProcessCpuTime();
     }
 
+    /**
+     * CPU time so far of this JVM's JIT compiler threads (C1 and C2, told apart from the others by their names in
+     * {@code /proc/self/task}), in nanoseconds; -1 if unknown. The threads are the JVM's, not Java threads, so the
+     * JVM's own thread beans do not see them.
+     */
+    static long jitCpuNanos() {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            long ticks = 0;
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended meanwhile: its time is gone with it
+                }
+            }
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** CPU time (user + system, own and reaped children) of a process and its live descendants, in ns; -1 if unknown. */
     static long treeCpuNanos(long pid) {
         ProcessHandle root = ProcessHandle.of(pid).orElse(null);
