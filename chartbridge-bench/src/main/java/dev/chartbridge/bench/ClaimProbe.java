@@ -1,5 +1,6 @@
 package dev.chartbridge.bench;
 
+import dev.chartbridge.core.delivery.DeliveryEngine;
 import dev.chartbridge.core.store.Jdbc;
 import org.HdrHistogram.Histogram;
 
@@ -10,24 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Times the claim statement the delivery engine runs ({@code OperationStore.CLAIM_SQL}, copied verbatim: since #17
- * it also loads the claimed operations and their events) over JDBC,
+ * Times the claim statement the delivery engine runs ({@link DeliveryEngine#CLAIM_SQL}: since #17 it also loads the
+ * claimed operations and their events) over JDBC,
  * each in its own transaction that is rolled back, so the queue is left as it was.
  */
 final class ClaimProbe {
-    static final String CLAIM_SQL = "WITH claimed AS (UPDATE outbox o"
-            + " SET leased_until = now() + ? * interval '1 ms', lease_owner = ?, lease_token = gen_random_uuid()"
-            + " FROM (SELECT operation_id FROM outbox WHERE queue = ? AND due_at <= now()"
-            + "       AND (leased_until IS NULL OR leased_until <= now())"
-            + "       ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due"
-            + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token)"
-            + " SELECT o.id, o.event_id, o.tenant_id, o.target, o.part,"
-            + " o.resource_type, o.operation_key, o.state, o.sends, o.checks, o.remote_id, o.remote_version,"
-            + " o.created_at, e.body::text, o.shadow, o.kind, o.record_key, ae.body::text, o.on_conflict,"
-            + " o.waits, e.traceparent, o.compensation, claimed.lease_token FROM claimed"
-            + " JOIN write_operation o ON o.id = claimed.operation_id JOIN clinical_event e ON e.id = o.event_id"
-            + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
-            + " LEFT JOIN clinical_event ae ON ae.id = a.event_id";
+    private static final String CLAIM_SQL = DeliveryEngine.CLAIM_SQL;
 
     private ClaimProbe() {
     }

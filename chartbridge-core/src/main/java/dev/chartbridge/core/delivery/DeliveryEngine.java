@@ -33,6 +33,12 @@ import java.util.stream.Collectors;
  * for up to the grace period; a call still under way after it stays on the lease path.
  */
 public final class DeliveryEngine implements AutoCloseable {
+    /**
+     * The claim statement the engine runs, for a benchmark that times exactly it: parameters lease length (ms),
+     * node, queue, limit; it leases the rows and returns them with their events (rolled back, it changes nothing).
+     */
+    public static final String CLAIM_SQL = OperationStore.CLAIM_SQL;
+
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 
     private final OperationStore store;

@@ -107,13 +107,19 @@ final class OperationStore {
             + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
             + " LEFT JOIN clinical_event ae ON ae.id = a.event_id";
 
-    /** The claim's statement: lease length (ms), node, queue, limit; the rows' columns then the lease token. */
-    static final String CLAIM_SQL = "WITH claimed AS (UPDATE outbox o"
+    /** The claim's choice of rows: a queue's due, unleased rows, oldest first, locked; queue, limit. */
+    static final String DUE_SQL = "SELECT operation_id FROM outbox WHERE queue = ? AND due_at <= now()"
+            + " AND (leased_until IS NULL OR leased_until <= now())"
+            + " ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED";
+
+    /** The claim's lease on {@link #DUE_SQL}'s rows: lease length (ms), node, queue, limit. */
+    static final String LEASE_SQL = "UPDATE outbox o"
             + " SET leased_until = now() + ? * interval '1 ms', lease_owner = ?, lease_token = gen_random_uuid()"
-            + " FROM (SELECT operation_id FROM outbox WHERE queue = ? AND due_at <= now()"
-            + "       AND (leased_until IS NULL OR leased_until <= now())"
-            + "       ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due"
-            + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token)"
+            + " FROM (" + DUE_SQL + ") due"
+            + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token";
+
+    /** The claim's statement: {@link #LEASE_SQL}'s parameters; the rows' columns then the lease token. */
+    static final String CLAIM_SQL = "WITH claimed AS (" + LEASE_SQL + ")"
             + " SELECT " + ROW_COLUMNS + ", claimed.lease_token FROM claimed"
             + " JOIN write_operation o ON o.id = claimed.operation_id" + ROW_JOINS;
 
@@ -168,7 +174,7 @@ final class OperationStore {
             // The move is the transition's only write (the IN_FLIGHT mark): one statement, its own transaction.
             // It writes nothing with a stale copy; the transaction below then records the move with its notice.
             OperationStates.Fenced moved = jdbc.oneStatement(c -> OperationStates.moveLeasedIfCurrent(c, op.id(),
-                    queueChange(claim, t, lease), t.to(), copy, alsoSet(), alsoSetValues(t, wait)));
+                    queueChange(claim, t, lease), t.to(), copy, ALSO_SET, alsoSetValues(t, wait)));
             if (moved != null) {
                 return true;
             }
@@ -303,15 +309,13 @@ final class OperationStore {
                                                           TenantSettings copy, boolean lockLine)
             throws SQLException {
         return OperationStates.moveLeased(c, op.id(), queueChange(claim, t, lease), t.to(), notify, copy, lockLine,
-                alsoSet(), alsoSetValues(t, wait));
+                ALSO_SET, alsoSetValues(t, wait));
     }
 
     /** The columns a transition sets besides the state ({@link #alsoSetValues}). */
-    private static String alsoSet() {
-        return "remote_id = coalesce(?, remote_id), remote_version = coalesce(?, remote_version), error_class = ?,"
-                + " error_detail = ?, sends = sends + ?, checks = checks + ?,"
-                + " waits = CASE WHEN ? THEN waits + 1 WHEN ? THEN 0 ELSE waits END";
-    }
+    private static final String ALSO_SET = "remote_id = coalesce(?, remote_id),"
+            + " remote_version = coalesce(?, remote_version), error_class = ?, error_detail = ?, sends = sends + ?,"
+            + " checks = checks + ?, waits = CASE WHEN ? THEN waits + 1 WHEN ? THEN 0 ELSE waits END";
 
     private static Object[] alsoSetValues(Transition t, boolean wait) {
         return new Object[] {t.remote() == null ? null : t.remote().id(),

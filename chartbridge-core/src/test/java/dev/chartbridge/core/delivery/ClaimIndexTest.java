@@ -38,8 +38,7 @@ class ClaimIndexTest {
             String due = text(c, "SELECT due_at::text FROM outbox WHERE queue = 'tenant/ehr-3' AND due_at <= now()"
                     + " ORDER BY due_at LIMIT 1");
             // The claim's own row selection and SET list, without the join to operations this backlog lacks.
-            try (PreparedStatement ps = c.prepareStatement(OperationStore.CLAIM_SQL.substring(
-                    "WITH claimed AS (".length(), OperationStore.CLAIM_SQL.indexOf(") SELECT ")))) {
+            try (PreparedStatement ps = c.prepareStatement(OperationStore.LEASE_SQL)) {
                 ps.setLong(1, 30_000);
                 ps.setString(2, "node-a");
                 ps.setString(3, "tenant/ehr-3");
@@ -62,9 +61,7 @@ class ClaimIndexTest {
 
     @Test
     void the_claim_reads_the_due_index_in_order_and_stops_at_its_limit() {
-        String select = OperationStore.CLAIM_SQL.substring(OperationStore.CLAIM_SQL.indexOf("(SELECT operation_id") + 1,
-                OperationStore.CLAIM_SQL.indexOf(") due"));
-        String plan = explain(select.replace("queue = ?", "queue = 'tenant/ehr-5'").replace("LIMIT ?", "LIMIT 32"));
+        String plan = explain(OperationStore.DUE_SQL.replace("queue = ?", "queue = 'tenant/ehr-5'").replace("LIMIT ?", "LIMIT 32"));
         assertThat(plan).contains("Limit").contains("outbox_queue_due").doesNotContain("Seq Scan")
                 .doesNotContain("Sort");
     }
