@@ -78,7 +78,12 @@ final class ConnectionHealth implements AutoCloseable {
             if (running.putIfAbsent(t.queue(), Boolean.TRUE) == null) {
                 checks.execute(() -> {
                     try {
-                        record(t, checkOne(t));
+                        ConnectionCheck check = checkOne(t);
+                        // A check cut short by the node's stop (close() interrupts it) found nothing about the EHR:
+                        // the connection keeps its last state, and nothing says it went down.
+                        if (!Thread.currentThread().isInterrupted()) {
+                            record(t, check);
+                        }
                     } finally {
                         running.remove(t.queue());
                     }

@@ -29,8 +29,8 @@ import java.util.stream.Collectors;
  *
  * <p>Sampled on a schedule by two grouped queries (a partial index, V50, holds only the unsettled writes; the
  * outbox is indexed by queue and due time), never per scrape: a scrape reads the last sample, so many scrapers
- * cost the database nothing; samples are spaced at least {@value #COST_FACTOR} times as long as one takes, so a large
- * backlog makes them rarer, not costlier. All nodes sample the same shared database; alert on {@code max} across nodes.
+ * cost the database nothing; each query's samples are spaced at least {@value #COST_FACTOR} times as long as its
+ * last one took, so a large backlog makes the count rarer, not costlier, and leaves the lag as fresh as before. All nodes sample the same shared database; alert on {@code max} across nodes.
  * Thread-safe.
  */
 public final class WriteStateGauges implements AutoCloseable {
@@ -44,8 +44,8 @@ public final class WriteStateGauges implements AutoCloseable {
     private static final String LAG_SQL = "SELECT queue, extract(epoch FROM now() - min(due_at)) FROM outbox"
             + " WHERE due_at <= now() AND (leased_until IS NULL OR leased_until <= now()) GROUP BY queue";
 
-    /** Sampling waits at least this many times as long as a sample takes. */
-    static final int COST_FACTOR = 20;
+    /** A gauge's sampling waits at least this many times as long as its last sample took. */
+    static final int COST_FACTOR = 100;
 
     private final Jdbc jdbc;
     private final Duration every;
@@ -74,32 +74,36 @@ public final class WriteStateGauges implements AutoCloseable {
         }
     }
 
-    /** Samples now, then again after {@link #nextDelay} each time. */
+    /** Samples both now, then each again after {@link #nextDelay} of its own last sample. */
     public void start() {
-        schedule.execute(this::sampleQuietly);
+        schedule.execute(() -> sampleQuietly("write states", this::sampleCounts));
+        schedule.execute(() -> sampleQuietly("the outbox lag", this::sampleLags));
     }
 
-    private void sampleQuietly() {
+    private void sampleQuietly(String what, Runnable sampler) {
         long started = System.nanoTime();
         try {
-            sample();
+            sampler.run();
         } catch (RuntimeException e) {
             // The last sample stays; a database outage shows in readiness, not as gauges dropping to zero.
-            LOG.warn("sampling write states failed ({}); keeping the last sample", e.getClass().getSimpleName());
+            LOG.warn("sampling {} failed ({}); keeping the last sample", what, e.getClass().getSimpleName());
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         try {
-            schedule.schedule(this::sampleQuietly, nextDelay(every, took).toMillis(), TimeUnit.MILLISECONDS);
+            schedule.schedule(() -> sampleQuietly(what, sampler), nextDelay(every, took).toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             // closed while sampling
         }
     }
 
     /**
-     * The wait before the next sample: {@code every}, or {@value #COST_FACTOR} times as long as the last sample took
-     * if that is longer, so that sampling costs at most about 1/{@value #COST_FACTOR} of one database core however
-     * many writes wait (the count over a backlog of 1,000,000 unsettled writes took 0.6 s a sample in the cost
-     * benchmark, a quarter of PostgreSQL's CPU per delivered write when sampled every 5 s).
+     * The wait before a gauge's next sample: {@code every}, or {@value #COST_FACTOR} times as long as its last
+     * sample took if that is longer, so that each costs at most about 1/{@value #COST_FACTOR} of one database core
+     * however many writes wait. The count over a backlog of 1,000,000 unsettled writes took 0.35 s a sample in the
+     * cost benchmark of 2026-12-07: spaced 20 times that, it was 0.30 ms of PostgreSQL's 1.99 ms of CPU per
+     * delivered write, the largest statement per write (issue #17). The outbox lag, an index probe, is paced by its
+     * own cost and stays at {@code every}.
      */
     static Duration nextDelay(Duration every, Duration lastSampleTook) {
         Duration paced = lastSampleTook.multipliedBy(COST_FACTOR);
@@ -108,23 +112,34 @@ public final class WriteStateGauges implements AutoCloseable {
 
     /** Reads both groupings once and publishes them. */
     void sample() {
-        Map<String, Long> c = new HashMap<>();
-        Map<String, Double> l = new HashMap<>();
+        sampleCounts();
+        sampleLags();
+    }
+
+    private void sampleCounts() {
+        counts = Map.copyOf(grouped(UNSETTLED_SQL, rs -> rs.getString(1) + "/" + rs.getString(2) + "|"
+                + rs.getString(3), rs -> rs.getLong(4)));
+    }
+
+    private void sampleLags() {
+        lags = Map.copyOf(grouped(LAG_SQL, rs -> rs.getString(1), rs -> rs.getDouble(2)));
+    }
+
+    private interface Column<T> {
+        T read(ResultSet rs) throws java.sql.SQLException;
+    }
+
+    private <V> Map<String, V> grouped(String sql, Column<String> key, Column<V> value) {
+        Map<String, V> m = new HashMap<>();
         jdbc.read(conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(UNSETTLED_SQL); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = conn.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    c.put(rs.getString(1) + "/" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4));
-                }
-            }
-            try (PreparedStatement ps = conn.prepareStatement(LAG_SQL); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    l.put(rs.getString(1), rs.getDouble(2));
+                    m.put(key.read(rs), value.read(rs));
                 }
             }
             return null;
         });
-        counts = Map.copyOf(c);
-        lags = Map.copyOf(l);
+        return m;
     }
 
     @Override

@@ -50,9 +50,9 @@ class WriteStateGaugesTest {
     }
 
     @Test
-    void a_slow_sample_spaces_the_next_so_sampling_costs_at_most_a_twentieth_of_a_core() {
+    void a_slow_sample_spaces_the_next_so_sampling_costs_at_most_a_hundredth_of_a_core() {
         Duration every = Duration.ofSeconds(5);
         assertThat(WriteStateGauges.nextDelay(every, Duration.ofMillis(40))).isEqualTo(every);
-        assertThat(WriteStateGauges.nextDelay(every, Duration.ofMillis(600))).isEqualTo(Duration.ofSeconds(12));
+        assertThat(WriteStateGauges.nextDelay(every, Duration.ofMillis(350))).isEqualTo(Duration.ofSeconds(35));
     }
 }

@@ -21,7 +21,10 @@ public final class TokenCheck {
             return ConnectionCheck.down("no token: " + (e.errorCode() == null ? "the token endpoint failed"
                     : "the token endpoint answered " + e.errorCode()));
         } catch (RuntimeException e) {
-            return ConnectionCheck.down("no token: the token endpoint could not be reached");
+            // Interrupted (the node stopping) before the request left, e.g. in a call budget's wait: nothing known.
+            return ConnectionCheck.down(Thread.currentThread().isInterrupted()
+                    ? "no token: the check was interrupted before an answer (the node is stopping)"
+                    : "no token: the token endpoint could not be reached");
         }
     }
 }

@@ -159,7 +159,7 @@ public final class BackendFhirWriter {
             MethodOutcome outcome = auth.call(() -> server.create(resource, body, null, null));
             int status = outcome.getResponseStatusCode() > 0 ? outcome.getResponseStatusCode() : 201;
             Exchange answered = new Exchange(sent.request(), sent.requestDigest(), status);
-            RemoteRef ref = FhirOutcomes.createdRef(resource.fhirType(), outcome);
+            RemoteRef ref = FhirOutcomes.locationRef(resource.fhirType(), outcome);
             return ref == null ? new SendOutcome.Unknown("created without a Location", answered)
                     : new SendOutcome.Created(ref, answered);
         } catch (RuntimeException e) {

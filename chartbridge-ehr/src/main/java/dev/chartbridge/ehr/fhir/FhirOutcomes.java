@@ -97,30 +97,32 @@ public final class FhirOutcomes {
     }
 
     /**
-     * Where a create landed, read from its {@code Location} header (absolute, or relative {@code Type/id} as Epic
-     * answers, with or without {@code _history}); a body is not needed (Epic sends none). Null when the answer
-     * names no location.
+     * The version an update left, for a record whose id is known: from the answer's {@code Location} (absolute, or
+     * relative {@code Type/id/_history/v}), else its {@code ETag} (FHIR R4 http.html#update: the server SHOULD return
+     * one with the versionId), else the resource HAPI read from the answer's body; null when
+     * the answer names none (the caller keeps the version it had, and the next conditional update's {@code If-Match}
+     * finds out). Not for creates: where a create landed is read by {@link #locationRef} only.
      */
-    public static RemoteRef createdRef(String type, MethodOutcome outcome) {
-        Map<String, List<String>> headers = outcome.getResponseHeaders();
-        if (headers != null) {
-            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-                if ("location".equalsIgnoreCase(h.getKey()) && !h.getValue().isEmpty()) {
-                    IdType id = new IdType(h.getValue().get(0).trim());
-                    if (id.hasIdPart()) {
-                        return new RemoteRef(id.hasResourceType() ? id.getResourceType() : type, id.getIdPart(),
-                                id.getVersionIdPart());
-                    }
-                }
+    public static String updatedVersion(MethodOutcome outcome) {
+        String location = header(outcome, "location");
+        if (location != null) {
+            IdType id = new IdType(location.trim());
+            if (id.hasVersionIdPart()) {
+                return id.getVersionIdPart();
             }
         }
+        String etag = etagVersion(header(outcome, "etag"));
+        if (etag != null) {
+            return etag;
+        }
         IIdType id = outcome.getId();
-        return id == null || id.getIdPart() == null ? null
-                : new RemoteRef(type, id.getIdPart(), id.getVersionIdPart());
+        return id == null ? null : id.getVersionIdPart();
     }
 
     /**
-     * Where a create answered {@code Prefer: return=minimal} landed, from its {@code Location} header only: the id
+     * Where a create landed, from its {@code Location} header only (absolute, or relative {@code Type/id} as Epic
+     * answers, with or without {@code _history}; whether the create asked {@code Prefer: return=minimal} or, as to
+     * Epic and eClinicalWorks, nothing, whose answer has an empty body): the id
      * and, from its {@code _history} segment or else the {@code ETag} ({@code W/"3"}), the version (FHIR R4
      * http.html#create: the server SHALL return a Location with the new logical id and version id; #ccreate: a
      * conditional create matching one record answers 200 with the headers a create would have had). Null when

@@ -244,9 +244,9 @@ final class FhirRecordUpdater {
                 return update.execute();
             });
             int status = outcome.getResponseStatusCode() > 0 ? outcome.getResponseStatusCode() : 200;
-            RemoteRef ref = FhirOutcomes.createdRef(remote.resourceType(), outcome);
-            return new SendOutcome.Created(ref == null ? remote : new RemoteRef(remote.resourceType(), remote.id(),
-                    ref.version()), new Exchange(sent.request(), sent.requestDigest(), status));
+            String version = FhirOutcomes.updatedVersion(outcome);
+            return new SendOutcome.Created(version == null ? remote : new RemoteRef(remote.resourceType(),
+                    remote.id(), version), new Exchange(sent.request(), sent.requestDigest(), status));
         } catch (RuntimeException e) {
             return FhirOutcomes.ofSend(e, sent);
         }

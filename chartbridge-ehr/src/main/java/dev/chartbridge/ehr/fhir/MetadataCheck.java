@@ -13,6 +13,9 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
  * 404, a non-FHIR answer or no answer. Stateless.
  */
 final class MetadataCheck {
+    /** What a check interrupted before its answer found: nothing about the EHR. */
+    static final String CUT_SHORT = "/metadata: the check was interrupted before an answer (the node is stopping)";
+
     private MetadataCheck() {
     }
 
@@ -45,8 +48,10 @@ final class MetadataCheck {
             failed = ConnectionCheck.down("/metadata answered HTTP " + e.getStatusCode()
                     + (e.getStatusCode() == 404 ? ": is baseUrl the FHIR base?" : ""));
         } catch (RuntimeException e) {
-            // A body HAPI cannot parse as the resource asked for (DataFormatException and the like).
-            failed = ConnectionCheck.down("/metadata answered something that is not a CapabilityStatement");
+            // Interrupted (the node stopping) before the call left, e.g. in a call budget's wait: no answer to judge.
+            // Otherwise a body HAPI cannot parse as the resource asked for (DataFormatException and the like).
+            failed = ConnectionCheck.down(Thread.currentThread().isInterrupted() ? CUT_SHORT
+                    : "/metadata answered something that is not a CapabilityStatement");
         }
         return new Fetched(failed, null);
     }

@@ -1,5 +1,6 @@
 package dev.chartbridge.ehr.ecw;
 
+import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.event.ClinicalEvent;
@@ -51,6 +52,33 @@ class EcwAuthAndRateLimitTest {
             assertThat(sim.stats().tooManyRequestsIssued()).isZero();
             assertThat(sim.stats().count(SmartAuth.TOKEN_REQUESTS)).isEqualTo(1);
             assertThat(sim.resources("AllergyIntolerance")).hasSize(12);
+        }
+    }
+
+    @Test
+    void a_check_interrupted_in_the_call_budgets_wait_says_so_and_not_that_the_ehr_answered_wrongly()
+            throws Exception {
+        try (GatewayIdentity gateway = new GatewayIdentity(); EcwSimulator sim = EcwSimulator.start()) {
+            sim.registerClient(EcwTesting.CLIENT, gateway.jwksUrl().toString(), EcwTesting.ALLOWED);
+            // Two calls a minute: the first check's token request and /metadata use them up.
+            EcwAdapter adapter = new EcwAdapter(EcwTesting.connection(sim, Duration.ofSeconds(5)), gateway.env(),
+                    new PracticeCallBudget(2, Duration.ofMinutes(1), Clock.systemUTC()));
+            assertThat(adapter.check().status()).isEqualTo(ConnectionCheck.Status.UP);
+
+            ExecutorService checker = Executors.newSingleThreadExecutor();
+            try {
+                Future<ConnectionCheck> waiting = checker.submit(adapter::check);
+                Thread.sleep(300); // the second check's /metadata waits for the budget
+                assertThat(waiting).isNotDone();
+                checker.shutdownNow(); // as the node's stop interrupts its checks
+                ConnectionCheck cut = waiting.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(cut.status()).isEqualTo(ConnectionCheck.Status.DOWN);
+                assertThat(cut.detail()).contains("interrupted before an answer")
+                        .doesNotContain("CapabilityStatement");
+            } finally {
+                checker.shutdownNow();
+            }
+            assertThat(sim.stats().count(SmartAuth.TOKEN_REQUESTS)).isEqualTo(1);
         }
     }
 

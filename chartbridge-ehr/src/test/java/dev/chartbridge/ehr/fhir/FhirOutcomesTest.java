@@ -119,6 +119,17 @@ class FhirOutcomesTest {
         assertThat(FhirOutcomes.locationRef("Observation", answered(Map.of()))).isNull();
     }
 
+    /** An update's new version: from the Location's history, else the ETag; none named, none guessed. */
+    @Test
+    void an_updates_version_is_read_from_its_location_then_its_etag() {
+        assertThat(FhirOutcomes.updatedVersion(answered(Map.of("Location",
+                List.of("Observation/123/_history/5"), "ETag", List.of("W/\"9\""))))).isEqualTo("5");
+        assertThat(FhirOutcomes.updatedVersion(answered(Map.of("Location", List.of("Observation/123"),
+                "ETag", List.of("W/\"6\""))))).isEqualTo("6");
+        assertThat(FhirOutcomes.updatedVersion(answered(Map.of("etag", List.of("\"7\""))))).isEqualTo("7");
+        assertThat(FhirOutcomes.updatedVersion(answered(Map.of()))).isNull();
+    }
+
     private static MethodOutcome answered(Map<String, List<String>> headers) {
         MethodOutcome outcome = new MethodOutcome();
         outcome.setResponseStatusCode(201);
