@@ -151,7 +151,7 @@ public final class OperationStates {
      */
     static OperationState move(Connection c, UUID operationId, OperationState to, boolean notify, String alsoSet,
                                Object... values) throws SQLException {
-        Fenced moved = update(c, operationId, null, to, notify, alsoSet, values);
+        Fenced moved = update(c, operationId, Fence.NONE, to, notify, alsoSet, values);
         return moved == null ? null : moved.was();
     }
 
@@ -171,6 +171,64 @@ public final class OperationStates {
     }
 
     /**
+     * The shape of a move's statement: fenced by nothing ({@link #NONE}) or by a lease; given the caller's copy of
+     * the tenant's settings or not; writing only while that copy is current ({@code onlyIfCurrent}); taking the
+     * patient line's lock ({@code lockLine}). Made by {@link #move}, {@link #moveLeased} and
+     * {@link #moveLeasedIfCurrent}, the three shapes the engine uses.
+     */
+    private record Fence(Lease lease, TenantSettings settings, boolean onlyIfCurrent, boolean lockLine) {
+        static final Fence NONE = new Fence(null, null, false, false);
+
+        Fence {
+            if (lease == null && (onlyIfCurrent || lockLine)) {
+                throw new IllegalArgumentException("a settings guard or a line lock needs a lease");
+            }
+            if (onlyIfCurrent && settings == null) {
+                throw new IllegalArgumentException("a settings guard needs the settings");
+            }
+        }
+
+        /** The statement: the lease's queue change (if any), then the move, returning what {@link Fenced} needs. */
+        String sql(String alsoSet) {
+            return (lease == null ? "" : "WITH lease AS (" + lease.sql()
+                    + " WHERE operation_id = ? AND lease_token = ?"
+                    + (onlyIfCurrent ? " AND " + TenantSettings.CURRENT : "")
+                    + " RETURNING operation_id, order_key) ")
+                    + "UPDATE write_operation o SET state = ?, updated_at = now()"
+                    + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
+                    + " FROM (SELECT id, state FROM write_operation WHERE id = "
+                    + (lease == null ? "?" : "(SELECT operation_id FROM lease)") + " FOR UPDATE) was"
+                    + (lease == null ? "" : ", lease")
+                    + " WHERE o.id = was.id RETURNING was.state, o.tenant_id, "
+                    + (lease == null ? "NULL" : "lease.order_key")
+                    + (settings == null ? "" : ", " + TenantSettings.VERSION_OF.replace("?", "o.tenant_id"))
+                    + (lockLine ? ", " + Outbox.lockLineOf("lease.order_key") : "");
+        }
+
+        /** Binds {@link #sql}'s parameters in its order. */
+        void bind(PreparedStatement ps, UUID operationId, OperationState to, Object[] values) throws SQLException {
+            int i = 1;
+            if (lease != null) {
+                for (Object value : lease.values()) {
+                    ps.setObject(i++, value);
+                }
+                ps.setObject(i++, operationId);
+                ps.setObject(i++, lease.leaseToken());
+                if (onlyIfCurrent) {
+                    i = settings.bindCurrent(ps, i);
+                }
+            }
+            ps.setString(i++, to.name());
+            for (Object value : values) {
+                ps.setObject(i++, value);
+            }
+            if (lease == null) {
+                ps.setObject(i, operationId);
+            }
+        }
+    }
+
+    /**
      * As {@link #move(Connection, UUID, OperationState, boolean, String, Object...)}, in one statement with the
      * lease's queue change: nothing is written (and null returned) unless the outbox row still carries the lease
      * token. The outbox row is locked first and then the operation, in the order every engine transaction takes
@@ -186,7 +244,7 @@ public final class OperationStates {
     static Fenced moveLeased(Connection c, UUID operationId, Lease lease, OperationState to, boolean notify,
                              TenantSettings settings, boolean lockLine, String alsoSet, Object... values)
             throws SQLException {
-        return update(c, operationId, lease, to, notify, settings, false, lockLine, alsoSet, values);
+        return update(c, operationId, new Fence(lease, settings, false, lockLine), to, notify, alsoSet, values);
     }
 
     /**
@@ -198,53 +256,20 @@ public final class OperationStates {
      */
     static Fenced moveLeasedIfCurrent(Connection c, UUID operationId, Lease lease, OperationState to,
                                       TenantSettings settings, String alsoSet, Object... values) throws SQLException {
-        return update(c, operationId, lease, to, false, settings, true, false, alsoSet, values);
+        return update(c, operationId, new Fence(lease, settings, true, false), to, false, alsoSet, values);
     }
 
-    private static Fenced update(Connection c, UUID operationId, Lease lease, OperationState to, boolean notify,
+    private static Fenced update(Connection c, UUID operationId, Fence fence, OperationState to, boolean notify,
                                  String alsoSet, Object[] values) throws SQLException {
-        return update(c, operationId, lease, to, notify, null, false, false, alsoSet, values);
-    }
-
-    private static Fenced update(Connection c, UUID operationId, Lease lease, OperationState to, boolean notify,
-                                 TenantSettings settings, boolean guarded, boolean lockLine, String alsoSet,
-                                 Object[] values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement((lease == null ? "" : "WITH lease AS (" + lease.sql()
-                + " WHERE operation_id = ? AND lease_token = ?" + (guarded ? " AND " + TenantSettings.CURRENT : "")
-                + " RETURNING operation_id, order_key) ")
-                + "UPDATE write_operation o SET state = ?, updated_at = now()"
-                + (alsoSet.isEmpty() ? "" : ", " + alsoSet)
-                + " FROM (SELECT id, state FROM write_operation WHERE id = "
-                + (lease == null ? "?" : "(SELECT operation_id FROM lease)") + " FOR UPDATE) was"
-                + (lease == null ? "" : ", lease")
-                + " WHERE o.id = was.id RETURNING was.state, o.tenant_id, "
-                + (lease == null ? "NULL" : "lease.order_key")
-                + (settings == null ? "" : ", " + TenantSettings.VERSION_OF.replace("?", "o.tenant_id"))
-                + (lockLine && lease != null ? ", " + Outbox.lockLineOf("lease.order_key") : ""))) {
-            int i = 1;
-            if (lease != null) {
-                for (Object value : lease.values()) {
-                    ps.setObject(i++, value);
-                }
-                ps.setObject(i++, operationId);
-                ps.setObject(i++, lease.leaseToken());
-                if (guarded) {
-                    i = settings.bindCurrent(ps, i);
-                }
-            }
-            ps.setString(i++, to.name());
-            for (Object value : values) {
-                ps.setObject(i++, value);
-            }
-            if (lease == null) {
-                ps.setObject(i, operationId);
-            }
+        try (PreparedStatement ps = c.prepareStatement(fence.sql(alsoSet))) {
+            fence.bind(ps, operationId, to, values);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
                 }
                 OperationState was = OperationState.valueOf(rs.getString(1));
                 String tenantId = rs.getString(2);
+                TenantSettings settings = fence.settings();
                 boolean stale = settings != null && (rs.getLong(4) != settings.version()
                         || !settings.tenantId().equals(tenantId));
                 if (was != to && notify && (settings == null || stale
