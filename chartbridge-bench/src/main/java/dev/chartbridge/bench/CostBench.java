@@ -21,8 +21,12 @@ final class CostBench {
     private CostBench() {
     }
 
-    record Sample(double seconds, double heapMb, long delivered, long jvmCpu, long pgCpu, long ehrCpu) {
+    /** @param pgByKind PostgreSQL's CPU by kind of process ({@link Machine#postgresCpuByKind}), the probes' taken out */
+    record Sample(double seconds, double heapMb, long delivered, long jvmCpu, long pgCpu, long ehrCpu,
+                  java.util.Map<String, Long> pgByKind) {
     }
+
+    private static final String BACKENDS = Machine.postgresKind("postgres: bench");
 
     static void run(BenchMain.Args args, Report report) throws Exception {
         int pending = args.integer("pending", 1_000_000);
@@ -82,9 +86,13 @@ final class CostBench {
                     double heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
                     long delivered = Delivered.single(jdbc,
                             "SELECT count(*) FROM delivery_attempt WHERE outcome = 'created'");
+                    java.util.Map<String, Long> byKind = Machine.postgresCpuByKind(pg);
+                    // The probes ran on a connection of their own: their time is taken out of the backends'.
+                    long probes = pgNotGateway;
+                    byKind.computeIfPresent(BACKENDS, (k, v) -> v - probes);
                     Sample sample = new Sample((System.nanoTime() - start) / 1e9, heap, delivered,
                             Machine.jvmCpuNanos() - jvmNotGateway, Machine.treeCpuNanos(pg) - pgNotGateway,
-                            ehr.cpuNanos());
+                            ehr.cpuNanos(), byKind);
                     if (samples.stream().noneMatch(x -> x.seconds() >= 30) && sample.seconds() >= 30) {
                         statements.reset();
                     }
@@ -119,6 +127,10 @@ final class CostBench {
             report.figure("gateway JVM CPU ms per write (forced GC, probes excluded)", jvmMs);
             report.figure("raw HAPI client JVM CPU ms per create", base.hapiJvmMs());
             report.figure("PostgreSQL CPU ms per write (probes excluded)", pgMs);
+            for (String kind : b.pgByKind().keySet()) {
+                report.figure("  of which " + kind, (b.pgByKind().get(kind) - a.pgByKind().getOrDefault(kind, 0L))
+                        / 1e6 / writes);
+            }
             report.figure("PostgreSQL CPU ms per raw insert transaction", base.insertPgMs());
             report.figure("EHR process CPU ms per write", ehrMs);
             report.figure("EHR process CPU ms per raw HAPI create", base.hapiEhrMs());

@@ -129,6 +129,40 @@ final class Machine {
         }
     }
 
+    /** What a PostgreSQL process is, by the title it sets ({@code postgres: walwriter}, {@code postgres: user db ...}). */
+    static String postgresKind(String title) {
+        String t = title.startsWith("postgres: ") ? title.substring("postgres: ".length()) : title;
+        if (t.startsWith("autovacuum")) {
+            return "autovacuum";
+        }
+        for (String background : List.of("walwriter", "checkpointer", "background writer", "io worker",
+                "logical replication", "walsummarizer", "archiver", "startup")) {
+            if (t.startsWith(background)) {
+                return "background (WAL writer, checkpointer, writer, I/O workers)";
+            }
+        }
+        return "connections' backends";
+    }
+
+    /**
+     * CPU time so far of a PostgreSQL server by kind of process ({@link #postgresKind}), in ns: its live processes
+     * by their titles, and under {@code "postmaster and ended processes"} the postmaster's own time with that of the
+     * children it reaped (autovacuum workers end after each table). Empty if unknown.
+     */
+    static java.util.Map<String, Long> postgresCpuByKind(long postmaster) {
+        java.util.Map<String, Long> kinds = new java.util.TreeMap<>();
+        ProcessHandle root = ProcessHandle.of(postmaster).orElse(null);
+        if (root == null) {
+            return kinds;
+        }
+        kinds.put("postmaster and ended processes", ticks(postmaster, true) * 10_000_000L);
+        for (ProcessHandle child : root.descendants().toList()) {
+            String title = readOrEmpty(Path.of("/proc/" + child.pid() + "/cmdline")).replace('\0', ' ').trim();
+            kinds.merge(postgresKind(title), Math.max(0, ticks(child.pid(), false)) * 10_000_000L, Long::sum);
+        }
+        return kinds;
+    }
+
     /** The PostgreSQL postmaster serving {@code dataDir}, found by its command line; -1 if not found. */
     static long postmasterOf(Path dataDir) {
         String dir = dataDir.toAbsolutePath().toString();

@@ -7,9 +7,6 @@ import dev.chartbridge.core.event.Identifier;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the patient and encounter lookups of vendors that keep no identifiers of ours share (AdvancedMD, Veradigm):
@@ -23,16 +20,12 @@ public final class PatientMatches {
     private static final Duration TTL = Duration.ofMinutes(2);
 
     private final String mrnSystem;
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-
-    private record Cached(String id, Instant expires) {
-    }
+    private final RecentMatches<String> cache;
 
     /** @param mrnSystem the identifier system patients are searched by; null for the event's primary identifier */
     public PatientMatches(String mrnSystem, Clock clock) {
         this.mrnSystem = mrnSystem;
-        this.clock = clock;
+        this.cache = new RecentMatches<>(clock);
     }
 
     /** The patient identifier to search by, or null when the event has none of the system. */
@@ -86,11 +79,10 @@ public final class PatientMatches {
     }
 
     private String cached(String key) {
-        Cached hit = cache.get(key);
-        return hit != null && hit.expires().isAfter(clock.instant()) ? hit.id() : null;
+        return cache.get(key);
     }
 
     private void remember(String key, String id) {
-        cache.put(key, new Cached(id, clock.instant().plus(TTL)));
+        cache.put(key, id, TTL);
     }
 }

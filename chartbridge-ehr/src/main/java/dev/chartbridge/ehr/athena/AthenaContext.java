@@ -6,14 +6,12 @@ import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.ehr.RecentMatches;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds athena's patient for an event and proves the event's encounter is that patient's. athena's
@@ -28,17 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AthenaContext {
     private static final Duration PATIENT_TTL = Duration.ofMinutes(2);
     private static final Duration ENCOUNTER_TTL = Duration.ofSeconds(30);
-    private static final int PURGE_ABOVE = 10_000;
 
     private final AthenaApi api;
     private final AthenaSettings settings;
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final RecentMatches<String> cache;
 
     AthenaContext(AthenaApi api, AthenaSettings settings, Clock clock) {
         this.api = api;
         this.settings = settings;
-        this.clock = clock;
+        this.cache = new RecentMatches<>(clock);
     }
 
     /**
@@ -59,8 +55,6 @@ final class AthenaContext {
         }
     }
 
-    private record Cached(String value, Instant expires) {
-    }
 
     Resolved resolve(ClinicalEvent event, boolean needsOpenEncounter) {
         Identifier id = patientIdentifier(event);
@@ -228,16 +222,11 @@ final class AthenaContext {
     }
 
     private String cached(String key) {
-        Cached hit = cache.get(key);
-        return hit != null && hit.expires().isAfter(clock.instant()) ? hit.value() : null;
+        return cache.get(key);
     }
 
     private void remember(String key, String value, Duration ttl) {
-        Instant now = clock.instant();
-        if (cache.size() > PURGE_ABOVE) {
-            cache.values().removeIf(c -> !c.expires().isAfter(now));
-        }
-        cache.put(key, new Cached(value, now.plus(ttl)));
+        cache.put(key, value, ttl);
     }
 
     static VendorError unrecognised(String what) {

@@ -6,16 +6,14 @@ import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.ehr.RecentMatches;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the EHR's patient and encounter of an event, and proves they belong together before anything is written.
@@ -34,13 +32,12 @@ public final class ContextResolver {
 
     private final Searchset searches;
     private final SearchRules rules;
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final RecentMatches<Cached> cache;
 
     ContextResolver(Searchset searches, SearchRules rules, Clock clock) {
         this.searches = searches;
         this.rules = rules;
-        this.clock = clock;
+        this.cache = new RecentMatches<>(clock);
     }
 
     /**
@@ -60,7 +57,7 @@ public final class ContextResolver {
         }
     }
 
-    private record Cached(String id, String status, Instant expires) {
+    private record Cached(String id, String status) {
     }
 
     /**
@@ -165,13 +162,10 @@ public final class ContextResolver {
     }
 
     private Cached cached(String key) {
-        Cached hit = cache.get(key);
-        return hit != null && hit.expires().isAfter(clock.instant()) ? hit : null;
+        return cache.get(key);
     }
 
     private Cached remember(String key, String id, String status) {
-        Cached c = new Cached(id, status, clock.instant().plus(TTL));
-        cache.put(key, c);
-        return c;
+        return cache.put(key, new Cached(id, status), TTL);
     }
 }
