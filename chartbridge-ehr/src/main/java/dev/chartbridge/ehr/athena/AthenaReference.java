@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.ehr.RecentMatches;
 import dev.chartbridge.ehr.auth.AuthException;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * athena's own ids for allergens and medications, looked up in its reference lists
@@ -28,12 +27,11 @@ final class AthenaReference {
     private static final Duration TTL = Duration.ofHours(1);
 
     private final AthenaApi api;
-    private final Clock clock;
-    private final Map<String, Found> cache = new ConcurrentHashMap<>();
+    private final RecentMatches<Found> cache;
 
     AthenaReference(AthenaApi api, Clock clock) {
         this.api = api;
-        this.clock = clock;
+        this.cache = new RecentMatches<>(clock);
     }
 
     /**
@@ -45,7 +43,7 @@ final class AthenaReference {
     record Lookup(String id, String name, VendorError error, boolean refused, boolean review, Exchange exchange) {
     }
 
-    private record Found(String id, String name, Instant expires) {
+    private record Found(String id, String name) {
     }
 
     Lookup allergen(String display) {
@@ -61,7 +59,7 @@ final class AthenaReference {
         String wanted = normalised(display);
         String key = list + "|" + wanted;
         Found hit = cache.get(key);
-        if (hit != null && hit.expires().isAfter(clock.instant())) {
+        if (hit != null) {
             return new Lookup(hit.id(), hit.name(), null, false, false, Exchange.none());
         }
         String search = wanted.split(" ")[0];
@@ -109,7 +107,7 @@ final class AthenaReference {
                     + exact.keySet() + "); a person must choose, nothing was sent"), false, true, ex);
         }
         Map.Entry<String, String> only = exact.entrySet().iterator().next();
-        cache.put(key, new Found(only.getKey(), only.getValue(), clock.instant().plus(TTL)));
+        cache.put(key, new Found(only.getKey(), only.getValue()), TTL);
         return new Lookup(only.getKey(), only.getValue(), null, false, false, ex);
     }
 
