@@ -129,11 +129,13 @@ final class Machine {
         }
     }
 
+    private static final String AUTOVACUUM_AND_POSTMASTER = "autovacuum and the postmaster";
+
     /** What a PostgreSQL process is, by the title it sets ({@code postgres: walwriter}, {@code postgres: user db ...}). */
     static String postgresKind(String title) {
         String t = title.startsWith("postgres: ") ? title.substring("postgres: ".length()) : title;
         if (t.startsWith("autovacuum")) {
-            return "autovacuum";
+            return AUTOVACUUM_AND_POSTMASTER; // with the workers that ended, which the postmaster reaped
         }
         for (String background : List.of("walwriter", "checkpointer", "background writer", "io worker",
                 "logical replication", "walsummarizer", "archiver", "startup")) {
@@ -146,8 +148,8 @@ final class Machine {
 
     /**
      * CPU time so far of a PostgreSQL server by kind of process ({@link #postgresKind}), in ns: its live processes
-     * by their titles, and under {@code "postmaster and ended processes"} the postmaster's own time with that of the
-     * children it reaped (autovacuum workers end after each table). Empty if unknown.
+     * by their titles; autovacuum's together with the postmaster's own time and that of the children it reaped
+     * (autovacuum workers end after each table, and their time moves to the postmaster's). Empty if unknown.
      */
     static java.util.Map<String, Long> postgresCpuByKind(long postmaster) {
         java.util.Map<String, Long> kinds = new java.util.TreeMap<>();
@@ -155,7 +157,7 @@ final class Machine {
         if (root == null) {
             return kinds;
         }
-        kinds.put("postmaster and ended processes", ticks(postmaster, true) * 10_000_000L);
+        kinds.put(AUTOVACUUM_AND_POSTMASTER, ticks(postmaster, true) * 10_000_000L);
         for (ProcessHandle child : root.descendants().toList()) {
             String title = readOrEmpty(Path.of("/proc/" + child.pid() + "/cmdline")).replace('\0', ' ').trim();
             kinds.merge(postgresKind(title), Math.max(0, ticks(child.pid(), false)) * 10_000_000L, Long::sum);
