@@ -197,11 +197,11 @@ final class RequestAuth {
      * route's own check.
      */
     String readerActor(Context ctx, Acting acting) {
-        return acting.user() != null ? acting.actor() : readerActor(ctx, acting.caller());
+        return acting.user() != null ? acting.actor() : keyWithAssertedUser(ctx, acting.caller());
     }
 
-    /** As {@link #readerActor(Context, Acting)}, for a caller whose user, if any, has not been verified yet. */
-    String readerActor(Context ctx, ApiKeys.Caller caller) {
+    /** The key, followed by the user of the request's {@code X-User-Assertion} when it verifies. */
+    private String keyWithAssertedUser(Context ctx, ApiKeys.Caller caller) {
         UserAssertions verifier = users.get(caller.tenantId());
         String assertion = ctx.header(UserAssertions.HEADER);
         if (verifier == null || assertion == null) {
