@@ -38,6 +38,7 @@ final class IntakeBench {
         Duration warmup = Duration.ofSeconds(args.integer("warmup", 30));
         Duration measure = Duration.ofSeconds(args.integer("seconds", 20));
         Duration jitWarmupLimit = Duration.ofSeconds(args.integer("gateway-warmup", 300));
+        int floorGroup = args.integer("floor-group", 0);
         report.line("intake: %d clients, warm-up %s, measure %s per phase", clients, warmup, measure);
         try (Node node = Node.freshDatabase(4); Database raw = node.asOwner(clients);
              Ehr ehr = Ehr.start(args, Ehr.Kind.STUB)) {
@@ -63,6 +64,21 @@ final class IntakeBench {
                         + " per transaction; the entry's pending mark %s", rawWrites.auditPendingMark());
                 Phase floor = phase(report, node, gateway, false, warmup, statements, "floor", ownerRole, "event",
                         () -> Load.closed(clients, warmup, measure, rawWrites::insertFloor));
+                if (floorGroup > 1) {
+                    report.line("");
+                    report.line("phase 2b: the floor's rows for %d events per transaction, a multi-row statement per"
+                            + " table (what group commit would write; not a target's baseline)", floorGroup);
+                    Phase grouped = phase(report, node, gateway, false, warmup, statements, "grouped", ownerRole,
+                            "group", () -> Load.closed(clients, warmup, measure,
+                                    () -> rawWrites.insertFloorGroup(floorGroup)));
+                    report.line("grouped: %.1f events/s; per event: clients' JVM %.3f ms, PostgreSQL %.3f ms",
+                            floorGroup * grouped.load().rate(), grouped.jvmMs() / floorGroup,
+                            grouped.pgMs() / floorGroup);
+                    report.figure("grouped floor events/s (" + floorGroup + " per transaction)",
+                            floorGroup * grouped.load().rate());
+                    report.figure("ratio grouped floor/floor (events/s)",
+                            floorGroup * grouped.load().rate() / floor.load().rate());
+                }
                 // The node's audit sealer seals the floor's entries too; let it finish before the gateway is measured.
                 awaitSealed(report, raw);
 

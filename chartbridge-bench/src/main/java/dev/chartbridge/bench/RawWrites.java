@@ -142,6 +142,84 @@ final class RawWrites {
         }
     }
 
+    /**
+     * The floor's rows for {@code n} events in one transaction, one multi-row statement per table (arrays through
+     * {@code unnest}): what intake would write per group if it committed concurrent events together (group commit,
+     * not built; issue #17). Same rows, indexes and constraints as {@link #insertFloor}.
+     */
+    boolean insertFloorGroup(int n) throws SQLException {
+        Object[] events = new Object[n];
+        Object[] operations = new Object[n];
+        String[] keys = new String[n];
+        String[] hashes = new String[n];
+        String[] bodies = new String[n];
+        String[] operationKeys = new String[n];
+        String[] orderKeys = new String[n];
+        String[] details = new String[n];
+        String[] macs = new String[n];
+        for (int i = 0; i < n; i++) {
+            String text = new String(Bodies.next(), StandardCharsets.UTF_8);
+            UUID eventId = UUID.randomUUID();
+            UUID operationId = UUID.randomUUID();
+            String mrn = SeedData.populationMrn(RANDOM.nextInt(Bodies.patients()));
+            events[i] = eventId;
+            operations[i] = operationId;
+            keys[i] = UUID.randomUUID().toString();
+            hashes[i] = Json.sha256(text);
+            bodies[i] = text;
+            operationKeys[i] = Json.sha256(operationId.toString()).substring(0, 40);
+            orderKeys[i] = Json.sha256("order\n" + FLOOR_TENANT + "\nehr\n" + SeedData.MRN_SYSTEM + "|" + mrn);
+            details[i] = "{\"aiAssisted\":false,\"authorNpi\":\"1234567893\",\"operations\":[{\"id\":\""
+                    + operationId + "\",\"part\":0,\"resourceType\":\"Observation\",\"target\":\"ehr\"}],"
+                    + "\"type\":\"vitals\"}";
+            macs[i] = mac();
+        }
+        try (Connection c = owner.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO clinical_event (id, tenant_id, idempotency_key,"
+                    + " body_hash, event_type, schema_version, body, traceparent) SELECT u.id, ?, u.k, u.h, 'vitals',"
+                    + " '1', u.b::jsonb, NULL FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) AS u(id, k, h, b)")) {
+                ps.setString(1, FLOOR_TENANT);
+                ps.setArray(2, c.createArrayOf("uuid", events));
+                ps.setArray(3, c.createArrayOf("text", keys));
+                ps.setArray(4, c.createArrayOf("text", hashes));
+                ps.setArray(5, c.createArrayOf("text", bodies));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
+                    + " vendor, part, resource_type, operation_key, state, shadow, order_key) SELECT u.id, u.e, ?, 'ehr',"
+                    + " 'fhir-r4', 0, 'Observation', u.k, 'DUE', false, u.o"
+                    + " FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[]) AS u(id, e, k, o)")) {
+                ps.setString(1, FLOOR_TENANT);
+                ps.setArray(2, c.createArrayOf("uuid", operations));
+                ps.setArray(3, c.createArrayOf("uuid", events));
+                ps.setArray(4, c.createArrayOf("text", operationKeys));
+                ps.setArray(5, c.createArrayOf("text", orderKeys));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (operation_id, queue, due_at, order_key,"
+                    + " order_pos) SELECT u.id, 'floor/ehr', now(), u.o, nextval('outbox_order_pos')"
+                    + " FROM unnest(?::uuid[], ?::text[]) WITH ORDINALITY AS u(id, o, n) ORDER BY u.n")) {
+                ps.setArray(1, c.createArrayOf("uuid", operations));
+                ps.setArray(2, c.createArrayOf("text", orderKeys));
+                ps.executeUpdate();
+            }
+            String entries = "INSERT INTO audit_entry (tenant_id, actor, action, event_id, operation_id, detail, mac)"
+                    + " SELECT ?, 'apikey:floor', 'event.accepted', u.e, NULL, u.d, u.m"
+                    + " FROM unnest(?::uuid[], ?::text[], ?::text[]) AS u(e, d, m)";
+            try (PreparedStatement ps = c.prepareStatement(auditSql.startsWith("WITH") ? "WITH entry AS (" + entries
+                    + " RETURNING id) INSERT INTO audit_pending (entry_id) SELECT id FROM entry" : entries)) {
+                ps.setString(1, FLOOR_TENANT);
+                ps.setArray(2, c.createArrayOf("uuid", events));
+                ps.setArray(3, c.createArrayOf("text", details));
+                ps.setArray(4, c.createArrayOf("text", macs));
+                ps.executeUpdate();
+            }
+            c.commit();
+            return true;
+        }
+    }
+
     /** A value shaped like the gateway's entry signature (nonce and HMAC-SHA256, base64): unique, as the index needs. */
     private static String mac() {
         byte[] nonce = new byte[16];
