@@ -169,7 +169,11 @@ final class IntakeBench {
             double share = jit0 < 0 || cpu <= 0 ? Double.NaN : (double) (gateway.jitCpuNanos() - jit0) / cpu;
             shares.append(String.format(java.util.Locale.ROOT, " %.0f%% (%.0f/s)", 100 * share, slice.rate()));
             long elapsed = System.nanoTime() - started;
-            if (Double.isNaN(share) || share < JIT_SETTLED || elapsed >= limit.toNanos()) {
+            if (Double.isNaN(share)) {
+                report.line("  one slice: the JIT's share cannot be read (gateway inline, or no /proc)");
+                return;
+            }
+            if (share < JIT_SETTLED || elapsed >= limit.toNanos()) {
                 report.line("  JIT share per slice:%s; %s after %d s", shares,
                         share < JIT_SETTLED ? "settled" : "NOT settled", elapsed / 1_000_000_000L);
                 return;
