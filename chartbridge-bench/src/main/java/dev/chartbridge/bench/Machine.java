@@ -47,30 +47,9 @@ final class Machine {
                 .getProcessCpuTime();
     }
 
-    /**
-     * CPU time so far of this JVM's JIT compiler threads (C1 and C2, told apart from the others by their names in
-     * {@code /proc/self/task}), in nanoseconds; -1 if unknown. The threads are the JVM's, not Java threads, so the
-     * JVM's own thread beans do not see them.
-     */
+    /** CPU time so far of this JVM's JIT compiler threads ({@link #jitCpuNanos(long)}), in ns; -1 if unknown. */
     static long jitCpuNanos() {
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            long ticks = 0;
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // a thread that ended meanwhile: its time is gone with it
-                }
-            }
-            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
-        } catch (IOException e) {
-            return -1;
-        }
+        return jitCpuNanos(ProcessHandle.current().pid());
     }
 
     /** CPU time (user + system, own and reaped children) of a process and its live descendants, in ns; -1 if unknown. */
@@ -87,10 +66,12 @@ final class Machine {
     }
 
     /**
-     * CPU time of the JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread*}) of a JVM process, in ns; -1 if
-     * unknown. Threads that ended meanwhile (HotSpot stops idle compiler threads) are not counted.
+     * CPU time of the JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread*}, told apart by their names in
+     * {@code /proc/<pid>/task}; they are the JVM's, not Java threads, so its thread beans do not see them) of a JVM
+     * process, in ns; -1 if unknown. Threads that ended meanwhile (HotSpot stops idle compiler threads) are not
+     * counted.
      */
-    static long compilerCpuNanos(long pid) {
+    static long jitCpuNanos(long pid) {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             long ticks = 0;
             for (Path task : tasks.toList()) {

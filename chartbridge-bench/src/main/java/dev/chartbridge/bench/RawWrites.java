@@ -10,7 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -91,50 +93,42 @@ final class RawWrites {
 
     /** Intake's four rows for one event with one target, in one transaction (four statements, as intake has them). */
     boolean insertFloor() throws SQLException {
-        String text = new String(Bodies.next(), StandardCharsets.UTF_8);
-        UUID eventId = UUID.randomUUID();
-        UUID operationId = UUID.randomUUID();
-        String mrn = SeedData.populationMrn(RANDOM.nextInt(Bodies.patients()));
-        // The same kinds of values intake computes: a body digest, a 40-character operation key, a SHA-256 order key.
-        String orderKey = Json.sha256("order\n" + FLOOR_TENANT + "\nehr\n" + SeedData.MRN_SYSTEM + "|" + mrn);
-        String operationKey = Json.sha256(operationId.toString()).substring(0, 40);
-        String detail = "{\"aiAssisted\":false,\"authorNpi\":\"1234567893\",\"operations\":[{\"id\":\"" + operationId
-                + "\",\"part\":0,\"resourceType\":\"Observation\",\"target\":\"ehr\"}],\"type\":\"vitals\"}";
+        FloorEvent e = FloorEvent.next();
         try (Connection c = owner.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO clinical_event (id, tenant_id, idempotency_key,"
                     + " body_hash, event_type, schema_version, body, traceparent) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)")) {
-                ps.setObject(1, eventId);
+                ps.setObject(1, e.eventId());
                 ps.setString(2, FLOOR_TENANT);
-                ps.setString(3, UUID.randomUUID().toString());
-                ps.setString(4, Json.sha256(text));
+                ps.setString(3, e.key());
+                ps.setString(4, e.bodyHash());
                 ps.setString(5, "vitals");
                 ps.setString(6, "1");
-                ps.setString(7, text);
+                ps.setString(7, e.body());
                 ps.setString(8, null);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
                     + " vendor, part, resource_type, operation_key, state, shadow, order_key)"
                     + " VALUES (?, ?, ?, 'ehr', 'fhir-r4', 0, 'Observation', ?, 'DUE', false, ?)")) {
-                ps.setObject(1, operationId);
-                ps.setObject(2, eventId);
+                ps.setObject(1, e.operationId());
+                ps.setObject(2, e.eventId());
                 ps.setString(3, FLOOR_TENANT);
-                ps.setString(4, operationKey);
-                ps.setString(5, orderKey);
+                ps.setString(4, e.operationKey());
+                ps.setString(5, e.orderKey());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (operation_id, queue, due_at, order_key,"
                     + " order_pos) VALUES (?, 'floor/ehr', now(), ?, nextval('outbox_order_pos'))")) {
-                ps.setObject(1, operationId);
-                ps.setString(2, orderKey);
+                ps.setObject(1, e.operationId());
+                ps.setString(2, e.orderKey());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(auditSql)) {
                 ps.setString(1, FLOOR_TENANT);
-                ps.setObject(2, eventId);
-                ps.setString(3, detail);
-                ps.setString(4, mac());
+                ps.setObject(2, e.eventId());
+                ps.setString(3, e.detail());
+                ps.setString(4, e.mac());
                 ps.executeUpdate();
             }
             c.commit();
@@ -148,32 +142,13 @@ final class RawWrites {
      * not built; issue #17). Same rows, indexes and constraints as {@link #insertFloor}.
      */
     boolean insertFloorGroup(int n) throws SQLException {
-        Object[] events = new Object[n];
-        Object[] operations = new Object[n];
-        String[] keys = new String[n];
-        String[] hashes = new String[n];
-        String[] bodies = new String[n];
-        String[] operationKeys = new String[n];
-        String[] orderKeys = new String[n];
-        String[] details = new String[n];
-        String[] macs = new String[n];
+        List<FloorEvent> group = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String text = new String(Bodies.next(), StandardCharsets.UTF_8);
-            UUID eventId = UUID.randomUUID();
-            UUID operationId = UUID.randomUUID();
-            String mrn = SeedData.populationMrn(RANDOM.nextInt(Bodies.patients()));
-            events[i] = eventId;
-            operations[i] = operationId;
-            keys[i] = UUID.randomUUID().toString();
-            hashes[i] = Json.sha256(text);
-            bodies[i] = text;
-            operationKeys[i] = Json.sha256(operationId.toString()).substring(0, 40);
-            orderKeys[i] = Json.sha256("order\n" + FLOOR_TENANT + "\nehr\n" + SeedData.MRN_SYSTEM + "|" + mrn);
-            details[i] = "{\"aiAssisted\":false,\"authorNpi\":\"1234567893\",\"operations\":[{\"id\":\""
-                    + operationId + "\",\"part\":0,\"resourceType\":\"Observation\",\"target\":\"ehr\"}],"
-                    + "\"type\":\"vitals\"}";
-            macs[i] = mac();
+            group.add(FloorEvent.next());
         }
+        Object[] events = group.stream().map(FloorEvent::eventId).toArray();
+        Object[] operations = group.stream().map(FloorEvent::operationId).toArray();
+        Object[] orderKeys = group.stream().map(FloorEvent::orderKey).toArray();
         try (Connection c = owner.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO clinical_event (id, tenant_id, idempotency_key,"
@@ -181,9 +156,9 @@ final class RawWrites {
                     + " '1', u.b::jsonb, NULL FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) AS u(id, k, h, b)")) {
                 ps.setString(1, FLOOR_TENANT);
                 ps.setArray(2, c.createArrayOf("uuid", events));
-                ps.setArray(3, c.createArrayOf("text", keys));
-                ps.setArray(4, c.createArrayOf("text", hashes));
-                ps.setArray(5, c.createArrayOf("text", bodies));
+                ps.setArray(3, c.createArrayOf("text", group.stream().map(FloorEvent::key).toArray()));
+                ps.setArray(4, c.createArrayOf("text", group.stream().map(FloorEvent::bodyHash).toArray()));
+                ps.setArray(5, c.createArrayOf("text", group.stream().map(FloorEvent::body).toArray()));
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO write_operation (id, event_id, tenant_id, target,"
@@ -193,7 +168,8 @@ final class RawWrites {
                 ps.setString(1, FLOOR_TENANT);
                 ps.setArray(2, c.createArrayOf("uuid", operations));
                 ps.setArray(3, c.createArrayOf("uuid", events));
-                ps.setArray(4, c.createArrayOf("text", operationKeys));
+                ps.setArray(4, c.createArrayOf("text",
+                        group.stream().map(FloorEvent::operationKey).toArray()));
                 ps.setArray(5, c.createArrayOf("text", orderKeys));
                 ps.executeUpdate();
             }
@@ -211,12 +187,31 @@ final class RawWrites {
                     + " RETURNING id) INSERT INTO audit_pending (entry_id) SELECT id FROM entry" : entries)) {
                 ps.setString(1, FLOOR_TENANT);
                 ps.setArray(2, c.createArrayOf("uuid", events));
-                ps.setArray(3, c.createArrayOf("text", details));
-                ps.setArray(4, c.createArrayOf("text", macs));
+                ps.setArray(3, c.createArrayOf("text", group.stream().map(FloorEvent::detail).toArray()));
+                ps.setArray(4, c.createArrayOf("text", group.stream().map(FloorEvent::mac).toArray()));
                 ps.executeUpdate();
             }
             c.commit();
             return true;
+        }
+    }
+
+    /**
+     * One floor event's values, of the kinds intake computes: a body and its digest, a 40-character operation key, a
+     * SHA-256 patient-line key, the acceptance's audit detail and a signature-shaped MAC.
+     */
+    private record FloorEvent(UUID eventId, UUID operationId, String key, String body, String bodyHash,
+                              String operationKey, String orderKey, String detail, String mac) {
+        static FloorEvent next() {
+            String body = new String(Bodies.next(), StandardCharsets.UTF_8);
+            UUID operationId = UUID.randomUUID();
+            String mrn = SeedData.populationMrn(RANDOM.nextInt(Bodies.patients()));
+            return new FloorEvent(UUID.randomUUID(), operationId, UUID.randomUUID().toString(), body,
+                    Json.sha256(body), Json.sha256(operationId.toString()).substring(0, 40),
+                    Json.sha256("order\n" + FLOOR_TENANT + "\nehr\n" + SeedData.MRN_SYSTEM + "|" + mrn),
+                    "{\"aiAssisted\":false,\"authorNpi\":\"1234567893\",\"operations\":[{\"id\":\"" + operationId
+                            + "\",\"part\":0,\"resourceType\":\"Observation\",\"target\":\"ehr\"}],"
+                            + "\"type\":\"vitals\"}", RawWrites.mac());
         }
     }
 

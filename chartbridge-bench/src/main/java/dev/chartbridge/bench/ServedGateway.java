@@ -156,7 +156,7 @@ final class ServedGateway implements AutoCloseable {
 
     /** CPU time of the gateway process's JIT compiler threads so far, ns; -1 inline or unknown. */
     long jitCpuNanos() {
-        return process == null ? -1 : Machine.compilerCpuNanos(process.pid());
+        return process == null ? -1 : Machine.jitCpuNanos(process.pid());
     }
 
     String describe() {

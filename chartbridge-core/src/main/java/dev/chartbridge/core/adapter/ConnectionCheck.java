@@ -26,6 +26,14 @@ public record ConnectionCheck(Status status, String detail) {
         return new ConnectionCheck(Status.DOWN, detail);
     }
 
+    /**
+     * A check whose {@code call} was interrupted (the node stopping) before it had an answer, e.g. in a call budget's
+     * wait: it found nothing about the EHR, which is what it says.
+     */
+    public static ConnectionCheck cutShort(String call) {
+        return down(call + ": the check was interrupted before an answer (the node is stopping)");
+    }
+
     public static ConnectionCheck unchecked(String detail) {
         return new ConnectionCheck(Status.UNCHECKED, detail);
     }

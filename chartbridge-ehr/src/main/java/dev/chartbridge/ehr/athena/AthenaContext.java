@@ -55,7 +55,6 @@ final class AthenaContext {
         }
     }
 
-
     Resolved resolve(ClinicalEvent event, boolean needsOpenEncounter) {
         Identifier id = patientIdentifier(event);
         if (id == null) {

@@ -22,9 +22,8 @@ public final class TokenCheck {
                     : "the token endpoint answered " + e.errorCode()));
         } catch (RuntimeException e) {
             // Interrupted (the node stopping) before the request left, e.g. in a call budget's wait: nothing known.
-            return ConnectionCheck.down(Thread.currentThread().isInterrupted()
-                    ? "no token: the check was interrupted before an answer (the node is stopping)"
-                    : "no token: the token endpoint could not be reached");
+            return Thread.currentThread().isInterrupted() ? ConnectionCheck.cutShort("no token")
+                    : ConnectionCheck.down("no token: the token endpoint could not be reached");
         }
     }
 }

@@ -13,9 +13,6 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
  * 404, a non-FHIR answer or no answer. Stateless.
  */
 final class MetadataCheck {
-    /** What a check interrupted before its answer found: nothing about the EHR. */
-    static final String CUT_SHORT = "/metadata: the check was interrupted before an answer (the node is stopping)";
-
     private MetadataCheck() {
     }
 
@@ -50,8 +47,8 @@ final class MetadataCheck {
         } catch (RuntimeException e) {
             // Interrupted (the node stopping) before the call left, e.g. in a call budget's wait: no answer to judge.
             // Otherwise a body HAPI cannot parse as the resource asked for (DataFormatException and the like).
-            failed = ConnectionCheck.down(Thread.currentThread().isInterrupted() ? CUT_SHORT
-                    : "/metadata answered something that is not a CapabilityStatement");
+            failed = Thread.currentThread().isInterrupted() ? ConnectionCheck.cutShort("/metadata")
+                    : ConnectionCheck.down("/metadata answered something that is not a CapabilityStatement");
         }
         return new Fetched(failed, null);
     }
