@@ -29,9 +29,10 @@ public final class OperationStates {
     private OperationStates() {
     }
 
-    /** An operation planned by intake for one part of an event's write to a target. */
+    /** An operation planned by intake for one part of an event's write to a target, in the state it starts in. */
     public record Planned(UUID id, UUID eventId, String tenantId, Target target, int part, String resourceType,
-                          String operationKey, String orderKey, boolean shadow, String compensation) {
+                          String operationKey, String orderKey, boolean shadow, String compensation,
+                          OperationState initial) {
     }
 
     /** An operation {@link #moveAll} moved, with its tenant and queue ({@code tenant/target}). */
@@ -39,47 +40,36 @@ public final class OperationStates {
     }
 
     /**
-     * The common table expression {@code name} of a caller's statement that inserts planned operations in
-     * {@code initial} (operations of one event) when {@code condition} holds (SQL; may name the statement's earlier CTEs, e.g. the insert of
-     * their event), skipping any whose operation key exists, and returns the ids it inserted. Parameters bound by
-     * {@link #bindPlanned}. The caller then queues their notices with {@link #noticeInserted}, in the same
-     * transaction: one statement that writes event and operations together is intake's one round trip (issue #17).
+     * The common table expression {@code name} of a caller's statement that inserts planned operations (of one event
+     * or of several) where {@code condition} holds for the row (SQL; may name the row's {@code u.event_id} and the
+     * statement's earlier CTEs, e.g. the insert of the events), skipping any whose operation key exists, and returns
+     * the ids and events it inserted. Parameters bound by {@link #bindPlanned}. The caller then queues their notices
+     * with {@link #noticeInserted}, in the same transaction: one statement that writes events and operations together
+     * is intake's one round trip (issue #17).
      */
     public static String insertPlanned(String name, String condition) {
         return name + " AS (INSERT INTO write_operation (id, event_id, tenant_id, target, vendor, part, resource_type,"
-                // Event and tenant are one for all the rows: bound once, not as arrays.
-                + " operation_key, state, shadow, order_key, compensation) SELECT u.id, ?::uuid, ?::text,"
-                + " u.target, u.vendor, u.part, u.resource_type, u.operation_key, ?, u.shadow, u.order_key,"
-                + " u.compensation FROM unnest(?::uuid[], ?::text[], ?::text[], ?::int[],"
-                + " ?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[]) AS u(id, target,"
-                + " vendor, part, resource_type, operation_key, shadow, order_key, compensation) WHERE " + condition
-                + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING RETURNING id)";
+                + " operation_key, state, shadow, order_key, compensation) SELECT u.id, u.event_id, u.tenant_id,"
+                + " u.target, u.vendor, u.part, u.resource_type, u.operation_key, u.state, u.shadow, u.order_key,"
+                + " u.compensation FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::int[],"
+                + " ?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[]) AS u(id, event_id, tenant_id,"
+                + " target, vendor, part, resource_type, operation_key, state, shadow, order_key, compensation)"
+                + " WHERE " + condition
+                + " ON CONFLICT (tenant_id, target, operation_key) DO NOTHING RETURNING id, event_id)";
     }
 
-    /**
-     * Binds {@link #insertPlanned}'s parameters from {@code index}; returns the next free index.
-     *
-     * @param ops operations of one event (one event id and tenant), possibly none
-     * @throws IllegalArgumentException when the operations are of more than one event or tenant
-     */
-    public static int bindPlanned(Connection c, PreparedStatement ps, int index, List<Planned> ops,
-                                  OperationState initial) throws SQLException {
-        UUID eventId = ops.isEmpty() ? null : ops.get(0).eventId();
-        String tenantId = ops.isEmpty() ? null : ops.get(0).tenantId();
-        for (Planned op : ops) {
-            if (!op.eventId().equals(eventId) || !op.tenantId().equals(tenantId)) {
-                throw new IllegalArgumentException("planned operations of more than one event or tenant");
-            }
-        }
-        ps.setObject(index++, eventId);
-        ps.setString(index++, tenantId);
-        ps.setString(index++, initial.name());
+    /** Binds {@link #insertPlanned}'s parameters from {@code index}; returns the next free index. */
+    public static int bindPlanned(Connection c, PreparedStatement ps, int index, List<Planned> ops)
+            throws SQLException {
         ps.setArray(index++, c.createArrayOf("uuid", ops.stream().map(Planned::id).toArray()));
+        ps.setArray(index++, c.createArrayOf("uuid", ops.stream().map(Planned::eventId).toArray()));
+        ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::tenantId).toArray()));
         ps.setArray(index++, c.createArrayOf("text", ops.stream().map(o -> o.target().name()).toArray()));
         ps.setArray(index++, c.createArrayOf("text", ops.stream().map(o -> o.target().adapter().vendor()).toArray()));
         ps.setArray(index++, c.createArrayOf("int4", ops.stream().map(Planned::part).toArray()));
         ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::resourceType).toArray()));
         ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::operationKey).toArray()));
+        ps.setArray(index++, c.createArrayOf("text", ops.stream().map(o -> o.initial().name()).toArray()));
         ps.setArray(index++, c.createArrayOf("bool", ops.stream().map(Planned::shadow).toArray()));
         ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::orderKey).toArray()));
         ps.setArray(index++, c.createArrayOf("text", ops.stream().map(Planned::compensation).toArray()));

@@ -46,13 +46,19 @@ public final class Outbox {
     }
 
     /**
-     * SQL that takes the patient lines' locks for a list of order keys (one {@code text[]} parameter, sorted so that
-     * two transactions take shared keys in one order), as a scalar to put in the statement that inserts the
-     * operations' event; {@link #enqueueNewInLockedLines} then looks at the lines in the next statement, whose
-     * snapshot sees whatever an earlier holder of a lock committed.
+     * SQL for a scalar that takes the locks of the patient lines intake's new operations will join, for the statement
+     * that inserts their events; {@link #enqueueNewInLockedLines} then looks at the lines in the next statement, whose
+     * snapshot sees whatever an earlier holder of a lock committed. Two parameters, the lines' order keys (sorted, so
+     * that two transactions take shared keys in one order) and the event of each (text[], uuid[]); a line is locked
+     * only when its event's id is in {@code insertedEvents} (SQL for a uuid[]: a replay, which inserted nothing,
+     * takes no lock and never waits behind acceptances of the same patient).
      */
-    public static final String LOCK_LINES = "SELECT count(pg_advisory_xact_lock(" + LINE_LOCK_SPACE
-            + ", hashtext(k))) FROM unnest(?::text[]) AS k";
+    public static String lockLinesOf(String insertedEvents) {
+        // A scan of the arrays in their order, filtered: no join that could reorder the keys before they are locked.
+        return "SELECT count(pg_advisory_xact_lock(" + LINE_LOCK_SPACE + ", hashtext(l.k))) FROM (SELECT u.k FROM"
+                + " unnest(?::text[], ?::uuid[]) WITH ORDINALITY AS u(k, event_id, n) WHERE u.event_id = ANY ("
+                + insertedEvents + ") ORDER BY u.n) AS l";
+    }
 
     /** An operation intake has just inserted, to queue: as {@link #enqueueNew}'s parameters. */
     public record NewEntry(UUID operationId, String queue, String tenantId, UUID eventId, String orderKey) {
@@ -62,7 +68,7 @@ public final class Outbox {
      * As {@link #enqueueNew} for all the operations of one event at once, each joining the back of its line (an
      * operation behind another of the same event and line waits for it), in one statement, plus one for the
      * {@code operation.held} entries when some line was not empty. The caller already holds the locks of the
-     * entries' lines ({@link #LOCK_LINES}, earlier in this transaction).
+     * entries' lines ({@link #lockLinesOf}, earlier in this transaction).
      */
     public static void enqueueNewInLockedLines(Connection c, List<NewEntry> entries) throws SQLException {
         if (entries.isEmpty()) {

@@ -6,19 +6,22 @@ import dev.chartbridge.core.gate.Gate;
 import dev.chartbridge.core.gate.GateOverride;
 import dev.chartbridge.core.tenant.TenantPolicy;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The break-glass decisions of one intake: a gate that would refuse is overridden when the request names it and the
  * event's author has a role the tenant lets break the glass; the overrides are collected to be audited with the
- * event. One per submission; not thread-safe.
+ * event. One per submission; not thread-safe (a submission stored in a group is decided by one thread at a time,
+ * the group's, then its own).
  */
 final class BreakGlassCheck {
     private final BreakGlass request;
     private final TenantPolicy policy;
     private final ClinicalEvent event;
-    private final List<GateOverride> overrides = new ArrayList<>();
+    /** By gate: a gate decided again (a store tried again, or alone after its group) is overridden once. */
+    private final Map<Gate, GateOverride> overrides = new LinkedHashMap<>();
 
     BreakGlassCheck(BreakGlass request, TenantPolicy policy, ClinicalEvent event) {
         this.request = request;
@@ -40,7 +43,7 @@ final class BreakGlassCheck {
                     + gate.wireName() + " gate (break-glass) for this tenant; the gate said: " + refusal.pointer()
                     + " " + refusal.detail());
         }
-        overrides.add(new GateOverride(gate, refusal));
+        overrides.put(gate, new GateOverride(gate, refusal));
         return null;
     }
 
@@ -49,6 +52,6 @@ final class BreakGlassCheck {
     }
 
     List<GateOverride> overrides() {
-        return List.copyOf(overrides);
+        return List.copyOf(overrides.values());
     }
 }

@@ -39,12 +39,17 @@ import java.util.function.Function;
 public final class Intake {
     /** Tries against settings changing under each (an administrator's script in a loop) before giving up. */
     private static final int MAX_STALE_RETRIES = 10;
+    /** Group transactions at once by default: enough to keep a small database's cores busy between round trips. */
+    public static final int DEFAULT_COMMITTERS = 4;
+    /** The most events one group transaction stores. */
+    private static final int MAX_GROUP = 32;
     private final Jdbc jdbc;
     private final Targets targets;
     private final EventParser parser;
     private final MeterRegistry registry;
     private final Function<String, TenantPolicy> policies;
     private final TenantSettingsCache settings;
+    private final GroupCommit groups;
 
     /**
      * Intake with a cache of tenants' settings of its own that no listener refreshes: every change of a tenant's
@@ -59,6 +64,16 @@ public final class Intake {
     /** @param settings the tenants' release controls and webhooks, kept current by a {@code TenantSettingsListener} */
     public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry,
                   Function<String, TenantPolicy> policies, TenantSettingsCache settings) {
+        this(jdbc, targets, clock, registry, policies, settings, DEFAULT_COMMITTERS);
+    }
+
+    /**
+     * @param committers how many transactions storing groups of concurrent events may run at once (group commit):
+     *                   events that arrive while all are busy are stored together by the next one free
+     */
+    public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry,
+                  Function<String, TenantPolicy> policies, TenantSettingsCache settings, int committers) {
+        this.groups = new GroupCommit(jdbc, committers, MAX_GROUP, registry);
         this.jdbc = jdbc;
         this.policies = policies;
         this.targets = targets;
@@ -218,7 +233,7 @@ public final class Intake {
             return Decision.of(new IntakeResult.Unsupported(refused));
         }
         IntakeResult result = store(new IntakeStore.Submission(tenantId, actor, key, bodyHash, canonical, event,
-                plan, policy, glass, settings.get(tenantId)));
+                plan, policy, glass, settings.get(tenantId), Traces.currentTraceparent()));
         if (result instanceof IntakeResult.Accepted a && !a.replay()) {
             for (GateOverride o : glass.overrides()) {
                 Counter.builder("chartbridge.break_glass").description("Gates overridden by break-glass")
@@ -229,10 +244,17 @@ public final class Intake {
     }
 
     /**
-     * Stores the submission in one transaction, deciding again with a fresh copy of the tenant's settings as long as
+     * Stores the submission with others arriving at the same time (group commit); or alone (an amendment, or one its
+     * group handed back) in one transaction, deciding again with a fresh copy of the tenant's settings as long as
      * the transaction finds the copy stale (a change committed since it was read; rare, and each retry reads anew).
      */
     private IntakeResult store(IntakeStore.Submission submission) {
+        if (!submission.event().isAmendment()) {
+            IntakeResult grouped = groups.store(submission);
+            if (grouped != null) {
+                return grouped;
+            }
+        }
         IntakeStore.Submission s = submission;
         for (int attempt = 1; ; attempt++) {
             IntakeStore.Submission current = s;

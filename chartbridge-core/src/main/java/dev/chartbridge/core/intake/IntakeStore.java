@@ -28,9 +28,10 @@ import java.util.UUID;
 
 /**
  * The transactional half of intake: the gates that read the database (consent, the record an amendment changes)
- * or the tenant's cached settings (release controls, proven current by the event's insert), then the event, its
- * operations and audit entries in one statement ({@link AcceptedEvent}) and its queue rows in a second, all inside
- * the caller's transaction. Stateless.
+ * or the tenant's cached settings (release controls, proven current by the event's insert), then the events, their
+ * operations and audit entries in one statement ({@link AcceptedEvents}) and their queue rows in a second, all inside
+ * the caller's transaction; for one event ({@link #store}) or for a group of events committed together
+ * ({@link #storeGroup}). Stateless.
  */
 final class IntakeStore {
     private IntakeStore() {
@@ -40,16 +41,150 @@ final class IntakeStore {
     record PlannedTarget(int index, Target target, WritePlan writes) {
     }
 
-    /** Everything intake decided before the transaction. */
+    /**
+     * Everything intake decided before the transaction.
+     *
+     * @param traceparent the trace the event was submitted under (stored with it; null for none)
+     */
     record Submission(String tenantId, String actor, String key, String bodyHash, CanonicalJson.Text canonical,
                       ClinicalEvent event, List<PlannedTarget> plan, TenantPolicy policy, BreakGlassCheck glass,
-                      TenantSettings settings) {
+                      TenantSettings settings, String traceparent) {
         Submission withSettings(TenantSettings fresh) {
-            return new Submission(tenantId, actor, key, bodyHash, canonical, event, plan, policy, glass, fresh);
+            return new Submission(tenantId, actor, key, bodyHash, canonical, event, plan, policy, glass, fresh,
+                    traceparent);
         }
     }
 
     static IntakeResult store(Connection c, Submission s) throws SQLException {
+        Gated gated = gate(c, s);
+        if (gated.refusal() != null) {
+            if (gated.decidedByCopy()) {
+                // The copy decided which targets are live, off or shadow: a current one might have answered otherwise.
+                requireCurrent(c, s);
+            }
+            return gated.refusal();
+        }
+        Prepared p = gated.prepared();
+        AcceptedEvents.Stored stored = AcceptedEvents.insert(c, List.of(p.accepting()));
+        if (!stored.current()) {
+            throw new StaleSettings();
+        }
+        if (!stored.inserted().contains(p.eventId())) {
+            // Another event holds the key: this is a replay (intake no longer looks before), or a concurrent
+            // submission of the same key got there first.
+            return earlier(c, s.tenantId(), s.key(), s.bodyHash());
+        }
+        if (!stored.allOperationsOf(p.accepting())) {
+            c.rollback();
+            return new IntakeResult.DuplicateContent(holderOf(c, p.planned().newOps()));
+        }
+        IntakeResult raced = recordInserted(c, p);
+        if (raced != null) {
+            c.rollback();
+            return raced;
+        }
+        if (!p.held()) {
+            // After the acceptance is on record, so a write held behind an earlier one reads in that order.
+            if (s.event().isAmendment()) {
+                // An amendment stands in the line of the record it changes (RecordChanges).
+                for (int i = 0; i < p.planned().operations().size(); i++) {
+                    Outbox.enqueue(c, p.planned().operations().get(i).id(), p.planned().queues().get(i));
+                }
+            } else {
+                Outbox.enqueueNewInLockedLines(c, p.planned().queueEntries());
+            }
+        }
+        return new IntakeResult.Accepted(p.eventId(), p.planned().operations(), false);
+    }
+
+    /**
+     * Stores a group of submissions, none an amendment, in the caller's transaction: one statement inserts them all,
+     * one more queues all their writes. Returns each one's answer, in the group's order; null for one a gate refused,
+     * whose answer {@link #store} must make alone (a refusal made with a cached copy is given only once the copy is
+     * found current). An event whose key another holds gets that event's answer, as from {@code store}.
+     *
+     * @throws GroupAbandoned when the group cannot be stored together: a copy of settings was stale, or some content
+     *                        is held by another event (perhaps one of this group); the caller rolls the transaction back
+     *                        and stores each submission alone, where each gets its own answer
+     */
+    static List<IntakeResult> storeGroup(Connection c, List<Submission> group) throws SQLException {
+        List<IntakeResult> answers = new ArrayList<>(java.util.Collections.nCopies(group.size(), null));
+        List<Integer> places = new ArrayList<>();
+        List<Prepared> prepared = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            if (group.get(i).event().isAmendment()) {
+                throw new IllegalArgumentException("an amendment is stored alone");
+            }
+            Gated gated = gate(c, group.get(i));
+            if (gated.prepared() != null) {
+                places.add(i);
+                prepared.add(gated.prepared());
+            }
+        }
+        if (prepared.isEmpty()) {
+            return answers;
+        }
+        AcceptedEvents.Stored stored = AcceptedEvents.insert(c, prepared.stream().map(Prepared::accepting).toList());
+        if (!stored.current()) {
+            throw new GroupAbandoned("stale-settings");
+        }
+        List<Outbox.NewEntry> queueEntries = new ArrayList<>();
+        for (int j = 0; j < prepared.size(); j++) {
+            Prepared p = prepared.get(j);
+            Submission s = p.submission();
+            if (!stored.inserted().contains(p.eventId())) {
+                IntakeResult earlier = earlier(c, s.tenantId(), s.key(), s.bodyHash());
+                if (earlier == null) {
+                    throw new GroupAbandoned("key-taken-unheld");
+                }
+                answers.set(places.get(j), earlier);
+                continue;
+            }
+            if (!stored.allOperationsOf(p.accepting())) {
+                throw new GroupAbandoned("content-held");
+            }
+            recordInserted(c, p);
+            if (!p.held()) {
+                queueEntries.addAll(p.planned().queueEntries());
+            }
+            answers.set(places.get(j), new IntakeResult.Accepted(p.eventId(), p.planned().operations(), false));
+        }
+        // In the group's order: an event's write behind an earlier one of the same group and line waits for it.
+        Outbox.enqueueNewInLockedLines(c, queueEntries);
+        return answers;
+    }
+
+    /**
+     * Thrown inside the transaction when a group cannot be stored together (see {@link #storeGroup}); its message is
+     * a short code of why: {@code stale-settings}, {@code content-held}, {@code key-taken-unheld}.
+     */
+    static final class GroupAbandoned extends RuntimeException {
+        GroupAbandoned(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** What the gates said: a refusal (perhaps decided with the settings copy), or the event planned to insert. */
+    private record Gated(IntakeResult refusal, boolean decidedByCopy, Prepared prepared) {
+        static Gated refused(IntakeResult refusal, boolean decidedByCopy) {
+            return new Gated(refusal, decidedByCopy, null);
+        }
+    }
+
+    /** An event past the gates, planned, with the state its writes start in. */
+    private record Prepared(Submission submission, UUID eventId, Planned planned, OperationState initial) {
+        boolean held() {
+            return initial == OperationState.AWAITING_APPROVAL;
+        }
+
+        AcceptedEvents.Accepting accepting() {
+            return new AcceptedEvents.Accepting(submission, eventId, planned.operations(), planned.newOps(),
+                    held() ? List.of() : planned.orderKeys());
+        }
+    }
+
+    /** The gates that read the database or the settings copy; nothing is written. */
+    private static Gated gate(Connection c, Submission s) throws SQLException {
         ClinicalEvent event = s.event();
         String consentScope = s.policy().requiredConsentScope();
         if (consentScope != null && event.type() != EventType.CONSENT) {
@@ -58,12 +193,12 @@ final class IntakeStore {
                 FieldError refused = s.glass().overrideOrRefuse(Gate.CONSENT, new FieldError("/patient",
                         missing.get()));
                 if (refused != null) {
-                    return new IntakeResult.Refused(List.of(refused));
+                    return Gated.refused(new IntakeResult.Refused(List.of(refused)), false);
                 }
             }
         }
         // The tenant's cached settings: a refusal made with them is checked against the database before it is
-        // given, an acceptance by the event's insert (AcceptedEvent), so a stale copy decides nothing.
+        // given, an acceptance by the event's insert (AcceptedEvents), so a stale copy decides nothing.
         Map<String, ReleaseControl> controls = s.settings().releaseControls(event.type().wireName());
         List<FieldError> off = new ArrayList<>();
         List<Boolean> shadow = new ArrayList<>();
@@ -79,8 +214,7 @@ final class IntakeStore {
             shadow.add(mode == ReleaseMode.SHADOW);
         }
         if (!off.isEmpty()) {
-            requireCurrent(c, s);
-            return new IntakeResult.Refused(off);
+            return Gated.refused(new IntakeResult.Refused(off), true);
         }
         Map<String, Amendments.Earlier> earlier = Map.of();
         if (event.isAmendment()) {
@@ -94,54 +228,35 @@ final class IntakeStore {
                 }
             }
             if (!errors.isEmpty()) {
-                // The copy decided which targets are live, off or shadow: a current one might have refused instead.
-                requireCurrent(c, s);
-                return new IntakeResult.InvalidAmendment(errors);
+                return Gated.refused(new IntakeResult.InvalidAmendment(errors), true);
             }
         }
         UUID eventId = RandomIds.uuid();
-        boolean held = event.type() == EventType.MEDICATION_CHANGE;
-        OperationState initial = held ? OperationState.AWAITING_APPROVAL : OperationState.DUE;
-        Planned planned = plan(s, eventId, initial, shadow, earlier);
-        List<OperationStates.Planned> newOps = planned.newOps();
-        AcceptedEvent.Stored stored = AcceptedEvent.insert(c, s, eventId, planned.operations(), newOps, initial,
-                held ? List.of() : planned.orderKeys());
-        if (!stored.current()) {
-            throw new StaleSettings();
-        }
-        if (!stored.inserted()) {
-            // Another event holds the key: this is a replay (intake no longer looks before), or a concurrent
-            // submission of the same key got there first.
-            return earlier(c, s.tenantId(), s.key(), s.bodyHash());
-        }
-        if (stored.operations() < newOps.size()) {
-            c.rollback();
-            return new IntakeResult.DuplicateContent(holderOf(c, newOps));
-        }
+        OperationState initial = event.type() == EventType.MEDICATION_CHANGE ? OperationState.AWAITING_APPROVAL
+                : OperationState.DUE;
+        return new Gated(null, false, new Prepared(s, eventId, plan(s, eventId, initial, shadow, earlier), initial));
+    }
+
+    /**
+     * What an inserted event records beside its operations, in its transaction: their notices, an amendment's changes
+     * of records, a consent's entry in the registry. Null, or the answer when a record the amendment changes was
+     * amended by another event just now.
+     */
+    private static IntakeResult recordInserted(Connection c, Prepared p) throws SQLException {
+        Submission s = p.submission();
         // No active webhook of the tenant takes the notice: the query that would find none is not sent.
-        OperationStates.noticeInserted(c, newOps, type -> s.settings().anyWebhookTakes(type, initial.name()));
-        if (event.isAmendment()) {
-            IntakeResult raced = insertChanges(c, planned, initial);
+        OperationStates.noticeInserted(c, p.planned().newOps(),
+                type -> s.settings().anyWebhookTakes(type, p.initial().name()));
+        if (s.event().isAmendment()) {
+            IntakeResult raced = insertChanges(c, p.planned(), p.initial());
             if (raced != null) {
-                c.rollback();
                 return raced;
             }
         }
-        if (event.type() == EventType.CONSENT) {
-            ConsentRegistry.record(c, s.tenantId(), eventId, event);
+        if (s.event().type() == EventType.CONSENT) {
+            ConsentRegistry.record(c, s.tenantId(), p.eventId(), s.event());
         }
-        if (!held) {
-            // After the acceptance is on record, so a write held behind an earlier one reads in that order.
-            if (event.isAmendment()) {
-                // An amendment stands in the line of the record it changes (RecordChanges).
-                for (int i = 0; i < planned.operations().size(); i++) {
-                    Outbox.enqueue(c, planned.operations().get(i).id(), planned.queues().get(i));
-                }
-            } else {
-                Outbox.enqueueNewInLockedLines(c, planned.queueEntries());
-            }
-        }
-        return new IntakeResult.Accepted(eventId, planned.operations(), false);
+        return null;
     }
 
     /** Thrown, inside the transaction, when the tenant's cached settings were found stale: intake decides again. */
@@ -198,7 +313,7 @@ final class IntakeStore {
                 opId = part == 0 ? opId : RandomIds.uuid();
                 newOps.add(new OperationStates.Planned(opId, eventId, s.tenantId(), p.target(), part, types.get(part),
                         OperationKey.of(contentBase, p.target().name(), part), orderKey, shadow.get(t),
-                        compensation));
+                        compensation, initial));
                 operations.add(new IntakeResult.PlannedOperation(opId, p.target().name(), part, types.get(part),
                         initial.name(), shadow.get(t)));
                 queues.add(p.target().queue());

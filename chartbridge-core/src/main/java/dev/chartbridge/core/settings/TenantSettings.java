@@ -14,8 +14,8 @@ import java.util.Map;
  * its active webhooks. Immutable.
  *
  * <p>A decision made with a cached copy holds only if the copy is still current when the decision is stored:
- * intake puts {@link #CURRENT} into the statement that stores the event, which then writes nothing when the tenant's
- * settings changed since the copy was read (see {@code V70_1__tenant_settings_version.sql}).
+ * intake puts {@link #ALL_CURRENT} into the statement that stores the events, which then writes nothing when a
+ * tenant's settings changed since its copy was read (see {@code V70_1__tenant_settings_version.sql}).
  *
  * @param version  the tenant's settings version this copy was read at (0 before any change)
  * @param controls stored release controls by event type and then target; a target not listed is live
@@ -32,6 +32,14 @@ public record TenantSettings(String tenantId, long version, Map<String, Map<Stri
      * copy's version ({@link #bindCurrent}).
      */
     public static final String CURRENT = VERSION_OF + " = ?";
+
+    /**
+     * SQL that is true when every one of some copies is still at its tenant's version: two parameters, the copies'
+     * tenants and versions ({@link #bindAllCurrent}).
+     */
+    public static final String ALL_CURRENT = "SELECT coalesce(bool_and(coalesce(v.version, 0) = t.version), true)"
+            + " FROM unnest(?::text[], ?::int8[]) AS t(tenant_id, version)"
+            + " LEFT JOIN tenant_settings_version v ON v.tenant_id = t.tenant_id";
 
     public TenantSettings {
         controls = controls.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
@@ -53,6 +61,14 @@ public record TenantSettings(String tenantId, long version, Map<String, Map<Stri
     public int bindCurrent(PreparedStatement ps, int index) throws SQLException {
         ps.setString(index, tenantId);
         ps.setLong(index + 1, version);
+        return index + 2;
+    }
+
+    /** Binds {@link #ALL_CURRENT}'s two parameters for {@code copies} from {@code index}; returns the next free index. */
+    public static int bindAllCurrent(Connection c, PreparedStatement ps, int index,
+                                     java.util.Collection<TenantSettings> copies) throws SQLException {
+        ps.setArray(index, c.createArrayOf("text", copies.stream().map(TenantSettings::tenantId).toArray()));
+        ps.setArray(index + 1, c.createArrayOf("int8", copies.stream().map(TenantSettings::version).toArray()));
         return index + 2;
     }
 

@@ -1,0 +1,128 @@
+package dev.chartbridge.core.intake;
+
+import dev.chartbridge.core.store.Jdbc;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Group commit of intake (issue #17): submissions that arrive while the database is busy storing others are stored
+ * together, in one transaction whose two statements write all of them ({@link IntakeStore#storeGroup}), so that a
+ * busy node pays one round trip, one statement's fixed cost and one commit per group instead of per event.
+ *
+ * <p>No submission waits for a group to fill. At most {@code committers} group transactions run at once; a
+ * submission that finds one free is stored at once (alone, when nothing else waits), and those that arrive meanwhile
+ * wait for the next free committer, which takes up to {@code maxGroup} of them, oldest first. Under light load every
+ * group is one event; under heavy load groups grow as long as the database is slower than the arrivals. Whichever
+ * waiting thread finds a committer free stores the next group, its own submission in it or not (flat combining).
+ *
+ * <p>A group that cannot be stored together is rolled back whole and each of its submissions is handed back to be
+ * stored alone, in its own thread and transaction, where it gets the answer it would have had without groups: a
+ * stale copy of settings, content another event holds, a gate's refusal, a deadlock, or any failure of the database
+ * (a submission whose group did commit before the failure was seen is then found as a replay of itself, by its key).
+ * Thread-safe.
+ */
+final class GroupCommit {
+    private final Jdbc jdbc;
+    private final int committers;
+    private final int maxGroup;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private int running;
+    private final DistributionSummary sizes;
+    private final MeterRegistry registry;
+
+    /**
+     * @param committers how many group transactions may run at once (at least 1)
+     * @param maxGroup   the most submissions one group stores (at least 1)
+     */
+    GroupCommit(Jdbc jdbc, int committers, int maxGroup, MeterRegistry registry) {
+        if (committers < 1 || maxGroup < 1) {
+            throw new IllegalArgumentException("committers and maxGroup must be at least 1");
+        }
+        this.jdbc = jdbc;
+        this.committers = committers;
+        this.maxGroup = maxGroup;
+        this.registry = registry;
+        this.sizes = DistributionSummary.builder("chartbridge.intake.group.size")
+                .description("Events stored per intake transaction (group commit)").register(registry);
+    }
+
+    /** A submission waiting for its group's answer. Its fields are guarded by the lock. */
+    private static final class Waiting {
+        final IntakeStore.Submission submission;
+        boolean done;
+        IntakeResult answer;
+
+        Waiting(IntakeStore.Submission submission) {
+            this.submission = submission;
+        }
+    }
+
+    /**
+     * Stores a submission (not an amendment) in a group; returns its answer, or null when the caller must store it
+     * alone ({@link IntakeStore#store}).
+     */
+    IntakeResult store(IntakeStore.Submission submission) {
+        Waiting mine = new Waiting(submission);
+        lock.lock();
+        try {
+            waiting.addLast(mine);
+            while (!mine.done) {
+                if (running < committers && !waiting.isEmpty()) {
+                    List<Waiting> group = new ArrayList<>();
+                    while (group.size() < maxGroup && !waiting.isEmpty()) {
+                        group.add(waiting.pollFirst());
+                    }
+                    running++;
+                    lock.unlock();
+                    List<IntakeResult> answers = null;
+                    try {
+                        answers = commit(group);
+                    } finally {
+                        lock.lock();
+                        running--;
+                        for (int i = 0; i < group.size(); i++) {
+                            group.get(i).answer = answers == null ? null : answers.get(i);
+                            group.get(i).done = true;
+                        }
+                        changed.signalAll();
+                    }
+                } else {
+                    // Mine is in a group being stored, or every committer is busy: wait for one to finish.
+                    changed.awaitUninterruptibly();
+                }
+            }
+            return mine.answer;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stores the group in one transaction: its answers, or null when each must be stored alone. */
+    private List<IntakeResult> commit(List<Waiting> group) {
+        sizes.record(group.size());
+        try {
+            return jdbc.inTransaction(c -> IntakeStore.storeGroup(c,
+                    group.stream().map(w -> w.submission).toList()));
+        } catch (IntakeStore.GroupAbandoned e) {
+            abandoned(e.getMessage());
+        } catch (RuntimeException e) {
+            // A deadlock, or the database failing: each submission is stored alone, which says what it must.
+            abandoned("failed");
+        }
+        return null;
+    }
+
+    private void abandoned(String reason) {
+        Counter.builder("chartbridge.intake.group.abandoned").description("Intake groups rolled back and stored"
+                + " event by event, by reason").tag("reason", reason).register(registry).increment();
+    }
+}
