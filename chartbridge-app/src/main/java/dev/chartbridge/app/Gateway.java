@@ -115,7 +115,8 @@ public final class Gateway implements AutoCloseable {
         // Release controls and webhooks cached per tenant, dropped when any node commits a change (issue #17).
         TenantSettingsCache tenantSettings = new TenantSettingsCache(apiJdbc);
         Intake intake = new Intake(apiJdbc, targets, Clock.systemUTC(), registry,
-                tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()), tenantSettings);
+                tenant -> policies.getOrDefault(tenant, TenantPolicy.permissive()), tenantSettings,
+                intakeTransactions(config.database()));
         this.engine = new DeliveryEngine(jdbc, targets, policy(config.delivery()), registry, node, stopGrace(config),
                 tenantSettings);
         this.auditAnchor = new AuditTrailAnchor(new AuditSealer(jdbc, 1000, auditKeys), new AuditCheckpoints(jdbc,
@@ -224,6 +225,14 @@ public final class Gateway implements AutoCloseable {
     /** The keys that sign and chain this node's audit entries (for verification by tools and the demo). */
     public AuditKeys auditKeys() {
         return auditKeys;
+    }
+
+    private static int intakeTransactions(GatewayConfig.DatabaseConfig db) {
+        Integer n = db == null ? null : db.intakeTransactions();
+        if (n != null && n < 1) {
+            throw new IllegalArgumentException("database.intakeTransactions must be at least 1 (is " + n + ")");
+        }
+        return n == null ? Intake.DEFAULT_COMMITTERS : n;
     }
 
     private static long checkpointIntervalMs(GatewayConfig.SecurityConfig security) {

@@ -34,6 +34,10 @@ public final class BenchMain {
             return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
         }
 
+        boolean has(String name) {
+            return values.containsKey(name);
+        }
+
         String text(String name, String fallback) {
             return values.getOrDefault(name, fallback);
         }

@@ -39,10 +39,12 @@ final class IntakeBench {
         Duration measure = Duration.ofSeconds(args.integer("seconds", 20));
         Duration jitWarmupLimit = Duration.ofSeconds(args.integer("gateway-warmup", 300));
         int floorGroup = args.integer("floor-group", 0);
+        Integer intakeTransactions = args.has("intake-transactions") ? args.integer("intake-transactions", 0) : null;
         report.line("intake: %d clients, warm-up %s, measure %s per phase", clients, warmup, measure);
         try (Node node = Node.freshDatabase(4); Database raw = node.asOwner(clients);
              Ehr ehr = Ehr.start(args, Ehr.Kind.STUB)) {
             ehr.latency(3_600_000);
+            node.intakeTransactions(intakeTransactions);
             ServedGateway gateway = ServedGateway.start(ServedGateway.ownProcess(args), node, ehr.baseUrl(), 1, false,
                     clients, 3_600_000L);
             report.line(ehr.describe());

@@ -26,6 +26,8 @@ final class Node implements AutoCloseable {
 
     private final Path work;
     private final Database database;
+    /** The gateway's {@code database.intakeTransactions}; null: its default. */
+    private Integer intakeTransactions;
 
     private Node(Path work, Database database) {
         this.work = work;
@@ -82,6 +84,12 @@ final class Node implements AutoCloseable {
         return Gateway.start(config(ehrUrl, concurrency, verify, poolSize, readTimeoutMs));
     }
 
+    /** Sets {@code database.intakeTransactions} of the gateways this node starts from now on (null: the default). */
+    Node intakeTransactions(Integer n) {
+        this.intakeTransactions = n;
+        return this;
+    }
+
     GatewayConfig config(String ehrUrl, int concurrency, boolean verify, Integer poolSize, long readTimeoutMs) {
         try {
             Path keyFile = work.resolve("api-key");
@@ -90,7 +98,8 @@ final class Node implements AutoCloseable {
                     // The gateway's two roles on the embedded server, as a node started from a YAML file has them.
                     new GatewayConfig.DatabaseConfig(database.jdbcUrl(), database.user(), null,
                             work.resolve("postgres-gateway.password").toString(), "postgres", null,
-                            work.resolve("postgres-owner.password").toString(), null, null, poolSize),
+                            work.resolve("postgres-owner.password").toString(), null, null, poolSize,
+                            intakeTransactions),
                     new GatewayConfig.HttpConfig("127.0.0.1", 0, null, null),
                     new GatewayConfig.DeliveryConfig(null, 200L, 2000L, null, 200L, verify), "bench",
                     new GatewayConfig.SecurityConfig(null, work.resolve("master.key").toString()),

@@ -91,10 +91,20 @@ public record GatewayConfig(DatabaseConfig database, HttpConfig http, DeliveryCo
      * {@code user} and its password are the gateway's runtime role; with {@code ownerUser} (and its password) the
      * migrations run as that owner, which then grants the runtime role its rights (issue #15, docs/security.md).
      * Passwords come from an environment variable or a file.
+     *
+     * @param intakeTransactions how many intake transactions, each storing the events that arrived together (group
+     *                           commit), run at once on this node (default 4)
      */
     public record DatabaseConfig(String url, String user, String passwordEnv, String passwordFile, String ownerUser,
                                  String ownerPasswordEnv, String ownerPasswordFile, String dataDir, Integer port,
-                                 Integer poolSize) {
+                                 Integer poolSize, Integer intakeTransactions) {
+        public DatabaseConfig(String url, String user, String passwordEnv, String passwordFile, String ownerUser,
+                              String ownerPasswordEnv, String ownerPasswordFile, String dataDir, Integer port,
+                              Integer poolSize) {
+            this(url, user, passwordEnv, passwordFile, ownerUser, ownerPasswordEnv, ownerPasswordFile, dataDir, port,
+                    poolSize, null);
+        }
+
         public DatabaseConfig(String url, String user, String passwordEnv, String dataDir, Integer port,
                               Integer poolSize) {
             this(url, user, passwordEnv, null, null, null, null, dataDir, port, poolSize);
