@@ -228,11 +228,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static int intakeTransactions(GatewayConfig.DatabaseConfig db) {
-        Integer n = db == null ? null : db.intakeTransactions();
-        if (n != null && n < 1) {
-            throw new IllegalArgumentException("database.intakeTransactions must be at least 1 (is " + n + ")");
-        }
-        return n == null ? Intake.DEFAULT_COMMITTERS : n;
+        return db == null || db.intakeTransactions() == null ? Intake.DEFAULT_COMMITTERS : db.intakeTransactions();
     }
 
     private static long checkpointIntervalMs(GatewayConfig.SecurityConfig security) {

@@ -90,6 +90,11 @@ public final class ConfigLoader {
                 }
             }
         }
+        GatewayConfig.DatabaseConfig db = config.database();
+        if (db != null && db.intakeTransactions() != null && db.intakeTransactions() < 1) {
+            throw new ChartBridgeException("configuration: database.intakeTransactions must be at least 1 (is "
+                    + db.intakeTransactions() + ")");
+        }
         WebhookReceivers.policy(config.webhooks()); // a bad allowlist entry fails at start
         if (config.http() != null) {
             HttpSettings.listener(config.http()); // so do a bad timeout or half a TLS setting

@@ -43,6 +43,16 @@ class EnvironmentConfigTest {
     }
 
     @Test
+    void intake_transactions_come_from_the_environment_and_fewer_than_one_stops_the_start_naming_the_key() {
+        GatewayConfig config = ConfigLoader.load(EXAMPLE, Map.of("CHARTBRIDGE_DATABASE_INTAKE_TRANSACTIONS", "2"));
+        assertThat(config.database().intakeTransactions()).isEqualTo(2);
+
+        assertThatThrownBy(() -> ConfigLoader.load(EXAMPLE, Map.of("CHARTBRIDGE_DATABASE_INTAKE_TRANSACTIONS", "0")))
+                .isInstanceOf(ChartBridgeException.class)
+                .hasMessageContaining("database.intakeTransactions must be at least 1 (is 0)");
+    }
+
+    @Test
     void a_list_position_one_past_the_end_adds_an_element_and_a_gap_is_refused() {
         GatewayConfig config = ConfigLoader.load(EXAMPLE, Map.of(
                 "CHARTBRIDGE_TENANTS_0_API_KEYS_1_LABEL", "ops",
