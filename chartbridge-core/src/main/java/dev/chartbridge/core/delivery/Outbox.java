@@ -65,8 +65,9 @@ public final class Outbox {
     }
 
     /**
-     * As {@link #enqueueNew} for all the operations of one event at once, each joining the back of its line (an
-     * operation behind another of the same event and line waits for it), in one statement, plus one for the
+     * As {@link #enqueueNew} for all the operations of one event, or of a group of events, at once, each joining the
+     * back of its line in the order given (an operation behind another of the same line in this call waits for it),
+     * in one statement, plus one for the
      * {@code operation.held} entries when some line was not empty. The caller already holds the locks of the
      * entries' lines ({@link #lockLinesOf}, earlier in this transaction).
      */
