@@ -4,6 +4,8 @@ import dev.chartbridge.core.store.Jdbc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Thread-safe.
  */
 final class GroupCommit {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     private final Jdbc jdbc;
     private final int committers;
     private final int maxGroup;
@@ -115,7 +118,11 @@ final class GroupCommit {
         } catch (IntakeStore.GroupAbandoned e) {
             abandoned(e.getMessage());
         } catch (RuntimeException e) {
-            // A deadlock, or the database failing: each submission is stored alone, which says what it must.
+            // A deadlock, or the database failing: each submission is stored alone, which says what it must. Only
+            // the kind of failure is logged: a database's message may quote a row's values.
+            LOG.warn("an intake group of {} events was rolled back ({}{}); each is stored alone", group.size(),
+                    e.getClass().getSimpleName(), e instanceof dev.chartbridge.core.store.StoreException s
+                            ? ", SQL state " + s.sqlState() : "");
             abandoned("failed");
         }
         return null;

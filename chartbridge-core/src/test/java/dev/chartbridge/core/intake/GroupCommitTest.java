@@ -192,4 +192,36 @@ class GroupCommitTest {
         assertThat(pg.count("SELECT count(*) FROM audit_entry WHERE tenant_id = '" + tenant
                 + "' AND action = 'event.accepted'")).isEqualTo(3);
     }
+
+    @Test
+    void a_group_whose_transaction_fails_is_stored_event_by_event() throws Exception {
+        String waiting = "SELECT count(*) FROM pg_locks WHERE relation = 'clinical_event'::regclass AND NOT granted";
+        Future<IntakeResult> answer;
+        try (Connection c = pg.database().dataSource().getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("LOCK TABLE clinical_event IN SHARE MODE");
+            answer = submit("failing-group", note("500", "cancelled"));
+            awaitWaiting(1, waiting);
+            // The group's insert is cancelled by the server: its transaction fails, as in a deadlock.
+            pg.count("SELECT count(pg_cancel_backend(l.pid)) FROM pg_locks l"
+                    + " WHERE l.relation = 'clinical_event'::regclass AND NOT l.granted");
+            // Stored alone next, on its own request thread: it waits for the same lock.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (registry.find("chartbridge.intake.group.abandoned").tag("reason", "failed").counter() == null) {
+                assertThat(System.nanoTime()).as("the group abandoned").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            awaitWaiting(1, waiting);
+            c.commit();
+        }
+
+        UUID event = accepted(answer.get(30, TimeUnit.SECONDS));
+        assertThat(registry.get("chartbridge.intake.group.abandoned").tag("reason", "failed").counter().count())
+                .isEqualTo(1);
+        assertThat(pg.count("SELECT count(*) FROM clinical_event WHERE tenant_id = '" + tenant + "'")).isEqualTo(1);
+        assertThat(pg.count("SELECT count(*) FROM outbox o JOIN write_operation w ON w.id = o.operation_id"
+                + " WHERE w.event_id = '" + event + "'")).isEqualTo(1);
+        assertThat(pg.count("SELECT count(*) FROM audit_entry WHERE event_id = '" + event
+                + "' AND action = 'event.accepted'")).isEqualTo(1);
+    }
 }
