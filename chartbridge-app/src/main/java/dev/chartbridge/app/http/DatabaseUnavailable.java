@@ -1,8 +1,6 @@
 package dev.chartbridge.app.http;
 
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
+import dev.chartbridge.core.store.StoreException;
 
 /**
  * Tells a failure of the database link (no connection within the API's wait, the server gone mid-query, shutting
@@ -16,18 +14,8 @@ final class DatabaseUnavailable {
     private DatabaseUnavailable() {
     }
 
-    /** Whether {@code e} or a cause of it says the database cannot be reached. */
+    /** Whether {@code e} or a cause of it says the database cannot be reached ({@link StoreException#unreachable}). */
     static boolean is(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
-                return true;
-            }
-            // SQLSTATE class 08: connection exception; 57P01-57P03: the server is shutting down or starting.
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
-                return true;
-            }
-        }
-        return false;
+        return StoreException.unreachable(e);
     }
 }

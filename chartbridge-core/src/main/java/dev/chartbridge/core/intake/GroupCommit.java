@@ -1,12 +1,14 @@
 package dev.chartbridge.core.intake;
 
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.store.StoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A group that cannot be stored together is rolled back whole and each of its submissions is handed back to be
  * stored alone, in its own thread and transaction, where it gets the answer it would have had without groups: a
- * stale copy of settings, content another event holds, a gate's refusal, a deadlock, or any failure of the database
- * (a submission whose group did commit before the failure was seen is then found as a replay of itself, by its key).
+ * stale copy of settings, content another event holds, a gate's refusal, a deadlock, or any other failure of the
+ * transaction (a submission whose group did commit before the failure was seen is then found as a replay of itself,
+ * by its key). Only a database that cannot be reached ({@link StoreException#unreachable}) fails every submission of
+ * the group at once, each with its own exception: alone, each would wait for a connection again.
  * Thread-safe.
  */
 final class GroupCommit {
@@ -63,6 +67,8 @@ final class GroupCommit {
         final IntakeStore.Submission submission;
         boolean done;
         IntakeResult answer;
+        /** The database could not be reached: the submission fails with it, not tried again alone. */
+        StoreException unreachable;
 
         Waiting(IntakeStore.Submission submission) {
             this.submission = submission;
@@ -87,13 +93,17 @@ final class GroupCommit {
                     running++;
                     lock.unlock();
                     List<IntakeResult> answers = null;
+                    StoreException unreachable = null;
                     try {
                         answers = commit(group);
+                    } catch (StoreException e) {
+                        unreachable = e;
                     } finally {
                         lock.lock();
                         running--;
                         for (int i = 0; i < group.size(); i++) {
                             group.get(i).answer = answers == null ? null : answers.get(i);
+                            group.get(i).unreachable = unreachable;
                             group.get(i).done = true;
                         }
                         changed.signalAll();
@@ -103,13 +113,23 @@ final class GroupCommit {
                     changed.awaitUninterruptibly();
                 }
             }
+            if (mine.unreachable != null) {
+                // Each request fails with its own exception (one instance is not thrown on several threads).
+                throw new StoreException((SQLException) mine.unreachable.getCause());
+            }
             return mine.answer;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Stores the group in one transaction: its answers, or null when each must be stored alone. */
+    /**
+     * Stores the group in one transaction: its answers, or null when each must be stored alone.
+     *
+     * @throws StoreException when the database cannot be reached ({@link StoreException#unreachable}): stored alone,
+     *                        each would wait for a connection a second time, and a request in an outage would take
+     *                        twice the API's bound to say so
+     */
     private List<IntakeResult> commit(List<Waiting> group) {
         sizes.record(group.size());
         try {
@@ -117,15 +137,24 @@ final class GroupCommit {
                     group.stream().map(w -> w.submission).toList()));
         } catch (IntakeStore.GroupAbandoned e) {
             abandoned(e.getMessage());
+        } catch (StoreException e) {
+            if (StoreException.unreachable(e)) {
+                abandoned("unreachable");
+                throw e;
+            }
+            failed(group, e);
         } catch (RuntimeException e) {
-            // A deadlock, or the database failing: each submission is stored alone, which says what it must. Only
-            // the kind of failure is logged: a database's message may quote a row's values.
-            LOG.warn("an intake group of {} events was rolled back ({}{}); each is stored alone", group.size(),
-                    e.getClass().getSimpleName(), e instanceof dev.chartbridge.core.store.StoreException s
-                            ? ", SQL state " + s.sqlState() : "");
-            abandoned("failed");
+            failed(group, e);
         }
         return null;
+    }
+
+    /** A deadlock, or any other failure of the work: each submission is stored alone, which says what it must. */
+    private void failed(List<Waiting> group, RuntimeException e) {
+        // Only the kind of failure is logged: a database's message may quote a row's values.
+        LOG.warn("an intake group of {} events was rolled back ({}{}); each is stored alone", group.size(),
+                e.getClass().getSimpleName(), e instanceof StoreException s ? ", SQL state " + s.sqlState() : "");
+        abandoned("failed");
     }
 
     private void abandoned(String reason) {

@@ -224,4 +224,38 @@ class GroupCommitTest {
         assertThat(pg.count("SELECT count(*) FROM audit_entry WHERE event_id = '" + event
                 + "' AND action = 'event.accepted'")).isEqualTo(1);
     }
+
+    @Test
+    void a_database_that_cannot_be_reached_fails_the_request_once_not_again_alone() {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger triedWhileDown = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource real = pg.database().dataSource();
+        // The API pool's answer when no connection comes within its wait: a plain JDK proxy over the real pool.
+        javax.sql.DataSource switchable = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && down.get()) {
+                        triedWhileDown.incrementAndGet();
+                        throw new java.sql.SQLTransientConnectionException("connection is not available", "08001");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Jdbc jdbc = new Jdbc(switchable);
+        Intake outage = new Intake(jdbc, new Targets(List.of(new Target(tenant, "ehr", new PlanOnlyAdapter(), 4))),
+                new TestClock(), registry, t -> TenantPolicy.permissive(), new TenantSettingsCache(jdbc), 1);
+        accepted(outage.submit(tenant, "test", "before", note("600", "before"))); // the tenant's settings cached
+        down.set(true);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> outage.submit(tenant, "test", "during",
+                        note("601", "during")))
+                .isInstanceOf(dev.chartbridge.core.store.StoreException.class)
+                .satisfies(e -> assertThat(dev.chartbridge.core.store.StoreException.unreachable(e)).isTrue());
+        // One wait for a connection, the group's: not a second one alone.
+        assertThat(triedWhileDown.get()).isEqualTo(1);
+        assertThat(registry.get("chartbridge.intake.group.abandoned").tag("reason", "unreachable").counter()
+                .count()).isEqualTo(1);
+    }
 }
