@@ -16,7 +16,7 @@ final class ProvenanceNotes {
     private ProvenanceNotes() {
     }
 
-    /** Adds the entries to the acceptance's audit entries (written with the event, see AcceptedEvent). */
+    /** Adds the entries to the acceptance's audit entries (written with the event, see AcceptedEvents). */
     static void keptLocally(AuditLog.Entries entries, String tenantId, UUID eventId,
                             List<IntakeStore.PlannedTarget> plan) {
         for (IntakeStore.PlannedTarget p : plan) {
