@@ -228,7 +228,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static int intakeTransactions(GatewayConfig.DatabaseConfig db) {
-        return db == null || db.intakeTransactions() == null ? Intake.DEFAULT_COMMITTERS : db.intakeTransactions();
+        return db == null || db.intakeTransactions() == null ? Intake.DEFAULT_INTAKE_TRANSACTIONS : db.intakeTransactions();
     }
 
     private static long checkpointIntervalMs(GatewayConfig.SecurityConfig security) {

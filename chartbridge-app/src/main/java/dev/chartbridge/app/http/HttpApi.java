@@ -170,7 +170,7 @@ public final class HttpApi {
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 // A failure the SQLState does not classify (a connection cut mid-statement can surface in several
                 // ways) is still the database's when the database does not answer now.
-                if (DatabaseUnavailable.is(e) || (e instanceof StoreException && !databaseAnswers())) {
+                if (StoreException.unreachable(e) || (e instanceof StoreException && !databaseAnswers())) {
                     LOG.warn("request {} {}: database unavailable ({})", ctx.method(), ctx.path(),
                             e.getClass().getSimpleName());
                     ctx.header("Retry-After", String.valueOf(DatabaseUnavailable.RETRY_AFTER_SECONDS));

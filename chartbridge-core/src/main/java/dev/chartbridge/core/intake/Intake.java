@@ -40,7 +40,7 @@ public final class Intake {
     /** Tries against settings changing under each (an administrator's script in a loop) before giving up. */
     private static final int MAX_STALE_RETRIES = 10;
     /** Group transactions at once by default: enough to keep a small database's cores busy between round trips. */
-    public static final int DEFAULT_COMMITTERS = 4;
+    public static final int DEFAULT_INTAKE_TRANSACTIONS = 4;
     /** The most events one group transaction stores. */
     private static final int MAX_GROUP = 32;
     private final Jdbc jdbc;
@@ -64,16 +64,17 @@ public final class Intake {
     /** @param settings the tenants' release controls and webhooks, kept current by a {@code TenantSettingsListener} */
     public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry,
                   Function<String, TenantPolicy> policies, TenantSettingsCache settings) {
-        this(jdbc, targets, clock, registry, policies, settings, DEFAULT_COMMITTERS);
+        this(jdbc, targets, clock, registry, policies, settings, DEFAULT_INTAKE_TRANSACTIONS);
     }
 
     /**
-     * @param committers how many transactions storing groups of concurrent events may run at once (group commit):
-     *                   events that arrive while all are busy are stored together by the next one free
+     * @param intakeTransactions how many transactions storing groups of concurrent events may run at once (group
+     *                           commit): events that arrive while all are busy are stored together by the next one
+     *                           free
      */
     public Intake(Jdbc jdbc, Targets targets, Clock clock, MeterRegistry registry,
-                  Function<String, TenantPolicy> policies, TenantSettingsCache settings, int committers) {
-        this.groups = new GroupCommit(jdbc, committers, MAX_GROUP, registry);
+                  Function<String, TenantPolicy> policies, TenantSettingsCache settings, int intakeTransactions) {
+        this.groups = new GroupCommit(jdbc, intakeTransactions, MAX_GROUP, registry);
         this.jdbc = jdbc;
         this.policies = policies;
         this.targets = targets;

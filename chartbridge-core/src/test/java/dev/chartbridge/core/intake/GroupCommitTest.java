@@ -5,6 +5,7 @@ import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.settings.TenantSettingsCache;
 import dev.chartbridge.core.store.Jdbc;
+import dev.chartbridge.core.store.StoreException;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import dev.chartbridge.core.testing.Examples;
 import dev.chartbridge.core.testing.PostgresExtension;
@@ -16,7 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +31,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Group commit (issue #17): events submitted while intake's one committer is busy are stored together, in one
@@ -227,19 +235,19 @@ class GroupCommitTest {
 
     @Test
     void a_database_that_cannot_be_reached_fails_the_request_once_not_again_alone() {
-        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicInteger triedWhileDown = new java.util.concurrent.atomic.AtomicInteger();
-        javax.sql.DataSource real = pg.database().dataSource();
+        AtomicBoolean down = new AtomicBoolean();
+        AtomicInteger triedWhileDown = new AtomicInteger();
+        DataSource real = pg.database().dataSource();
         // The API pool's answer when no connection comes within its wait: a plain JDK proxy over the real pool.
-        javax.sql.DataSource switchable = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[]{javax.sql.DataSource.class}, (proxy, method, args) -> {
+        DataSource switchable = (DataSource) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection") && down.get()) {
                         triedWhileDown.incrementAndGet();
-                        throw new java.sql.SQLTransientConnectionException("connection is not available", "08001");
+                        throw new SQLTransientConnectionException("connection is not available", "08001");
                     }
                     try {
                         return method.invoke(real, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
@@ -249,10 +257,10 @@ class GroupCommitTest {
         accepted(outage.submit(tenant, "test", "before", note("600", "before"))); // the tenant's settings cached
         down.set(true);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> outage.submit(tenant, "test", "during",
+        assertThatThrownBy(() -> outage.submit(tenant, "test", "during",
                         note("601", "during")))
-                .isInstanceOf(dev.chartbridge.core.store.StoreException.class)
-                .satisfies(e -> assertThat(dev.chartbridge.core.store.StoreException.unreachable(e)).isTrue());
+                .isInstanceOf(StoreException.class)
+                .satisfies(e -> assertThat(StoreException.unreachable(e)).isTrue());
         // One wait for a connection, the group's: not a second one alone.
         assertThat(triedWhileDown.get()).isEqualTo(1);
         assertThat(registry.get("chartbridge.intake.group.abandoned").tag("reason", "unreachable").counter()
