@@ -1,6 +1,7 @@
 package dev.chartbridge.app;
 
 import dev.chartbridge.app.cli.ChartBridgeCli;
+import dev.chartbridge.core.audit.AuditCheckpoint;
 import dev.chartbridge.core.audit.AuditCheckpoints;
 import dev.chartbridge.core.audit.AuditKeys;
 import dev.chartbridge.core.audit.AuditSealer;
@@ -121,7 +122,9 @@ class AuditExportTest {
         new AuditSealer(env.pg().jdbc(), 1000, keys()).sealAll();
         assertThat(new AuditCheckpoints(env.pg().jdbc(), keys(), dir, java.time.Clock.systemUTC()).write())
                 .isPositive();
-        long head = env.pg().count("SELECT max(seq) FROM audit_seal WHERE tenant_id = 'acme'");
+        // The checkpoint's own seq, not the newest seal read afterwards: the live node may have sealed more since.
+        long head = AuditCheckpoints.read(dir, keys()).stream().filter(c -> c.tenantId().equals("acme"))
+                .mapToLong(AuditCheckpoint::seq).max().orElseThrow();
         env.pg().execute("SET session_replication_role = replica;"
                 + " DELETE FROM audit_entry WHERE id IN (SELECT entry_id FROM audit_seal WHERE tenant_id = 'acme'"
                 + " AND seq > " + (head - 2) + "); DELETE FROM audit_seal WHERE tenant_id = 'acme' AND seq > "
