@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +48,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final DeliveryPolicy policy;
     private final Map<String, Semaphore> permits;
     private final Set<Claim> held = ConcurrentHashMap.newKeySet();
+    /** Queues whose last claim filled the room it was given ({@link #pollOnce}). */
+    private final Set<String> backlogged = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
     private final Thread poller;
     private final ScheduledExecutorService heartbeat;
@@ -142,13 +145,17 @@ public final class DeliveryEngine implements AutoCloseable {
     /**
      * Claims and dispatches what is due now; returns how many operations it claimed. One statement asks which
      * queues with free room have due work; only those are claimed from, so an idle node costs one statement per
-     * poll however many queues it serves.
+     * poll however many queues it serves. A queue whose last claim filled all the room it was given is claimed from
+     * without asking first: it most likely has more, and a claim that finds nothing answers the same question (it
+     * then asks again from the next poll on).
      */
     int pollOnce() {
         List<String> withRoom = permits.entrySet().stream().filter(e -> e.getValue().availablePermits() > 0)
                 .map(Map.Entry::getKey).toList();
+        List<String> due = new ArrayList<>(withRoom.stream().filter(backlogged::contains).toList());
+        due.addAll(store.dueQueues(withRoom.stream().filter(q -> !backlogged.contains(q)).toList()));
         int claimed = 0;
-        for (String queue : store.dueQueues(withRoom)) {
+        for (String queue : due) {
             Semaphore free = permits.get(queue);
             int room = Math.min(free.availablePermits(), policy.batchSize());
             if (room == 0 || !running.get()) {
@@ -156,6 +163,11 @@ public final class DeliveryEngine implements AutoCloseable {
             }
             List<Claimed> claims = store.claim(queue, room, policy.lease());
             claimed += claims.size();
+            if (claims.size() == room) {
+                backlogged.add(queue);
+            } else {
+                backlogged.remove(queue);
+            }
             // The batch's events are parsed once each, by whichever of its workers needs one first.
             StoredEvents.Batch batch = events.batch();
             for (Claimed c : claims) {

@@ -128,6 +128,34 @@ class SettingsAcrossNodesTest {
     }
 
     @Test
+    void a_release_control_removed_by_truncate_in_sql_is_not_applied_by_an_older_copy() {
+        a = new Node(false);
+        b = new Node(false);
+        setNotes(ReleaseMode.OFF);
+        assertThat(b.submitNote()).isInstanceOf(IntakeResult.Refused.class);
+        assertThat(b.cache.holds(tenant)).isTrue();
+
+        // A manual fix in SQL: TRUNCATE fires no row trigger, so V73's statement trigger raises the version.
+        pg.execute("TRUNCATE release_control");
+
+        assertThat(b.submitNote()).as("the refusal by b's copy was found stale").isInstanceOf(IntakeResult.Accepted.class);
+    }
+
+    @Test
+    void a_release_control_moved_to_another_tenant_is_not_applied_by_an_older_copy_of_the_first() {
+        a = new Node(false);
+        b = new Node(false);
+        String other = tenant + "-other";
+        pg.execute("INSERT INTO tenant (id, name) VALUES ('" + other + "', 'Other clinic')");
+        setNotes(ReleaseMode.OFF);
+        assertThat(b.submitNote()).isInstanceOf(IntakeResult.Refused.class);
+
+        pg.execute("UPDATE release_control SET tenant_id = '" + other + "' WHERE tenant_id = '" + tenant + "'");
+
+        assertThat(b.submitNote()).as("the old tenant's version was raised too").isInstanceOf(IntakeResult.Accepted.class);
+    }
+
+    @Test
     void a_replay_after_its_target_was_turned_off_gets_its_original_answer_and_audits_nothing() {
         a = new Node(false);
         b = new Node(false);
