@@ -3,7 +3,7 @@ package dev.chartbridge.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.openapi.ApiContract;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package dev.chartbridge.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.simulators.RecordedRequest;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
 import org.hl7.fhir.r4.model.Condition;

@@ -3,7 +3,7 @@ package dev.chartbridge.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.testing.Examples;
 import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.simulators.advancedmd.AdvancedMdSeed;

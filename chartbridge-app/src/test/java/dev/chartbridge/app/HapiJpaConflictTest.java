@@ -3,7 +3,7 @@ package dev.chartbridge.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.hapi.HapiJpaExtension;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.testing.PostgresExtension;
 import org.hl7.fhir.r4.model.Condition;
 import org.junit.jupiter.api.AfterAll;

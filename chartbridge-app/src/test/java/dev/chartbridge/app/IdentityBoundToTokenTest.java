@@ -1,7 +1,7 @@
 package dev.chartbridge.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
 import dev.chartbridge.simulators.fhir.SeedData;

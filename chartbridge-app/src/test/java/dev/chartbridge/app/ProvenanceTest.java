@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;
 import dev.chartbridge.core.adapter.WriteContext;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.simulators.RecordedRequest;
 import dev.chartbridge.simulators.epic.EpicSeed;
 import dev.chartbridge.simulators.epic.EpicSimulator;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.cli.ChartBridgeCli;
 import dev.chartbridge.core.adapter.WriteContext;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
 import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;

@@ -2,7 +2,7 @@ package dev.chartbridge.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

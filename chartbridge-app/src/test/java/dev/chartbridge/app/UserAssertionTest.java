@@ -12,7 +12,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.simulators.fhir.FhirSimulatorExtension;
 import dev.chartbridge.simulators.fhir.SeedData;

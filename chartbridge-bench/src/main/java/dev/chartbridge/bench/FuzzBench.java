@@ -3,7 +3,7 @@ package dev.chartbridge.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
 

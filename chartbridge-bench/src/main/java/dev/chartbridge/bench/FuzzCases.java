@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.chartbridge.bench;
 
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Database;
 import dev.chartbridge.simulators.fhir.SeedData;
 

@@ -3,7 +3,7 @@ package dev.chartbridge.app.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.audit.AuditQueries;
 import dev.chartbridge.core.audit.PhiReads;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.ProvenanceWriter;
 import dev.chartbridge.core.audit.AuditQueries;
 import dev.chartbridge.core.event.Attestation;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.FhirContexts;
 import dev.chartbridge.ehr.fhir.FhirProvenanceMapping;
 import org.hl7.fhir.r4.model.AuditEvent;

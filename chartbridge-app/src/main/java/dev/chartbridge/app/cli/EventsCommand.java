@@ -1,8 +1,8 @@
 package dev.chartbridge.app.cli;
 
 import dev.chartbridge.app.http.SearchQuery;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.search.Search;
 import dev.chartbridge.core.search.SearchFilter;
 import dev.chartbridge.core.search.SearchPage;

@@ -1,7 +1,7 @@
 package dev.chartbridge.app.cli;
 
-import dev.chartbridge.core.delivery.OperationState;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.review.ReviewFilter;
 import dev.chartbridge.core.review.ReviewItem;
 import dev.chartbridge.core.review.ReviewQueries;

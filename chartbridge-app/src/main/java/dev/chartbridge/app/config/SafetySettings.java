@@ -5,9 +5,9 @@ import dev.chartbridge.core.ChartBridgeException;
 import dev.chartbridge.core.event.AuthorRole;
 import dev.chartbridge.core.formulary.FileFormulary;
 import dev.chartbridge.core.formulary.Formulary;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.intake.ReleaseControlParser;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.tenant.TenantPolicy;
 

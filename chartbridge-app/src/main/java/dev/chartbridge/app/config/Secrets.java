@@ -1,7 +1,7 @@
 package dev.chartbridge.app.config;
 
 import dev.chartbridge.core.ChartBridgeException;
-import dev.chartbridge.core.secret.KeyFiles;
+import dev.chartbridge.core.common.KeyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

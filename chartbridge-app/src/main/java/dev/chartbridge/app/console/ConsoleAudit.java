@@ -1,7 +1,7 @@
 package dev.chartbridge.app.console;
 
 import dev.chartbridge.core.audit.AuditLog;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.util.Map;

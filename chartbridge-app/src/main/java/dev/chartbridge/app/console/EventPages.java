@@ -2,8 +2,8 @@ package dev.chartbridge.app.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.app.http.SearchQuery;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.search.EventSummary;
 import dev.chartbridge.core.search.Search;
 import dev.chartbridge.core.search.SearchFilter;

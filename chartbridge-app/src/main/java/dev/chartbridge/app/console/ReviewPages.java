@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.approval.Approvals;
 import dev.chartbridge.core.delivery.FanOutCompensation;
-import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.event.Approval;
 import dev.chartbridge.core.event.AuthorRole;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.review.ReviewFilter;
 import dev.chartbridge.core.review.ReviewItem;
 import dev.chartbridge.core.review.ReviewQueries;
@@ -126,7 +127,7 @@ final class ReviewPages {
         putIfGiven(body, "role", ctx.formParam("role"));
         putIfGiven(body, "statement", ctx.formParam("statement"));
         List<FieldError> errors = new ArrayList<>();
-        Approvals.Approval approval = Approvals.parse(body, errors);
+        Approval approval = Approvals.parse(body, errors);
         if (id == null || approval == null) {
             console.redirect(ctx, s, back(ctx), null, id == null ? "No such event." : describe(errors));
             return;

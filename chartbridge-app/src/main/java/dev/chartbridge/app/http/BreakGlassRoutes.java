@@ -1,10 +1,10 @@
 package dev.chartbridge.app.http;
 
+import dev.chartbridge.core.audit.PhiReads;
 import dev.chartbridge.core.gate.BreakGlassReport;
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
-import dev.chartbridge.core.audit.PhiReads;
 import io.javalin.http.Context;
 
 import java.time.Instant;

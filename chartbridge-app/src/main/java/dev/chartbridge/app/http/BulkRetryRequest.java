@@ -1,8 +1,8 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.delivery.OperationState;
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.review.ReviewFilter;
 
 import java.time.Instant;

@@ -8,12 +8,13 @@ import dev.chartbridge.core.approval.Approvals;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.audit.AuditQueries;
 import dev.chartbridge.core.audit.PhiReads;
+import dev.chartbridge.core.event.Approval;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.event.Identifier;
 import dev.chartbridge.core.gate.BreakGlass;
-import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.intake.Intake;
 import dev.chartbridge.core.intake.IntakeResult;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.status.EventView;
 import dev.chartbridge.core.store.Jdbc;
@@ -22,8 +23,8 @@ import dev.chartbridge.ehr.profile.VendorProfile;
 import dev.chartbridge.ehr.profile.VendorProfiles;
 import io.javalin.http.Context;
 
-import java.io.IOException;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URLEncoder;
@@ -166,12 +167,12 @@ final class EventRoutes {
 
     /** Audits an event refused because it names someone other than the verified user (fields only, no content). */
     private void refusedIdentity(RequestAuth.Acting caller, List<FieldError> errors) {
-        com.fasterxml.jackson.databind.node.ObjectNode d = dev.chartbridge.core.intake.Json.MAPPER.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode d = dev.chartbridge.core.json.Json.MAPPER.createObjectNode();
         d.put("reason", "not the verified user: " + errors.stream().map(FieldError::pointer)
                 .collect(java.util.stream.Collectors.joining(", ")));
         jdbc.inTransaction(c -> {
             AuditLog.append(c, caller.tenantId(), caller.actor(), "event.refused", null, null,
-                    dev.chartbridge.core.intake.Json.canonical(d));
+                    dev.chartbridge.core.json.Json.canonical(d));
             return null;
         });
     }
@@ -253,7 +254,7 @@ final class EventRoutes {
         UUID id = Params.uuid(ctx.pathParam("id"));
         List<FieldError> errors = new ArrayList<>();
         JsonNode tree = bodies.readJson(ctx, errors);
-        Approvals.Approval approval = tree == null ? null : Approvals.parse(tree, errors);
+        Approval approval = tree == null ? null : Approvals.parse(tree, errors);
         if (approval == null || id == null) {
             Responses.problem(ctx, id == null ? notFound()
                     : Problem.invalid(400, "invalid-approval", "Invalid approval",

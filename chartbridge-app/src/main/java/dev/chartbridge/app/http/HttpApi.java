@@ -2,8 +2,8 @@ package dev.chartbridge.app.http;
 
 import dev.chartbridge.app.console.ConsoleRoutes;
 import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.common.RandomIds;
 import dev.chartbridge.core.intake.Intake;
-import dev.chartbridge.core.secret.RandomIds;
 import dev.chartbridge.core.status.EventQueries;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.store.StoreException;

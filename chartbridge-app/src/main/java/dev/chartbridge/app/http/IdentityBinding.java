@@ -2,8 +2,8 @@ package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.event.AuthorRole;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.tenant.ApiKeys;
 import dev.chartbridge.core.tenant.KeyRole;
 import io.javalin.http.Context;

@@ -1,7 +1,7 @@
 package dev.chartbridge.app.http;
 
-import dev.chartbridge.core.intake.CalendarBounds;
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.CalendarBounds;
+import dev.chartbridge.core.json.FieldError;
 import io.javalin.http.Context;
 
 import java.time.Instant;

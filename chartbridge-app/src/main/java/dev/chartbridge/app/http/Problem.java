@@ -1,7 +1,7 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.FieldError;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.chartbridge.app.http;
 
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;

@@ -2,8 +2,8 @@ package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.Targets;
-import dev.chartbridge.core.intake.FieldError;
 import dev.chartbridge.core.intake.ReleaseControlParser;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.release.ReleaseControls;
 import dev.chartbridge.core.store.Jdbc;

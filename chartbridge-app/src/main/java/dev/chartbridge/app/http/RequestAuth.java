@@ -1,7 +1,7 @@
 package dev.chartbridge.app.http;
 
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.tenant.ApiKeys;
 import dev.chartbridge.core.tenant.KeyRole;
 import dev.chartbridge.core.tenant.UsedUserTokens;

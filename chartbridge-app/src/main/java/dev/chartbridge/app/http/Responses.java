@@ -1,7 +1,7 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;

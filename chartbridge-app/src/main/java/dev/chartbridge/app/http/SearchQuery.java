@@ -1,9 +1,9 @@
 package dev.chartbridge.app.http;
 
-import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.event.Identifier;
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.search.SearchCursor;
 import dev.chartbridge.core.search.SearchFilter;
 

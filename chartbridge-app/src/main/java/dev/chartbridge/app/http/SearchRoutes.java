@@ -1,6 +1,6 @@
 package dev.chartbridge.app.http;
 
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.search.Search;
 import dev.chartbridge.core.search.SearchFilter;
 import dev.chartbridge.core.search.SearchPage;

@@ -1,7 +1,7 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.webhook.Webhooks;
 
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.chartbridge.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.ApiKeys;
 import dev.chartbridge.core.webhook.WebhookDeliveries;

@@ -3,11 +3,10 @@ package dev.chartbridge.app.contract;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.ecw.EcwSeed;
 import dev.chartbridge.simulators.ecw.EcwSimulator;
-
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.ApiClient;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.simulators.FaultKind;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.epic.EpicSeed;
 import dev.chartbridge.simulators.epic.EpicSimulator;
-
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -2,12 +2,11 @@ package dev.chartbridge.app.contract;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.testing.Examples;
 import dev.chartbridge.simulators.Simulator;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
 import dev.chartbridge.simulators.fhir.SeedData;
-
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.ApiClient;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.event.OperationState;
 import dev.chartbridge.core.testing.PostgresExtension;
 import dev.chartbridge.ehr.profile.VendorProfiles;
 import dev.chartbridge.simulators.FaultKind;

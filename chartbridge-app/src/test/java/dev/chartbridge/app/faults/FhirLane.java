@@ -2,7 +2,7 @@ package dev.chartbridge.app.faults;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.simulators.fhir.FhirSimulator;
 import dev.chartbridge.simulators.fhir.SeedData;
 

@@ -1,7 +1,7 @@
 package dev.chartbridge.app.hapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

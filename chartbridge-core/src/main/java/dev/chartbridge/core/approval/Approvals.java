@@ -2,12 +2,14 @@ package dev.chartbridge.core.approval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.audit.AuditLog;
-import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
+import dev.chartbridge.core.event.Approval;
 import dev.chartbridge.core.event.AuthorRole;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.EventParser;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.sql.Connection;
@@ -30,10 +32,6 @@ public final class Approvals {
         this.jdbc = jdbc;
     }
 
-    /** Who approves: an NPI, a role, and what they state. */
-    public record Approval(String approverNpi, AuthorRole role, String statement) {
-    }
-
     /** What an approval did. */
     public enum Outcome { APPROVED, NOT_FOUND, NOT_AWAITING, REFUSED }
 
@@ -43,7 +41,7 @@ public final class Approvals {
 
     /** Reads an approval request body, reporting every invalid field; null when invalid. */
     public static Approval parse(com.fasterxml.jackson.databind.JsonNode body, List<FieldError> errors) {
-        return dev.chartbridge.core.intake.EventParser.approval(body, errors);
+        return EventParser.approval(body, errors);
     }
 
     /** An approver whose NPI and role the gateway verified (a signed user assertion), not just the app's word. */

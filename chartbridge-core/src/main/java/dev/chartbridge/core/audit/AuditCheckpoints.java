@@ -3,13 +3,12 @@ package dev.chartbridge.core.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.ChartBridgeException;
-import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.core.secret.KeyFiles;
+import dev.chartbridge.core.common.KeyFiles;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.crypto.Mac;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.crypto.Mac;
 
 /**
  * Anchors every tenant's chain head outside the database: {@link #write} appends one JSON line per tenant whose

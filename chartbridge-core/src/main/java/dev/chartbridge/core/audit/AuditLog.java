@@ -1,6 +1,6 @@
 package dev.chartbridge.core.audit;
 
-import dev.chartbridge.core.secret.RandomIds;
+import dev.chartbridge.core.common.RandomIds;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package dev.chartbridge.core.audit;
 
 import dev.chartbridge.core.event.Identifier;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.util.UUID;

@@ -6,8 +6,9 @@ import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.audit.PhiReads;
-import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.core.intake.ParseResult;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.event.ParseResult;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.tenant.TenantPolicy;
 
 import java.sql.Connection;

@@ -3,6 +3,7 @@ package dev.chartbridge.core.delivery;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.event.OperationState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

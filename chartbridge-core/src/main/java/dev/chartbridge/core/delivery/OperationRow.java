@@ -1,6 +1,7 @@
 package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.adapter.RemoteRef;
+import dev.chartbridge.core.event.OperationState;
 
 import java.time.Instant;
 import java.util.UUID;

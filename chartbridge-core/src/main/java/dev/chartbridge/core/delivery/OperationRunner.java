@@ -15,9 +15,11 @@ import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
+import dev.chartbridge.core.common.Backoff;
 import dev.chartbridge.core.event.ClinicalEvent;
-import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.core.intake.ParseResult;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.event.ParseResult;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import dev.chartbridge.core.trace.Traces;
 import io.opentelemetry.api.trace.Span;
@@ -44,6 +46,8 @@ import static dev.chartbridge.core.delivery.AdapterCalls.traceId;
  */
 final class OperationRunner {
     private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
+    /** A record not yet readable may stay so for hours (Epic's holding tank): its re-reads may wait longer. */
+    static final int PENDING_CAP_FACTOR = 3;
 
     private final OperationStore store;
     private final Targets targets;
@@ -211,7 +215,7 @@ final class OperationRunner {
             }
             if (outcome instanceof SendOutcome.Retryable r) {
                 boolean exhausted = inFlight.sends() >= policy.maxSends();
-                Instant due = clock.instant().plus(Backoff.delay(policy, inFlight.sends(), r.retryAfter()));
+                Instant due = clock.instant().plus(retryDelay(inFlight.sends(), r.retryAfter()));
                 return record(claim, inFlight, exhausted ? OperationState.DEAD : OperationState.RETRY_WAIT, Step.SEND,
                         exhausted ? "dead" : "retryable", null, r.error(), describe(r.error()), r.exchange(), started,
                         exhausted ? null : due, false, 0, 0);
@@ -261,7 +265,8 @@ final class OperationRunner {
                         why + "; still not sent " + policy.pendingDeadline() + " after it was planned", r.exchange(),
                         started, null, false, -1, 0);
             }
-            Instant due = clock.instant().plus(Backoff.wait(policy, op.waits() + 1, policy.maxDelay(), r.retryAfter()));
+            Instant due = clock.instant().plus(Backoff.wait(policy.baseDelay(), policy.maxDelay(), op.waits() + 1,
+                    r.retryAfter()));
             return record(claim, op, OperationState.RETRY_WAIT, Step.SEND, "deferred", null, r.error(), why,
                     r.exchange(), started, due, false, -1, 0);
         }
@@ -294,7 +299,7 @@ final class OperationRunner {
             }
             SendOutcome notSent = ((RenderOutcome.NotRendered) outcome).outcome();
             if (notSent instanceof SendOutcome.Retryable r && op.checks() + 1 < policy.maxChecks()) {
-                Instant due = clock.instant().plus(Backoff.delay(policy, op.checks() + 1, r.retryAfter()));
+                Instant due = clock.instant().plus(retryDelay(op.checks() + 1, r.retryAfter()));
                 return record(claim, op, OperationState.RETRY_WAIT, Step.RENDER, "retryable", null, r.error(),
                         describe(r.error()), r.exchange(), started, due, false, 0, 1);
             }
@@ -354,8 +359,8 @@ final class OperationRunner {
                     return record(claim, op, OperationState.NEEDS_REVIEW, Step.VERIFY, "pending-expired", null, null,
                             "the EHR still does not show the record", n.exchange(), started, null, false, 0, 1);
                 }
-                Instant due = clock.instant().plus(Backoff.wait(policy, op.waits() + 1,
-                        policy.maxDelay().multipliedBy(Backoff.PENDING_CAP_FACTOR), null));
+                Instant due = clock.instant().plus(Backoff.wait(policy.baseDelay(),
+                        policy.maxDelay().multipliedBy(PENDING_CAP_FACTOR), op.waits() + 1, null));
                 return record(claim, op, OperationState.PENDING_REMOTE, Step.VERIFY, "pending", null, null,
                         "the EHR holds the record but does not show it yet", n.exchange(), started, due, false, 0, 0);
             }
@@ -385,7 +390,7 @@ final class OperationRunner {
                 return record(claim, op, OperationState.NEEDS_REVIEW, step, "undetermined", null, error,
                         what + " after " + checks + " tries: " + describe(error), exchange, started, null, false, 0, 1);
             }
-            Instant due = clock.instant().plus(Backoff.delay(policy, checks, retryAfter));
+            Instant due = clock.instant().plus(retryDelay(checks, retryAfter));
             return record(claim, op, stay, step, "undetermined", null, error, describe(error), exchange, started, due,
                     false, 0, 1);
         }
@@ -430,6 +435,11 @@ final class OperationRunner {
             return null;
         }
         return op.moved(to, t.addSends(), t.addChecks(), t.remote());
+    }
+
+    /** The delay before retry {@code attempt} after an answer (a refused send, a failed check). */
+    private Duration retryDelay(int attempt, Duration retryAfter) {
+        return Backoff.delay(policy.baseDelay(), policy.maxDelay(), attempt, retryAfter);
     }
 
     private long millisSince(Instant started) {

@@ -1,6 +1,7 @@
 package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.adapter.Target;
+import dev.chartbridge.core.event.OperationState;
 import dev.chartbridge.core.settings.TenantSettings;
 import dev.chartbridge.core.webhook.WebhookNotices;
 

@@ -1,7 +1,8 @@
 package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.audit.AuditLog;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.Json;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

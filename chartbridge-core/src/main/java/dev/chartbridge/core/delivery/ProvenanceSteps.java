@@ -3,8 +3,8 @@ package dev.chartbridge.core.delivery;
 import dev.chartbridge.core.adapter.EhrAdapter;
 import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.FindOutcome;
-import dev.chartbridge.core.adapter.ProvenanceContext;
 import dev.chartbridge.core.adapter.ProvenanceContext.DescribedWrite;
+import dev.chartbridge.core.adapter.ProvenanceContext;
 import dev.chartbridge.core.adapter.ProvenanceWriter;
 import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.RemoteRef;
@@ -15,6 +15,7 @@ import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.event.OperationState;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.sql.PreparedStatement;

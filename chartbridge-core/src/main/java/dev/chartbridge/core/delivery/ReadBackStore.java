@@ -3,7 +3,8 @@ package dev.chartbridge.core.delivery;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.audit.AuditLog;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.webhook.WebhookNotices;
 

@@ -2,7 +2,7 @@ package dev.chartbridge.core.delivery;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.chartbridge.core.adapter.RenderedRequest;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

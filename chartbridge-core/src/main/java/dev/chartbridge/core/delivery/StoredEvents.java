@@ -1,9 +1,9 @@
 package dev.chartbridge.core.delivery;
 
-import dev.chartbridge.core.intake.EventParser;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.core.intake.ParseResult;
+import dev.chartbridge.core.event.EventParser;
+import dev.chartbridge.core.event.ParseResult;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 
 import java.io.IOException;
 import java.time.Clock;

@@ -6,6 +6,7 @@ import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VendorError;
+import dev.chartbridge.core.event.OperationState;
 
 import java.time.Instant;
 

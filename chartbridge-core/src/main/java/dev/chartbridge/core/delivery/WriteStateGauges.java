@@ -2,6 +2,8 @@ package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
+import dev.chartbridge.core.common.DaemonThreads;
+import dev.chartbridge.core.event.OperationState;
 import dev.chartbridge.core.store.Jdbc;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

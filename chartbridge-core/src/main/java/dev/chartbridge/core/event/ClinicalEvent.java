@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /**
  * The canonical, vendor-neutral clinical event (schema version 1): what an app asks ChartBridge to write into
- * one or more EHRs. Immutable; built only by {@link dev.chartbridge.core.intake.EventParser}, which guarantees
+ * one or more EHRs. Immutable; built only by {@link dev.chartbridge.core.event.EventParser}, which guarantees
  * every field is valid.
  *
  * @param encounterIdentifier null when the event is not tied to an encounter

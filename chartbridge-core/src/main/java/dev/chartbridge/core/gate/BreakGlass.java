@@ -1,6 +1,6 @@
 package dev.chartbridge.core.gate;
 
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.FieldError;
 
 import java.util.EnumSet;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.chartbridge.core.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.chartbridge.core.gate;
 
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.FieldError;
 
 /**
  * A gate that would have refused an event and was overridden by break-glass: which gate, and what it would have

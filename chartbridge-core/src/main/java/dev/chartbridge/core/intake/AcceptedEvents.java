@@ -6,6 +6,7 @@ import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.gate.GateOverride;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.settings.TenantSettings;
 
 import java.sql.Connection;

@@ -1,9 +1,11 @@
 package dev.chartbridge.core.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 
 import java.io.IOException;
 import java.sql.Connection;

@@ -4,6 +4,7 @@ import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.gate.BreakGlass;
 import dev.chartbridge.core.gate.Gate;
 import dev.chartbridge.core.gate.GateOverride;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.tenant.TenantPolicy;
 
 import java.util.LinkedHashMap;

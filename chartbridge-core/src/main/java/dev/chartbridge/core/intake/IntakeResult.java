@@ -1,5 +1,7 @@
 package dev.chartbridge.core.intake;
 
+import dev.chartbridge.core.json.FieldError;
+
 import java.util.List;
 import java.util.UUID;
 

@@ -2,17 +2,19 @@ package dev.chartbridge.core.intake;
 
 import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.WritePlan;
+import dev.chartbridge.core.common.RandomIds;
 import dev.chartbridge.core.consent.ConsentRegistry;
-import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.delivery.RecordChanges;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.EventType;
+import dev.chartbridge.core.event.OperationState;
 import dev.chartbridge.core.gate.Gate;
+import dev.chartbridge.core.json.CanonicalJson;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.release.ReleaseMode;
-import dev.chartbridge.core.secret.RandomIds;
 import dev.chartbridge.core.settings.TenantSettings;
 import dev.chartbridge.core.tenant.TenantPolicy;
 

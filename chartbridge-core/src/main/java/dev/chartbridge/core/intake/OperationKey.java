@@ -2,6 +2,7 @@ package dev.chartbridge.core.intake;
 
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.core.json.Json;
 
 /**
  * The gateway's identity of one write: a hash of tenant, patient, encounter, event type, occurrence time and the

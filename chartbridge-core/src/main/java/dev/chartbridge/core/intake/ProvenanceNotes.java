@@ -1,6 +1,7 @@
 package dev.chartbridge.core.intake;
 
 import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.json.Json;
 
 import java.util.List;
 import java.util.UUID;

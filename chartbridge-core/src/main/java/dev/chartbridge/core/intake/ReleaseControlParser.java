@@ -2,6 +2,9 @@ package dev.chartbridge.core.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.event.EventType;
+import dev.chartbridge.core.event.Npi;
+import dev.chartbridge.core.json.Field;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.release.ReleaseControl;
 import dev.chartbridge.core.release.ReleaseMode;
 

@@ -2,7 +2,7 @@ package dev.chartbridge.core.release;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.audit.AuditLog;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.sql.Connection;

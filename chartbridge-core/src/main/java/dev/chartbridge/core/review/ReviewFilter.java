@@ -1,6 +1,6 @@
 package dev.chartbridge.core.review;
 
-import dev.chartbridge.core.delivery.OperationState;
+import dev.chartbridge.core.event.OperationState;
 
 import java.time.Instant;
 import java.util.EnumSet;

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.audit.PhiReads;
 import dev.chartbridge.core.delivery.FanOutCompensation;
-import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.OperationStates;
 import dev.chartbridge.core.delivery.Outbox;
 import dev.chartbridge.core.delivery.RecordChanges;
 import dev.chartbridge.core.delivery.SendHistory;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;
 

@@ -1,7 +1,7 @@
 package dev.chartbridge.core.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.FieldError;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.chartbridge.core.search;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.chartbridge.core.delivery.EventStatus;
-import dev.chartbridge.core.delivery.OperationState;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.EventStatus;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package dev.chartbridge.core.search;
 
-import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.core.event.OperationState;
 
 import java.time.Instant;
 

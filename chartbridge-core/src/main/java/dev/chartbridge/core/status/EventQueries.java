@@ -2,9 +2,9 @@ package dev.chartbridge.core.status;
 
 import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.audit.PhiReads;
-import dev.chartbridge.core.delivery.EventStatus;
-import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.delivery.ShadowRequests;
+import dev.chartbridge.core.event.EventStatus;
+import dev.chartbridge.core.event.OperationState;
 import dev.chartbridge.core.store.Jdbc;
 
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package dev.chartbridge.core.store;
 
-import dev.chartbridge.core.secret.KeyFiles;
+import dev.chartbridge.core.common.KeyFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

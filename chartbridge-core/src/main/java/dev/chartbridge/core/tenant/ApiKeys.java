@@ -1,10 +1,9 @@
 package dev.chartbridge.core.tenant;
 
-import dev.chartbridge.core.audit.AuditLog;
-import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.core.store.Jdbc;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.core.audit.AuditLog;
+import dev.chartbridge.core.json.Json;
+import dev.chartbridge.core.store.Jdbc;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,7 +1,7 @@
 package dev.chartbridge.core.webhook;
 
-import dev.chartbridge.core.delivery.Backoff;
-import dev.chartbridge.core.delivery.DaemonThreads;
+import dev.chartbridge.core.common.Backoff;
+import dev.chartbridge.core.common.DaemonThreads;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.trace.Traces;
 import io.opentelemetry.api.trace.Span;
@@ -10,7 +10,6 @@ import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -27,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 
 /**
  * Delivers queued webhook notices, one node of many: claims due deliveries with {@code FOR UPDATE SKIP LOCKED}

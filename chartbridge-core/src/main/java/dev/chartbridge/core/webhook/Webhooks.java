@@ -2,12 +2,11 @@ package dev.chartbridge.core.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.audit.AuditLog;
-import dev.chartbridge.core.delivery.OperationState;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.secret.SecretVault;
 import dev.chartbridge.core.store.Jdbc;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

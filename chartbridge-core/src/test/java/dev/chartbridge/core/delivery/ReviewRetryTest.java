@@ -1,6 +1,7 @@
 package dev.chartbridge.core.delivery;
 
 import dev.chartbridge.core.adapter.SendOutcome;
+import dev.chartbridge.core.event.OperationState;
 import dev.chartbridge.core.review.ReviewAction;
 import dev.chartbridge.core.review.ReviewFilter;
 import dev.chartbridge.core.review.ReviewItem;

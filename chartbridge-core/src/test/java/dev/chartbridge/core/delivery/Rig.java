@@ -5,7 +5,6 @@ import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.intake.Intake;
 import dev.chartbridge.core.intake.IntakeResult;
-import dev.chartbridge.core.intake.Json;
 import dev.chartbridge.core.settings.TenantSettingsCache;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.core.tenant.TenantPolicy;

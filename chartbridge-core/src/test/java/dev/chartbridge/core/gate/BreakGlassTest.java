@@ -1,6 +1,6 @@
 package dev.chartbridge.core.gate;
 
-import dev.chartbridge.core.intake.FieldError;
+import dev.chartbridge.core.json.FieldError;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,10 +1,12 @@
 package dev.chartbridge.core.intake;
 
 import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.event.EventParser;
 import dev.chartbridge.core.formulary.Formulary;
 import dev.chartbridge.core.gate.BreakGlass;
 import dev.chartbridge.core.gate.Gate;
 import dev.chartbridge.core.gate.GateOverride;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.tenant.TenantPolicy;
 import dev.chartbridge.core.testing.Examples;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.chartbridge.core.intake;
 
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.testing.Examples;
 import org.junit.jupiter.api.Test;
 

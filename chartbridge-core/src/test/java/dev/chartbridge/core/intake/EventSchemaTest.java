@@ -5,6 +5,8 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.chartbridge.core.event.EventParser;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.testing.Examples;
 import org.junit.jupiter.api.Test;
 

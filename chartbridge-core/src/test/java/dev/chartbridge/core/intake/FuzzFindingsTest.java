@@ -1,6 +1,9 @@
 package dev.chartbridge.core.intake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chartbridge.core.event.EventParser;
+import dev.chartbridge.core.event.ParseResult;
+import dev.chartbridge.core.json.FieldError;
 import dev.chartbridge.core.testing.Examples;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,13 @@
 package dev.chartbridge.core.release;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chartbridge.core.delivery.EventStatus;
-import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.event.ClinicalEvent;
-import dev.chartbridge.core.intake.EventParser;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.EventParser;
+import dev.chartbridge.core.event.EventStatus;
+import dev.chartbridge.core.event.OperationState;
 import dev.chartbridge.core.intake.ReleaseControlParser;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.testing.Examples;
 import org.junit.jupiter.api.Test;
 

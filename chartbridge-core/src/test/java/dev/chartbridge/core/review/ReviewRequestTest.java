@@ -1,10 +1,10 @@
 package dev.chartbridge.core.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.delivery.EventStatus;
-import dev.chartbridge.core.delivery.OperationState;
-import dev.chartbridge.core.intake.FieldError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.event.EventStatus;
+import dev.chartbridge.core.event.OperationState;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

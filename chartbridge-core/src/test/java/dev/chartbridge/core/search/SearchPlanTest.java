@@ -1,13 +1,13 @@
 package dev.chartbridge.core.search;
 
-import dev.chartbridge.core.delivery.OperationState;
 import dev.chartbridge.core.event.Identifier;
+import dev.chartbridge.core.event.OperationState;
 import dev.chartbridge.core.testing.PostgresExtension;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package dev.chartbridge.core.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -21,7 +21,7 @@ import dev.chartbridge.core.event.AllergyPayload;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.EventType;
 import dev.chartbridge.core.event.MedicationChangePayload;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.AdapterEnvironment;
 import dev.chartbridge.ehr.Connection;
 import dev.chartbridge.ehr.PreparedSend;

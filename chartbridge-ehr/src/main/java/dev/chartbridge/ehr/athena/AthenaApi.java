@@ -1,7 +1,7 @@
 package dev.chartbridge.ehr.athena;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.auth.TokenSource;
 

@@ -10,7 +10,7 @@ import dev.chartbridge.core.event.Measurement;
 import dev.chartbridge.core.event.MedicationChangePayload;
 import dev.chartbridge.core.event.NotePayload;
 import dev.chartbridge.core.event.VitalsPayload;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;

@@ -1,7 +1,7 @@
 package dev.chartbridge.ehr.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 
 import java.io.IOException;
 import java.net.URI;

@@ -2,7 +2,7 @@ package dev.chartbridge.ehr.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.ChartBridgeException;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.profile.VendorProfile;
 
 import java.io.IOException;

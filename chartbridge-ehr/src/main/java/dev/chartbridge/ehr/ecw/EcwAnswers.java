@@ -6,7 +6,7 @@ import dev.chartbridge.core.adapter.ErrorClass;
 import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.VendorError;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.fhir.BackendFhirWriter;
 import dev.chartbridge.ehr.fhir.FhirOutcomes;

@@ -13,7 +13,7 @@ import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.FhirContexts;
 import dev.chartbridge.ehr.PreparedSend;
 import dev.chartbridge.ehr.auth.AuthException;

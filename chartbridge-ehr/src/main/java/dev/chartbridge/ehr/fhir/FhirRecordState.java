@@ -4,7 +4,7 @@ import dev.chartbridge.core.adapter.Exchange;
 import dev.chartbridge.core.adapter.ReadBack;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.FhirContexts;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.CodeableConcept;

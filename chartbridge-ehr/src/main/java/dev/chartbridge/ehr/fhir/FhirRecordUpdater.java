@@ -12,7 +12,7 @@ import dev.chartbridge.core.adapter.UpdateContext;
 import dev.chartbridge.core.adapter.UpdateOutcome;
 import dev.chartbridge.core.adapter.VendorError;
 import dev.chartbridge.core.adapter.VerifyOutcome;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;

@@ -2,13 +2,13 @@ package dev.chartbridge.ehr.fhir;
 
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chartbridge.core.adapter.CheckReport;
 import dev.chartbridge.core.adapter.CheckReport.Item;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.adapter.CheckReport;
+import dev.chartbridge.core.adapter.ConnectionCheck;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.auth.CachingTokenSource;
 import dev.chartbridge.ehr.auth.GrantedScopes;
 import dev.chartbridge.ehr.auth.TokenCheck;
-import dev.chartbridge.core.adapter.ConnectionCheck;
 import dev.chartbridge.ehr.profile.VendorProfile;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Patient;

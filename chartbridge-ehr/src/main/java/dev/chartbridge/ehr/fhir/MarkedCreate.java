@@ -7,7 +7,7 @@ import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.RenderedRequest;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.adapter.WriteContext;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.FhirContexts;
 import dev.chartbridge.ehr.PreparedSend;
 import org.hl7.fhir.r4.model.Resource;

@@ -2,7 +2,7 @@ package dev.chartbridge.ehr.fhir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.FhirContexts;
 import org.hl7.fhir.r4.model.Resource;
 

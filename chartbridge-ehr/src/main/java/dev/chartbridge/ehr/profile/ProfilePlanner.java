@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.adapter.WritePlan;
 import dev.chartbridge.core.event.ClinicalEvent;
 import dev.chartbridge.core.event.VitalsPayload;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 
 import java.util.Collections;
 

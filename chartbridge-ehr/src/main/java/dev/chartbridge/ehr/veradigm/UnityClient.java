@@ -1,7 +1,7 @@
 package dev.chartbridge.ehr.veradigm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.auth.TokenSource;
 

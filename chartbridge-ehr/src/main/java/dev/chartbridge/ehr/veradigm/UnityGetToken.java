@@ -1,6 +1,6 @@
 package dev.chartbridge.ehr.veradigm;
 
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.auth.AuthException;
 import dev.chartbridge.ehr.auth.IssuedToken;
 import dev.chartbridge.ehr.auth.TokenFetcher;

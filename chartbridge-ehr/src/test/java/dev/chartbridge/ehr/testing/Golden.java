@@ -1,7 +1,7 @@
 package dev.chartbridge.ehr.testing;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.simulators.RecordedRequest;
 
 import java.io.IOException;

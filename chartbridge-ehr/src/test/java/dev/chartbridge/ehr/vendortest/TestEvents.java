@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.adapter.RemoteRef;
 import dev.chartbridge.core.adapter.WriteContext;
 import dev.chartbridge.core.event.ClinicalEvent;
-import dev.chartbridge.core.intake.EventParser;
-import dev.chartbridge.core.intake.ParseResult;
+import dev.chartbridge.core.event.EventParser;
+import dev.chartbridge.core.event.ParseResult;
 import dev.chartbridge.core.testing.Examples;
 
 import java.time.Clock;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.chartbridge.core.adapter.SendOutcome;
 import dev.chartbridge.core.event.ClinicalEvent;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.ehr.Connection;
 import dev.chartbridge.ehr.vendortest.TestEvents;
 import dev.chartbridge.simulators.vendorkit.SettableClock;

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.Gateway;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.audit.AuditSealer;
-import dev.chartbridge.core.audit.AuditVerifier;
-import dev.chartbridge.core.intake.Json;
-import dev.chartbridge.ehr.profile.VendorProfiles;
-
 import dev.chartbridge.client.ApiClient;
 import dev.chartbridge.client.ApiException;
 import dev.chartbridge.client.api.EventsApi;
@@ -17,6 +12,10 @@ import dev.chartbridge.client.model.ApproveEventRequest;
 import dev.chartbridge.client.model.EventView;
 import dev.chartbridge.client.model.EventViewOperationsInner;
 import dev.chartbridge.client.model.Problem;
+import dev.chartbridge.core.audit.AuditSealer;
+import dev.chartbridge.core.audit.AuditVerifier;
+import dev.chartbridge.core.json.Json;
+import dev.chartbridge.ehr.profile.VendorProfiles;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package dev.chartbridge.rig.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.app.config.GatewayConfig;
-import dev.chartbridge.core.intake.Json;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.simulators.advancedmd.AdvancedMdSeed;
 import dev.chartbridge.simulators.advancedmd.AdvancedMdSimulator;
 import dev.chartbridge.simulators.athena.AthenaSeed;

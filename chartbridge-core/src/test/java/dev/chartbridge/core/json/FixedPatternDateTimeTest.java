@@ -1,4 +1,4 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.json;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.json;
 
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;

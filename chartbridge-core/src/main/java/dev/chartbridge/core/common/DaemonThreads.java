@@ -1,4 +1,4 @@
-package dev.chartbridge.core.delivery;
+package dev.chartbridge.core.common;
 
 import java.util.concurrent.ThreadFactory;
 

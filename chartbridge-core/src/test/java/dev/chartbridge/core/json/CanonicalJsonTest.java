@@ -1,4 +1,4 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

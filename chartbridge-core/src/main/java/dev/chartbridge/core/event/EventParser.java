@@ -1,4 +1,4 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chartbridge.core.event.AllergyPayload;
@@ -20,6 +20,8 @@ import dev.chartbridge.core.event.Payload;
 import dev.chartbridge.core.event.Provenance;
 import dev.chartbridge.core.event.VitalKind;
 import dev.chartbridge.core.event.VitalsPayload;
+import dev.chartbridge.core.json.Field;
+import dev.chartbridge.core.json.FieldError;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -111,7 +113,7 @@ public final class EventParser {
     }
 
     /** Reads an approval of a held write: {@code approverNpi}, {@code role}, {@code statement}. */
-    public static dev.chartbridge.core.approval.Approvals.Approval approval(JsonNode body, List<FieldError> errors) {
+    public static Approval approval(JsonNode body, List<FieldError> errors) {
         Field root = Field.root(body, errors);
         if (!root.object(true, List.of("approverNpi", "role", "statement"))) {
             return null;
@@ -124,7 +126,7 @@ public final class EventParser {
         if (npi == null || role == null || statement == null) {
             return null;
         }
-        return new dev.chartbridge.core.approval.Approvals.Approval(npi,
+        return new Approval(npi,
                 AuthorRole.valueOf(role.toUpperCase().replace('-', '_')), statement);
     }
 

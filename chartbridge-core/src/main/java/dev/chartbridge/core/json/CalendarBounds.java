@@ -1,4 +1,4 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.json;
 
 /**
  * The calendar bounds every date and instant the gateway takes must fall in: years 0001 to 9999, as FHIR's

@@ -1,4 +1,4 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +17,7 @@ import java.util.List;
  * one pass where it made two, with two sorted copies (issue #17). The text is the same, character for character, as
  * before: stored hashes and operation keys keep matching. Stateless.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
     private CanonicalJson() {
     }
 
@@ -26,14 +26,14 @@ final class CanonicalJson {
      * @param member the canonical text of the member asked for, as it stands in {@code text}; null when the tree is
      *               not an object having it
      */
-    record Text(String text, String member) {
+    public record Text(String text, String member) {
     }
 
     static String of(JsonNode tree) {
         return write(tree, null).text();
     }
 
-    static Text write(JsonNode tree, String member) {
+    public static Text write(JsonNode tree, String member) {
         StringWriter out = new StringWriter();
         String memberText = null;
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {

@@ -1,9 +1,11 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.event;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.event.MedicationChangePayload;
 import dev.chartbridge.core.event.VitalKind;
 import dev.chartbridge.core.event.VitalsPayload;
+import dev.chartbridge.core.json.FieldError;
+import dev.chartbridge.core.json.Json;
 import dev.chartbridge.core.testing.Examples;
 import org.junit.jupiter.api.Test;
 

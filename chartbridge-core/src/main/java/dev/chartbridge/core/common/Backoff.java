@@ -1,10 +1,10 @@
-package dev.chartbridge.core.delivery;
+package dev.chartbridge.core.common;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How long the engine waits before trying again. Two kinds:
+ * How long to wait before trying again. Two kinds:
  * <ul>
  *   <li>{@link #delay}: after an answer to a send or a check (429, 503, a read that failed): exponential with full
  *       jitter, a random delay in [0, min(cap, base·2^(n-1))], so many writes refused at once spread out.</li>
@@ -18,23 +18,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * (stateless).
  */
 public final class Backoff {
-    /** A record not yet readable may stay so for hours (Epic's holding tank): its re-reads may wait longer. */
-    static final int PENDING_CAP_FACTOR = 3;
-
     private Backoff() {
     }
 
-    static Duration delay(DeliveryPolicy policy, int attempt, Duration retryAfter) {
-        Duration jittered = fullJitter(policy.baseDelay(), policy.maxDelay(), attempt);
-        return atLeast(jittered, retryAfter);
+    /** The delay before try {@code attempt} (1 for the first retry): full jitter, never under Retry-After. */
+    public static Duration delay(Duration base, Duration max, int attempt, Duration retryAfter) {
+        return atLeast(fullJitter(base, max, attempt), retryAfter);
     }
 
     /**
      * The {@code n}th wait in a row (1 for the first) on something that is not an answer to the write, capped at
      * {@code cap}.
      */
-    static Duration wait(DeliveryPolicy policy, int n, Duration cap, Duration retryAfter) {
-        long ceiling = ceiling(policy.baseDelay(), cap, n);
+    public static Duration wait(Duration base, Duration cap, int n, Duration retryAfter) {
+        long ceiling = ceiling(base, cap, n);
         long half = ceiling / 2;
         return atLeast(Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1)), retryAfter);
     }

@@ -1,4 +1,4 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.json;
 
 /**
  * One invalid field of a request: a JSON Pointer (RFC 6901) to it, relative to the request body ({@code ""} for

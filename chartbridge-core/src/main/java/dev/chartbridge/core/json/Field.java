@@ -1,4 +1,4 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * one pass instead of stopping at the first. Readers return null for a missing or invalid value. Not
  * thread-safe; one per parse.
  */
-final class Field {
+public final class Field {
     static final int DEFAULT_MAX_TEXT = 1024;
 
     private final JsonNode node;
@@ -33,29 +33,29 @@ final class Field {
         this.errors = errors;
     }
 
-    static Field root(JsonNode node, List<FieldError> errors) {
+    public static Field root(JsonNode node, List<FieldError> errors) {
         return new Field(node, "", errors);
     }
 
-    Field get(String name) {
+    public Field get(String name) {
         JsonNode child = node != null && node.isObject() ? node.get(name) : null;
         return new Field(child, pointer + "/" + name.replace("~", "~0").replace("/", "~1"), errors);
     }
 
-    String pointer() {
+    public String pointer() {
         return pointer;
     }
 
-    boolean present() {
+    public boolean present() {
         return node != null && !node.isNull();
     }
 
-    void error(String detail) {
+    public void error(String detail) {
         errors.add(new FieldError(pointer, detail));
     }
 
     /** Checks that the value is an object (when required or present) and has no members other than those named. */
-    boolean object(boolean required, Collection<String> allowed) {
+    public boolean object(boolean required, Collection<String> allowed) {
         if (!present()) {
             if (required) {
                 error("is required");
@@ -76,11 +76,11 @@ final class Field {
         return true;
     }
 
-    String text(boolean required) {
+    public String text(boolean required) {
         return text(required, DEFAULT_MAX_TEXT);
     }
 
-    String text(boolean required, int maxLength) {
+    public String text(boolean required, int maxLength) {
         if (!present()) {
             if (required) {
                 error("is required");
@@ -124,7 +124,7 @@ final class Field {
         return false;
     }
 
-    String matching(boolean required, Pattern pattern, String expectation) {
+    public String matching(boolean required, Pattern pattern, String expectation) {
         String value = text(required);
         if (value != null && !pattern.matcher(value).matches()) {
             error("must be " + expectation);
@@ -133,7 +133,7 @@ final class Field {
         return value;
     }
 
-    String oneOf(boolean required, Set<String> allowed) {
+    public String oneOf(boolean required, Set<String> allowed) {
         String value = text(required);
         if (value != null && !allowed.contains(value)) {
             error("must be one of: " + String.join(", ", allowed.stream().sorted().toList()));
@@ -142,7 +142,7 @@ final class Field {
         return value;
     }
 
-    BigDecimal number(boolean required) {
+    public BigDecimal number(boolean required) {
         if (!present()) {
             if (required) {
                 error("is required");
@@ -161,7 +161,7 @@ final class Field {
         return value;
     }
 
-    BigDecimal positive(boolean required, BigDecimal max) {
+    public BigDecimal positive(boolean required, BigDecimal max) {
         BigDecimal value = number(required);
         if (value != null && (value.signum() <= 0 || value.compareTo(max) > 0)) {
             error("must be greater than 0 and at most " + max.toPlainString());
@@ -170,7 +170,7 @@ final class Field {
         return value;
     }
 
-    Integer integer(boolean required, int min, int max) {
+    public Integer integer(boolean required, int min, int max) {
         BigDecimal value = number(required);
         if (value == null) {
             return null;
@@ -183,7 +183,7 @@ final class Field {
         return value.intValue();
     }
 
-    Boolean bool(boolean required) {
+    public Boolean bool(boolean required) {
         if (!present()) {
             if (required) {
                 error("is required");
@@ -198,7 +198,7 @@ final class Field {
     }
 
     /** An RFC 3339 date-time with an offset, e.g. {@code 2026-11-24T09:30:00-05:00}. */
-    Instant instant(boolean required) {
+    public Instant instant(boolean required) {
         String value = text(required, 64);
         if (value == null) {
             return null;
@@ -218,7 +218,7 @@ final class Field {
     }
 
     /** An ISO date, e.g. {@code 2026-11-24}. */
-    LocalDate date(boolean required) {
+    public LocalDate date(boolean required) {
         String value = text(required, 32);
         if (value == null) {
             return null;
@@ -237,7 +237,7 @@ final class Field {
     }
 
     /** The elements of an array of {@code min..max} items; empty when missing or invalid. */
-    List<Field> array(boolean required, int min, int max) {
+    public List<Field> array(boolean required, int min, int max) {
         List<Field> items = new ArrayList<>();
         if (!present()) {
             if (required) {

@@ -1,11 +1,11 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.event;
 
 /** The US National Provider Identifier check: ten digits whose last is a Luhn check digit over "80840" + the first nine. */
-final class Npi {
+public final class Npi {
     private Npi() {
     }
 
-    static boolean isValid(String npi) {
+    public static boolean isValid(String npi) {
         if (npi == null || !npi.matches("\\d{10}")) {
             return false;
         }

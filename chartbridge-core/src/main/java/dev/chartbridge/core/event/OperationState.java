@@ -1,4 +1,4 @@
-package dev.chartbridge.core.delivery;
+package dev.chartbridge.core.event;
 
 /**
  * The life of one write operation. {@code DUE → IN_FLIGHT → CREATED → VERIFIED | MODIFIED | PENDING_REMOTE},

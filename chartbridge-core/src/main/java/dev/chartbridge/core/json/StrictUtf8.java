@@ -1,4 +1,4 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.json;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -1,6 +1,7 @@
-package dev.chartbridge.core.intake;
+package dev.chartbridge.core.event;
 
 import dev.chartbridge.core.event.ClinicalEvent;
+import dev.chartbridge.core.json.FieldError;
 
 import java.util.List;
 

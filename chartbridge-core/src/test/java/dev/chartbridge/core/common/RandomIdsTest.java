@@ -1,4 +1,4 @@
-package dev.chartbridge.core.secret;
+package dev.chartbridge.core.common;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.chartbridge.core.delivery;
+package dev.chartbridge.core.event;
 
 import java.util.Collection;
 import java.util.List;
