@@ -1,51 +1,24 @@
 package dev.chartbridge.bench;
 
 import dev.chartbridge.core.delivery.DeliveryEngine;
-import dev.chartbridge.core.delivery.DeliveryPolicy;
-import dev.chartbridge.core.settings.TenantSettings;
 import dev.chartbridge.core.store.Jdbc;
 import org.HdrHistogram.Histogram;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Times the claim statement the delivery engine runs ({@link DeliveryEngine#CLAIM_SQL}: since #17 it also loads the
- * claimed operations and their events, and marks those it will send {@code IN_FLIGHT}) over JDBC,
+ * claimed operations and their events) over JDBC,
  * each in its own transaction that is rolled back, so the queue is left as it was.
  */
 final class ClaimProbe {
     private static final String CLAIM_SQL = DeliveryEngine.CLAIM_SQL;
-    private static final int MAX_SENDS = DeliveryPolicy.defaults().maxSends();
 
     private ClaimProbe() {
-    }
-
-    /** Binds the claim's parameters as the engine does for {@code queue} (a tenant with no webhooks). */
-    private static void bind(PreparedStatement ps, String queue) throws SQLException {
-        ps.setLong(1, 60_000);
-        ps.setString(2, "probe");
-        ps.setString(3, queue);
-        ps.setInt(4, 32);
-        ps.setInt(5, MAX_SENDS);
-        String tenant = queue.substring(0, queue.indexOf('/'));
-        ps.setString(6, tenant);
-        ps.setLong(7, settingsVersion(ps.getConnection(), tenant));
-    }
-
-    private static long settingsVersion(Connection c, String tenant) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + TenantSettings.VERSION_OF)) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 
     /** Runs the claim {@code times} times (batch 32, as the engine does); latency in microseconds. */
@@ -55,8 +28,11 @@ final class ClaimProbe {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
                 for (int i = 0; i < times; i++) {
-                    bind(ps, queue);
                     long t0 = System.nanoTime();
+                    ps.setLong(1, 60_000);
+                    ps.setString(2, "probe");
+                    ps.setString(3, queue);
+                    ps.setInt(4, 32);
                     int rows = 0;
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -91,32 +67,26 @@ final class ClaimProbe {
             try (PreparedStatement claim = c.prepareStatement(CLAIM_SQL);
                  PreparedStatement release = c.prepareStatement("UPDATE outbox SET due_at = now(),"
                          + " leased_until = NULL, lease_owner = NULL, lease_token = NULL"
-                         + " WHERE operation_id = ANY (?) AND lease_token = ANY (?)");
-                 // The claim's marks taken back, so the drain after the probe meets the backlog as it was.
-                 PreparedStatement unmark = c.prepareStatement("UPDATE write_operation SET state = 'DUE',"
-                         + " sends = sends - 1 WHERE id = ANY (?)")) {
+                         + " WHERE operation_id = ANY (?) AND lease_token = ANY (?)")) {
                 for (int i = 0; i < times; i++) {
                     List<Object> ids = new ArrayList<>();
                     List<Object> tokens = new ArrayList<>();
-                    List<Object> marked = new ArrayList<>();
-                    bind(claim, queue);
                     long t0 = System.nanoTime();
+                    claim.setLong(1, 60_000);
+                    claim.setString(2, "probe");
+                    claim.setString(3, queue);
+                    claim.setInt(4, 32);
                     try (ResultSet rs = claim.executeQuery()) {
                         int columns = rs.getMetaData().getColumnCount();
                         while (rs.next()) {
                             ids.add(rs.getObject(1));
-                            tokens.add(rs.getObject(columns - 1));
-                            if (rs.getBoolean(columns)) {
-                                marked.add(rs.getObject(1));
-                            }
+                            tokens.add(rs.getObject(columns));
                         }
                     }
                     h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
                     release.setArray(1, c.createArrayOf("uuid", ids.toArray()));
                     release.setArray(2, c.createArrayOf("uuid", tokens.toArray()));
                     release.executeUpdate();
-                    unmark.setArray(1, c.createArrayOf("uuid", marked.toArray()));
-                    unmark.executeUpdate();
                 }
             }
             return null;
@@ -132,11 +102,7 @@ final class ClaimProbe {
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + CLAIM_SQL
                          .replaceFirst("\\?", "60000").replaceFirst("\\?", "'probe'")
-                         .replaceFirst("\\?", "'" + queue + "'").replaceFirst("\\?", "32")
-                         .replaceFirst("\\?", String.valueOf(MAX_SENDS))
-                         .replaceFirst("\\?", "'" + queue.substring(0, queue.indexOf('/')) + "'")
-                         .replaceFirst("\\?", String.valueOf(settingsVersion(c, queue.substring(0,
-                                 queue.indexOf('/'))))))) {
+                         .replaceFirst("\\?", "'" + queue + "'").replaceFirst("\\?", "32"))) {
                 while (rs.next()) {
                     plan.add(rs.getString(1));
                 }

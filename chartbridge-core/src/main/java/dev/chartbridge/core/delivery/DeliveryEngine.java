@@ -35,13 +35,10 @@ import java.util.stream.Collectors;
  */
 public final class DeliveryEngine implements AutoCloseable {
     /**
-     * The claim statement the engine runs for a tenant whose webhooks take no notice of a move to
-     * {@code IN_FLIGHT}, for a benchmark that times exactly it: parameters lease length (ms), node, queue, limit,
-     * the most sends of a write, the tenant and its settings version; it leases the rows, marks those to be sent
-     * {@code IN_FLIGHT}, and returns them (as before the mark) with their events, their lease token and whether
-     * each was marked (rolled back, it changes nothing).
+     * The claim statement the engine runs, for a benchmark that times exactly it: parameters lease length (ms),
+     * node, queue, limit; it leases the rows and returns them with their events (rolled back, it changes nothing).
      */
-    public static final String CLAIM_SQL = OperationStore.CLAIM_MARKING_SQL;
+    public static final String CLAIM_SQL = OperationStore.CLAIM_SQL;
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 
@@ -164,7 +161,7 @@ public final class DeliveryEngine implements AutoCloseable {
             if (room == 0 || !running.get()) {
                 continue;
             }
-            List<Claimed> claims = store.claim(queue, room, policy.lease(), policy.maxSends());
+            List<Claimed> claims = store.claim(queue, room, policy.lease());
             claimed += claims.size();
             if (claims.size() == room) {
                 backlogged.add(queue);

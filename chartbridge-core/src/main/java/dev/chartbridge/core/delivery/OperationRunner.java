@@ -88,20 +88,14 @@ final class OperationRunner {
         span.setAttribute("chartbridge.connection", op.target());
         try (Scope ignored = span.makeCurrent()) {
             MDC.put("traceId", span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null);
-            runLoaded(claim, op, batch, claimed.sending());
+            runLoaded(claim, op, batch);
         } finally {
             span.end();
             MDC.clear();
         }
     }
 
-    /**
-     * @param sending the claim marked the write {@code IN_FLIGHT} for its send ({@code op} is as it was before): a
-     *                step that ends the claim without sending takes that send back
-     */
-    private void runLoaded(Claim claim, OperationRow op, StoredEvents.Batch batch, boolean sending) {
-        OperationRow current = sending ? op.moved(OperationState.IN_FLIGHT, 1, 0, null) : op;
-        int unsent = sending ? -1 : 0;
+    private void runLoaded(Claim claim, OperationRow op, StoredEvents.Batch batch) {
         Target target = targets.find(op.tenantId(), op.target()).orElse(null);
         ParseResult parsed = batch.parse(op.eventId(), op.eventBody());
         ParseResult base = op.changesRecord() ? events.parse(op.baseBody()) : parsed;
@@ -109,21 +103,21 @@ final class OperationRunner {
             String why = target == null ? "target " + op.target() + " is no longer configured"
                     : "stored event no longer parses: "
                     + (parsed.isValid() ? base : parsed).errors().get(0).pointer();
-            record(claim, current, OperationState.NEEDS_REVIEW, Step.SEND, "unprocessable", null, null, why,
-                    Exchange.none(), clock.instant(), null, false, unsent, 0);
+            record(claim, op, OperationState.NEEDS_REVIEW, Step.SEND, "unprocessable", null, null, why,
+                    Exchange.none(), clock.instant(), null, false, 0, 0);
             return;
         }
         EhrAdapter adapter = target.adapter();
         if (ProvenanceSteps.describes(op)) {
             ProvenanceSteps.Prepared p = provenance.prepare(op, adapter);
             if (p.hold() != null) {
-                record(claim, current, p.hold().to(), Step.SEND, "blocked", null, p.hold().error(),
-                        p.hold().detail(), Exchange.none(), clock.instant(), null, false, unsent, 0);
+                record(claim, op, p.hold().to(), Step.SEND, "blocked", null, p.hold().error(), p.hold().detail(),
+                        Exchange.none(), clock.instant(), null, false, 0, 0);
                 return;
             }
             adapter = p.adapter();
         }
-        new Run(claim, adapter, parsed.event(), base.event(), sending ? op : null).from(current);
+        new Run(claim, adapter, parsed.event(), base.event()).from(op);
     }
 
     /**
@@ -135,15 +129,12 @@ final class OperationRunner {
         private final EhrAdapter adapter;
         private final ClinicalEvent event;
         private final ClinicalEvent base;
-        /** The operation before the claim marked it {@code IN_FLIGHT}, until that send starts; null otherwise. */
-        private OperationRow beforeMark;
 
-        Run(Claim claim, EhrAdapter adapter, ClinicalEvent event, ClinicalEvent base, OperationRow beforeMark) {
+        Run(Claim claim, EhrAdapter adapter, ClinicalEvent event, ClinicalEvent base) {
             this.claim = claim;
             this.adapter = adapter;
             this.event = event;
             this.base = base;
-            this.beforeMark = beforeMark;
         }
 
         void from(OperationRow op) {
@@ -151,18 +142,13 @@ final class OperationRunner {
             while (current != null && !current.state().isTerminal()) {
                 if (stopping) {
                     // Between two steps nothing is in flight: the claim goes back, due after the reconcile delay
-                    // so that no node starts on it while this one is still winding down. A mark the claim made for
-                    // a send that did not start is taken back with it.
-                    if (beforeMark != null) {
-                        store.releaseUnsent(claim, beforeMark, policy.reconcileDelay());
-                    } else {
-                        store.release(claim, policy.reconcileDelay());
-                    }
+                    // so that no node starts on it while this one is still winding down.
+                    store.release(claim, policy.reconcileDelay());
                     return;
                 }
                 current = switch (current.state()) {
                     case DUE, RETRY_WAIT -> current.shadow() ? shadow(current) : send(current);
-                    case IN_FLIGHT -> beforeMark != null ? sendMarked(current) : recover(current);
+                    case IN_FLIGHT -> recover(current);
                     case UNKNOWN -> reconcile(current);
                     case CREATED, PENDING_REMOTE -> verify(current);
                     default -> null;
@@ -201,20 +187,17 @@ final class OperationRunner {
             }
             OperationRow inFlight = record(claim, op, OperationState.IN_FLIGHT, Step.SEND, null, null, null, null,
                     null, clock.instant(), null, true, 1, 0);
-            return inFlight == null ? null : sendMarked(inFlight);
-        }
-
-        /** The send of a write whose {@code IN_FLIGHT} mark is committed (by the step above, or by the claim). */
-        private OperationRow sendMarked(OperationRow inFlight) {
-            beforeMark = null;
-            if (inFlight.sends() > 1) {
-                metrics.resent(inFlight);
+            if (inFlight == null) {
+                return null;
+            }
+            if (op.sends() > 0) {
+                metrics.resent(op);
             }
             Instant started = clock.instant();
             java.util.function.Function<RuntimeException, SendOutcome> onBug =
                     e -> new SendOutcome.Unknown("adapter failed: " + e.getClass().getSimpleName(), Exchange.none());
             SendOutcome outcome;
-            if (inFlight.changesRecord()) {
+            if (op.changesRecord()) {
                 UpdateOutcome u = call(() -> adapter.update(change(inFlight)), e -> new UpdateOutcome.Sent(onBug.apply(e)));
                 if (u instanceof UpdateOutcome.Conflict c) {
                     return conflict(inFlight, c, started);
@@ -224,7 +207,7 @@ final class OperationRunner {
                 outcome = call(() -> adapter.send(context(inFlight)), onBug);
             }
             if (outcome instanceof SendOutcome.Created c) {
-                metrics.written(inFlight, clock.instant());
+                metrics.written(op, clock.instant());
                 return created(inFlight, Step.SEND, "created", c.ref(), c.exchange(), started);
             }
             if (outcome instanceof SendOutcome.Retryable r && r.notSent()) {

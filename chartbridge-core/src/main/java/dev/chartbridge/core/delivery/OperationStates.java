@@ -272,30 +272,6 @@ public final class OperationStates {
         }
     }
 
-    /**
-     * The common table expression {@code name} of the engine's claim that marks the claimed operations about to be
-     * sent {@code IN_FLIGHT}, as the send step's own mark would (one more send; the last error cleared), in the
-     * claim's statement and so committed before any of their sends leaves (issue #17). {@code claimed} names the
-     * claim's CTE returning {@code operation_id}. Only writes waiting to be sent ({@code DUE}, {@code RETRY_WAIT}),
-     * not shadowed, with sends left, and only while the tenant's settings are still at the version of the engine's
-     * copy, by which no webhook takes the notice of the move (so none is queued): nothing is marked otherwise, and
-     * the send step marks it as before. Returns the ids it marked. Parameters bound by {@link #bindMarkClaimed}.
-     */
-    static String markClaimed(String name, String claimed) {
-        return name + " AS (UPDATE write_operation w SET state = '" + OperationState.IN_FLIGHT.name() + "',"
-                + " updated_at = now(), error_class = NULL, error_detail = NULL, sends = w.sends + 1"
-                + " FROM " + claimed + " WHERE w.id = " + claimed + ".operation_id"
-                + " AND w.state IN ('" + OperationState.DUE.name() + "', '" + OperationState.RETRY_WAIT.name() + "')"
-                + " AND NOT w.shadow AND w.sends < ? AND " + TenantSettings.CURRENT + " RETURNING w.id)";
-    }
-
-    /** Binds {@link #markClaimed}'s parameters from {@code index}; returns the next free index. */
-    static int bindMarkClaimed(PreparedStatement ps, int index, int maxSends, TenantSettings settings)
-            throws SQLException {
-        ps.setInt(index++, maxSends);
-        return settings.bindCurrent(ps, index);
-    }
-
     /** Moves every operation of the event in state {@code from} to {@code to}; returns them by target and part. */
     public static List<Moved> moveAll(Connection c, UUID eventId, OperationState from, OperationState to)
             throws SQLException {

@@ -2,7 +2,6 @@ package dev.chartbridge.core.delivery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chartbridge.core.adapter.RemoteRef;
-import dev.chartbridge.core.adapter.Target;
 import dev.chartbridge.core.adapter.Targets;
 import dev.chartbridge.core.audit.AuditLog;
 import dev.chartbridge.core.event.OperationState;
@@ -23,9 +22,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /** The delivery engine's SQL: claiming due work, loading it and recording transitions. Thread-safe. */
 final class OperationStore {
@@ -36,7 +33,6 @@ final class OperationStore {
     private final String node;
     private final Compensations compensations;
     private final TenantSettingsCache settings;
-    private final Map<String, String> tenantOfQueue;
 
     /**
      * @param settings the node's tenant settings copies, whose webhook filters spare a transition the webhooks
@@ -47,8 +43,6 @@ final class OperationStore {
         this.node = node;
         this.settings = settings;
         this.compensations = new Compensations(targets, "node:" + node, events);
-        this.tenantOfQueue = targets.all().stream()
-                .collect(Collectors.toUnmodifiableMap(Target::queue, Target::tenantId));
     }
 
     /** The database, for the engine's reads beside the ledger's own (e.g. the writes a Provenance describes). */
@@ -61,34 +55,20 @@ final class OperationStore {
      * nodes are claiming right now and rows whose lease has not run out. The claim sets the lease's own columns
      * only ({@code leased_until}, owner, token: in no index, so the update can stay on its page, HOT) and leaves
      * {@code due_at} as it was: a lease that runs out makes the row claimable again by itself (V71).
-     *
-     * <p>The same statement marks the claimed writes about to be sent {@code IN_FLIGHT}
-     * ({@link OperationStates#markClaimed}), when the node's copy of the tenant's settings has no webhook that takes
-     * that move's notice: the send step then has no mark of its own to record (issue #17). Each returned row is
-     * the operation as it was before the claim, with {@link Claimed#sending()} telling whether it was marked.
      */
-    List<Claimed> claim(String queue, int limit, Duration lease, int maxSends) {
-        String tenant = tenantOfQueue.get(queue);
-        // Read before the statement: a copy read on a miss takes a connection of its own.
-        TenantSettings copy = settings == null || tenant == null ? null : settings.get(tenant);
-        boolean mark = copy != null
-                && !copy.anyWebhookTakes(WebhookNotices.STATE_CHANGED, OperationState.IN_FLIGHT.name());
-        // One statement, its own transaction: the rows it returns are claimed (and marked) once it completes.
+    List<Claimed> claim(String queue, int limit, Duration lease) {
+        // One statement, its own transaction: the rows it returns are claimed once it completes.
         return jdbc.oneStatement(c -> {
             List<Claimed> claims = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(mark ? CLAIM_MARKING_SQL : CLAIM_SQL)) {
+            try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
                 ps.setLong(1, lease.toMillis());
                 ps.setString(2, node);
                 ps.setString(3, queue);
                 ps.setInt(4, limit);
-                if (mark) {
-                    OperationStates.bindMarkClaimed(ps, 5, maxSends, copy);
-                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         OperationRow row = row(rs);
-                        claims.add(new Claimed(new Claim(row.id(), rs.getObject(23, UUID.class)), row,
-                                mark && rs.getBoolean(24)));
+                        claims.add(new Claimed(new Claim(row.id(), rs.getObject(23, UUID.class)), row));
                     }
                 }
             }
@@ -143,17 +123,6 @@ final class OperationStore {
     static final String CLAIM_SQL = "WITH claimed AS (" + LEASE_SQL + ")"
             + " SELECT " + ROW_COLUMNS + ", claimed.lease_token FROM claimed"
             + " JOIN write_operation o ON o.id = claimed.operation_id" + ROW_JOINS;
-
-    /**
-     * {@link #CLAIM_SQL} that also marks the claimed writes about to be sent {@code IN_FLIGHT}: its parameters, then
-     * {@link OperationStates#bindMarkClaimed}'s; the rows' columns (as before the mark), the lease token, and
-     * whether the row was marked.
-     */
-    static final String CLAIM_MARKING_SQL = "WITH claimed AS (" + LEASE_SQL + "), "
-            + OperationStates.markClaimed("marked", "claimed")
-            + " SELECT " + ROW_COLUMNS + ", claimed.lease_token, marked.id IS NOT NULL FROM claimed"
-            + " JOIN write_operation o ON o.id = claimed.operation_id" + ROW_JOINS
-            + " LEFT JOIN marked ON marked.id = o.id";
 
     /** The idle poll's statement (its plan is checked in {@code ClaimIndexTest}). */
     static final String DUE_QUEUES_SQL = "SELECT q FROM unnest(?::text[]) q WHERE EXISTS (SELECT 1 FROM outbox"
@@ -312,18 +281,6 @@ final class OperationStore {
                 return ps.executeUpdate();
             }
         });
-    }
-
-    /**
-     * As {@link #release} for a claim whose write the claim marked {@code IN_FLIGHT} and that was not sent: the
-     * operation goes back to the state it had before the claim ({@code before}), its send not counted, and no
-     * notice (none was queued for the mark). False when the lease was lost.
-     */
-    boolean releaseUnsent(Claim claim, OperationRow before, Duration delay) {
-        return jdbc.inTransaction(c -> OperationStates.moveLeased(c, claim.operationId(),
-                new OperationStates.Lease(claim.leaseToken(), "UPDATE outbox SET due_at = now() + ? * interval '1 ms',"
-                        + " leased_until = NULL, lease_owner = NULL, lease_token = NULL", delay.toMillis()),
-                before.state(), false, null, false, "sends = sends - 1") != null);
     }
 
     /** Pushes the leases of claims this node still works on to {@code lease} from now; returns how many it kept. */

@@ -48,11 +48,10 @@ class DeliveryEnginePollTest {
         assertThat(rig.ehr("ehr").sends.get()).isEqualTo(1);
     }
 
-    /** The poller's statements in order: the due probe and the claim (which may also mark what it claims). */
+    /** The poller's statements in order: the due probe and the claim. */
     private static List<String> pollerStatements(StatementCounter statements) {
         return statements.statements().stream()
-                .filter(s -> s.equals(OperationStore.DUE_QUEUES_SQL) || s.equals(OperationStore.CLAIM_SQL)
-                        || s.equals(OperationStore.CLAIM_MARKING_SQL))
-                .map(s -> s.equals(OperationStore.DUE_QUEUES_SQL) ? "probe" : "claim").toList();
+                .filter(s -> s.equals(OperationStore.DUE_QUEUES_SQL) || s.equals(OperationStore.CLAIM_SQL))
+                .map(s -> s.equals(OperationStore.CLAIM_SQL) ? "claim" : "probe").toList();
     }
 }

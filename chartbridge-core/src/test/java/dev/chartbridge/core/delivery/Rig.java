@@ -131,7 +131,7 @@ final class Rig {
         });
         int ran = 0;
         for (Target t : targets.all()) {
-            List<Claimed> batch = store.claim(t.queue(), 32, policy.lease(), policy.maxSends());
+            List<Claimed> batch = store.claim(t.queue(), 32, policy.lease());
             StoredEvents.Batch events = this.events.batch();
             for (Claimed claimed : batch) {
                 runner.run(claimed, events);
