@@ -12,7 +12,8 @@ import java.util.UUID;
  * the record was last written from, and the conflict policy; all null for a create.
  *
  * @param shadow planned in shadow mode: rendered instead of sent
- * @param waits  waits in a row on something that is not an answer to the write (see {@link Backoff#wait})
+ * @param waits  waits in a row on something that is not an answer to the write (see
+ *               {@link dev.chartbridge.core.common.Backoff#wait})
  * @param traceparent the W3C trace the event was accepted under; null for none
  * @param compensation the fan-out compensation policy planned with the event's writes (the same on each); null
  *                     for none

@@ -26,7 +26,10 @@ import java.util.UUID;
 
 /** The delivery engine's SQL: claiming due work, loading it and recording transitions. Thread-safe. */
 final class OperationStore {
-    /** Outcomes of a wait on something that is not an answer to the write (see {@link Backoff#wait}). */
+    /**
+     * Outcomes of a wait on something that is not an answer to the write (see
+     * {@link dev.chartbridge.core.common.Backoff#wait}).
+     */
     static final java.util.Set<String> WAIT_OUTCOMES = java.util.Set.of("pending", "deferred");
 
     private final Jdbc jdbc;
