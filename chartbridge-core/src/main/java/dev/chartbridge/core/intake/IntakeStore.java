@@ -80,10 +80,13 @@ final class IntakeStore {
             c.rollback();
             return new IntakeResult.DuplicateContent(holderOf(c, p.planned().newOps()));
         }
-        IntakeResult raced = recordInserted(c, p);
-        if (raced != null) {
-            c.rollback();
-            return raced;
+        recordInserted(c, p);
+        if (s.event().isAmendment()) {
+            IntakeResult raced = insertChanges(c, p.planned(), p.initial());
+            if (raced != null) {
+                c.rollback();
+                return raced;
+            }
         }
         if (!p.held()) {
             // After the acceptance is on record, so a write held behind an earlier one reads in that order.
@@ -240,25 +243,18 @@ final class IntakeStore {
     }
 
     /**
-     * What an inserted event records beside its operations, in its transaction: their notices, an amendment's changes
-     * of records, a consent's entry in the registry. Null, or the answer when a record the amendment changes was
-     * amended by another event just now.
+     * What every inserted event records beside its operations, in its transaction: their notices and a consent's
+     * entry in the registry. An amendment's changes of records come after, in {@link #store} (amendments are never
+     * grouped).
      */
-    private static IntakeResult recordInserted(Connection c, Prepared p) throws SQLException {
+    private static void recordInserted(Connection c, Prepared p) throws SQLException {
         Submission s = p.submission();
         // No active webhook of the tenant takes the notice: the query that would find none is not sent.
         OperationStates.noticeInserted(c, p.planned().newOps(),
                 type -> s.settings().anyWebhookTakes(type, p.initial().name()));
-        if (s.event().isAmendment()) {
-            IntakeResult raced = insertChanges(c, p.planned(), p.initial());
-            if (raced != null) {
-                return raced;
-            }
-        }
         if (s.event().type() == EventType.CONSENT) {
             ConsentRegistry.record(c, s.tenantId(), p.eventId(), s.event());
         }
-        return null;
     }
 
     /** Thrown, inside the transaction, when the tenant's cached settings were found stale: intake decides again. */
