@@ -104,9 +104,9 @@ final class IntakeStore {
 
     /**
      * Stores a group of submissions, none an amendment, in the caller's transaction: one statement inserts them all,
-     * one more queues all their writes. Returns each one's answer, in the group's order; null for one a gate refused,
-     * whose answer {@link #store} must make alone (a refusal made with a cached copy is given only once the copy is
-     * found current). An event whose key another holds gets that event's answer, as from {@code store}.
+     * one more queues all their writes. Returns each one's answer, in the group's order, the one {@link #store} would
+     * give it alone: a gate's refusal (one made with a cached copy of settings only once the copy is found current),
+     * the earlier event's answer for an event whose key another holds, or its acceptance.
      *
      * @throws GroupAbandoned when the group cannot be stored together: a copy of settings was stale, or some content
      *                        is held by another event (perhaps one of this group); the caller rolls the transaction back
@@ -121,7 +121,14 @@ final class IntakeStore {
                 throw new IllegalArgumentException("an amendment is stored alone");
             }
             Gated gated = gate(c, group.get(i));
-            if (gated.prepared() != null) {
+            if (gated.refusal() != null) {
+                // Answered here, as store would answer it alone: a refusal made with the settings copy only once the
+                // copy is found current (the group's insert proves nothing for an event it does not insert).
+                if (gated.decidedByCopy() && !group.get(i).settings().isCurrent(c)) {
+                    throw new GroupAbandoned("stale-settings");
+                }
+                answers.set(i, gated.refusal());
+            } else {
                 places.add(i);
                 prepared.add(gated.prepared());
             }

@@ -179,6 +179,35 @@ class GroupCommitTest {
     }
 
     @Test
+    void an_event_a_gate_refuses_is_answered_in_its_group_and_the_others_are_stored() throws Exception {
+        // Live for patient 601 and 603 only; every other patient's notes are refused (decided with the cached copy).
+        pg.execute("INSERT INTO release_control (tenant_id, target, event_type, mode, allow_patients, otherwise,"
+                + " updated_by) VALUES ('" + tenant + "', 'ehr', 'note', 'live', ARRAY['urn:chartbridge:sim:mrn|100',"
+                + " 'urn:chartbridge:sim:mrn|601', 'urn:chartbridge:sim:mrn|603'], 'off', 'test')");
+        List<IntakeResult> answers = withCommitterBusy(note("100", "first"),
+                List.of(note("601", "a"), note("602", "b"), note("603", "c")), List.of("k1", "k2", "k3"));
+
+        accepted(answers.get(0));
+        accepted(answers.get(2));
+        assertThat(answers.get(1)).isInstanceOfSatisfying(IntakeResult.Refused.class, r -> assertThat(r.errors())
+                .extracting(e -> e.pointer()).containsExactly("/targets/0"));
+        // The first's commit, one transaction for the three and the refusal's audit entry: the group was not handed
+        // back and the refused event not decided again alone (a transaction more). Its refusal, made with the cached
+        // copy, was given once the copy was found current.
+        assertThat(counter.statements()).as("%s", counter.statements()).filteredOn(s -> s.equals("COMMIT"))
+                .hasSize(3);
+        assertThat(counter.statements()).filteredOn(s -> s.contains("INSERT INTO clinical_event")).hasSize(1);
+        assertThat(counter.statements()).filteredOn(s -> s.startsWith("SELECT coalesce((SELECT version FROM"))
+                .hasSize(1);
+        assertThat(registry.find("chartbridge.intake.group.abandoned").counter()).isNull();
+        assertThat(pg.count("SELECT count(*) FROM clinical_event WHERE tenant_id = '" + tenant + "'")).isEqualTo(3);
+        assertThat(pg.count("SELECT count(*) FROM clinical_event WHERE tenant_id = '" + tenant
+                + "' AND idempotency_key = 'k2'")).isZero();
+        assertThat(pg.count("SELECT count(*) FROM audit_entry WHERE tenant_id = '" + tenant
+                + "' AND action = 'event.refused'")).isEqualTo(1);
+    }
+
+    @Test
     void content_held_inside_a_group_rolls_the_group_back_and_each_event_is_stored_alone() throws Exception {
         byte[] same = note("400", "same content");
         List<IntakeResult> answers = withCommitterBusy(note("100", "first"),

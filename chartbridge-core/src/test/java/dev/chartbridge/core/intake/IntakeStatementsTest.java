@@ -30,6 +30,7 @@ class IntakeStatementsTest {
 
     private final String tenant = "t" + UUID.randomUUID().toString().substring(0, 8);
     private StatementCounter counter;
+    private Targets targets;
     private Intake intake;
     private int n;
 
@@ -37,7 +38,7 @@ class IntakeStatementsTest {
     void start() {
         pg.execute("INSERT INTO tenant (id, name) VALUES ('" + tenant + "', 'Test clinic')");
         counter = new StatementCounter();
-        Targets targets = new Targets(List.of(new Target(tenant, "ehr", new PlanOnlyAdapter(), 4)));
+        targets = new Targets(List.of(new Target(tenant, "ehr", new PlanOnlyAdapter(), 4)));
         intake = new Intake(new Jdbc(counter.wrap(pg.database().dataSource())), targets, new TestClock(), new SimpleMeterRegistry(),
                 t -> TenantPolicy.permissive());
         submit("9000"); // the tenant's first event: whatever is read once per tenant is read here
@@ -96,5 +97,24 @@ class IntakeStatementsTest {
         assertThat(((IntakeResult.Accepted) again).eventId()).isEqualTo(((IntakeResult.Accepted) first).eventId());
         assertThat(pg.count("SELECT count(*) FROM audit_entry")).isEqualTo(entries);
         assertThat(pg.count("SELECT count(*) FROM clinical_event WHERE idempotency_key = 'replayed'")).isEqualTo(1);
+    }
+
+    @Test
+    void a_refused_event_has_its_gates_decided_once() {
+        Intake consenting = new Intake(new Jdbc(counter.wrap(pg.database().dataSource())), targets, new TestClock(),
+                new SimpleMeterRegistry(), t -> new TenantPolicy("treatment"));
+        ObjectNode note = Examples.load("note");
+        ((ObjectNode) note.at("/patient/identifiers/0")).put("value", "3003");
+        counter.reset();
+        IntakeResult r = consenting.submit(tenant, "test", "no-consent", Examples.bytes(note));
+        assertThat(r).isInstanceOf(IntakeResult.Refused.class);
+        assertThat(((IntakeResult.Refused) r).errors()).extracting(e -> e.pointer()).containsExactly("/patient");
+        // Decided in its group of one and answered there; before, the group handed it back and it was decided again
+        // alone: two looks at the consent registry, two transactions.
+        assertThat(counter.statements()).as("%s", counter.statements())
+                .filteredOn(sql -> sql.contains("FROM consent_record")).hasSize(1);
+        assertThat(pg.count("SELECT count(*) FROM clinical_event WHERE idempotency_key = 'no-consent'")).isZero();
+        assertThat(pg.count("SELECT count(*) FROM audit_entry WHERE tenant_id = '" + tenant
+                + "' AND action = 'event.refused'")).isEqualTo(1);
     }
 }
