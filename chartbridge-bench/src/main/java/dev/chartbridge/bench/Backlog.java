@@ -3,8 +3,13 @@ package dev.chartbridge.bench;
 import dev.chartbridge.core.store.Jdbc;
 import dev.chartbridge.simulators.fhir.SeedData;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.UUID;
 
 /**
  * Inserts pending work straight into the real schema with {@code generate_series}: one valid blood-pressure event,
@@ -19,6 +24,16 @@ import java.sql.Statement;
  */
 final class Backlog {
     private Backlog() {
+    }
+
+    /** The id of operation number {@code i}: {@code md5('op' || i)::uuid}, as {@link #insert} makes it. */
+    static UUID operationId(long i) {
+        try {
+            byte[] d = MessageDigest.getInstance("MD5").digest(("op" + i).getBytes(StandardCharsets.UTF_8));
+            return new UUID(ByteBuffer.wrap(d, 0, 8).getLong(), ByteBuffer.wrap(d, 8, 8).getLong());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static void ensureTenant(Jdbc jdbc, String tenant) {

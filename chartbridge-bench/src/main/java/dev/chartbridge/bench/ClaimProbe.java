@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Times the claim statement the delivery engine runs ({@link DeliveryEngine#CLAIM_SQL}: since #17 it also loads the
+ * Times the claim statement the delivery engine runs ({@link DeliveryEngine#claimSql}: since #17 it also loads the
  * claimed operations and their events) over JDBC,
  * each in its own transaction that is rolled back, so the queue is left as it was.
  */
 final class ClaimProbe {
-    private static final String CLAIM_SQL = DeliveryEngine.CLAIM_SQL;
+    private static final String CLAIM_SQL = DeliveryEngine.claimSql(32);
 
     private ClaimProbe() {
     }
@@ -32,7 +32,6 @@ final class ClaimProbe {
                     ps.setLong(1, 60_000);
                     ps.setString(2, "probe");
                     ps.setString(3, queue);
-                    ps.setInt(4, 32);
                     int rows = 0;
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -75,7 +74,6 @@ final class ClaimProbe {
                     claim.setLong(1, 60_000);
                     claim.setString(2, "probe");
                     claim.setString(3, queue);
-                    claim.setInt(4, 32);
                     try (ResultSet rs = claim.executeQuery()) {
                         int columns = rs.getMetaData().getColumnCount();
                         while (rs.next()) {
@@ -102,7 +100,7 @@ final class ClaimProbe {
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + CLAIM_SQL
                          .replaceFirst("\\?", "60000").replaceFirst("\\?", "'probe'")
-                         .replaceFirst("\\?", "'" + queue + "'").replaceFirst("\\?", "32"))) {
+                         .replaceFirst("\\?", "'" + queue + "'"))) {
                 while (rs.next()) {
                     plan.add(rs.getString(1));
                 }

@@ -3,7 +3,7 @@ package dev.chartbridge.bench;
 import dev.chartbridge.core.store.Database;
 
 /**
- * The two baselines the cost of a delivered write is held against, measured in the same run as the gateway's
+ * The baselines the cost of a delivered write is held against, measured in the same run as the gateway's
  * drain (absolute CPU times on a shared machine vary 2-4 times from day to day; ratios within a run do not):
  * <ul>
  *   <li>the raw HAPI generic client ({@link RawFhirClient}) creating against the same EHR process: this JVM's
@@ -14,15 +14,17 @@ import dev.chartbridge.core.store.Database;
  * gateway's target concurrency.
  */
 final class CostBaselines {
-    /** CPU per call of the two baselines, ms. */
-    record Result(double hapiJvmMs, double hapiEhrMs, double insertPgMs, double insertJvmMs) {
+    /** CPU per call of the baselines, ms. */
+    record Result(double hapiJvmMs, double hapiEhrMs, double insertPgMs, double insertJvmMs, double floorPgMs,
+                  long floorWrites) {
     }
 
     private CostBaselines() {
     }
 
+    /** @param pending the backlog's size ({@link Backlog} numbers 0 to {@code pending}); the floor takes its last ones */
     static Result measure(Report report, Node node, Database owner, Ehr ehr, StatementStats statements,
-                          int concurrency, int creates, int inserts) throws Exception {
+                          int concurrency, int creates, int inserts, long pending, int floorWrites) throws Exception {
         int warm = Math.max(2000, Bodies.patients());
         report.line("");
         report.line("baseline 1: raw HAPI generic client, %d threads, %d conditional creates against the same EHR"
@@ -53,6 +55,25 @@ final class CostBaselines {
         report.line("raw JDBC: %s", inserted.summary());
         report.line("raw insert CPU per transaction: PostgreSQL %.3f ms, JVM %.3f ms", insertPg, insertJvm);
         statements.print(report, "raw inserts", inserted.calls(), "insert", owner.user());
-        return new Result(hapiJvm, hapiEhr, insertPg, insertJvm);
+
+        // The backlog's last operations, far behind what the drain reaches; a quarter of it at most.
+        int floorWarm = Math.min(1000, floorWrites / 5);
+        long floorFirst = Math.max(pending - floorWarm - floorWrites, pending * 3 / 4);
+        report.line("");
+        report.line("baseline 3: delivery floor, the rows the ledger promises per write in two statements (claim and"
+                + " IN_FLIGHT mark; outcome, attempt, line release, two audit entries), %d threads, %d writes (after"
+                + " %d warm-up), backlog numbers %d to %d", concurrency, pending - floorFirst - floorWarm, floorWarm,
+                floorFirst, pending - 1);
+        DeliveryFloor floor = new DeliveryFloor(owner, Node.TENANT, Bodies.patients(), floorFirst, pending);
+        Load.count(concurrency, floorWarm, floor::deliverNext);
+        statements.reset();
+        pg0 = Machine.treeCpuNanos(pg);
+        Load.Result floored = Load.count(concurrency, pending - floorFirst - floorWarm, floor::deliverNext);
+        double floorPg = (Machine.treeCpuNanos(pg) - pg0) / 1e6 / floored.ok();
+        report.line("delivery floor: %s", floored.summary());
+        report.line("delivery floor CPU per write: PostgreSQL %.3f ms (%.2f raw inserts)", floorPg,
+                floorPg / insertPg);
+        statements.print(report, "delivery floor", floored.ok(), "write", owner.user());
+        return new Result(hapiJvm, hapiEhr, insertPg, insertJvm, floorPg, pending - floorFirst);
     }
 }

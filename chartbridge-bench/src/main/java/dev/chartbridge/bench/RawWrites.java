@@ -216,7 +216,7 @@ final class RawWrites {
     }
 
     /** A value shaped like the gateway's entry signature (nonce and HMAC-SHA256, base64): unique, as the index needs. */
-    private static String mac() {
+    static String mac() {
         byte[] nonce = new byte[16];
         byte[] sum = new byte[32];
         RANDOM.nextBytes(nonce);

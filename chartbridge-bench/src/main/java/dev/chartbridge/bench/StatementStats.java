@@ -14,16 +14,20 @@ import java.util.Map;
  * Per-statement database cost of a benchmark phase, from {@code pg_stat_statements} (shipped with the embedded
  * PostgreSQL binaries; {@link #SERVER_SETTINGS} preloads it at the server's start, {@link #enable} creates the
  * extension). {@link #reset} before a measured phase, {@link #print} after it: the top statements by total execution
- * time with calls, mean and total per unit of work (a delivered write, an accepted event), and the statements per
- * unit. Nested statements (the audit trigger's insert) are tracked too ({@code track = all}) and marked; the totals
- * count top-level statements only, since a nested statement's time is already inside its caller's.
+ * time with calls, mean and total per unit of work (a delivered write, an accepted event), the mean planning time
+ * ({@code track_planning}: a statement planned at every call shows it here, not in its execution), the shared buffers it
+ * touched and the WAL records it wrote per call (each row version, index entry and row lock is one), and the
+ * statements per unit. Nested statements (the audit trigger's insert) are tracked too ({@code track = all}) and
+ * marked; the totals count top-level statements only, since a nested statement's time is already inside its
+ * caller's.
  */
 final class StatementStats {
     /** Server settings a benchmark's embedded PostgreSQL starts with. */
     static final Map<String, String> SERVER_SETTINGS = Map.of(
             "shared_preload_libraries", "pg_stat_statements",
             "pg_stat_statements.track", "all",
-            "pg_stat_statements.max", "1000");
+            "pg_stat_statements.max", "1000",
+            "pg_stat_statements.track_planning", "on");
     private static final int TOP = 12;
 
     private final Database.Credentials owner;
@@ -54,12 +58,14 @@ final class StatementStats {
      */
     void print(Report report, String phase, double units, String unit, String role) {
         report.line("pg_stat_statements, %s, statements of role %s (%.0f %ss):", phase, role, units, unit);
-        report.line("  %9s %9s %9s %10s %9s  %s", "calls", "per " + abbreviate(unit), "mean ms", "total ms",
-                "ms/" + abbreviate(unit), "statement");
+        report.line("  %9s %9s %9s %10s %9s %7s %7s %7s  %s", "calls", "per " + abbreviate(unit), "mean ms",
+                "total ms", "ms/" + abbreviate(unit), "plan ms", "blocks", "WAL rec", "statement");
         String mine = " FROM pg_stat_statements WHERE userid = to_regrole(?) AND dbid = (SELECT oid FROM pg_database"
                 + " WHERE datname = current_database())";
         try (Connection c = connect();
-             PreparedStatement top = c.prepareStatement("SELECT calls, mean_exec_time, total_exec_time, toplevel, query"
+             PreparedStatement top = c.prepareStatement("SELECT calls, mean_exec_time, total_exec_time, toplevel, query,"
+                     + " (shared_blks_hit + shared_blks_read)::float8 / greatest(calls, 1),"
+                     + " wal_records::float8 / greatest(calls, 1), total_plan_time / greatest(calls, 1)"
                      + mine + " ORDER BY total_exec_time DESC LIMIT " + TOP);
              PreparedStatement all = c.prepareStatement("SELECT coalesce(sum(calls), 0),"
                      + " coalesce(sum(total_exec_time), 0)" + mine + " AND toplevel")) {
@@ -67,8 +73,9 @@ final class StatementStats {
             try (ResultSet rs = top.executeQuery()) {
                 while (rs.next()) {
                     String query = rs.getString(5).replaceAll("\\s+", " ");
-                    report.line("  %9d %9.2f %9.3f %10.1f %9.4f  %s%s", rs.getLong(1), rs.getLong(1) / units,
-                            rs.getDouble(2), rs.getDouble(3), rs.getDouble(3) / units,
+                    report.line("  %9d %9.2f %9.3f %10.1f %9.4f %7.3f %7.1f %7.1f  %s%s", rs.getLong(1),
+                            rs.getLong(1) / units, rs.getDouble(2), rs.getDouble(3), rs.getDouble(3) / units,
+                            rs.getDouble(8), rs.getDouble(6), rs.getDouble(7),
                             rs.getBoolean(4) ? "" : "[nested] ", query.length() > 160 ? query.substring(0, 160) + "..."
                                     : query);
                 }

@@ -35,10 +35,13 @@ import java.util.stream.Collectors;
  */
 public final class DeliveryEngine implements AutoCloseable {
     /**
-     * The claim statement the engine runs, for a benchmark that times exactly it: parameters lease length (ms),
-     * node, queue, limit; it leases the rows and returns them with their events (rolled back, it changes nothing).
+     * The claim statement the engine runs for a claim of {@code limit} rows, for a benchmark that times exactly it:
+     * parameters lease length (ms), node, queue; it leases the rows and returns them with their events (rolled back,
+     * it changes nothing).
      */
-    public static final String CLAIM_SQL = OperationStore.CLAIM_SQL;
+    public static String claimSql(int limit) {
+        return OperationStore.claimSql(limit);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 

@@ -63,11 +63,10 @@ final class OperationStore {
         // One statement, its own transaction: the rows it returns are claimed once it completes.
         return jdbc.oneStatement(c -> {
             List<Claimed> claims = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
+            try (PreparedStatement ps = c.prepareStatement(claimSql(limit))) {
                 ps.setLong(1, lease.toMillis());
                 ps.setString(2, node);
                 ps.setString(3, queue);
-                ps.setInt(4, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         OperationRow row = row(rs);
@@ -111,21 +110,37 @@ final class OperationStore {
             + " LEFT JOIN write_operation a ON a.id = o.amends_operation_id"
             + " LEFT JOIN clinical_event ae ON ae.id = a.event_id";
 
-    /** The claim's choice of rows: a queue's due, unleased rows, oldest first, locked; queue, limit. */
-    static final String DUE_SQL = "SELECT operation_id FROM outbox WHERE queue = ? AND due_at <= now()"
-            + " AND (leased_until IS NULL OR leased_until <= now())"
-            + " ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED";
+    /**
+     * The claim's choice of rows: a queue's due, unleased rows, oldest first, at most {@code limit}, locked; one
+     * parameter, the queue. The limit is written into the statement, not bound: bound, PostgreSQL cannot know how
+     * many rows the claim takes, costs its generic plan for a tenth of the queue and so plans the statement again at
+     * every call (a custom plan: about 1 ms with a million writes queued, more than the claim's execution, measured
+     * with {@code ./bench cost}'s planning column); written in, the plan made on a connection's sixth claim of that
+     * size serves all later ones. One statement text per size, at most the batch size ({@link DeliveryPolicy}).
+     */
+    static String dueSql(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a claim takes at least one row");
+        }
+        return "SELECT operation_id FROM outbox WHERE queue = ? AND due_at <= now()"
+                + " AND (leased_until IS NULL OR leased_until <= now())"
+                + " ORDER BY due_at LIMIT " + limit + " FOR UPDATE SKIP LOCKED";
+    }
 
-    /** The claim's lease on {@link #DUE_SQL}'s rows: lease length (ms), node, queue, limit. */
-    static final String LEASE_SQL = "UPDATE outbox o"
-            + " SET leased_until = now() + ? * interval '1 ms', lease_owner = ?, lease_token = gen_random_uuid()"
-            + " FROM (" + DUE_SQL + ") due"
-            + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token";
+    /** The claim's lease on {@link #dueSql}'s rows: lease length (ms), node, queue. */
+    static String leaseSql(int limit) {
+        return "UPDATE outbox o"
+                + " SET leased_until = now() + ? * interval '1 ms', lease_owner = ?, lease_token = gen_random_uuid()"
+                + " FROM (" + dueSql(limit) + ") due"
+                + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token";
+    }
 
-    /** The claim's statement: {@link #LEASE_SQL}'s parameters; the rows' columns then the lease token. */
-    static final String CLAIM_SQL = "WITH claimed AS (" + LEASE_SQL + ")"
-            + " SELECT " + ROW_COLUMNS + ", claimed.lease_token FROM claimed"
-            + " JOIN write_operation o ON o.id = claimed.operation_id" + ROW_JOINS;
+    /** The claim's statement: {@link #leaseSql}'s parameters; the rows' columns then the lease token. */
+    static String claimSql(int limit) {
+        return "WITH claimed AS (" + leaseSql(limit) + ")"
+                + " SELECT " + ROW_COLUMNS + ", claimed.lease_token FROM claimed"
+                + " JOIN write_operation o ON o.id = claimed.operation_id" + ROW_JOINS;
+    }
 
     /** The idle poll's statement (its plan is checked in {@code ClaimIndexTest}). */
     static final String DUE_QUEUES_SQL = "SELECT q FROM unnest(?::text[]) q WHERE EXISTS (SELECT 1 FROM outbox"

@@ -29,6 +29,9 @@ class ClaimIndexTest {
         pg.execute("ALTER TABLE outbox DROP CONSTRAINT outbox_operation_id_fkey");
         pg.execute("INSERT INTO outbox (operation_id, queue, due_at) SELECT gen_random_uuid(), 'tenant/ehr-' || (i % 20),"
                 + " now() + (i % 1000) * interval '1 minute' - interval '10 minutes' FROM generate_series(1, 200000) i");
+        // A queue with a backlog due now, as a busy connection's (the claim's plan test).
+        pg.execute("INSERT INTO outbox (operation_id, queue, due_at) SELECT gen_random_uuid(), 'tenant/busy',"
+                + " now() - interval '1 minute' FROM generate_series(1, 5000)");
         pg.execute("VACUUM ANALYZE outbox");
     }
 
@@ -38,11 +41,10 @@ class ClaimIndexTest {
             String due = text(c, "SELECT due_at::text FROM outbox WHERE queue = 'tenant/ehr-3' AND due_at <= now()"
                     + " ORDER BY due_at LIMIT 1");
             // The claim's own row selection and SET list, without the join to operations this backlog lacks.
-            try (PreparedStatement ps = c.prepareStatement(OperationStore.LEASE_SQL)) {
+            try (PreparedStatement ps = c.prepareStatement(OperationStore.leaseSql(1))) {
                 ps.setLong(1, 30_000);
                 ps.setString(2, "node-a");
                 ps.setString(3, "tenant/ehr-3");
-                ps.setInt(4, 1);
                 ps.executeQuery().close();
             }
             assertThat(text(c, "SELECT pg_stat_get_xact_tuples_hot_updated('outbox'::regclass)")).isEqualTo("1");
@@ -61,9 +63,67 @@ class ClaimIndexTest {
 
     @Test
     void the_claim_reads_the_due_index_in_order_and_stops_at_its_limit() {
-        String plan = explain(OperationStore.DUE_SQL.replace("queue = ?", "queue = 'tenant/ehr-5'").replace("LIMIT ?", "LIMIT 32"));
+        String plan = explain(OperationStore.dueSql(32).replace("queue = ?", "queue = 'tenant/ehr-5'"));
         assertThat(plan).contains("Limit").contains("outbox_queue_due").doesNotContain("Seq Scan")
                 .doesNotContain("Sort");
+    }
+
+    @Test
+    void a_claim_is_planned_once_per_connection_and_size_not_at_every_call() {
+        // On one connection, as the engine's pool keeps them, claiming from a queue with 5,000 writes due: pgjdbc
+        // prepares a statement on the server from its fifth use, and PostgreSQL keeps a generic plan from the sixth
+        // execution when it costs no more than the custom ones (pg_prepared_statements counts both).
+        long[] written = plans(OperationStore.claimSql(32), null);
+        assertThat(written[0]).as("generic plans of the claim, its limit written in").isGreaterThanOrEqualTo(5);
+        // The same statement with the limit bound: PostgreSQL costs its generic plan for a tenth of the due rows, so
+        // it plans anew at every call. This is what the claim did before, at about 1 ms a call with 1M queued.
+        long[] bound = plans(OperationStore.claimSql(32).replace("LIMIT 32", "LIMIT ?"), 32);
+        assertThat(bound[0]).as("generic plans with the limit bound").isZero();
+        assertThat(bound[1]).as("custom plans with the limit bound").isGreaterThanOrEqualTo(10);
+    }
+
+    /** Runs the claim 15 times on one connection, rolled back; its generic and custom plans there. */
+    private static long[] plans(String sql, Integer boundLimit) {
+        // A connection of its own: the statistics a transaction reads (the HOT test's) stay the pool's own.
+        try (Connection c = pg.database().dedicatedConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (int i = 0; i < 15; i++) {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setLong(1, 30_000);
+                        ps.setString(2, "node-a");
+                        ps.setString(3, "tenant/busy");
+                        if (boundLimit != null) {
+                            ps.setInt(4, boundLimit);
+                        }
+                        ps.executeQuery().close();
+                    }
+                    c.rollback();
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT generic_plans, custom_plans"
+                        + " FROM pg_prepared_statements WHERE statement = ?")) {
+                    ps.setString(1, sql.replace("?", "\u0000").transform(ClaimIndexTest::numbered));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).as("the claim prepared on the server").isTrue();
+                        return new long[] {rs.getLong(1), rs.getLong(2)};
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The statement as pgjdbc sends it: its {@code ?} numbered {@code $1, $2, ...}. */
+    private static String numbered(String sql) {
+        StringBuilder out = new StringBuilder();
+        int n = 0;
+        for (char ch : sql.toCharArray()) {
+            out.append(ch == '\u0000' ? "$" + (++n) : String.valueOf(ch));
+        }
+        return out.toString();
     }
 
     private static String explain(String sql) {
