@@ -79,8 +79,10 @@ public final class Outbox {
         AuditLog.Entries held = new AuditLog.Entries();
         // lag(): a later entry of the same line stands behind the earlier one, which this statement cannot see.
         // nextval() is evaluated after the ORDER BY (volatile target list), so positions follow the entries' order.
-        try (PreparedStatement ps = c.prepareStatement("WITH u AS (SELECT * FROM unnest(?::uuid[], ?::text[],"
-                + " ?::text[]) WITH ORDINALITY AS u(op, queue, order_key, n)),"
+        // The arrays are read through sub-selects: no plan is made for their values (how many entries), so the plan
+        // PostgreSQL keeps for the statement serves every call instead of one planned at each (issue #17).
+        try (PreparedStatement ps = c.prepareStatement("WITH u AS (SELECT * FROM unnest((SELECT ?::uuid[]),"
+                + " (SELECT ?::text[]), (SELECT ?::text[])) WITH ORDINALITY AS u(op, queue, order_key, n)),"
                 + " a AS (SELECT u.*, coalesce(lag(u.op) OVER (PARTITION BY u.order_key ORDER BY u.n),"
                 + " (SELECT o.operation_id FROM outbox o WHERE o.order_key = u.order_key"
                 + " ORDER BY o.order_pos DESC LIMIT 1)) AS ahead FROM u),"
