@@ -14,9 +14,12 @@ import dev.chartbridge.core.store.Database;
  * gateway's target concurrency.
  */
 final class CostBaselines {
-    /** CPU per call of the baselines, ms. */
+    /**
+     * CPU per call of the baselines, ms; and how many of the backlog's operations the floor delivered (warm-up
+     * included), which the drain cannot have.
+     */
     record Result(double hapiJvmMs, double hapiEhrMs, double insertPgMs, double insertJvmMs, double floorPgMs,
-                  long floorWrites) {
+                  long floorTaken) {
     }
 
     private CostBaselines() {
@@ -60,15 +63,16 @@ final class CostBaselines {
         int floorWarm = Math.min(1000, floorWrites / 5);
         long floorFirst = Math.max(pending - floorWarm - floorWrites, pending * 3 / 4);
         report.line("");
+        long floorMeasured = pending - floorFirst - floorWarm;
         report.line("baseline 3: delivery floor, the rows the ledger promises per write in two statements (claim and"
                 + " IN_FLIGHT mark; outcome, attempt, line release, two audit entries), %d threads, %d writes (after"
-                + " %d warm-up), backlog numbers %d to %d", concurrency, pending - floorFirst - floorWarm, floorWarm,
-                floorFirst, pending - 1);
+                + " %d warm-up), backlog numbers %d to %d", concurrency, floorMeasured, floorWarm, floorFirst,
+                pending - 1);
         DeliveryFloor floor = new DeliveryFloor(owner, Node.TENANT, Bodies.patients(), floorFirst, pending);
         Load.count(concurrency, floorWarm, floor::deliverNext);
         statements.reset();
         pg0 = Machine.treeCpuNanos(pg);
-        Load.Result floored = Load.count(concurrency, pending - floorFirst - floorWarm, floor::deliverNext);
+        Load.Result floored = Load.count(concurrency, floorMeasured, floor::deliverNext);
         double floorPg = (Machine.treeCpuNanos(pg) - pg0) / 1e6 / floored.ok();
         report.line("delivery floor: %s", floored.summary());
         report.line("delivery floor CPU per write: PostgreSQL %.3f ms (%.2f raw inserts)", floorPg,

@@ -105,7 +105,7 @@ final class CostBench {
                     }
                     samples.add(sample);
                     report.line("  t=%5.1f s  heap after GC %7.1f MB  delivered %7d  pending %7d", sample.seconds(),
-                            heap, delivered, pending - base.floorWrites() - delivered);
+                            heap, delivered, pending - base.floorTaken() - delivered);
                 }
                 report.load("after");
             } finally {

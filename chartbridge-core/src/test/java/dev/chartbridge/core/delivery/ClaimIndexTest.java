@@ -106,7 +106,7 @@ class ClaimIndexTest {
                 }
                 try (PreparedStatement ps = c.prepareStatement("SELECT generic_plans, custom_plans"
                         + " FROM pg_prepared_statements WHERE statement = ?")) {
-                    ps.setString(1, sql.replace("?", "\u0000").transform(ClaimIndexTest::numbered));
+                    ps.setString(1, numbered(sql));
                     try (ResultSet rs = ps.executeQuery()) {
                         assertThat(rs.next()).as("the claim prepared on the server").isTrue();
                         return new long[] {rs.getLong(1), rs.getLong(2)};
@@ -125,7 +125,7 @@ class ClaimIndexTest {
         StringBuilder out = new StringBuilder();
         int n = 0;
         for (char ch : sql.toCharArray()) {
-            out.append(ch == '\u0000' ? "$" + (++n) : String.valueOf(ch));
+            out.append(ch == '?' ? "$" + (++n) : String.valueOf(ch));
         }
         return out.toString();
     }
