@@ -35,7 +35,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   {@code fhirVersion}).</li>
  *   <li>anything else (a read, an update): 404 with an OperationOutcome; verification is off in these runs.</li>
  * </ul>
- * Every answer waits {@code --latency-ms} first (a sleeping thread: no CPU). {@code GET /_stub/stats} answers the
+ * Every answer waits {@code --latency-ms} first (a sleeping thread: no CPU), and nothing else: the JDK's HTTP server
+ * writes an answer's headers and its body apart and, unless told otherwise ({@code sun.net.httpserver.nodelay},
+ * set here), lets the socket hold the body back until the client acknowledges the headers, which a client delays by
+ * up to 40 ms (TCP's delayed acknowledgement); every answer took about 44 ms so until issue #17's last session. {@code GET /_stub/stats} answers the
  * request counts; {@code POST /_stub/reset} zeroes them; {@code POST /_stub/latency?ms=N} changes the latency.
  * Prints {@code EHR stub <base URL>} once listening.
  */
@@ -74,6 +77,8 @@ public final class EhrStubMain {
         }
         int port = Integer.parseInt(options.getOrDefault("port", "0"));
         long latency = Long.parseLong(options.getOrDefault("latency-ms", "0"));
+        // Read once by the server's configuration, before the first server is made: no 40 ms wait per answer.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
         EhrStubMain stub = new EhrStubMain(base, latency);

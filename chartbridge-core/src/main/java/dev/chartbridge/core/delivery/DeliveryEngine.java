@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -50,6 +51,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final StoredEvents events;
     private final DeliveryPolicy policy;
     private final Map<String, Semaphore> permits;
+    /** Per queue, the free room at which a backlogged queue wakes a parked poller ({@link #roomFreed}). */
+    private final Map<String, Integer> wakeAt;
     private final Set<Claim> held = ConcurrentHashMap.newKeySet();
     /** Queues whose last claim filled the room it was given ({@link #pollOnce}). */
     private final Set<String> backlogged = ConcurrentHashMap.newKeySet();
@@ -93,6 +96,10 @@ public final class DeliveryEngine implements AutoCloseable {
                 clock);
         this.permits = targets.all().stream()
                 .collect(Collectors.toUnmodifiableMap(Target::queue, t -> new Semaphore(t.maxConcurrency())));
+        // An eighth of the queue's concurrency (at least one, at most a batch): a claim per few freed slots rather
+        // than one per slot, and a freed slot idle for a few sends' time rather than up to a poll interval.
+        this.wakeAt = targets.all().stream().collect(Collectors.toUnmodifiableMap(Target::queue,
+                t -> Math.max(1, Math.min(policy.batchSize(), t.maxConcurrency() / 8))));
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "delivery-" + n.incrementAndGet());
@@ -120,11 +127,10 @@ public final class DeliveryEngine implements AutoCloseable {
         while (running.get()) {
             try {
                 if (pollOnce() == 0) {
-                    Thread.sleep(policy.pollInterval().toMillis());
+                    // Until the next poll, or until a backlogged queue has room again (roomFreed): a node whose
+                    // slots were all taken claims again as soon as enough of them are free, not a poll later.
+                    LockSupport.parkNanos(this, policy.pollInterval().toNanos());
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             } catch (RuntimeException e) {
                 LOG.error("claiming due writes failed ({}); retrying", e.getClass().getSimpleName());
                 sleepQuietly(policy.pollInterval().multipliedBy(10));
@@ -186,6 +192,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     } finally {
                         held.remove(claim);
                         free.release();
+                        roomFreed(queue, free);
                     }
                 });
             }
@@ -221,6 +228,18 @@ public final class DeliveryEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         heartbeat.shutdownNow();
+    }
+
+    /**
+     * A worker gave a slot of {@code queue} back: wakes the poller when the queue's last claim filled its room (it
+     * most likely has more due) and the room is now {@link #wakeAt} or more. Before issue #17's last session the
+     * poller slept its full interval whenever every slot was taken, so a slot freed meanwhile stayed idle for up to
+     * that interval: with a 100 ms EHR, a node kept its 64 slots 57% busy.
+     */
+    private void roomFreed(String queue, Semaphore free) {
+        if (backlogged.contains(queue) && free.availablePermits() >= wakeAt.get(queue)) {
+            LockSupport.unpark(poller);
+        }
     }
 
     private static void sleepQuietly(Duration d) {

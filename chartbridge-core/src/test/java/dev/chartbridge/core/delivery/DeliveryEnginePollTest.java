@@ -48,6 +48,47 @@ class DeliveryEnginePollTest {
         assertThat(rig.ehr("ehr").sends.get()).isEqualTo(1);
     }
 
+    @Test
+    void a_node_whose_slots_were_all_taken_claims_again_when_one_frees_not_at_its_next_poll() throws Exception {
+        Rig rig = new Rig(pg, "ehr");
+        // Five patients, five lines: all five writes are due at once, for a target of four slots (Rig).
+        List<UUID> ops = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ops.add(rig.operation(rig.submitFor("20" + i, "ehr"), "ehr"));
+        }
+        java.util.concurrent.Semaphore answers = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
+        TestAdapter ehr = rig.ehr("ehr");
+        ehr.onSend = w -> {
+            sending.incrementAndGet();
+            answers.acquireUninterruptibly();
+            return ehr.create(w);
+        };
+        DeliveryPolicy d = Rig.POLICY;
+        // A poll interval far longer than the test: only a freed slot can bring the fifth write's claim.
+        DeliveryPolicy policy = new DeliveryPolicy(d.maxSends(), d.baseDelay(), d.maxDelay(), d.maxChecks(),
+                d.reconcileDelay(), Duration.ofSeconds(60), Duration.ofMinutes(10), 32, false, d.pendingDeadline());
+        DeliveryEngine engine = new DeliveryEngine(pg.jdbc(), rig.targets, policy, new SimpleMeterRegistry(),
+                "node-a", Duration.ofSeconds(5), Clock.systemUTC());
+        engine.start();
+        try {
+            Awaits.until("four sends under way", () -> sending.get() == 4, Duration.ofSeconds(30));
+            assertThat(rig.count("SELECT count(*) FROM outbox WHERE lease_token IS NOT NULL AND queue = '"
+                    + rig.tenant + "/ehr'")).as("claims: the four slots").isEqualTo(4);
+            answers.release();
+            Awaits.until("the fifth write sent, a slot after the first answer", () -> sending.get() == 5,
+                    Duration.ofSeconds(30));
+            answers.release(4);
+            Awaits.until("all five delivered", () -> ops.stream().allMatch(
+                    op -> "CREATED_UNVERIFIED".equals(rig.state(op))), Duration.ofSeconds(30));
+        } finally {
+            answers.release(10);
+            engine.close();
+        }
+        assertThat(ehr.created.get()).isEqualTo(5);
+        assertThat(rig.count("SELECT count(*) FROM outbox WHERE queue = '" + rig.tenant + "/ehr'")).isZero();
+    }
+
     /** The poller's statements in order: the due probe and the claim. */
     private static List<String> pollerStatements(StatementCounter statements) {
         return statements.statements().stream()

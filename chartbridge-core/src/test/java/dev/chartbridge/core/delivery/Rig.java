@@ -85,7 +85,13 @@ final class Rig {
 
     /** Accepts a note for the named targets; returns the event's id. */
     UUID submit(String... targetNames) {
+        return submitFor("1001", targetNames);
+    }
+
+    /** As {@link #submit}, for the patient of MRN {@code mrn}: another patient's writes are in another line. */
+    UUID submitFor(String mrn, String... targetNames) {
         ObjectNode note = Examples.load("note");
+        ((ObjectNode) note.get("patient").get("identifiers").get(0)).put("value", mrn);
         var list = note.putArray("targets");
         for (String t : targetNames) {
             list.add(t);
