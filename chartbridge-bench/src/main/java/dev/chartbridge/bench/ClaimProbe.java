@@ -7,6 +7,7 @@ import org.HdrHistogram.Histogram;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,13 +22,18 @@ final class ClaimProbe {
     private ClaimProbe() {
     }
 
-    /** Runs the claim {@code times} times (batch 32, as the engine does); latency in microseconds. */
-    static Histogram measure(Jdbc jdbc, String queue, int times) {
+    /**
+     * Runs the claim {@code times} times (batch 32, as the engine does), or until {@code limit} has passed;
+     * latency in microseconds. {@code aside}: the probe and its backend run on the EHR's CPU ({@link Pinning#aside}).
+     */
+    static Histogram measure(Jdbc jdbc, String queue, int times, boolean aside, Duration limit) {
         Histogram h = new Histogram(60_000_000L, 3);
+        long end = System.nanoTime() + limit.toNanos();
         jdbc.read(c -> {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
-                for (int i = 0; i < times; i++) {
+            try (Pinning.Aside a = aside ? Pinning.aside(c) : () -> { };
+                 PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
+                for (int i = 0; i < times && System.nanoTime() < end; i++) {
                     long t0 = System.nanoTime();
                     ps.setLong(1, 60_000);
                     ps.setString(2, "probe");
@@ -60,10 +66,11 @@ final class ClaimProbe {
      * {@link #measure}, no claim meets the versions that earlier claims left on the same rows. Latency in
      * microseconds.
      */
-    static Histogram measureAdvancing(Jdbc jdbc, String queue, int times) {
+    static Histogram measureAdvancing(Jdbc jdbc, String queue, int times, boolean aside) {
         Histogram h = new Histogram(60_000_000L, 3);
         jdbc.read(c -> {
-            try (PreparedStatement claim = c.prepareStatement(CLAIM_SQL);
+            try (Pinning.Aside a = aside ? Pinning.aside(c) : () -> { };
+                 PreparedStatement claim = c.prepareStatement(CLAIM_SQL);
                  PreparedStatement release = c.prepareStatement("UPDATE outbox SET due_at = now(),"
                          + " leased_until = NULL, lease_owner = NULL, lease_token = NULL"
                          + " WHERE operation_id = ANY (?) AND lease_token = ANY (?)")) {

@@ -81,6 +81,55 @@ final class Pinning {
         }
     }
 
+    /**
+     * Moves the calling thread and the PostgreSQL backend of {@code c} to the EHR's CPU until closed, then back to
+     * the gateway's: for a probe that times a statement against the gateway's database while the gateway keeps its
+     * own CPU busy, so that the time is the statement's and not the wait for that CPU (the EHR's CPU is nearly idle
+     * with the stub). Does nothing when not pinning.
+     */
+    static Aside aside(java.sql.Connection c) throws java.sql.SQLException {
+        if (!on) {
+            return () -> { };
+        }
+        long backend;
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            backend = rs.getLong(1);
+        }
+        long thread;
+        try {
+            thread = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("no /proc/thread-self", e);
+        }
+        move(EHR_CPU, thread, backend);
+        return () -> move(GATEWAY_CPU, thread, backend);
+    }
+
+    /** {@link #aside}'s undoing. */
+    interface Aside extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static void move(int cpu, long... pids) {
+        for (long pid : pids) {
+            try {
+                Process p = new ProcessBuilder("taskset", "-p", "-c", Integer.toString(cpu), Long.toString(pid))
+                        .redirectErrorStream(true).start();
+                p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("taskset -p -c " + cpu + " " + pid + ": exit " + p.exitValue());
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("taskset failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
     private static String cpus() {
         return Runtime.getRuntime().availableProcessors() + " CPUs";
     }

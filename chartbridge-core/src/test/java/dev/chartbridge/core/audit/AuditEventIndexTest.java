@@ -5,8 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.ResultSet;
-import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +39,7 @@ class AuditEventIndexTest {
 
     @Test
     void leaving_phi_reads_out_reads_none_of_them() {
-        String plan = plan("SELECT id FROM audit_entry WHERE event_id = '" + READ_OFTEN + "' AND "
+        String plan = pg.plan("SELECT id FROM audit_entry WHERE event_id = '" + READ_OFTEN + "' AND "
                 + PhiReads.NOT_A_READ + " ORDER BY id");
         // The condition is the index's (an index scan, or a bitmap of three rows): the reads are never fetched.
         assertThat(plan).contains("audit_entry_event_reads").contains("'phi.%'::text) = false))")
@@ -50,21 +48,7 @@ class AuditEventIndexTest {
 
     @Test
     void every_entry_of_an_event_is_found_through_the_index() {
-        String plan = plan("SELECT id FROM audit_entry WHERE event_id = '" + READ_OFTEN + "'");
+        String plan = pg.plan("SELECT id FROM audit_entry WHERE event_id = '" + READ_OFTEN + "'");
         assertThat(plan).contains("audit_entry_event_reads").contains("rows=1003");
-    }
-
-    private static String plan(String sql) {
-        return pg.jdbc().read(c -> {
-            StringBuilder out = new StringBuilder();
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)) {
-                while (rs.next()) {
-                    out.append(rs.getString(1)).append('\n');
-                }
-            }
-            System.out.println(out);
-            return out.toString();
-        });
     }
 }

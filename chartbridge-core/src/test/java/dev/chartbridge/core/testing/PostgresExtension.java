@@ -92,6 +92,20 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         });
     }
 
+    /** The plan PostgreSQL ran {@code sql} with, rows and buffers as measured ({@code EXPLAIN (ANALYZE, BUFFERS)}). */
+    public String plan(String sql) {
+        return jdbc().read(c -> {
+            StringBuilder out = new StringBuilder();
+            try (var s = c.createStatement();
+                 var rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " + sql)) {
+                while (rs.next()) {
+                    out.append(rs.getString(1)).append('\n');
+                }
+            }
+            return out.toString();
+        });
+    }
+
     public void execute(String sql) {
         jdbc().read(c -> {
             try (var s = c.createStatement()) {
