@@ -51,6 +51,9 @@ final class CostBench {
             // The claim's own time: the probes and their backend on the EHR's CPU (Pinning.aside), away from this
             // JVM's JIT compilers, which take a sixth of the gateway's CPU while the probes warm up (perf, #17), and
             // later away from the drain's threads. The same on the gateway's CPU is printed beside it.
+            report.line(Pinning.pinned() ? "claim probes: the probe's thread and its backend on CPU %d while timed"
+                    .formatted(Pinning.EHR_CPU) : "claim probes: not pinned, so the figures below marked as on the"
+                    + " gateway's CPU and the others are taken alike, on any CPU");
             ClaimProbe.measure(jdbc, queue, 200, true, Duration.ofSeconds(30));
             Histogram repeated = ClaimProbe.measure(jdbc, queue, 2000, true, Duration.ofSeconds(60));
             report.line("claim query, idle database, %d claims of 32 rolled back (the same head rows each time): %s",

@@ -56,6 +56,11 @@ final class Pinning {
                 + " (allowed now: " + allowedList() + "), EHR process on CPU " + EHR_CPU;
     }
 
+    /** Whether this run pins ({@link #pinGatewaySide} succeeded): {@link #aside} moves probes only then. */
+    static boolean pinned() {
+        return on;
+    }
+
     /** The command prefix that puts a child process on the EHR's CPU, or nothing when not pinning. */
     static List<String> ehrPrefix() {
         return on ? List.of("taskset", "-c", Integer.toString(EHR_CPU)) : List.of();
