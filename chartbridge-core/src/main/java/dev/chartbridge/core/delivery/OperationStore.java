@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The delivery engine's SQL: claiming due work, loading it and recording transitions. Thread-safe. */
 final class OperationStore {
@@ -139,11 +141,14 @@ final class OperationStore {
                 + " WHERE o.operation_id = due.operation_id RETURNING o.operation_id, o.lease_token";
     }
 
+    /** {@link #claimSql}'s texts by claim size, each built once (a claim runs for every few delivered writes). */
+    private static final Map<Integer, String> CLAIM_SQL = new ConcurrentHashMap<>();
+
     /** The claim's statement: {@link #leaseSql}'s parameters; the rows' columns then the lease token. */
     static String claimSql(int limit) {
-        return "WITH claimed AS (" + leaseSql(limit) + ")"
+        return CLAIM_SQL.computeIfAbsent(limit, n -> "WITH claimed AS (" + leaseSql(n) + ")"
                 + " SELECT " + ROW_COLUMNS + ", claimed.lease_token FROM claimed"
-                + " JOIN write_operation o ON o.id = claimed.operation_id" + ROW_JOINS;
+                + " JOIN write_operation o ON o.id = claimed.operation_id" + ROW_JOINS);
     }
 
     /** The idle poll's statement (its plan is checked in {@code ClaimIndexTest}). */

@@ -28,8 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A group that cannot be stored together is rolled back whole and each of its submissions is handed back to be
  * stored alone, in its own thread and transaction, where it gets the answer it would have had without groups: a
- * stale copy of settings, content another event holds, a deadlock, or any other failure of the transaction (a submission whose group did commit before the failure was seen is then found as a replay of itself,
- * by its key). Only a database that cannot be reached ({@link StoreException#unreachable}) fails every submission of
+ * stale copy of settings, content another event holds, a deadlock, or any other failure of the transaction (a
+ * submission whose group did commit before the failure was seen is then found as a replay of itself, by its key). Only a database that cannot be reached ({@link StoreException#unreachable}) fails every submission of
  * the group at once, each with its own exception: alone, each would wait for a connection again.
  * Thread-safe.
  */

@@ -10,8 +10,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,12 +55,12 @@ class DeliveryEnginePollTest {
     void a_node_whose_slots_were_all_taken_claims_again_when_one_frees_not_at_its_next_poll() throws Exception {
         Rig rig = new Rig(pg, "ehr");
         // Five patients, five lines: all five writes are due at once, for a target of four slots (Rig).
-        List<UUID> ops = new java.util.ArrayList<>();
+        List<UUID> ops = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             ops.add(rig.operation(rig.submitFor("20" + i, "ehr"), "ehr"));
         }
-        java.util.concurrent.Semaphore answers = new java.util.concurrent.Semaphore(0);
-        java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
+        Semaphore answers = new Semaphore(0);
+        AtomicInteger sending = new AtomicInteger();
         TestAdapter ehr = rig.ehr("ehr");
         ehr.onSend = w -> {
             sending.incrementAndGet();
